@@ -1,0 +1,85 @@
+# Partnerportal — every target explains itself: `make help`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PP := $(BIN)/partnerportal
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= partnerportal.settings.dev
+
+.DEFAULT_GOAL := help
+
+help: ## List every target with what it does
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@echo "==> Creating the virtual environment in $(VENV) with $(PYTHON)"
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> Installing Partnerportal and its dependencies (pinned in pyproject.toml)"
+	$(BIN)/python -m pip install --quiet --progress-bar on -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed ## Create the venv and install the project with its pinned dependencies
+
+node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+	@echo "==> Installing front-end assets from the npm registry (package-lock.json)"
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.installed ## Install the front-end assets (KERN UX, htmx, axe-core) from npm
+
+messages: install ## Compile the translations (.po -> .mo)
+	@cd src/partnerportal && ../../$(PP) compilemessages --verbosity 0
+
+migrate: install messages ## Create or update the database (SQLite under var/ unless DATABASE_URL is set)
+	@mkdir -p var
+	$(PP) migrate --no-input
+	$(PP) createcachetable
+
+demo-data: migrate assets ## Load the demo data and demo logins
+	$(PP) demo_data
+
+demo: demo-data ## Set up everything and serve the demo on http://127.0.0.1:8000
+	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
+	$(PP) runserver $(HOST):$(PORT)
+
+test: install assets messages ## Run the whole test suite (SQLite unless DATABASE_URL is set; browser tests in Chromium)
+	$(BIN)/pytest -q
+
+test-fast: install messages ## Run the suite without the browser tests
+	$(BIN)/pytest -q -m "not browser"
+
+test-browser: install assets messages ## Run only the browser tests (Debian's /usr/bin/chromium)
+	$(BIN)/pytest -q -m browser
+
+test-pg: install assets messages ## Run the suite on PostgreSQL at 127.0.0.1:5432
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/partnerportal} $(BIN)/pytest -q -m "not browser"
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+makemessages: install ## Extract German and English messages into locale/
+	cd src/partnerportal && ../../$(PP) makemessages -l de -l en --no-obsolete --ignore "*/tests/*"
+
+check-messages: install ## Fail when a message lacks its translation
+	$(BIN)/python scripts/check_translations.py
+
+bench: install assets migrate ## Run the benchmarks in bench/ and print their figures
+	$(BIN)/python bench/home.py
+
+worker: install ## Run the background task worker (production: django-tasks-db)
+	$(PP) db_worker
+
+clean: ## Remove the venv, node_modules and var/
+	rm -rf $(VENV) node_modules var
+
+.PHONY: help install assets messages migrate demo-data demo test test-fast test-browser test-pg lint format makemessages check-messages bench worker clean

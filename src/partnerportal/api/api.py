@@ -1,0 +1,28 @@
+"""The REST API under /api/v1/, its OpenAPI document at /api/v1/openapi.json.
+
+Each capability adds a router; every endpoint declares who may call it (`auth=` and the
+permission functions of its app)."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from partnerportal import __version__
+
+api = NinjaAPI(
+    title="Partnerportal API",
+    version="1",
+    description="Open data of municipal development partnerships.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+class StatusOut(Schema):
+    status: str
+    version: str
+
+
+@api.get("/status", response=StatusOut, auth=None, tags=["meta"], summary="Service status")
+def status(request: HttpRequest) -> dict:
+    """Public: tells that the API answers and which version of Partnerportal runs."""
+    return {"status": "ok", "version": __version__}

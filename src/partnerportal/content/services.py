@@ -1,0 +1,110 @@
+"""Sets up the page tree a fresh installation needs, in German and English. Idempotent: run by
+`partnerportal setup_site` after every migrate, it creates only what is missing."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page, Site
+
+from .models import HomePage, LegalPages, StandardPage
+
+
+@dataclass(frozen=True)
+class LegalPageSpec:
+    setting_field: str
+    slug: str
+    title: str
+    body: str
+
+
+def _legal_specs() -> list[LegalPageSpec]:
+    return [
+        LegalPageSpec(
+            "imprint_page", "impressum", _("Imprint"),
+            _("<p>Who runs this platform, who is responsible for its content and how to reach them. "
+              "Agency staff complete this page in the back office.</p>"),
+        ),
+        LegalPageSpec(
+            "privacy_page", "datenschutz", _("Privacy statement"),
+            _("<p>Which personal data Partnerportal stores, why, for how long, and your rights: "
+              "you can download everything stored about you and delete your account under "
+              "“My account”.</p>"),
+        ),
+        LegalPageSpec(
+            "accessibility_page", "barrierefreiheit", _("Accessibility statement"),
+            _("<p>Partnerportal aims to meet WCAG 2.1 level AA (BITV 2.0). Tell us about any "
+              "barrier you meet; agency staff complete this statement in the back office.</p>"),
+        ),
+    ]
+
+
+def _home_texts() -> tuple[str, str]:
+    return (
+        _("Partnerportal"),
+        _("The registry, atlas and services for development partnerships of municipalities: "
+          "find partnerships, keep your own up to date, register for events and apply for "
+          "funding."),
+    )
+
+
+@transaction.atomic
+def site_structure_ensure() -> HomePage:
+    """Create the German home page (the site's root), its English translation and the legal pages."""
+    locale_de, _created = Locale.objects.get_or_create(language_code="de")
+    locale_en, _created = Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node()
+    if root.locale_id != locale_de.id:
+        Page.objects.filter(depth=1).update(locale=locale_de)
+        root.refresh_from_db()
+
+    home = HomePage.objects.filter(locale=locale_de).first()
+    if home is None:
+        with translation.override("de"):
+            title, intro = _home_texts()
+        home = root.add_child(instance=HomePage(title=title, slug="start", intro=intro, locale=locale_de))
+        # Wagtail's welcome page goes: our home page takes the site's root.
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site is None:
+            site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+                                       site_name="Partnerportal")
+        else:
+            site.root_page = home
+            site.site_name = "Partnerportal"
+            site.save()
+        if old_root is not None and old_root.id != home.id and old_root.depth == 2:
+            old_root.delete()
+        home.refresh_from_db()
+
+    home_en = home.get_translation_or_none(locale_en)
+    if home_en is None:
+        with translation.override("en"):
+            title, intro = _home_texts()
+        home_en = home.copy_for_translation(locale_en)
+        home_en.title, home_en.intro = title, intro
+        home_en.save_revision().publish()
+
+    settings_obj = LegalPages.for_site(Site.objects.get(is_default_site=True))
+    changed = False
+    for spec_de, spec_en in zip(_specs_in("de"), _specs_in("en"), strict=True):
+        page = getattr(settings_obj, spec_de.setting_field)
+        if page is None:
+            page = home.add_child(
+                instance=StandardPage(title=spec_de.title, slug=spec_de.slug, body=spec_de.body, locale=locale_de)
+            )
+            setattr(settings_obj, spec_de.setting_field, page)
+            changed = True
+        if page.get_translation_or_none(locale_en) is None:
+            page_en = page.specific.copy_for_translation(locale_en)
+            page_en.title, page_en.body = spec_en.title, spec_en.body
+            page_en.save_revision().publish()
+    if changed:
+        settings_obj.save()
+    return home
+
+
+def _specs_in(language: str) -> list[LegalPageSpec]:
+    with translation.override(language):
+        return _legal_specs()

@@ -1,0 +1,72 @@
+"""Template helpers for the layout: language links, and numbers, money and dates per locale."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.translation import get_language, to_locale
+
+register = template.Library()
+
+
+def _locale() -> str:
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict]:
+    """One link per language to the same page in that language (translated Wagtail pages
+    included), so that switching never loses one's place."""
+    request = context.get("request")
+    page = context.get("page")
+    current = get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = None
+        if page is not None and hasattr(page, "get_translation_or_none"):
+            from wagtail.models import Locale
+
+            locale = Locale.objects.filter(language_code=code).first()
+            translated = page.get_translation_or_none(locale) if locale else None
+            if translated is not None and translated.live:
+                url = translated.get_url(request)
+        if url is None and request is not None:
+            url = translate_url(request.get_full_path(), code)
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links
+
+
+@register.filter
+def number(value: float | int | Decimal | None, digits: int | None = None) -> str:
+    """12345.5 -> '12.345,5' in German, '12,345.5' in English."""
+    if value in (None, ""):
+        return ""
+    if digits is not None:
+        return babel_numbers.format_decimal(
+            value, format=f"#,##0.{'0' * int(digits)}" if int(digits) else "#,##0", locale=_locale()
+        )
+    return babel_numbers.format_decimal(value, locale=_locale())
+
+
+@register.filter
+def money(value: float | int | Decimal | None, currency: str = "EUR") -> str:
+    """1234.5 -> '1.234,50 €' in German, '€1,234.50' in English."""
+    if value in (None, ""):
+        return ""
+    return babel_numbers.format_currency(value, currency, locale=_locale())
+
+
+@register.filter
+def local_date(value: date | datetime | None, format: str = "long") -> str:
+    """Dates as the reader's locale writes them: '22. November 2026' / 'November 22, 2026'."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return babel_dates.format_datetime(value, format="medium", locale=_locale())
+    return babel_dates.format_date(value, format=format, locale=_locale())

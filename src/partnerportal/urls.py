@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.views.static import serve as serve_media
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from partnerportal.api.api import api
+from partnerportal.core import views as core_views
+
+handler400 = "partnerportal.core.views.bad_request"
+handler403 = "partnerportal.core.views.permission_denied"
+handler404 = "partnerportal.core.views.page_not_found"
+handler500 = "partnerportal.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.health, name="health"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", api.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("konto/", include("allauth.urls")),
+    path("konto/", include("partnerportal.accounts.urls")),
+    path("aktivitaet/", include("partnerportal.notifications.urls")),
+    path("aenderungen/", include("partnerportal.audit.urls")),
+    path("", include("partnerportal.content.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    urlpatterns.insert(0, path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT}))
