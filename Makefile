@@ -33,7 +33,8 @@ node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 assets: node_modules/.installed ## Install the front-end assets (KERN UX, htmx, axe-core) from npm
 
 messages: install ## Compile the translations (.po -> .mo)
-	@cd src/partnerportal && ../../$(PP) compilemessages --verbosity 0
+	@mkdir -p src/partnerportal/locale
+	@$(BIN)/python scripts/compile_messages.py
 
 migrate: install messages ## Create or update the database (SQLite under var/ unless DATABASE_URL is set)
 	@mkdir -p var
@@ -67,8 +68,9 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-makemessages: install ## Extract German and English messages into locale/
+makemessages: install ## Extract the messages into locale/ (needs GNU gettext) and fill the English catalogue
 	cd src/partnerportal && ../../$(PP) makemessages -l de -l en --no-obsolete --ignore "*/tests/*"
+	$(BIN)/python scripts/po_fill_english.py
 
 check-messages: install ## Fail when a message lacks its translation
 	$(BIN)/python scripts/check_translations.py
