@@ -1,10 +1,47 @@
 """Attribution of changes: who did what. Services call `attribute_change` before they save, so
 that django-simple-history writes one history record naming the actor and the action."""
 
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .permissions import can_revert_change
+
+REVERT_ACTION = "audit.reverted"
 
 
 def attribute_change(obj: models.Model, *, actor, action: str) -> None:
     """Mark the next save of `obj` as done by `actor` for `action` (e.g. 'membership.confirmed')."""
     obj._history_user = actor if (actor is not None and actor.is_authenticated) else None
     obj._change_reason = action
+
+
+def change_revert(*, actor, history_record) -> models.Model:
+    """Undo one change by restoring the object to the state recorded just before it.
+
+    The revert is itself a change and is saved through `attribute_change`, so the trail shows who
+    undid what; nothing is ever deleted from the history. Fields the history does not track (e.g.
+    a membership's message) keep their current value. A creation cannot be undone this way: that
+    would be a deletion, which belongs to the owning app's own service and its checks.
+    """
+    model = history_record.instance_type
+    if history_record.history_type == "+":
+        raise ValidationError(_("The creation of an object cannot be reverted."))
+    previous = history_record.prev_record
+    if previous is None:
+        raise ValidationError(_("There is no earlier state to restore."))
+    with transaction.atomic():
+        pk = getattr(previous, model._meta.pk.attname)
+        obj = model._default_manager.select_for_update().filter(pk=pk).first()
+        if obj is None:
+            # The change was a deletion: bring the object back as it was.
+            obj = previous.instance
+        if not can_revert_change(actor, obj):
+            raise PermissionDenied
+        for model_field in previous.tracked_fields:
+            if model_field.primary_key:
+                continue
+            setattr(obj, model_field.attname, getattr(previous, model_field.attname))
+        attribute_change(obj, actor=actor, action=REVERT_ACTION)
+        obj.save()
+    return obj

@@ -1,2 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "audit"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("<str:app_label>/<str:model_name>/<str:pk>/", views.history, name="history"),
+    path(
+        "<str:app_label>/<str:model_name>/<str:pk>/<int:history_id>/revert/",
+        views.revert,
+        name="revert",
+    ),
+]

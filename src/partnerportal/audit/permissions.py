@@ -1,0 +1,13 @@
+"""Who may see and undo changes: the agency's administrators and editors."""
+
+from partnerportal.accounts.roles import Role, has_role
+
+AUDIT_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_EDITOR)
+
+
+def can_view_history(user, obj) -> bool:
+    return has_role(user, *AUDIT_ROLES)
+
+
+def can_revert_change(user, obj) -> bool:
+    return has_role(user, *AUDIT_ROLES)
