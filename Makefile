@@ -40,6 +40,7 @@ migrate: install messages ## Create or update the database (SQLite under var/ un
 	@mkdir -p var
 	$(PP) migrate --no-input
 	$(PP) createcachetable
+	$(PP) setup_site
 
 demo-data: migrate assets ## Load the demo data and demo logins
 	$(PP) demo_data

@@ -49,7 +49,7 @@ CASES: list[Case] = [
     Case("health", ALL_OK),
     Case("api:status", ALL_OK),
     Case("api:openapi-json", ALL_OK),
-    Case("api:openapi-view", ALL_OK),
+    Case("api_pages:overview", ALL_OK),
     Case("api:api-root", ALL_OK),
     Case("content:home", ALL_OK),
     Case("accounts:overview", LOGGED_IN_OK),

@@ -13,7 +13,7 @@ api = NinjaAPI(
     version="1",
     description="Open data of municipal development partnerships.",
     urls_namespace="api",
-    docs_url="/docs",
+    docs_url=None,
 )
 
 
