@@ -12,15 +12,24 @@ from .roles import is_agency_staff
 
 class StaffMFARequiredMiddleware:
     #: Paths a staff member without a second factor may still reach.
-    ALLOWED_URL_NAMES = ("mfa_activate_totp", "mfa_index", "account_logout", "account_reauthenticate",
-                         "mfa_generate_recovery_codes", "mfa_view_recovery_codes")
+    ALLOWED_URL_NAMES = (
+        "mfa_activate_totp",
+        "mfa_index",
+        "account_logout",
+        "account_reauthenticate",
+        "mfa_generate_recovery_codes",
+        "mfa_view_recovery_codes",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if self._must_set_up_mfa(request):
-            messages.warning(request, _("As agency staff you need two-factor authentication. Please set it up now."))
+            messages.warning(
+                request,
+                _("As agency staff you need two-factor authentication. Please set it up now."),
+            )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -91,16 +91,28 @@ class Membership(models.Model):
         DECLINED = "declined", _("declined")
         ENDED = "ended", _("ended")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
-    municipality = models.ForeignKey(
-        "registry.Municipality", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("municipality")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    municipality = models.ForeignKey(
+        "registry.Municipality",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("municipality"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     history = HistoricalRecords(excluded_fields=["message"])
 
@@ -111,7 +123,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "municipality"], name="unique_membership_per_municipality")
+            models.UniqueConstraint(
+                fields=["user", "municipality"], name="unique_membership_per_municipality"
+            )
         ]
 
     def __str__(self) -> str:
@@ -128,7 +142,9 @@ def _invitation_expiry():
 
 class InvitationQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class Invitation(models.Model):
@@ -136,7 +152,10 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("e-mail address"))
     municipality = models.ForeignKey(
-        "registry.Municipality", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("municipality")
+        "registry.Municipality",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("municipality"),
     )
     token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
     invited_by = models.ForeignKey(
@@ -146,7 +165,12 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires at"), default=_invitation_expiry)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accepted by")
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -162,4 +186,8 @@ class Invitation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -1,7 +1,111 @@
-"""Who may do what with accounts, memberships and invitations. Views, API and templates ask here."""
+"""Who may do what with accounts, memberships and invitations. Views, API and templates ask here.
+
+Each check answers for one person and one object, state included, so that a page can ask the same
+function to decide whether to draw a button that the service will later enforce."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from .roles import Role, has_role
+
+if TYPE_CHECKING:
+    from partnerportal.registry.models import Municipality
+
+    from .models import Invitation, Membership
+
+
+def _is_person(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
 
 
 def can_manage_memberships(user) -> bool:
     return has_role(user, Role.AGENCY_ADMIN, Role.AGENCY_EDITOR)
+
+
+def can_request_membership(user, municipality: Municipality) -> bool:
+    """A registered person may ask to join, unless a request or membership is already running."""
+    from .models import Membership
+
+    if not _is_person(user):
+        return False
+    return not Membership.objects.filter(
+        user=user,
+        municipality=municipality,
+        status__in=(Membership.Status.REQUESTED, Membership.Status.ACTIVE),
+    ).exists()
+
+
+def can_decide_membership(user, membership: Membership) -> bool:
+    """Agency admins and editors, or someone already editing for that municipality."""
+    from .models import Membership
+
+    if not _is_person(user) or membership.status != Membership.Status.REQUESTED:
+        return False
+    if membership.user_id == user.pk:
+        return False
+    if can_manage_memberships(user):
+        return True
+    return (
+        Membership.objects.active()
+        .filter(user=user, municipality_id=membership.municipality_id)
+        .exists()
+    )
+
+
+def can_confirm_membership(user, membership: Membership) -> bool:
+    return can_decide_membership(user, membership)
+
+
+def can_decline_membership(user, membership: Membership) -> bool:
+    return can_decide_membership(user, membership)
+
+
+def can_withdraw_membership(user, membership: Membership) -> bool:
+    """Only the person themselves withdraws a request or leaves a membership."""
+    from .models import Membership
+
+    return (
+        _is_person(user)
+        and membership.user_id == user.pk
+        and membership.status in (Membership.Status.REQUESTED, Membership.Status.ACTIVE)
+    )
+
+
+def can_end_membership(user, membership: Membership) -> bool:
+    """Agency staff end someone's active membership (e.g. they left the municipality)."""
+    from .models import Membership
+
+    return (
+        _is_person(user)
+        and can_manage_memberships(user)
+        and membership.status == Membership.Status.ACTIVE
+    )
+
+
+def can_create_invitation(user, municipality: Municipality | None = None) -> bool:
+    return _is_person(user) and can_manage_memberships(user)
+
+
+def can_revoke_invitation(user, invitation: Invitation) -> bool:
+    return _is_person(user) and can_manage_memberships(user) and invitation.is_open
+
+
+def can_accept_invitation(user, invitation: Invitation) -> bool:
+    """The invitation is bound to an address: only its verified owner may accept it."""
+    from allauth.account.models import EmailAddress
+
+    if not _is_person(user) or not invitation.is_open:
+        return False
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
+
+
+def can_export_account(user, person) -> bool:
+    """Personal data goes to the person themselves, to no one else."""
+    return _is_person(user) and person is not None and user.pk == person.pk
+
+
+def can_delete_account(user, person) -> bool:
+    return _is_person(user) and person is not None and user.pk == person.pk

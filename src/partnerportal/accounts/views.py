@@ -1,18 +1,220 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the account area. Views parse input and render; the services decide."""
 
-from . import permissions
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .forms import AccountDeleteForm, InvitationForm, MembershipRequestForm, ProfileForm
+from .models import Invitation, Membership
+from .roles import user_roles
+
+
+def _next_or(request: HttpRequest, default: str) -> HttpResponse:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
 
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/overview.html", {})
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=user)
+        if form.is_valid():
+            services.user_profile_update(
+                actor=user,
+                user=user,
+                name=form.cleaned_data["name"],
+                language=form.cleaned_data["language"],
+            )
+            messages.success(request, _("Your details have been saved."))
+            return redirect("accounts:overview")
+    else:
+        form = ProfileForm(instance=user)
+    context = {
+        "form": form,
+        "roles": sorted(user_roles(user)),
+        "memberships": selectors.membership_list_for_user(user=user),
+        "pending": selectors.membership_pending_for_decider(user=user),
+        "can_manage_memberships": permissions.can_manage_memberships(user),
+    }
+    return render(request, "accounts/overview.html", context)
 
 
 @login_required
 def staff_memberships(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_memberships(request.user):
         raise PermissionDenied
-    return render(request, "accounts/staff_memberships.html", {})
+    context = {
+        "pending": selectors.membership_pending_for_decider(user=request.user),
+        "active": selectors.membership_active_list(),
+        "invitations": selectors.invitation_open_list(),
+        "invitation_form": InvitationForm(),
+    }
+    return render(request, "accounts/staff_memberships.html", context)
+
+
+@login_required
+def membership_request(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = MembershipRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.membership_request(
+                    actor=request.user,
+                    municipality=form.cleaned_data["municipality"],
+                    message=form.cleaned_data["message"],
+                )
+            except PermissionDenied:
+                form.add_error(
+                    "municipality",
+                    _("You already have a request or membership for this municipality."),
+                )
+            else:
+                messages.success(request, _("Your request has been sent. You will hear from us."))
+                return redirect("accounts:overview")
+    else:
+        form = MembershipRequestForm()
+    return render(request, "accounts/membership_request.html", {"form": form})
+
+
+def _membership_action(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("user", "municipality"), pk=pk)
+    try:
+        service(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return _next_or(request, "accounts:overview")
+
+
+@require_POST
+@login_required
+def membership_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    return _membership_action(
+        request, pk, services.membership_confirm, _("The membership has been confirmed.")
+    )
+
+
+@require_POST
+@login_required
+def membership_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _membership_action(
+        request, pk, services.membership_decline, _("The request has been declined.")
+    )
+
+
+@require_POST
+@login_required
+def membership_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _membership_action(
+        request, pk, services.membership_withdraw, _("Done: you have withdrawn.")
+    )
+
+
+@require_POST
+@login_required
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _membership_action(
+        request, pk, services.membership_end, _("The membership has been ended.")
+    )
+
+
+@require_POST
+@login_required
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_invitation(request.user):
+        raise PermissionDenied
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        services.invitation_create(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            municipality=form.cleaned_data["municipality"],
+            language=form.cleaned_data["language"],
+        )
+        messages.success(
+            request,
+            _("The invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+        return redirect("accounts:staff_memberships")
+    context = {
+        "pending": selectors.membership_pending_for_decider(user=request.user),
+        "active": selectors.membership_active_list(),
+        "invitations": selectors.invitation_open_list(),
+        "invitation_form": form,
+    }
+    return render(request, "accounts/staff_memberships.html", context, status=400)
+
+
+@require_POST
+@login_required
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation has been revoked."))
+    return redirect("accounts:staff_memberships")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_for_token(token=token)
+    if invitation is None:
+        return render(request, "accounts/invitation_accept.html", {"invitation": None}, status=404)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            services.invitation_accept(actor=request.user, invitation=invitation)
+        except services.InvitationRefused as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Welcome! You now edit for %(municipality)s.")
+                % {"municipality": invitation.municipality.name},
+            )
+            return redirect("accounts:overview")
+    reason = services.invitation_refusal_reason(user=request.user, invitation=invitation)
+    context = {
+        "invitation": invitation,
+        "reason": reason,
+        "needs_login": not request.user.is_authenticated and invitation.is_open,
+    }
+    return render(request, "accounts/invitation_accept.html", context)
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    payload = services.account_export_json(actor=request.user, user=request.user)
+    response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="partnerportal-meine-daten.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = AccountDeleteForm(request.POST, user=request.user)
+        if form.is_valid():
+            services.account_delete(actor=request.user, user=request.user)
+            logout(request)
+            messages.success(request, _("Your account has been deleted. Thank you for your work."))
+            return redirect("/")
+    else:
+        form = AccountDeleteForm(user=request.user)
+    return render(request, "accounts/account_delete.html", {"form": form})

@@ -45,7 +45,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def municipality(obj, create, extracted, **kwargs):
         if create and extracted:
-            Membership.objects.create(user=obj, municipality=extracted, status=Membership.Status.ACTIVE)
+            Membership.objects.create(
+                user=obj, municipality=extracted, status=Membership.Status.ACTIVE
+            )
 
     @factory.post_generation
     def mfa(obj, create, extracted, **kwargs):

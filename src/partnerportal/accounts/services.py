@@ -1,0 +1,477 @@
+"""Writes about people, memberships and invitations. Views, API and commands all come through here:
+each function checks who may act and in which state, saves inside one transaction with the change
+attributed for the audit trail, and then tells the people concerned."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from partnerportal.audit.services import attribute_change
+
+from . import permissions, selectors
+from .models import Invitation, Membership, User
+from .roles import forget_roles, user_roles
+
+logger = logging.getLogger(__name__)
+
+INVITATION_EMAIL_TEMPLATE = "invitation"
+
+
+# --- Notifications -------------------------------------------------------------------------
+# The notifications app is built in parallel; until it lands, these wrappers keep accounts working
+# (the invitation e-mail falls back to Django's mail, the activity feed is simply skipped).
+
+
+def _notification_services():
+    try:
+        from partnerportal.notifications import services as n
+    except ImportError:
+        return None
+    return n
+
+
+def _notify(
+    *, event: str, recipients: list[User], actor: User | None, target: Any, context=None
+) -> None:
+    n = _notification_services()
+    if n is None or not hasattr(n, "notify"):
+        return
+    recipients = [r for r in recipients if r is not None and r.is_active]
+    if not recipients:
+        return
+    n.notify(event=event, recipients=recipients, actor=actor, target=target, context=context or {})
+
+
+def _email_send(*, to_email: str, language: str, template: str, context: dict) -> None:
+    """E-mail through the notifications app when it has a template of that name (it looks under
+    notifications/email/); otherwise render ours under accounts/email/ and send it directly."""
+    n = _notification_services()
+    if n is not None and hasattr(n, "email_send"):
+        try:
+            get_template(f"notifications/email/{template}.txt")
+        except TemplateDoesNotExist:
+            pass
+        else:
+            n.email_send(to_email=to_email, language=language, template=template, context=context)
+            return
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
+        subject = " ".join(subject.split())
+        text = render_to_string(f"accounts/email/{template}.txt", context)
+        html = render_to_string(f"accounts/email/{template}.html", context)
+    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [to_email], html_message=html)
+
+
+def _activity_model():
+    """The activity feed's model, if the notifications app has it and its table exists yet."""
+    try:
+        from partnerportal.notifications.models import Activity
+    except ImportError:
+        return None
+    if Activity._meta.db_table not in connection.introspection.table_names():
+        return None
+    return Activity
+
+
+def _on_commit(func) -> None:
+    """Tell people only once the change is stored (a rollback must not leave e-mails behind)."""
+    transaction.on_commit(func)
+
+
+# --- Memberships ---------------------------------------------------------------------------
+
+
+def membership_request(*, actor: User, municipality, message: str = "") -> Membership:
+    """A person asks to edit for a municipality; someone who knows them there decides."""
+    if not permissions.can_request_membership(actor, municipality):
+        raise PermissionDenied(_("You already have a request or membership for this municipality."))
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(user=actor, municipality=municipality)
+            .first()
+        )
+        if membership is None:
+            membership = Membership(user=actor, municipality=municipality)
+        # A declined or ended membership may be asked for again: the row is reused (one per pair).
+        membership.status = Membership.Status.REQUESTED
+        membership.message = message.strip()
+        membership.created_at = timezone.now()
+        membership.decided_at = None
+        membership.decided_by = None
+        attribute_change(membership, actor=actor, action="membership.requested")
+        membership.save()
+        deciders = [
+            u for u in selectors.membership_deciders(municipality=municipality) if u.pk != actor.pk
+        ]
+        _on_commit(
+            lambda: _notify(
+                event="membership.requested", recipients=deciders, actor=actor, target=membership
+            )
+        )
+    return membership
+
+
+def _membership_decide(
+    *, actor: User, membership: Membership, status: str, action: str
+) -> Membership:
+    if not permissions.can_decide_membership(actor, membership):
+        raise PermissionDenied
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status != Membership.Status.REQUESTED:
+            raise ValidationError(_("This request has already been decided."))
+        membership.status = status
+        membership.decided_at = timezone.now()
+        membership.decided_by = actor
+        attribute_change(membership, actor=actor, action=action)
+        membership.save()
+        forget_roles(membership.user)
+        _on_commit(
+            lambda: _notify(
+                event=action, recipients=[membership.user], actor=actor, target=membership
+            )
+        )
+    return membership
+
+
+def membership_confirm(*, actor: User, membership: Membership) -> Membership:
+    """The person becomes an editor for the municipality."""
+    return _membership_decide(
+        actor=actor,
+        membership=membership,
+        status=Membership.Status.ACTIVE,
+        action="membership.confirmed",
+    )
+
+
+def membership_decline(*, actor: User, membership: Membership) -> Membership:
+    """The request is refused; the row stays so that the decision can be traced."""
+    return _membership_decide(
+        actor=actor,
+        membership=membership,
+        status=Membership.Status.DECLINED,
+        action="membership.declined",
+    )
+
+
+def membership_withdraw(*, actor: User, membership: Membership) -> Membership | None:
+    """The person takes back a request (nothing to keep: it is deleted) or leaves a membership
+    (kept as ended, because edits made under it must stay traceable)."""
+    if not permissions.can_withdraw_membership(actor, membership):
+        raise PermissionDenied
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status == Membership.Status.REQUESTED:
+            attribute_change(membership, actor=actor, action="membership.withdrawn")
+            membership.delete()
+            return None
+        membership.status = Membership.Status.ENDED
+        membership.decided_at = timezone.now()
+        membership.decided_by = actor
+        attribute_change(membership, actor=actor, action="membership.left")
+        membership.save()
+        forget_roles(actor)
+    return membership
+
+
+def membership_end(*, actor: User, membership: Membership) -> Membership:
+    """Agency staff end an active membership, e.g. when someone leaves the municipality."""
+    if not permissions.can_end_membership(actor, membership):
+        raise PermissionDenied
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status != Membership.Status.ACTIVE:
+            raise ValidationError(_("This membership is not active."))
+        membership.status = Membership.Status.ENDED
+        membership.decided_at = timezone.now()
+        membership.decided_by = actor
+        attribute_change(membership, actor=actor, action="membership.ended")
+        membership.save()
+        forget_roles(membership.user)
+    return membership
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def invitation_accept_url(invitation: Invitation, *, language: str) -> str:
+    with translation.override(language):
+        path = reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def invitation_create(
+    *, actor: User, email: str, municipality, language: str | None = None
+) -> Invitation:
+    """Agency staff bring a known contact in directly, without the request-and-confirm round."""
+    if not permissions.can_create_invitation(actor, municipality):
+        raise PermissionDenied
+    email = email.strip()
+    existing = User.objects.filter(email__iexact=email).first()
+    language = language or (existing.language if existing else None) or settings.LANGUAGE_CODE
+    with transaction.atomic():
+        invitation = Invitation(email=email, municipality=municipality, invited_by=actor)
+        attribute_change(invitation, actor=actor, action="invitation.sent")
+        invitation.save()
+        context = {
+            "invitation": invitation,
+            "municipality_name": municipality.name,
+            "inviter_name": actor.display_name,
+            "accept_url": invitation_accept_url(invitation, language=language),
+            "expires_at": invitation.expires_at,
+        }
+        _on_commit(
+            lambda: _email_send(
+                to_email=email,
+                language=language,
+                template=INVITATION_EMAIL_TEMPLATE,
+                context=context,
+            )
+        )
+        if existing is not None:
+            _on_commit(
+                lambda: _notify(
+                    event="invitation.sent", recipients=[existing], actor=actor, target=invitation
+                )
+            )
+    return invitation
+
+
+class InvitationRefused(ValidationError):
+    """The invitation cannot be used; the message says why in words for the person."""
+
+
+def invitation_refusal_reason(*, user, invitation: Invitation) -> str | None:
+    """Why this person cannot accept this invitation, or None if they can."""
+    if invitation.revoked_at is not None:
+        return _("This invitation has been withdrawn. Please ask the agency for a new one.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Please ask the agency for a new one.")
+    if user is None or not user.is_authenticated:
+        return _(
+            "Please log in, or sign up, with the e-mail address %(email)s "
+            "to accept this invitation."
+        ) % {"email": invitation.email}
+    if not permissions.can_accept_invitation(user, invitation):
+        return _(
+            "This invitation was sent to %(email)s. Please log in with that address, or add and "
+            "verify it in your e-mail settings, to accept it."
+        ) % {"email": invitation.email}
+    return None
+
+
+def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
+    """The invited person becomes an editor at once: the agency vouched for them."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        reason = invitation_refusal_reason(user=actor, invitation=invitation)
+        if reason:
+            raise InvitationRefused(reason)
+        now = timezone.now()
+        invitation.accepted_at = now
+        invitation.accepted_by = actor
+        attribute_change(invitation, actor=actor, action="invitation.accepted")
+        invitation.save()
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(user=actor, municipality=invitation.municipality)
+            .first()
+        ) or Membership(user=actor, municipality=invitation.municipality)
+        membership.status = Membership.Status.ACTIVE
+        membership.decided_at = now
+        membership.decided_by = invitation.invited_by
+        attribute_change(membership, actor=actor, action="membership.confirmed")
+        membership.save()
+        forget_roles(actor)
+    return membership
+
+
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """A link sent to the wrong person, or no longer wanted, stops working."""
+    if not permissions.can_revoke_invitation(actor, invitation):
+        raise PermissionDenied
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_open:
+            raise ValidationError(_("This invitation can no longer be revoked."))
+        invitation.revoked_at = timezone.now()
+        attribute_change(invitation, actor=actor, action="invitation.revoked")
+        invitation.save()
+    return invitation
+
+
+# --- The person's own account --------------------------------------------------------------
+
+
+def user_profile_update(*, actor: User, user: User, name: str, language: str) -> User:
+    """Name and language are the person's own: the language decides which e-mails they read."""
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."))
+    with transaction.atomic():
+        user.name = name.strip()
+        user.language = language
+        attribute_change(user, actor=actor, action="user.profile_updated")
+        user.save(update_fields=["name", "language"])
+    return user
+
+
+def _row(obj, fields: list[str]) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _activity_rows(user: User) -> list[dict] | None:
+    """Activity feed entries that name the person, if the notifications app has them yet."""
+    Activity = _activity_model()
+    if Activity is None:
+        return None
+    from django.db.models import Q
+
+    query = Q()
+    for field in Activity._meta.get_fields():
+        if (field.is_relation and field.many_to_one and field.related_model is User) or (
+            field.is_relation and field.many_to_many and field.related_model is User
+        ):
+            query |= Q(**{field.name: user})
+    if not query:
+        return []
+    rows = []
+    for activity in Activity.objects.filter(query).distinct():
+        row = {}
+        for field in activity._meta.concrete_fields:
+            value = getattr(activity, field.attname)
+            row[field.attname] = value
+        rows.append(row)
+    return rows
+
+
+def account_export(*, actor: User, user: User) -> dict:
+    """Everything stored about the person, for their right of access (Art. 15 GDPR)."""
+    if not permissions.can_export_account(actor, user):
+        raise PermissionDenied
+    data: dict[str, Any] = {
+        "exported_at": timezone.now(),
+        "profile": {
+            **_row(
+                user, ["id", "email", "name", "language", "date_joined", "last_login", "is_active"]
+            ),
+            "roles": sorted(str(r) for r in user_roles(user)),
+        },
+        "email_addresses": [
+            _row(a, ["email", "verified", "primary"])
+            for a in EmailAddress.objects.filter(user=user)
+        ],
+        "memberships": [
+            {
+                "municipality": m.municipality.name,
+                "municipality_id": m.municipality_id,
+                **_row(m, ["status", "message", "created_at", "decided_at"]),
+            }
+            for m in Membership.objects.filter(user=user).select_related("municipality")
+        ],
+        "invitations_sent": [
+            {
+                "municipality": i.municipality.name,
+                **_row(i, ["email", "created_at", "expires_at", "accepted_at", "revoked_at"]),
+            }
+            for i in Invitation.objects.filter(invited_by=user).select_related("municipality")
+        ],
+        "invitations_received": [
+            {
+                "municipality": i.municipality.name,
+                **_row(i, ["email", "created_at", "expires_at", "accepted_at", "revoked_at"]),
+            }
+            for i in Invitation.objects.filter(accepted_by=user).select_related("municipality")
+            | Invitation.objects.filter(email__iexact=user.email).select_related("municipality")
+        ],
+        "mfa_authenticators": [],
+    }
+    from allauth.mfa.models import Authenticator
+
+    data["mfa_authenticators"] = [
+        {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}
+        for a in Authenticator.objects.filter(user=user)
+    ]
+    activity = _activity_rows(user)
+    if activity is not None:
+        data["activity"] = activity
+    return data
+
+
+def account_export_json(*, actor: User, user: User) -> str:
+    import json
+
+    return json.dumps(
+        account_export(actor=actor, user=user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False
+    )
+
+
+def _sessions_delete(user: User) -> int:
+    """Log the person out everywhere. The database session store has no index by user, so the
+    live sessions are read once; deletion is rare enough for that."""
+    ids = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            ids.append(session.pk)
+    Session.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def account_delete(*, actor: User, user: User) -> User:
+    """Right to erasure (Art. 17 GDPR): the person is anonymised rather than deleted, because
+    memberships and the audit trail must keep pointing at *someone*; nothing identifies them."""
+    if not permissions.can_delete_account(actor, user):
+        raise PermissionDenied
+    from allauth.mfa.models import Authenticator
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        now = timezone.now()
+        for membership in Membership.objects.filter(user=user, status=Membership.Status.REQUESTED):
+            attribute_change(membership, actor=actor, action="membership.withdrawn")
+            membership.delete()
+        for membership in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE):
+            membership.status = Membership.Status.ENDED
+            membership.decided_at = now
+            membership.decided_by = None
+            attribute_change(membership, actor=None, action="membership.ended")
+            membership.save()
+        Membership.objects.filter(user=user).exclude(message="").update(message="")
+        EmailAddress.objects.filter(user=user).delete()
+        Activity = _activity_model()
+        if Activity is not None:
+            # The person's own feed is about them and of no use to anyone else.
+            Activity.objects.filter(recipient=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        user.groups.clear()
+        user.email = f"deleted-{user.pk}@anonymised.invalid"
+        user.name = ""
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.set_unusable_password()
+        user.anonymised_at = now
+        attribute_change(user, actor=None, action="user.anonymised")
+        user.save()
+        forget_roles(user)
+        _sessions_delete(user)
+    return user
