@@ -1,0 +1,40 @@
+"""The one catalogue of events people are told about, and where each one goes.
+
+A new event is a member here plus its e-mail templates (notifications/email/<template>.txt,
+.html and _subject.txt); `services.notify` does the rest."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    MEMBERSHIP_REQUESTED = "membership.requested", _("Membership requested")
+    MEMBERSHIP_CONFIRMED = "membership.confirmed", _("Membership confirmed")
+    MEMBERSHIP_DECLINED = "membership.declined", _("Membership declined")
+    INVITATION_SENT = "invitation.sent", _("Invitation sent")
+    ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    FEED = "feed", _("activity feed")
+
+
+@dataclass(frozen=True)
+class Route:
+    channels: frozenset[Channel]
+    template: str
+
+
+BOTH = frozenset({Channel.EMAIL, Channel.FEED})
+
+ROUTES: dict[Event, Route] = {
+    Event.MEMBERSHIP_REQUESTED: Route(BOTH, "membership_requested"),
+    Event.MEMBERSHIP_CONFIRMED: Route(BOTH, "membership_confirmed"),
+    Event.MEMBERSHIP_DECLINED: Route(BOTH, "membership_declined"),
+    Event.INVITATION_SENT: Route(frozenset({Channel.FEED}), "invitation_sent"),
+    # The account is gone, so there is no feed to show it in; the confirmation goes by e-mail.
+    Event.ACCOUNT_DELETED: Route(frozenset({Channel.EMAIL}), "account_deleted"),
+}

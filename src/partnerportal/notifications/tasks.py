@@ -1,0 +1,38 @@
+"""Background work of the notifications. Tasks take ids and plain values only: they may run on
+another machine later, when objects passed in would be stale or unpicklable."""
+
+import logging
+
+from django_tasks import task
+
+from .events import ROUTES, Event
+from .models import Activity
+from .services import email_send
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def activity_email_send(activity_id: int) -> bool:
+    """Send the e-mail for one feed entry to its recipient, in the recipient's language."""
+    activity = Activity.objects.select_related("recipient", "actor").filter(pk=activity_id).first()
+    if activity is None:
+        logger.info("Activity %s is gone; no e-mail sent.", activity_id)
+        return False
+    recipient = activity.recipient
+    if not recipient.is_active or not recipient.email:
+        return False
+    event = Event(activity.event)
+    email_send(
+        to_email=recipient.email,
+        language=recipient.language or "de",
+        template=ROUTES[event].template,
+        context={
+            **activity.context,
+            "event": event.value,
+            "recipient_name": recipient.display_name,
+            "actor_name": activity.actor.display_name if activity.actor else "",
+            "target": activity.target_repr,
+        },
+    )
+    return True
