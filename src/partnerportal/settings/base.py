@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
 ]
+
+FORM_RENDERER = "partnerportal.core.forms.KernFormRenderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
