@@ -1,0 +1,36 @@
+import types
+
+import pytest
+
+from partnerportal.accounts import services
+
+
+class NotificationRecorder:
+    """Stands in for partnerportal.notifications.services: records what accounts asked it to do,
+    so these tests hold accounts' side of the contract whatever state that app is in."""
+
+    def __init__(self):
+        self.calls: list[dict] = []
+
+    def notify(self, *, event, recipients, actor=None, target=None, context=None):
+        self.calls.append(
+            {"event": str(event), "recipients": list(recipients), "actor": actor, "target": target}
+        )
+
+    def events(self) -> list[str]:
+        return [c["event"] for c in self.calls]
+
+
+@pytest.fixture(autouse=True)
+def notifications(monkeypatch) -> NotificationRecorder:
+    recorder = NotificationRecorder()
+    module = types.SimpleNamespace(notify=recorder.notify)
+    monkeypatch.setattr(services, "_notification_services", lambda: module)
+    return recorder
+
+
+@pytest.fixture
+def staff_editor(db):
+    from .factories import UserFactory
+
+    return UserFactory(role="agency_editor", mfa=True)
