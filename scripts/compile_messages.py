@@ -6,19 +6,26 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "src/partnerportal/locale"
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = BASE_DIR / "src/partnerportal"
+LOCALE_DIRS = (
+    PACKAGE_DIR / "locale",
+    # Formal German ("Sie") replacements for django-allauth's informal strings.
+    PACKAGE_DIR / "locale_overrides",
+)
 
 
 def main() -> int:
-    for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=po_path.parent.parent.name)
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        with mo_path.open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
-        print(f"compiled {mo_path.relative_to(LOCALE_DIR.parent.parent.parent)}")
+    for locale_dir in LOCALE_DIRS:
+        for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
+            with po_path.open("rb") as handle:
+                catalog = read_po(handle, locale=po_path.parent.parent.name)
+            mo_path = po_path.with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            with mo_path.open("wb") as handle:
+                write_mo(handle, catalog, use_fuzzy=False)
+            print(f"compiled {mo_path.relative_to(BASE_DIR)}")
     return 0
 
 
