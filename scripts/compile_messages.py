@@ -11,7 +11,7 @@ PACKAGE_DIR = BASE_DIR / "src/partnerportal"
 LOCALE_DIRS = (
     PACKAGE_DIR / "locale",
     # Formal German ("Sie") replacements for django-allauth's informal strings.
-    PACKAGE_DIR / "locale_overrides",
+    PACKAGE_DIR / "overrides" / "locale",
 )
 
 

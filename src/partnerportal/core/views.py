@@ -21,6 +21,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Throttled (too many logins, sign-ups or resets): say when to try again, nothing more."""
+    return render(request, "429.html", status=429)
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without context processors: whatever broke (the database, say) must not break
