@@ -1,0 +1,112 @@
+"""Playwright against pytest-django's live server, in Debian's Chromium (never a downloaded one).
+
+Skipped when /usr/bin/chromium is missing, except in CI (CI=true), where that is an error: a
+browser suite that silently skips proves nothing."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
+# (factories, fixtures) would otherwise be refused as "async unsafe".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("PARTNERPORTAL_CHROMIUM", "/usr/bin/chromium"))
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_items or CHROMIUM.exists():
+        return
+    if _in_ci():
+        raise pytest.UsageError(
+            f"CI=true but {CHROMIUM} is missing: the browser tests must run in CI "
+            "(apt-get install chromium)."
+        )
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (set CI=true to make this fatal)")
+    for item in browser_items:
+        item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(request, browser, live_server, browser_site):
+    """A fresh browser context per test. Tests that run axe get `bypass_csp`: our policy
+    (rightly) refuses the injected axe script; every other test runs under the real policy."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="de-DE",
+        viewport={"width": 1280, "height": 900},
+        bypass_csp="axe" in request.fixturenames,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_site(transactional_db, site):
+    """The page tree; the role groups come back through serialized rollback (see pytestmark)."""
+    return site
+
+
+@pytest.fixture
+def axe():
+    """axe(page) -> the violations of impact 'serious' or 'critical' on the current page."""
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5),
+                }));
+            }"""
+        )
+        SCREENSHOTS.mkdir(exist_ok=True)
+        with (SCREENSHOTS / "axe-report.txt").open("a", encoding="utf-8") as report:
+            summary = ", ".join(f"{v['id']} ({v['impact']})" for v in result) or "none"
+            report.write(f"{page.url}: {summary}\n")
+        return [v for v in result if v["impact"] in ("serious", "critical")]
+
+    return run
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
