@@ -2,7 +2,7 @@
 that django-simple-history writes one history record naming the actor and the action."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from .permissions import can_revert_change
@@ -30,6 +30,16 @@ def change_revert(*, actor, history_record) -> models.Model:
     previous = history_record.prev_record
     if previous is None:
         raise ValidationError(_("There is no earlier state to restore."))
+    try:
+        return _restore(model=model, previous=previous, actor=actor)
+    except IntegrityError as error:
+        # E.g. the old value of a unique field has since been given to another object.
+        raise ValidationError(
+            _("The earlier state conflicts with other data and cannot be restored.")
+        ) from error
+
+
+def _restore(*, model: type[models.Model], previous, actor) -> models.Model:
     with transaction.atomic():
         pk = getattr(previous, model._meta.pk.attname)
         obj = model._default_manager.select_for_update().filter(pk=pk).first()

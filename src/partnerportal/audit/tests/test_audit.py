@@ -229,3 +229,44 @@ def test_unknown_history_record_is_404(client):
     client.force_login(UserFactory(role="agency_admin"))
     foreign_record = other.history.latest().history_id
     assert client.post(_revert_url(municipality, foreign_record)).status_code == 404
+
+
+def test_change_revert_conflicting_with_unique_value_is_refused_cleanly():
+    editor = UserFactory(role="agency_editor")
+    municipality = MunicipalityFactory(ags="01001000")
+    attribute_change(municipality, actor=editor, action="municipality.updated")
+    municipality.ags = "01002000"
+    municipality.save()
+    MunicipalityFactory(ags="01001000")
+    with pytest.raises(ValidationError):
+        change_revert(actor=editor, history_record=municipality.history.latest())
+    municipality.refresh_from_db()
+    assert municipality.ags == "01002000"
+
+
+def test_history_page_query_count_does_not_grow_with_the_trail(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = UserFactory(role="agency_editor")
+    membership = MembershipFactory(requested=True)
+    client.force_login(editor)
+    url = _history_url(membership)
+
+    def change(times):
+        for status in [Membership.Status.ACTIVE, Membership.Status.ENDED] * times:
+            attribute_change(membership, actor=UserFactory(), action="membership.changed")
+            membership.status = status
+            membership.decided_by = editor
+            membership.save()
+
+    def count_queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    change(1)
+    short = count_queries()
+    change(10)
+    assert count_queries() == short
