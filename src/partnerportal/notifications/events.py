@@ -36,5 +36,8 @@ ROUTES: dict[Event, Route] = {
     Event.MEMBERSHIP_DECLINED: Route(BOTH, "membership_declined"),
     Event.INVITATION_SENT: Route(frozenset({Channel.FEED}), "invitation_sent"),
     # The account is gone, so there is no feed to show it in; the confirmation goes by e-mail.
+    # The address is gone once the account is anonymised, and the e-mail task skips anonymised
+    # recipients: the deleting service captures the address first and enqueues
+    # `tasks.email_deliver(to_email=..., template="account_deleted", ...)` itself.
     Event.ACCOUNT_DELETED: Route(frozenset({Channel.EMAIL}), "account_deleted"),
 }

@@ -59,7 +59,7 @@ def notify(
             from .tasks import activity_email_send
 
             for activity in activities:
-                if activity.recipient.is_active and activity.recipient.email:
+                if activity.recipient.is_active and activity.recipient.anonymised_at is None:
                     transaction.on_commit(
                         lambda pk=activity.pk: activity_email_send.enqueue(activity_id=pk)
                     )

@@ -20,7 +20,8 @@ def activity_email_send(activity_id: int) -> bool:
         logger.info("Activity %s is gone; no e-mail sent.", activity_id)
         return False
     recipient = activity.recipient
-    if not recipient.is_active or not recipient.email:
+    if not recipient.is_active or not recipient.email or recipient.anonymised_at is not None:
+        # An anonymised account's address is a placeholder; nobody is there to read it.
         return False
     event = Event(activity.event)
     email_send(
@@ -36,3 +37,10 @@ def activity_email_send(activity_id: int) -> bool:
         },
     )
     return True
+
+
+@task()
+def email_deliver(*, to_email: str, language: str, template: str, context: dict) -> None:
+    """Send an e-mail to an address that has no feed entry behind it (an invitee without an
+    account, a person whose account is being deleted). `context` must be JSON-serialisable."""
+    email_send(to_email=to_email, language=language, template=template, context=context)

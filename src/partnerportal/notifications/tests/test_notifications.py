@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _subject(language: str, target: str) -> str:
     with translation.override(language):
-        return gettext("New membership request for %(target)s") % {"target": target}
+        return gettext("New membership request: %(target)s") % {"target": target}
 
 
 def test_every_event_has_a_route_and_templates():
@@ -215,3 +215,26 @@ def test_activities_mark_read_returns_count():
     notify(event=Event.MEMBERSHIP_DECLINED, recipients=[me])
     assert activities_mark_read(user=me) == 2
     assert activities_mark_read(user=me) == 0
+
+
+def test_anonymised_recipient_gets_no_mail(django_capture_on_commit_callbacks):
+    recipient = UserFactory(anonymised_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(event=Event.MEMBERSHIP_CONFIRMED, recipients=[recipient])
+    assert mail.outbox == []
+    from partnerportal.notifications.tasks import activity_email_send
+
+    activity = Activity.objects.get(recipient=recipient)
+    assert activity_email_send.call(activity_id=activity.pk) is False
+
+
+def test_email_deliver_task_sends_with_plain_values():
+    from partnerportal.notifications.tasks import email_deliver
+
+    email_deliver.enqueue(
+        to_email="gone@example.org", language="en", template="account_deleted", context={}
+    )
+    (message,) = mail.outbox
+    assert message.to == ["gone@example.org"]
+    with translation.override("en"):
+        assert message.subject == gettext("Your Partnerportal account has been deleted")
