@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -257,21 +258,23 @@ class InvitationRefused(ValidationError):
     """The invitation cannot be used; the message says why in words for the person."""
 
 
-def invitation_refusal_reason(*, user, invitation: Invitation) -> str | None:
-    """Why this person cannot accept this invitation, or None if they can."""
+def invitation_refusal(*, user, invitation: Invitation) -> tuple[str, str] | None:
+    """Why this person cannot accept this invitation, as (code, message), or None if they can."""
     if invitation.revoked_at is not None:
-        return _("This invitation has been withdrawn. Please ask the agency for a new one.")
+        return "revoked", _(
+            "This invitation has been withdrawn. Please ask the agency for a new one."
+        )
     if invitation.accepted_at is not None:
-        return _("This invitation has already been used.")
+        return "used", _("This invitation has already been used.")
     if invitation.expires_at <= timezone.now():
-        return _("This invitation has expired. Please ask the agency for a new one.")
+        return "expired", _("This invitation has expired. Please ask the agency for a new one.")
     if user is None or not user.is_authenticated:
-        return _(
+        return "login_required", _(
             "Please log in, or sign up, with the e-mail address %(email)s "
             "to accept this invitation."
         ) % {"email": invitation.email}
     if not permissions.can_accept_invitation(user, invitation):
-        return _(
+        return "wrong_email", _(
             "This invitation was sent to %(email)s. Please log in with that address, or add and "
             "verify it in your e-mail settings, to accept it."
         ) % {"email": invitation.email}
@@ -282,9 +285,10 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
     """The invited person becomes an editor at once: the agency vouched for them."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        reason = invitation_refusal_reason(user=actor, invitation=invitation)
-        if reason:
-            raise InvitationRefused(reason)
+        refusal = invitation_refusal(user=actor, invitation=invitation)
+        if refusal:
+            code, message = refusal
+            raise InvitationRefused(message, code=code)
         now = timezone.now()
         invitation.accepted_at = now
         invitation.accepted_by = actor
@@ -344,8 +348,6 @@ def _activity_rows(user: User) -> list[dict] | None:
     Activity = _activity_model()
     if Activity is None:
         return None
-    from django.db.models import Q
-
     query = Q()
     for field in Activity._meta.get_fields():
         if (field.is_relation and field.many_to_one and field.related_model is User) or (
@@ -436,6 +438,23 @@ def _sessions_delete(user: User) -> int:
     return len(ids)
 
 
+def _activity_names_scrub(Activity, *, names: list[str]) -> None:
+    """Other people's feed entries keep what happened, but no longer who it was: the stored
+    target text ("Erika Muster – Köln") is the only place a name lives on."""
+    names = [n for n in names if n]
+    if not names:
+        return
+    query = Q()
+    for name in names:
+        query |= Q(target_repr__contains=name)
+    replacement = _("deleted user")
+    for activity in Activity.objects.filter(query).only("pk", "target_repr"):
+        text = activity.target_repr
+        for name in names:
+            text = text.replace(name, replacement)
+        Activity.objects.filter(pk=activity.pk).update(target_repr=text)
+
+
 def account_delete(*, actor: User, user: User) -> User:
     """Right to erasure (Art. 17 GDPR): the person is anonymised rather than deleted, because
     memberships and the audit trail must keep pointing at *someone*; nothing identifies them."""
@@ -461,6 +480,7 @@ def account_delete(*, actor: User, user: User) -> User:
         if Activity is not None:
             # The person's own feed is about them and of no use to anyone else.
             Activity.objects.filter(recipient=user).delete()
+            _activity_names_scrub(Activity, names=[user.email, user.name])
         Authenticator.objects.filter(user=user).delete()
         user.groups.clear()
         user.email = f"deleted-{user.pk}@anonymised.invalid"

@@ -188,7 +188,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 % {"municipality": invitation.municipality.name},
             )
             return redirect("accounts:overview")
-    reason = services.invitation_refusal_reason(user=request.user, invitation=invitation)
+    refusal = services.invitation_refusal(user=request.user, invitation=invitation)
+    reason = refusal[1] if refusal else None
     context = {
         "invitation": invitation,
         "reason": reason,

@@ -21,6 +21,10 @@ class NotificationRecorder:
         return [c["event"] for c in self.calls]
 
 
+#: The real lookup, for the tests that check the contract with the notifications app itself.
+REAL_NOTIFICATION_SERVICES = services._notification_services
+
+
 @pytest.fixture(autouse=True)
 def notifications(monkeypatch) -> NotificationRecorder:
     recorder = NotificationRecorder()

@@ -1,0 +1,60 @@
+"""Accounts against the real notifications app (skipped while that app has no services yet)."""
+
+import json
+
+import pytest
+
+from partnerportal.accounts import services
+
+from .conftest import REAL_NOTIFICATION_SERVICES
+from .factories import MembershipFactory, MunicipalityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def real_notifications(monkeypatch):
+    pytest.importorskip("partnerportal.notifications.services")
+    monkeypatch.setattr(services, "_notification_services", REAL_NOTIFICATION_SERVICES)
+    if services._activity_model() is None:
+        pytest.skip("the activity feed has no table yet")
+    return services._activity_model()
+
+
+def test_request_and_confirm_reach_the_activity_feed(
+    real_notifications, django_capture_on_commit_callbacks
+):
+    Activity = real_notifications
+    municipality = MunicipalityFactory()
+    staff = UserFactory(role="agency_editor", mfa=True)
+    person = UserFactory(email="me@example.org", name="Erika Muster")
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = services.membership_request(actor=person, municipality=municipality)
+    assert Activity.objects.filter(recipient=staff, event="membership.requested").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_confirm(actor=staff, membership=membership)
+    assert Activity.objects.filter(recipient=person, event="membership.confirmed").count() == 1
+
+    # The export holds entries the person received and those they caused.
+    exported = json.loads(services.account_export_json(actor=person, user=person))
+    events = sorted(a["event"] for a in exported["activity"])
+    assert events == ["membership.confirmed", "membership.requested"]
+
+    staff_entry = Activity.objects.get(recipient=staff, event="membership.requested")
+    assert person.name in staff_entry.target_repr
+    services.account_delete(actor=person, user=person)
+    assert not Activity.objects.filter(recipient=person).exists()
+    # Staff keep their entry, without the person's name.
+    staff_entry.refresh_from_db()
+    assert person.name not in staff_entry.target_repr
+    assert municipality.name in staff_entry.target_repr
+
+
+def test_decline_reaches_the_person(real_notifications, django_capture_on_commit_callbacks):
+    Activity = real_notifications
+    request = MembershipFactory(requested=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_decline(
+            actor=UserFactory(role="agency_admin", mfa=True), membership=request
+        )
+    assert Activity.objects.filter(recipient=request.user, event="membership.declined").exists()
