@@ -53,17 +53,40 @@ def history_manager(obj_or_model):
     return getattr(obj_or_model, model._meta.simple_history_manager_attribute)
 
 
-def _display(model: type[models.Model], field_name: str, value: Any) -> Any:
-    """Choice fields show their label instead of the stored key."""
+def _field(model: type[models.Model], field_name: str):
     try:
-        model_field = model._meta.get_field(field_name)
+        return model._meta.get_field(field_name)
     except FieldDoesNotExist:  # a field removed since the record was written
-        return value
-    if value is None:
         return None
+
+
+def _display(model_field, value: Any, related: dict) -> Any:
+    """Choice fields show their label, foreign keys the object they point to."""
+    if value is None or model_field is None:
+        return value
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
+    if model_field.many_to_one:
+        obj = related.get((model_field.related_model, value))
+        return str(obj) if obj is not None else _("#%(pk)s (deleted)") % {"pk": value}
     return value
+
+
+def _related_objects(model: type[models.Model], deltas) -> dict:
+    """Load the objects foreign keys in the trail point to: one query per related model, however
+    long the trail."""
+    wanted: dict[type[models.Model], set] = {}
+    for delta in deltas:
+        for change in delta.changes:
+            model_field = _field(model, change.field)
+            if model_field is not None and model_field.many_to_one:
+                pks = wanted.setdefault(model_field.related_model, set())
+                pks.update(v for v in (change.old, change.new) if v is not None)
+    related = {}
+    for related_model, pks in wanted.items():
+        for pk, obj in related_model._default_manager.in_bulk(pks).items():
+            related[(related_model, pk)] = obj
+    return related
 
 
 def _verbose_name(model: type[models.Model], field_name: str) -> str:
@@ -79,20 +102,21 @@ def object_history(obj: models.Model) -> list[ChangeView]:
     records = list(
         history_manager(obj).select_related("history_user").order_by("-history_date", "-history_id")
     )
+    deltas = [
+        records[i].diff_against(records[i + 1]) if i + 1 < len(records) else None
+        for i in range(len(records))
+    ]
+    related = _related_objects(model, [d for d in deltas if d is not None])
     views: list[ChangeView] = []
-    for index, record in enumerate(records):
-        older = records[index + 1] if index + 1 < len(records) else None
-        changes: list[FieldChange] = []
-        if older is not None:
-            delta = record.diff_against(older)
-            for change in sorted(delta.changes, key=lambda c: c.field):
-                changes.append(
-                    FieldChange(
-                        label=_verbose_name(model, change.field),
-                        before=_display(model, change.field, change.old),
-                        after=_display(model, change.field, change.new),
-                    )
-                )
+    for record, delta in zip(records, deltas, strict=True):
+        changes = [
+            FieldChange(
+                label=_verbose_name(model, change.field),
+                before=_display(_field(model, change.field), change.old, related),
+                after=_display(_field(model, change.field), change.new, related),
+            )
+            for change in sorted(delta.changes if delta else [], key=lambda c: c.field)
+        ]
         user = record.history_user
         views.append(
             ChangeView(

@@ -65,6 +65,19 @@ def test_choice_fields_show_labels():
     )
 
 
+def test_foreign_keys_show_the_related_object():
+    editor = UserFactory(name="Erika Editor")
+    membership = MembershipFactory(requested=True)
+    membership.decided_by = editor
+    membership.save()
+    (change,) = object_history(membership)[0].changes
+    assert (change.before, change.after) == (None, "Erika Editor")
+    editor_pk = editor.pk
+    editor.delete()
+    (change,) = object_history(membership)[0].changes
+    assert change.after == _("#%(pk)s (deleted)") % {"pk": editor_pk}
+
+
 def test_permissions_only_agency_admin_and_editor():
     municipality = MunicipalityFactory()
     cases = [("agency_admin", True), ("agency_editor", True), ("reviewer", False), (None, False)]
