@@ -15,3 +15,7 @@ LANGUAGE_COOKIE_SECURE = True
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
+# HSTS preload is a commitment browsers keep for months and that covers every subdomain: the
+# operator opts in with SECURE_HSTS_PRELOAD=true. Until then the check's reminder is silenced,
+# so that `check --deploy --fail-level WARNING` stays a useful gate.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

@@ -5,8 +5,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-insecure-key")
 os.environ["DEBUG"] = "false"
 
-from .base import *  # noqa: E402,F403
-from .base import STORAGES, VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import STORAGES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -65,7 +65,14 @@ def _production_env(**extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "DATABASE_URL", "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT"}
+        if key
+        not in {
+            "DEBUG",
+            "DATABASE_URL",
+            "SECURE_HSTS_SECONDS",
+            "SECURE_SSL_REDIRECT",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="partnerportal.settings.production",
