@@ -438,6 +438,10 @@ def _sessions_delete(user: User) -> int:
     return len(ids)
 
 
+def _email_verified(user: User, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
 def _activity_names_scrub(Activity, *, names: list[str]) -> None:
     """Other people's feed entries keep what happened, but no longer who it was: the stored
     target text ("Erika Muster – Köln") is the only place a name lives on."""
@@ -465,6 +469,9 @@ def account_delete(*, actor: User, user: User) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         now = timezone.now()
+        # A last word to the address the person used, if it was ever confirmed to be theirs.
+        farewell_to = user.email if _email_verified(user, user.email) else None
+        farewell_language = user.language or settings.LANGUAGE_CODE
         for membership in Membership.objects.filter(user=user, status=Membership.Status.REQUESTED):
             attribute_change(membership, actor=actor, action="membership.withdrawn")
             membership.delete()
@@ -494,4 +501,13 @@ def account_delete(*, actor: User, user: User) -> User:
         user.save()
         forget_roles(user)
         _sessions_delete(user)
+        if farewell_to:
+            _on_commit(
+                lambda: _email_send(
+                    to_email=farewell_to,
+                    language=farewell_language,
+                    template="account_deleted",
+                    context={},
+                )
+            )
     return user

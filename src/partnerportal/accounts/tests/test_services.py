@@ -347,6 +347,20 @@ def test_delete_anonymises(municipality, client):
     assert other_client.get("/de/konto/").status_code == 200
 
 
+def test_delete_sends_one_farewell_to_the_verified_address(django_capture_on_commit_callbacks):
+    person = UserFactory(email="bye@example.org", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.account_delete(actor=person, user=person)
+    assert [m.to for m in mail.outbox] == [["bye@example.org"]]
+
+
+def test_delete_sends_nothing_to_an_unverified_address(django_capture_on_commit_callbacks):
+    person = UserFactory(email="unknown@example.org", verified=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.account_delete(actor=person, user=person)
+    assert mail.outbox == []
+
+
 def test_delete_someone_else_is_refused():
     victim = UserFactory(email="victim@example.org")
     with pytest.raises(PermissionDenied):
