@@ -36,7 +36,8 @@ def test_the_right_password_works_when_not_throttled(client, site):
 def test_a_flood_of_login_requests_from_one_address_gets_a_friendly_429(client, site):
     url = reverse("account_login")
     statuses = [
-        client.post(url, {"login": f"nobody{i}@example.org", "password": "x"}).status_code for i in range(35)
+        client.post(url, {"login": f"nobody{i}@example.org", "password": "x"}).status_code
+        for i in range(35)
     ]
     assert 429 in statuses
     response = client.post(url, {"login": "nobody@example.org", "password": "x"})

@@ -14,13 +14,34 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
+from partnerportal.accounts.tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    UserFactory,
+)
 
-ROLES = ("public", "registered", "municipal_editor", "agency_editor", "agency_admin", "reviewer", "expert")
+ROLES = (
+    "public",
+    "registered",
+    "municipal_editor",
+    "agency_editor",
+    "agency_admin",
+    "reviewer",
+    "expert",
+)
 STAFF_ROLES = {"agency_editor", "agency_admin", "reviewer"}
 ALL_OK = dict.fromkeys(ROLES, "ok")
 LOGGED_IN_OK = {**dict.fromkeys(ROLES, "ok"), "public": "login"}
-ADMINS_ONLY = {**dict.fromkeys(ROLES, "deny"), "public": "login", "agency_editor": "ok", "agency_admin": "ok"}
+ADMINS_ONLY = {
+    **dict.fromkeys(ROLES, "deny"),
+    "public": "login",
+    "agency_editor": "ok",
+    "agency_admin": "ok",
+}
+#: Agency staff and the editors of the municipality concerned.
+DECIDERS_OWN = {**ADMINS_ONLY, "municipal_editor": "ok"}
+NOBODY_ELSE = {**dict.fromkeys(ROLES, "deny"), "public": "login"}
 
 
 @dataclass
@@ -43,6 +64,57 @@ class Case:
     label: str = ""
 
 
+def _pending_request_own(world: World, role: str) -> dict:
+    return {"pk": MembershipFactory(municipality=world.own_municipality, requested=True).pk}
+
+
+def _pending_request_other(world: World, role: str) -> dict:
+    return {"pk": MembershipFactory(municipality=world.other_municipality, requested=True).pk}
+
+
+def _pending_request_of_oneself(world: World, role: str) -> dict:
+    person = world.users[role] or UserFactory()
+    return {
+        "pk": MembershipFactory(
+            user=person, municipality=world.other_municipality, requested=True
+        ).pk
+    }
+
+
+def _active_membership_other(world: World, role: str) -> dict:
+    return {"pk": MembershipFactory(municipality=world.other_municipality).pk}
+
+
+def _invitation(world: World, role: str) -> dict:
+    return {"pk": InvitationFactory(municipality=world.own_municipality).pk}
+
+
+def _invitation_token(world: World, role: str) -> dict:
+    return {"token": InvitationFactory(municipality=world.own_municipality).token}
+
+
+def _invitation_data(world: World, role: str) -> dict:
+    return {
+        "email": f"neu-{role}@example.org",
+        "municipality": world.own_municipality.pk,
+        "language": "de",
+    }
+
+
+def _municipality_trail(world: World, role: str) -> dict:
+    return {"app_label": "registry", "model_name": "municipality", "pk": world.own_municipality.pk}
+
+
+def _municipality_change(world: World, role: str) -> dict:
+    municipality = world.own_municipality
+    municipality.name = f"{municipality.name} (geändert)"
+    municipality.save()
+    return {
+        **_municipality_trail(world, role),
+        "history_id": municipality.history.latest().history_id,
+    }
+
+
 #: url names that are ours. Library views (allauth, Wagtail, the OpenAPI page) are covered by
 #: their own projects' tests and by the browser tests.
 CASES: list[Case] = [
@@ -55,7 +127,62 @@ CASES: list[Case] = [
     Case("accounts:overview", LOGGED_IN_OK),
     Case("accounts:staff_memberships", ADMINS_ONLY),
     Case("notifications:feed", LOGGED_IN_OK),
+    Case("notifications:mark_read", LOGGED_IN_OK, method="post"),
+    Case("audit:history", ADMINS_ONLY, kwargs=_municipality_trail),
+    Case("audit:revert", ADMINS_ONLY, method="post", kwargs=_municipality_change),
+    Case("accounts:membership_request", LOGGED_IN_OK),
+    Case(
+        "accounts:membership_confirm",
+        DECIDERS_OWN,
+        method="post",
+        kwargs=_pending_request_own,
+        label="request for one's own municipality",
+    ),
+    Case(
+        "accounts:membership_confirm",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_pending_request_other,
+        label="request for someone else's municipality",
+    ),
+    Case(
+        "accounts:membership_decline",
+        DECIDERS_OWN,
+        method="post",
+        kwargs=_pending_request_own,
+        label="request for one's own municipality",
+    ),
+    Case(
+        "accounts:membership_decline",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_pending_request_other,
+        label="request for someone else's municipality",
+    ),
+    Case(
+        "accounts:membership_withdraw",
+        LOGGED_IN_OK,
+        method="post",
+        kwargs=_pending_request_of_oneself,
+        label="one's own request",
+    ),
+    Case(
+        "accounts:membership_withdraw",
+        NOBODY_ELSE,
+        method="post",
+        kwargs=_pending_request_other,
+        label="someone else's request",
+    ),
+    Case("accounts:membership_end", ADMINS_ONLY, method="post", kwargs=_active_membership_other),
+    Case("accounts:invitation_create", ADMINS_ONLY, method="post", data=_invitation_data),
+    Case("accounts:invitation_revoke", ADMINS_ONLY, method="post", kwargs=_invitation),
+    Case("accounts:invitation_accept", ALL_OK, kwargs=_invitation_token),
+    Case("accounts:data_export", LOGGED_IN_OK),
+    Case("accounts:account_delete", LOGGED_IN_OK),
 ]
+
+
+OUR_NAMESPACES = {"accounts", "api", "api_pages", "audit", "content", "notifications", "registry"}
 
 
 def _our_url_names() -> set[str]:
@@ -69,7 +196,7 @@ def _our_url_names() -> set[str]:
             elif isinstance(p, URLPattern) and p.name:
                 module = getattr(p.callback, "__module__", "") or ""
                 qualified = f"{namespace}:{p.name}" if namespace else p.name
-                if module.startswith("partnerportal.") or qualified.startswith("api:"):
+                if module.startswith("partnerportal.") or qualified.split(":")[0] in OUR_NAMESPACES:
                     names.add(qualified)
 
     walk(get_resolver().url_patterns)
@@ -125,5 +252,7 @@ def test_permission_matrix(client, world, role):
         response = getattr(client, case.method)(url, data)
         got = _outcome(response)
         if got != case.expect[role]:
-            mismatches.append(f"{case.method.upper()} {url} {case.label}: expected {case.expect[role]}, got {got}")
+            mismatches.append(
+                f"{case.method.upper()} {url} {case.label}: expected {case.expect[role]}, got {got}"
+            )
     assert not mismatches, f"{role}:\n" + "\n".join(mismatches)
