@@ -33,7 +33,9 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEBUG:
-    urlpatterns.insert(0, path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.insert(
+        0, path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT})
+    )
 
 # allauth answers throttled requests through this handler.
 handler429 = "partnerportal.core.views.too_many_requests"

@@ -22,20 +22,33 @@ class LegalPageSpec:
 def _legal_specs() -> list[LegalPageSpec]:
     return [
         LegalPageSpec(
-            "imprint_page", "impressum", _("Imprint"),
-            _("<p>Who runs this platform, who is responsible for its content and how to reach them. "
-              "Agency staff complete this page in the back office.</p>"),
+            "imprint_page",
+            "impressum",
+            _("Imprint"),
+            _(
+                "<p>Who runs this platform, who is responsible for its content "
+                "and how to reach them. "
+                "Agency staff complete this page in the back office.</p>"
+            ),
         ),
         LegalPageSpec(
-            "privacy_page", "datenschutz", _("Privacy statement"),
-            _("<p>Which personal data Partnerportal stores, why, for how long, and your rights: "
-              "you can download everything stored about you and delete your account under "
-              "“My account”.</p>"),
+            "privacy_page",
+            "datenschutz",
+            _("Privacy statement"),
+            _(
+                "<p>Which personal data Partnerportal stores, why, for how long, and your rights: "
+                "you can download everything stored about you and delete your account under "
+                "“My account”.</p>"
+            ),
         ),
         LegalPageSpec(
-            "accessibility_page", "barrierefreiheit", _("Accessibility statement"),
-            _("<p>Partnerportal aims to meet WCAG 2.1 level AA (BITV 2.0). Tell us about any "
-              "barrier you meet; agency staff complete this statement in the back office.</p>"),
+            "accessibility_page",
+            "barrierefreiheit",
+            _("Accessibility statement"),
+            _(
+                "<p>Partnerportal aims to meet WCAG 2.1 level AA (BITV 2.0). Tell us about any "
+                "barrier you meet; agency staff complete this statement in the back office.</p>"
+            ),
         ),
     ]
 
@@ -43,15 +56,18 @@ def _legal_specs() -> list[LegalPageSpec]:
 def _home_texts() -> tuple[str, str]:
     return (
         _("Partnerportal"),
-        _("The registry, atlas and services for development partnerships of municipalities: "
-          "find partnerships, keep your own up to date, register for events and apply for "
-          "funding."),
+        _(
+            "The registry, atlas and services for development partnerships of municipalities: "
+            "find partnerships, keep your own up to date, register for events and apply for "
+            "funding."
+        ),
     )
 
 
 @transaction.atomic
 def site_structure_ensure() -> HomePage:
-    """Create the German home page (the site's root), its English translation and the legal pages."""
+    """Create the German home page (the site's root), its English translation and the legal
+    pages."""
     locale_de, _created = Locale.objects.get_or_create(language_code="de")
     locale_en, _created = Locale.objects.get_or_create(language_code="en")
     root = Page.get_first_root_node()
@@ -63,13 +79,20 @@ def site_structure_ensure() -> HomePage:
     if home is None:
         with translation.override("de"):
             title, intro = _home_texts()
-        home = root.add_child(instance=HomePage(title=title, slug="start", intro=intro, locale=locale_de))
+        home = root.add_child(
+            instance=HomePage(title=title, slug="start", intro=intro, locale=locale_de)
+        )
         # Wagtail's welcome page goes: our home page takes the site's root.
         site = Site.objects.filter(is_default_site=True).first()
         old_root = site.root_page if site else None
         if site is None:
-            site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                                       site_name="Partnerportal")
+            site = Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name="Partnerportal",
+            )
         else:
             site.root_page = home
             site.site_name = "Partnerportal"
@@ -92,7 +115,9 @@ def site_structure_ensure() -> HomePage:
         page = getattr(settings_obj, spec_de.setting_field)
         if page is None:
             page = home.add_child(
-                instance=StandardPage(title=spec_de.title, slug=spec_de.slug, body=spec_de.body, locale=locale_de)
+                instance=StandardPage(
+                    title=spec_de.title, slug=spec_de.slug, body=spec_de.body, locale=locale_de
+                )
             )
             setattr(settings_obj, spec_de.setting_field, page)
             changed = True

@@ -13,7 +13,9 @@ def main_navigation(request: HttpRequest) -> list[dict]:
         {"label": _("Start"), "url": reverse("content:home"), "key": "home"},
     ]
     if request.user.is_authenticated:
-        items.append({"label": _("My account"), "url": reverse("accounts:overview"), "key": "account"})
+        items.append(
+            {"label": _("My account"), "url": reverse("accounts:overview"), "key": "account"}
+        )
     return items
 
 

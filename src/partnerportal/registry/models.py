@@ -15,7 +15,9 @@ class Municipality(models.Model):
         FOREIGN = "foreign", _("foreign municipality")
 
     name = models.CharField(_("name"), max_length=200)
-    country = models.CharField(_("country"), max_length=2, default="DE", help_text=_("ISO 3166 alpha-2"))
+    country = models.CharField(
+        _("country"), max_length=2, default="DE", help_text=_("ISO 3166 alpha-2")
+    )
     ags = models.CharField(
         _("official municipality key (AGS)"), max_length=8, unique=True, null=True, blank=True
     )
