@@ -16,17 +16,15 @@ def main() -> int:
     for message in catalog:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
-            if not all(message.string):
-                message.string = tuple(message.id[0] if i == 0 else message.id[1] for i in range(2))
-                filled += 1
-        elif not message.string:
-            message.string = message.id
+        # Always the source string: an English entry that differs from it is a stale guess.
+        expected = tuple(message.id) if isinstance(message.id, tuple) else message.id
+        if message.string != expected:
+            message.string = expected
             filled += 1
         message.flags.discard("fuzzy")
     with PO.open("wb") as handle:
         write_po(handle, catalog, width=100)
-    print(f"English catalogue: {filled} entries filled from their source strings")
+    print(f"English catalogue: {filled} entries set to their source strings")
     return 0
 
 
