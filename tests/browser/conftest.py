@@ -78,10 +78,28 @@ def page(request, browser, live_server, browser_site):
     context.close()
 
 
+def _restore_migration_data() -> None:
+    """A transactional test flushes the tables, and with them what migrations created (the
+    role groups, Wagtail's root page). Put back what is missing; serialized rollback proved
+    unreliable once other tests had run before these."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Locale, Page
+
+    role_groups = importlib.import_module("partnerportal.accounts.migrations.0003_role_groups")
+    role_groups.create_groups(apps, None)
+    if Page.get_first_root_node() is None:
+        locale, _created = Locale.objects.get_or_create(language_code="de")
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
 @pytest.fixture
-def browser_site(transactional_db, site):
-    """The page tree; the role groups come back through serialized rollback (see pytestmark)."""
-    return site
+def browser_site(transactional_db):
+    from partnerportal.content.services import site_structure_ensure
+
+    _restore_migration_data()
+    return site_structure_ensure()
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from partnerportal.accounts.tests.factories import PASSWORD, MunicipalityFactory
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server needs committed data; serialized rollback brings back what migrations
-    # created (the role groups, Wagtail's root page) for every test.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed data (conftest.browser_site restores what migrations made).
+    pytest.mark.django_db(transaction=True),
 ]
 
 #: role -> factory arguments. Agency staff must use a second factor (see accounts.roles).
