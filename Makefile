@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PP := $(BIN)/partnerportal
+# The tests use their own settings (pyproject.toml); the exported dev settings must not win.
+PYTEST := DJANGO_SETTINGS_MODULE=partnerportal.settings.test $(BIN)/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= partnerportal.settings.dev
@@ -50,16 +52,16 @@ demo: demo-data ## Set up everything and serve the demo on http://127.0.0.1:8000
 	$(PP) runserver $(HOST):$(PORT)
 
 test: install assets messages ## Run the whole test suite (SQLite unless DATABASE_URL is set; browser tests in Chromium)
-	$(BIN)/pytest -q
+	$(PYTEST) -q
 
 test-fast: install messages ## Run the suite without the browser tests
-	$(BIN)/pytest -q -m "not browser"
+	$(PYTEST) -q -m "not browser"
 
 test-browser: install assets messages ## Run only the browser tests (Debian's /usr/bin/chromium)
-	$(BIN)/pytest -q -m browser
+	$(PYTEST) -q -m browser
 
 test-pg: install assets messages ## Run the suite on PostgreSQL at 127.0.0.1:5432
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/partnerportal} $(BIN)/pytest -q -m "not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/partnerportal} $(PYTEST) -q -m "not browser"
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
