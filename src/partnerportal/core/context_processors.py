@@ -2,9 +2,11 @@
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from partnerportal.accounts.roles import user_roles
+from partnerportal.content.selectors import legal_page_links
 
 
 def main_navigation(request: HttpRequest) -> list[dict]:
@@ -12,7 +14,8 @@ def main_navigation(request: HttpRequest) -> list[dict]:
     items = [
         {"label": _("Start"), "url": reverse("content:home"), "key": "home"},
     ]
-    if request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         items.append(
             {"label": _("My account"), "url": reverse("accounts:overview"), "key": "account"}
         )
@@ -20,7 +23,10 @@ def main_navigation(request: HttpRequest) -> list[dict]:
 
 
 def layout(request: HttpRequest) -> dict:
+    # A request refused early (a disallowed host, say) has no user yet.
+    user = getattr(request, "user", None)
     return {
-        "main_navigation": main_navigation(request),
-        "user_roles": user_roles(request.user),
+        "main_navigation": SimpleLazyObject(lambda: main_navigation(request)),
+        "user_roles": SimpleLazyObject(lambda: user_roles(user)),
+        "legal_links": SimpleLazyObject(lambda: legal_page_links(request)),
     }

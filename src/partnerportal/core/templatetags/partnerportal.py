@@ -22,19 +22,17 @@ def _locale() -> str:
 def language_links(context: template.Context) -> list[dict]:
     """One link per language to the same page in that language (translated Wagtail pages
     included), so that switching never loses one's place."""
+    from partnerportal.content.selectors import page_translation_urls
+
     request = context.get("request")
     page = context.get("page")
     current = get_language()
+    translated = {}
+    if page is not None and hasattr(page, "translation_key") and request is not None:
+        translated = page_translation_urls(request, page)
     links = []
     for code, name in settings.LANGUAGES:
-        url = None
-        if page is not None and hasattr(page, "get_translation_or_none"):
-            from wagtail.models import Locale
-
-            locale = Locale.objects.filter(language_code=code).first()
-            translated = page.get_translation_or_none(locale) if locale else None
-            if translated is not None and translated.live:
-                url = translated.get_url(request)
+        url = translated.get(code)
         if url is None and request is not None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})

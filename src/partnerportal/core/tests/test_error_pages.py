@@ -76,12 +76,6 @@ def test_403_page_is_friendly_and_silent(site):
     assert SECRET_DETAIL not in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known bug: DisallowedHost is raised before AuthenticationMiddleware, and the layout "
-    "context processor (core/context_processors.py) reads request.user, so the 400 page "
-    "itself fails with a 500. Fix: getattr(request, 'user', None) there.",
-)
 @pytest.mark.parametrize("host", ["evil.example"])
 def test_400_for_a_disallowed_host(site, host):
     client = Client(raise_request_exception=False)

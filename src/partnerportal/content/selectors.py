@@ -1,0 +1,48 @@
+"""Reads for the page layout: links to translated pages with a fixed, small number of queries."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from wagtail.models import Page
+
+from .models import LegalPages
+
+LEGAL_FIELDS = ("imprint_page", "privacy_page", "accessibility_page")
+
+
+def page_translation_urls(request: HttpRequest, page: Page) -> dict[str, str]:
+    """URL of each live translation of `page`, by language code (one query)."""
+    translations = Page.objects.filter(
+        translation_key=page.translation_key, live=True
+    ).select_related("locale")
+    return {p.locale.language_code: p.get_url(request) for p in translations}
+
+
+def legal_page_links(request: HttpRequest) -> dict[str, str]:
+    """Footer links (imprint, privacy, accessibility) in the active language, falling back to the
+    default language where a page has no translation yet (two queries)."""
+    legal = LegalPages.for_request(request)
+    ids = {
+        field: getattr(legal, f"{field}_id")
+        for field in LEGAL_FIELDS
+        if getattr(legal, f"{field}_id")
+    }
+    if not ids:
+        return {}
+    active, default = get_language(), settings.LANGUAGE_CODE
+    keys_by_id = dict(Page.objects.filter(pk__in=ids.values()).values_list("pk", "translation_key"))
+    candidates = Page.objects.filter(
+        translation_key__in=keys_by_id.values(),
+        locale__language_code__in={active, default},
+        live=True,
+    ).select_related("locale")
+    by_key: dict = {}
+    for page in candidates:
+        if page.locale.language_code == active or page.translation_key not in by_key:
+            by_key[page.translation_key] = page
+    links = {}
+    for field, page_id in ids.items():
+        page = by_key.get(keys_by_id.get(page_id))
+        if page is not None:
+            links[field] = page.get_url(request)
+    return links
