@@ -135,9 +135,11 @@ def test_unknown_kind_in_policy_is_a_programming_error():
 def test_messages_are_translated():
     from django.utils import translation
 
-    with translation.override("de"), pytest.raises(ValidationError) as excinfo:
-        validate_upload(upload("leer.pdf", b""), policy=UploadPolicy())
-    assert excinfo.value.messages == ["Die Datei ist leer."]
+    with translation.override("de"):
+        with pytest.raises(ValidationError) as excinfo:
+            validate_upload(upload("leer.pdf", b""), policy=UploadPolicy())
+        # Messages are lazy: read them while German is active.
+        assert excinfo.value.messages == ["Die Datei ist leer."]
 
 
 class ReportForm(forms.Form):
