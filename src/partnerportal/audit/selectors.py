@@ -11,6 +11,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partnerportal.audit.actions import action_label
+
 #: simple-history's history_type, shown when a change carries no action name of ours.
 HISTORY_TYPE_ACTIONS = {"+": "create", "~": "update", "-": "delete"}
 
@@ -28,6 +30,7 @@ class ChangeView:
     who: str
     when: datetime
     action: str
+    action_label: str
     history_type: str
     changes: list[FieldChange] = field(default_factory=list)
 
@@ -118,13 +121,14 @@ def object_history(obj: models.Model) -> list[ChangeView]:
             for change in sorted(delta.changes if delta else [], key=lambda c: c.field)
         ]
         user = record.history_user
+        action = record.history_change_reason or HISTORY_TYPE_ACTIONS.get(record.history_type, "")
         views.append(
             ChangeView(
                 history_id=record.history_id,
                 who=str(user) if user is not None else str(_("system")),
                 when=record.history_date,
-                action=record.history_change_reason
-                or HISTORY_TYPE_ACTIONS.get(record.history_type, ""),
+                action=action,
+                action_label=action_label(action),
                 history_type=record.history_type,
                 changes=changes,
             )

@@ -127,9 +127,44 @@ def site_structure_ensure() -> HomePage:
             page_en.save_revision().publish()
     if changed:
         settings_obj.save()
+    # Both language trees hang below the root, so permissions there cover both.
+    staff_permissions_ensure(Page.get_first_root_node())
     return home
 
 
 def _specs_in(language: str) -> list[LegalPageSpec]:
     with translation.override(language):
         return _legal_specs()
+
+
+#: What agency staff may do in the back office: edit and publish every page, the legal pages
+#: setting, images and documents. Reviewers and experts work in the platform, not here.
+STAFF_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+STAFF_MODEL_PERMISSIONS = (
+    ("content", "change_legalpages"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+STAFF_GROUPS = ("agency_admin", "agency_editor")
+
+
+def staff_permissions_ensure(root: Page) -> None:
+    """Give the agency's groups the back-office permissions on the page tree (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    page_permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=STAFF_PAGE_PERMISSIONS
+    )
+    model_permissions = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in STAFF_MODEL_PERMISSIONS
+    ]
+    for group in Group.objects.filter(name__in=STAFF_GROUPS):
+        for permission in page_permissions:
+            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+        group.permissions.add(*model_permissions)

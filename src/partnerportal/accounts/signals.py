@@ -1,0 +1,18 @@
+"""Keep the back office in the person's language: Wagtail reads its own profile setting."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import User
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.wagtail_admin_language")
+def wagtail_admin_language_sync(sender, instance: User, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(instance)
+    if profile.preferred_language != instance.language:
+        profile.preferred_language = instance.language
+        profile.save(update_fields=["preferred_language"])
