@@ -128,3 +128,44 @@ def test_account_page_has_no_serious_barriers(page, axe, screenshot):
     log_in(page, make_user("agency_admin"))
     screenshot(page, "account")
     assert axe(page) == []
+
+
+def test_new_staff_member_is_led_through_setting_up_the_second_factor(page, axe):
+    """Agency staff without an authenticator can do nothing before they set one up: log in,
+    confirm the password, scan (here: read) the secret, enter a code, and the account opens."""
+    user = UserFactory(role="agency_editor")
+    page.goto("/de/konto/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    if "/reauthenticate/" in path_of(page):
+        page.fill("main input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.press("main input[name=password]", "Enter")
+    assert path_of(page) == "/de/konto/2fa/totp/activate/"
+    assert axe(page) == []
+    secret = page.input_value("input[name=secret], #authenticator_secret")
+    page.fill("input[name=code]", current_totp(secret))
+    with page.expect_navigation():
+        page.press("input[name=code]", "Enter")
+    page.goto("/de/konto/")
+    assert path_of(page) == "/de/konto/"
+
+
+def test_staff_pages_have_no_serious_barriers(page, axe, screenshot):
+    from partnerportal.accounts.tests.factories import MembershipFactory
+
+    membership = MembershipFactory()
+    MembershipFactory(requested=True, municipality=membership.municipality)
+    log_in(page, make_user("agency_admin"))
+    for path, name in [
+        ("/de/konto/redaktion/", "staff-editors"),
+        (f"/de/aenderungen/accounts/membership/{membership.pk}/", "audit-trail"),
+        ("/de/aktivitaet/", "activity"),
+        ("/en/konto/redaktion/", "staff-editors-en"),
+    ]:
+        page.goto(path)
+        assert path_of(page) == path
+        screenshot(page, name)
+        assert axe(page) == [], path
