@@ -482,6 +482,14 @@ def account_delete(*, actor: User, user: User) -> User:
             attribute_change(membership, actor=None, action="membership.ended")
             membership.save()
         Membership.objects.filter(user=user).exclude(message="").update(message="")
+        # Invitations addressed to the person keep the record that they happened, not the address.
+        addresses = [
+            user.email,
+            *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+        ]
+        Invitation.objects.filter(Q(accepted_by=user) | Q(email__in=addresses)).update(
+            email=f"deleted-{user.pk}@anonymised.invalid"
+        )
         EmailAddress.objects.filter(user=user).delete()
         Activity = _activity_model()
         if Activity is not None:

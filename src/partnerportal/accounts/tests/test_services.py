@@ -377,3 +377,16 @@ def test_profile_update_validates_language():
     assert (person.name, person.language) == ("Neu", "en")
     with pytest.raises(ValidationError):
         services.user_profile_update(actor=person, user=person, name="x", language="xx")
+
+
+def test_delete_removes_the_address_from_invitations_to_the_person(municipality):
+    person = UserFactory(email="leaving@example.org")
+    invitation = InvitationFactory(email="leaving@example.org", municipality=municipality)
+    unrelated = InvitationFactory(email="someone@example.org", municipality=municipality)
+
+    services.account_delete(actor=person, user=person)
+
+    invitation.refresh_from_db()
+    unrelated.refresh_from_db()
+    assert invitation.email == f"deleted-{person.pk}@anonymised.invalid"
+    assert unrelated.email == "someone@example.org"
