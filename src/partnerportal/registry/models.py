@@ -1,33 +1,493 @@
-"""The registry's municipalities. The foundation needs them for memberships; the registry issue
-adds the Destatis and GeoNames fields, partnerships and their workflow."""
+"""The registry: municipalities (German ones by their AGS from the Destatis Gemeindeverzeichnis,
+foreign ones from the GeoNames gazetteer or created by staff) and the partnerships between them,
+with their status history, themes, programmes, actors, contacts and provenance."""
 
+from __future__ import annotations
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .text import fold
+
+# --- Municipalities ---------------------------------------------------------------------------
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def german(self):
+        return self.filter(country_id="DE")
+
+    def foreign(self):
+        return self.exclude(country_id="DE")
+
+    def search(self, query: str):
+        """Name search that ignores case, accents, umlauts and ß ("Koln" finds Köln)."""
+        folded = fold(query)
+        if not folded:
+            return self.none()
+        return self.filter(
+            Q(search_name__startswith=folded) | Q(search_name__contains=f" {folded}")
+        )
 
 
 class Municipality(models.Model):
     class Kind(models.TextChoices):
         GEMEINDE = "gemeinde", _("municipality")
-        KREIS = "kreis", _("district")
+        STADT = "stadt", _("town")
         KREISFREIE_STADT = "kreisfreie_stadt", _("district-free city")
+        KREIS = "kreis", _("district")
+        GEMEINDEVERBAND = "gemeindeverband", _("association of municipalities")
         COMPANY = "company", _("municipal company")
         FOREIGN = "foreign", _("foreign municipality")
 
+    class Source(models.TextChoices):
+        DESTATIS = "destatis", _("Destatis Gemeindeverzeichnis")
+        GEONAMES = "geonames", _("GeoNames gazetteer")
+        IMPORT = "import", _("partnership import")
+        STAFF = "staff", _("entered by staff")
+
     name = models.CharField(_("name"), max_length=200)
-    country = models.CharField(
-        _("country"), max_length=2, default="DE", help_text=_("ISO 3166 alpha-2")
+    name_suffix = models.CharField(
+        _("name suffix"), max_length=80, blank=True, help_text=_('e.g. "Stadt", "Hansestadt"')
     )
+    search_name = models.CharField(max_length=200, db_index=True, editable=False)
+    alternate_names = models.JSONField(_("alternate names"), default=list, blank=True)
+    country = models.ForeignKey(
+        "geo.Country",
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("country"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GEMEINDE)
+    # German official data (Destatis)
     ags = models.CharField(
         _("official municipality key (AGS)"), max_length=8, unique=True, null=True, blank=True
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GEMEINDE)
-    history = HistoricalRecords()
+    state = models.CharField(_("federal state"), max_length=60, blank=True, db_index=True)
+    administrative_district = models.CharField(
+        _("administrative district"), max_length=120, blank=True
+    )
+    district = models.CharField(_("district"), max_length=120, blank=True)
+    association = models.CharField(_("association of municipalities"), max_length=160, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("belongs to"),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # Gazetteer and provenance
+    geonames_id = models.PositiveIntegerField(_("GeoNames ID"), unique=True, null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.STAFF
+    )
+    verified = models.BooleanField(
+        _("verified"), default=True, help_text=_("False for places created from an import row.")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
+        indexes = [models.Index(fields=["country", "search_name"])]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def official_name(self) -> str:
+        return f"{self.name}, {self.name_suffix}" if self.name_suffix else self.name
+
+
+# --- Reference lists: themes and programmes --------------------------------------------------
+
+
+class Theme(models.Model):
+    """The 17 Sustainable Development Goals and the municipal fields of work."""
+
+    class Kind(models.TextChoices):
+        SDG = "sdg", _("Sustainable Development Goal")
+        FIELD = "field", _("municipal field")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
+    name_de = models.CharField(_("name (German)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["kind", "number", "name_de"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+
+
+class Programme(models.Model):
+    """A funding or support programme (of the agency or others) that supports partnerships."""
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("web address"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Partnerships ----------------------------------------------------------------------------
+
+
+class PartnershipType(models.TextChoices):
+    PARTNERSCHAFT = "partnerschaft", _("Partnership")
+    FREUNDSCHAFT = "freundschaft", _("Friendship")
+    KONTAKT = "kontakt", _("Contact")
+    PROJEKT = "projektpartnerschaft", _("Project partnership")
+    KLIMA = "klimapartnerschaft", _("Climate partnership")
+    NACHHALTIGKEIT = "nachhaltigkeitspartnerschaft", _("Sustainability partnership")
+    BETREIBER = "betreiberpartnerschaft", _("Operator partnership")
+
+
+class PartnershipStatus(models.TextChoices):
+    INITIATION = "anbahnung", _("Initiation")
+    ACTIVE = "aktiv", _("Active")
+    DORMANT = "ruhend", _("Dormant")
+    REACTIVATED = "reaktiviert", _("Reactivated")
+    ENDED = "beendet", _("Ended")
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def involving(self, municipality):
+        return self.filter(Q(municipality_a=municipality) | Q(municipality_b=municipality))
+
+    def with_german_side(self):
+        return self.filter(Q(municipality_a__country_id="DE") | Q(municipality_b__country_id="DE"))
+
+    def confirmed_before(self, moment):
+        return self.filter(Q(last_confirmed_at__lt=moment) | Q(last_confirmed_at__isnull=True))
+
+    def public(self):
+        return self.filter(is_confirmed=True)
+
+
+class Partnership(models.Model):
+    """Two municipalities joined by a partnership. A–B and B–A are one partnership: the pair is
+    stored in a fixed order (the smaller id first), which a constraint enforces."""
+
+    municipality_a = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="partnerships_as_a",
+        verbose_name=_("municipality"),
+    )
+    municipality_b = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="partnerships_as_b",
+        verbose_name=_("partner"),
+    )
+    type = models.CharField(
+        _("type"),
+        max_length=40,
+        choices=PartnershipType.choices,
+        default=PartnershipType.PARTNERSCHAFT,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PartnershipStatus.choices,
+        default=PartnershipStatus.ACTIVE,
+        help_text=_("The latest entry of the status history."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="partnerships", verbose_name=_("themes")
+    )
+    programmes = models.ManyToManyField(
+        Programme, blank=True, related_name="partnerships", verbose_name=_("programmes")
+    )
+    is_confirmed = models.BooleanField(
+        _("confirmed by staff"),
+        default=True,
+        help_text=_(
+            "A partnership proposed by a municipal editor is public once staff confirm it."
+        ),
+    )
+    last_confirmed_at = models.DateTimeField(
+        _("last confirmed"), null=True, blank=True, db_index=True
+    )
+    last_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last confirmed by"),
+    )
+    # Provenance: which import and row, or which person.
+    import_run = models.ForeignKey(
+        "registry.ImportRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("import"),
+    )
+    import_row = models.PositiveIntegerField(_("import row"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[themes, programmes], excluded_fields=["updated_at"])
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["municipality_a__name", "municipality_b__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality_a", "municipality_b"], name="unique_partnership_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(municipality_a__lt=models.F("municipality_b")),
+                name="partnership_pair_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["type", "status"]), models.Index(fields=["start_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_a} – {self.municipality_b}"
+
+    @staticmethod
+    def ordered_pair(
+        first: Municipality, second: Municipality
+    ) -> tuple[Municipality, Municipality]:
+        return (first, second) if first.pk < second.pk else (second, first)
+
+    def partner_of(self, municipality: Municipality) -> Municipality:
+        return (
+            self.municipality_b
+            if municipality.pk == self.municipality_a_id
+            else self.municipality_a
+        )
+
+
+class PartnershipStatusChange(models.Model):
+    """One entry of a partnership's status history: what the status became, from when."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("partnership"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=PartnershipStatus.choices)
+    valid_from = models.DateField(_("since"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["partnership", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.get_status_display()}"
+
+
+class Actor(models.Model):
+    """Who carries a partnership besides the administration: associations, schools, churches..."""
+
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", _("association")
+        SCHOOL = "school", _("school")
+        CHURCH = "church", _("church")
+        COMPANY = "company", _("company")
+        OTHER = "other", _("other")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="actors", verbose_name=_("partnership")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("side")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION
+    )
+    url = models.URLField(_("web address"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPerson(models.Model):
+    """A contact for one side of a partnership. Personal data: visible to the public only where
+    the person agreed, otherwise to editors of both sides and to staff."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("everyone")
+        EDITORS = "editors", _("editors of both sides and agency staff")
+        STAFF = "staff", _("agency staff only")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("partnership"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("side")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("function"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    visibility = models.CharField(
+        _("visible to"), max_length=10, choices=Visibility.choices, default=Visibility.EDITORS
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Imports and their review queue ----------------------------------------------------------
+
+
+class ImportRun(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITIES = "municipalities", _("Destatis Gemeindeverzeichnis")
+        TWINNINGS = "twinnings", _("twin towns list")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(_("checksum (SHA-256)"), max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} ({self.started_at:%Y-%m-%d})"
+
+
+class ReviewItem(models.Model):
+    """An import row whose place could not be resolved without guessing: staff pick the right
+    municipality (or create one) and the partnership is then recorded."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+        DISMISSED = "dismissed", _("dismissed")
+
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="review_items", verbose_name=_("import")
+    )
+    row_number = models.PositiveIntegerField(_("row"))
+    raw = models.JSONField(_("original row"))
+    side = models.CharField(_("side"), max_length=1, help_text=_("1 or 2: the side that failed"))
+    reason = models.CharField(_("reason"), max_length=300)
+    candidates = models.JSONField(_("candidates"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    resolved_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chosen municipality"),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review item")
+        verbose_name_plural = _("review queue")
+        ordering = ["status", "import_run", "row_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_run", "row_number", "side"], name="unique_review_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.import_run} #{self.row_number}/{self.side}: {self.reason}"

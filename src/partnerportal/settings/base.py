@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "partnerportal.accounts",
     "partnerportal.audit",
     "partnerportal.notifications",
+    "partnerportal.geo",
     "partnerportal.registry",
     "partnerportal.content",
     "partnerportal.api",

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from partnerportal.accounts.models import Invitation, Membership, User
+from partnerportal.geo.services import country_ensure
 from partnerportal.registry.models import Municipality
 
 PASSWORD = "correct-horse-battery-staple"
@@ -15,7 +16,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
 
     name = factory.Sequence(lambda n: f"Musterstadt {n}")
-    country = "DE"
+    country = factory.LazyFunction(lambda: country_ensure("DE"))
     ags = factory.Sequence(lambda n: f"{9000000 + n:08d}")
 
 

@@ -49,7 +49,7 @@ def test_demo_data_creates_everything_and_is_idempotent():
     enzkreis = Municipality.objects.get(name="Enzkreis")
     assert (enzkreis.kind, enzkreis.ags) == (Municipality.Kind.KREIS, "08236000")
     kidira = Municipality.objects.get(name="Kidira")
-    assert (kidira.country, kidira.kind, kidira.ags) == ("SN", Municipality.Kind.FOREIGN, None)
+    assert (kidira.country_id, kidira.kind, kidira.ags) == ("SN", Municipality.Kind.FOREIGN, None)
 
     admin = User.objects.get(email="admin@demo.partnerportal.invalid")
     assert admin.is_superuser and admin.is_staff

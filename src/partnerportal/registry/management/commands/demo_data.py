@@ -12,6 +12,7 @@ from django.db import transaction
 from partnerportal.accounts.models import Membership, User
 from partnerportal.accounts.roles import Role
 from partnerportal.audit.services import attribute_change
+from partnerportal.geo.services import country_ensure
 from partnerportal.registry.models import Municipality
 
 DEMO_PASSWORD = "partnerportal-demo"  # noqa: S105 - demo only, printed on purpose
@@ -106,12 +107,14 @@ class Command(BaseCommand):
         created = 0
         for name, ags, kind in GERMAN_MUNICIPALITIES:
             _obj, was_created = Municipality.objects.get_or_create(
-                ags=ags, defaults={"name": name, "country": "DE", "kind": kind}
+                ags=ags, defaults={"name": name, "country": country_ensure("DE"), "kind": kind}
             )
             created += was_created
         for name, country in FOREIGN_MUNICIPALITIES:
             _obj, was_created = Municipality.objects.get_or_create(
-                name=name, country=country, defaults={"kind": Kind.FOREIGN, "ags": None}
+                name=name,
+                country=country_ensure(country),
+                defaults={"kind": Kind.FOREIGN, "ags": None},
             )
             created += was_created
         return created
@@ -137,7 +140,7 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
         label = str(Role(role).label) if role else str(Role.REGISTERED.label)
         if municipality_name:
-            municipality = Municipality.objects.get(name=municipality_name, country="DE")
+            municipality = Municipality.objects.get(name=municipality_name, country_id="DE")
             membership, _created = Membership.objects.get_or_create(
                 user=user, municipality=municipality, defaults={"status": Membership.Status.ACTIVE}
             )

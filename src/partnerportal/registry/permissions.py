@@ -1,0 +1,69 @@
+"""Who may see and do what in the registry. Views, API and templates ask here.
+
+- Municipalities, confirmed partnerships and public contacts: everyone.
+- A partnership: its editors (active members of either municipality) edit it; agency staff
+  edit every partnership, confirm proposed ones and revert changes.
+- Contact persons: by their visibility (public / editors of both sides and staff / staff only).
+- The import review queue and the list of stale entries: agency staff.
+"""
+
+from __future__ import annotations
+
+from partnerportal.accounts.roles import Role, has_role
+
+from .models import ContactPerson, Municipality, Partnership
+
+
+def is_registry_staff(user) -> bool:
+    return has_role(user, Role.AGENCY_ADMIN, Role.AGENCY_EDITOR)
+
+
+def edits_for(user, municipality: Municipality) -> bool:
+    """Whether `user` is an active editor of `municipality`."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.memberships.active().filter(municipality=municipality).exists()
+
+
+def can_view_partnership(user, partnership: Partnership) -> bool:
+    if partnership.is_confirmed:
+        return True
+    return can_edit_partnership(user, partnership)
+
+
+def can_edit_partnership(user, partnership: Partnership) -> bool:
+    if is_registry_staff(user):
+        return True
+    return edits_for(user, partnership.municipality_a) or edits_for(
+        user, partnership.municipality_b
+    )
+
+
+def can_edit_municipality(user, municipality: Municipality) -> bool:
+    return is_registry_staff(user) or edits_for(user, municipality)
+
+
+def can_propose_partnership(user, municipality: Municipality) -> bool:
+    return can_edit_municipality(user, municipality)
+
+
+def can_confirm_proposed_partnership(user, partnership: Partnership) -> bool:
+    return is_registry_staff(user) and not partnership.is_confirmed
+
+
+def can_view_contact(user, contact: ContactPerson) -> bool:
+    if contact.visibility == ContactPerson.Visibility.PUBLIC:
+        return True
+    if is_registry_staff(user):
+        return True
+    if contact.visibility == ContactPerson.Visibility.EDITORS:
+        return can_edit_partnership(user, contact.partnership)
+    return False
+
+
+def can_review_imports(user) -> bool:
+    return is_registry_staff(user)
+
+
+def can_view_stale_partnerships(user) -> bool:
+    return is_registry_staff(user)

@@ -1,0 +1,14 @@
+"""Registry URLs under /<lang>/register/: the public pages and the editing pages, each in a
+module of its own."""
+
+from django.urls import include, path
+
+from .views import editing, public, review
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", include(public.urlpatterns)),
+    path("", include(editing.urlpatterns)),
+    path("pruefung/", include(review.urlpatterns)),
+]

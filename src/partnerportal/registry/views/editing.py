@@ -1,0 +1,3 @@
+"""Registry views: editing."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Registry views: public."""
+
+urlpatterns: list = []

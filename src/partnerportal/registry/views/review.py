@@ -1,0 +1,3 @@
+"""Registry views: review."""
+
+urlpatterns: list = []
