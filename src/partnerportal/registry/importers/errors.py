@@ -1,0 +1,30 @@
+"""The error every file importer raises for bad input, so that commands can name the line and
+the field in one clear message and nothing is half-imported."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported: where (line, field) and why (message).
+
+    ``line`` is the 1-based physical line of the file (the header is line 1); ``field`` is the
+    column name as the file spells it, or empty when the whole line or file is at fault."""
+
+    def __init__(self, message: str, *, line: int | None = None, field: str = "") -> None:
+        self.message = message
+        self.line = line
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.line is not None and self.field:
+            return _("Line %(line)s, field “%(field)s”: %(message)s") % {
+                "line": self.line,
+                "field": self.field,
+                "message": self.message,
+            }
+        if self.line is not None:
+            return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+        return self.message
