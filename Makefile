@@ -43,6 +43,7 @@ migrate: install messages ## Create or update the database (SQLite under var/ un
 	$(PP) migrate --no-input
 	$(PP) createcachetable
 	$(PP) setup_site
+	$(PP) load_countries
 
 demo-data: migrate assets ## Load the demo data and demo logins
 	$(PP) demo_data

@@ -1,18 +1,39 @@
 """Countries come from pycountry (ISO 3166 codes with German and English names); the world region
-and the DAC status come from the versioned files in geo/data/."""
+and the DAC status come from the versioned files in geo/data/ (see geo/data/README.md)."""
 
 from __future__ import annotations
 
 import csv
 import gettext
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pycountry
+from django.db import transaction
+
+from partnerportal.audit.services import attribute_change
 
 from .models import Country
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: The change reason of the sync's own saves: every other change of a country is a staff edit.
+SYNC_ACTION = "country.synced"
+#: The fields the data files provide (names come from pycountry).
+SYNCED_FIELDS = (
+    "iso3",
+    "name_de",
+    "name_en",
+    "world_region",
+    "oda_recipient",
+    "dac_income_group",
+    "dac_list_years",
+    "dac_note",
+)
+#: Staff in these groups may edit countries in the back office.
+COUNTRY_EDITOR_GROUPS = ("agency_admin", "agency_editor")
+COUNTRY_PERMISSIONS = ("view_country", "change_country")
 
 
 @cache
@@ -20,25 +41,51 @@ def _german_names() -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
 
 
-def _regions() -> dict[str, str]:
-    path = DATA_DIR / "world_regions.csv"
+def _german_name(record) -> str:
+    """The short German name where pycountry translates the common name ("Südkorea"), else the
+    translation of the ISO name ("Vereinigte Staaten")."""
+    translations = _german_names()
+    catalog = getattr(translations, "_catalog", {})
+    common = getattr(record, "common_name", None)
+    if common and common in catalog:
+        return translations.gettext(common)
+    return translations.gettext(record.name)
+
+
+def _read(name: str) -> dict[str, dict[str, str]]:
+    path = DATA_DIR / name
     if not path.exists():
         return {}
-    with path.open(encoding="utf-8") as handle:
-        return {row["iso2"]: row["world_region"] for row in csv.DictReader(handle)}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["iso2"]: row for row in csv.DictReader(handle)}
+
+
+@cache
+def _regions() -> dict[str, str]:
+    return {iso2: row["world_region"] for iso2, row in _read("world_regions.csv").items()}
+
+
+@cache
+def _dac() -> dict[str, dict[str, str]]:
+    return _read("dac_list.csv")
 
 
 def country_defaults(iso2: str) -> dict:
-    """Names and region of a country by its ISO code, for creating its row."""
+    """Names, region and DAC status of a country by its ISO code, for creating its row."""
     record = pycountry.countries.get(alpha_2=iso2.upper())
     if record is None:
         raise LookupError(f"unknown ISO 3166 alpha-2 code: {iso2!r}")
     name_en = getattr(record, "common_name", None) or record.name
+    dac = _dac().get(record.alpha_2, {})
     return {
         "iso3": record.alpha_3,
         "name_en": name_en,
-        "name_de": _german_names().gettext(record.name),
+        "name_de": _german_name(record),
         "world_region": _regions().get(record.alpha_2, ""),
+        "oda_recipient": dac.get("oda_recipient") == "yes",
+        "dac_income_group": dac.get("dac_income_group", ""),
+        "dac_list_years": dac.get("dac_list_years", ""),
+        "dac_note": dac.get("dac_note", ""),
     }
 
 
@@ -49,3 +96,83 @@ def country_ensure(iso2: str) -> Country:
     if country is None:
         country, _created = Country.objects.get_or_create(pk=iso2, defaults=country_defaults(iso2))
     return country
+
+
+@dataclass
+class CountrySyncResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    #: (iso2, field) pairs left as staff edited them.
+    kept: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _staff_edited_fields() -> dict[str, set[str]]:
+    """The fields of each country that someone other than the sync changed, from the history.
+
+    Comparing consecutive history records is cheap for ~250 countries and needs no extra column:
+    the history already knows who changed what."""
+    edited: dict[str, set[str]] = {}
+    previous: dict[str, object] = {}
+    records = Country.history.order_by("iso2", "history_date", "history_id")
+    for record in records.iterator():
+        before = previous.get(record.iso2)
+        if (
+            before is not None
+            and record.history_type == "~"
+            and record.history_change_reason != SYNC_ACTION
+        ):
+            for name in SYNCED_FIELDS:
+                if getattr(record, name) != getattr(before, name):
+                    edited.setdefault(record.iso2, set()).add(name)
+        previous[record.iso2] = record
+    return edited
+
+
+def countries_sync(*, actor=None, overwrite: bool = False) -> CountrySyncResult:
+    """Create every ISO 3166 country and fill names, region and DAC status from the data files.
+
+    A value a staff member changed stays unless `overwrite` is given: the shipped files are a
+    starting point, staff corrections are the better knowledge."""
+    result = CountrySyncResult()
+    with transaction.atomic():
+        existing = {country.pk: country for country in Country.objects.all()}
+        edited = {} if overwrite else _staff_edited_fields()
+        for record in pycountry.countries:
+            iso2 = record.alpha_2
+            wanted = country_defaults(iso2)
+            country = existing.get(iso2)
+            if country is None:
+                country = Country(iso2=iso2, **wanted)
+                attribute_change(country, actor=actor, action=SYNC_ACTION)
+                country.save()
+                result.created += 1
+                continue
+            changed = False
+            for name, value in wanted.items():
+                if getattr(country, name) == value:
+                    continue
+                if name in edited.get(iso2, ()):
+                    result.kept.append((iso2, name))
+                    continue
+                setattr(country, name, value)
+                changed = True
+            if changed:
+                attribute_change(country, actor=actor, action=SYNC_ACTION)
+                country.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+    return result
+
+
+def country_permissions_ensure() -> None:
+    """Let agency administrators and editors view and edit countries in the back office
+    (idempotent; the groups come from the accounts migration)."""
+    from django.contrib.auth.models import Group, Permission
+
+    permissions = list(
+        Permission.objects.filter(content_type__app_label="geo", codename__in=COUNTRY_PERMISSIONS)
+    )
+    for group in Group.objects.filter(name__in=COUNTRY_EDITOR_GROUPS):
+        group.permissions.add(*permissions)

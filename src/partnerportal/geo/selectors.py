@@ -1,0 +1,27 @@
+"""Reads of countries that several apps share (the API, filters, the atlas)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Country
+
+
+def country_list(*, region: str = "", oda_recipient: bool | None = None) -> QuerySet[Country]:
+    """Countries in name order, optionally of one world region or by DAC status."""
+    countries = Country.objects.all()
+    if region:
+        countries = countries.in_region(region)
+    if oda_recipient is not None:
+        countries = countries.filter(oda_recipient=oda_recipient)
+    return countries.order_by("name_de")
+
+
+def country_get(*, iso2: str) -> Country | None:
+    """One country by its ISO code (any case), or None."""
+    return Country.objects.filter(pk=iso2.upper()).first()
+
+
+def countries_with_municipalities() -> QuerySet[Country]:
+    """Countries that have at least one municipality in the registry: the choices of a filter."""
+    return Country.objects.filter(municipalities__isnull=False).distinct().order_by("name_de")
