@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks.base import Task
 
+from partnerportal.registry import tasks as registry_tasks
+
 from . import tasks
 
 CACHE_PREFIX = "partnerportal:schedule"
@@ -31,6 +33,7 @@ JOBS: tuple[Job, ...] = (
     Job("sessions_clear", timedelta(days=1), tasks.sessions_clear),
     Job("invitations_expire_cleanup", timedelta(hours=1), tasks.invitations_expire_cleanup),
     Job("activities_prune", timedelta(days=1), tasks.activities_prune),
+    Job("partnerships_remind_stale", timedelta(days=1), registry_tasks.partnerships_remind_stale),
 )
 
 

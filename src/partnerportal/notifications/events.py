@@ -15,6 +15,20 @@ class Event(models.TextChoices):
     MEMBERSHIP_DECLINED = "membership.declined", _("Membership declined")
     INVITATION_SENT = "invitation.sent", _("Invitation sent")
     ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+    PARTNERSHIP_STATUS_CHANGED = "partnership.status_changed", _("Partnership status changed")
+    PARTNERSHIP_PROPOSED = "partnership.proposed", _("Partnership proposed")
+    PARTNERSHIP_PROPOSAL_CONFIRMED = (
+        "partnership.proposal_confirmed",
+        _("Proposed partnership confirmed"),
+    )
+    PARTNERSHIP_PROPOSAL_REJECTED = (
+        "partnership.proposal_rejected",
+        _("Proposed partnership rejected"),
+    )
+    PARTNERSHIP_CONFIRMATION_REQUESTED = (
+        "partnership.confirmation_requested",
+        _("Please confirm your partnerships"),
+    )
 
 
 class Channel(models.TextChoices):
@@ -40,4 +54,10 @@ ROUTES: dict[Event, Route] = {
     # recipients: the deleting service captures the address first and enqueues
     # `tasks.email_deliver(to_email=..., template="account_deleted", ...)` itself.
     Event.ACCOUNT_DELETED: Route(frozenset({Channel.EMAIL}), "account_deleted"),
+    Event.PARTNERSHIP_STATUS_CHANGED: Route(BOTH, "partnership_status_changed"),
+    Event.PARTNERSHIP_PROPOSED: Route(BOTH, "partnership_proposed"),
+    Event.PARTNERSHIP_PROPOSAL_CONFIRMED: Route(BOTH, "partnership_proposal_confirmed"),
+    Event.PARTNERSHIP_PROPOSAL_REJECTED: Route(BOTH, "partnership_proposal_rejected"),
+    # One e-mail per editor per run listing their stale entries, each with its signed link.
+    Event.PARTNERSHIP_CONFIRMATION_REQUESTED: Route(BOTH, "partnership_confirmation_requested"),
 }

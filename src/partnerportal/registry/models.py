@@ -254,6 +254,13 @@ class Partnership(models.Model):
         related_name="+",
         verbose_name=_("last confirmed by"),
     )
+    last_reminded_at = models.DateTimeField(
+        _("last reminded"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the editors were last asked to confirm the entry."),
+    )
     # Provenance: which import and row, or which person.
     import_run = models.ForeignKey(
         "registry.ImportRun",
@@ -274,7 +281,9 @@ class Partnership(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(m2m_fields=[themes, programmes], excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        m2m_fields=[themes, programmes], excluded_fields=["updated_at", "last_reminded_at"]
+    )
 
     objects = PartnershipQuerySet.as_manager()
 

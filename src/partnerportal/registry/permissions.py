@@ -67,3 +67,22 @@ def can_review_imports(user) -> bool:
 
 def can_view_stale_partnerships(user) -> bool:
     return is_registry_staff(user)
+
+
+def can_change_partnership_status(user, partnership: Partnership) -> bool:
+    """The status workflow (see registry.workflows) is open to whoever edits the partnership."""
+    return can_edit_partnership(user, partnership)
+
+
+def can_confirm_partnership_current(user, partnership: Partnership) -> bool:
+    """'Still correct' only means something for a partnership that staff have confirmed."""
+    return partnership.is_confirmed and can_edit_partnership(user, partnership)
+
+
+def can_reject_proposed_partnership(user, partnership: Partnership) -> bool:
+    return can_confirm_proposed_partnership(user, partnership)
+
+
+def can_view_partnership_history(user, partnership: Partnership) -> bool:
+    """The audit trail (who changed what, and revert) is for staff, as in the audit app."""
+    return is_registry_staff(user)

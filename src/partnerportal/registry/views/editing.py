@@ -1,3 +1,283 @@
-"""Registry views: editing."""
+"""Registry views: self-service editing, proposals, the status workflow, "still correct" and
+the list of stale entries. Views parse input and render; registry.services decide."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..forms.editing import (
+    ActorFormSet,
+    ContactFormSet,
+    MunicipalitySearchForm,
+    PartnershipForm,
+    ProposeForm,
+    RejectForm,
+    TransitionForm,
+    formset_rows,
+)
+from ..models import Municipality, Partnership
+from ..services import partnerships as services
+from ..workflows import transition_get
+
+SEARCH_LIMIT = 20
+
+
+def partnership_page_url(partnership: Partnership) -> str:
+    """The public partnership page, or the edit page while the public pages are not there."""
+    try:
+        return reverse("registry:partnership_detail", kwargs={"pk": partnership.pk})
+    except NoReverseMatch:
+        return reverse("registry:partnership_edit", kwargs={"pk": partnership.pk})
+
+
+def municipality_page_url(municipality: Municipality) -> str:
+    try:
+        return reverse("registry:municipality_detail", kwargs={"pk": municipality.pk})
+    except NoReverseMatch:
+        return reverse("registry:partnership_propose", kwargs={"pk": municipality.pk})
+
+
+def _partnership(pk: int) -> Partnership:
+    return get_object_or_404(
+        Partnership.objects.select_related("municipality_a", "municipality_b"), pk=pk
+    )
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(pk)
+    if not permissions.can_edit_partnership(request.user, partnership):
+        raise PermissionDenied
+    kwargs = {"form_kwargs": {"partnership": partnership}, "instance": partnership}
+    if request.method == "POST":
+        form = PartnershipForm(request.POST, instance=partnership)
+        actors = ActorFormSet(request.POST, prefix="actors", **kwargs)
+        contacts = ContactFormSet(request.POST, prefix="contacts", **kwargs)
+        if form.is_valid() and actors.is_valid() and contacts.is_valid():
+            data = form.cleaned_data
+            try:
+                services.partnership_update(
+                    partnership=partnership,
+                    actor=request.user,
+                    type=data["type"],
+                    start_year=data["start_year"],
+                    description=data["description"],
+                    themes=data["themes"],
+                    programmes=data["programmes"],
+                    actors=formset_rows(actors),
+                    contacts=formset_rows(contacts),
+                )
+            except ValidationError as error:
+                _error(request, error)
+            else:
+                messages.success(request, _("The partnership has been saved."))
+                return redirect(partnership_page_url(partnership))
+        status = 400
+    else:
+        form = PartnershipForm(instance=partnership)
+        actors = ActorFormSet(prefix="actors", **kwargs)
+        contacts = ContactFormSet(prefix="contacts", **kwargs)
+        status = 200
+    context = {
+        "partnership": partnership,
+        "form": form,
+        "actors": actors,
+        "contacts": contacts,
+        "page_url": partnership_page_url(partnership),
+    }
+    return render(request, "registry/editing/partnership_edit.html", context, status=status)
+
+
+@login_required
+def partnership_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    partnership = _partnership(pk)
+    transition = transition_get(action)
+    if transition is None:
+        raise Http404
+    if not transition.allowed(request.user, partnership):
+        raise PermissionDenied
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_transition(
+                partnership=partnership,
+                action=action,
+                actor=request.user,
+                valid_from=form.cleaned_data["valid_from"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("The status has been changed."))
+        return redirect(partnership_page_url(partnership))
+    context = {"partnership": partnership, "transition": transition, "form": form}
+    return render(request, "registry/editing/transition.html", context)
+
+
+@require_POST
+@login_required
+def partnership_confirm_current(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(pk)
+    services.partnership_confirm_current(partnership=partnership, actor=request.user)
+    messages.success(request, _("Thank you: the entry is confirmed as correct."))
+    return redirect(partnership_page_url(partnership))
+
+
+@login_required
+def partnership_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed 'still correct' link: GET shows one button, only the POST confirms, and
+    only for the person the link was sent to."""
+    read = services.confirmation_token_read(token)
+    if read is None:
+        return render(request, "registry/editing/confirm_link.html", {"invalid": True}, status=400)
+    partnership_id, user_id = read
+    if user_id != request.user.pk:
+        raise PermissionDenied
+    partnership = _partnership(partnership_id)
+    if not permissions.can_confirm_partnership_current(request.user, partnership):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.partnership_confirm_current(partnership=partnership, actor=request.user)
+        messages.success(request, _("Thank you: the entry is confirmed as correct."))
+        return redirect(partnership_page_url(partnership))
+    context = {"partnership": partnership, "page_url": partnership_page_url(partnership)}
+    return render(request, "registry/editing/confirm_link.html", context)
+
+
+@login_required
+def partnership_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = get_object_or_404(Municipality, pk=pk)
+    if not permissions.can_propose_partnership(request.user, municipality):
+        raise PermissionDenied
+    search = MunicipalitySearchForm(request.GET or None)
+    results = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = list(
+            Municipality.objects.search(search.cleaned_data["q"])
+            .exclude(pk=municipality.pk)
+            .select_related("country")[:SEARCH_LIMIT]
+        )
+    form = ProposeForm(request.POST or None, initial={"partner": request.GET.get("partner")})
+    partner = None
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                partnership = services.partnership_propose(
+                    actor=request.user,
+                    municipality=municipality,
+                    partner=data["partner"],
+                    type=data["type"],
+                    status=data["status"],
+                    start_year=data["start_year"],
+                    description=data["description"],
+                )
+            except ValidationError as error:
+                _error(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. The agency will check the partnership before it is public."),
+                )
+                return redirect(partnership_page_url(partnership))
+        partner = form.cleaned_data.get("partner") if hasattr(form, "cleaned_data") else None
+    elif request.GET.get("partner", "").isdigit():
+        partner = Municipality.objects.filter(pk=request.GET["partner"]).first()
+    context = {
+        "municipality": municipality,
+        "search": search,
+        "results": results,
+        "partner": partner,
+        "form": form,
+        "page_url": municipality_page_url(municipality),
+    }
+    return render(request, "registry/editing/propose.html", context)
+
+
+@require_POST
+@login_required
+def partnership_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(pk)
+    if not permissions.can_confirm_proposed_partnership(request.user, partnership):
+        raise PermissionDenied
+    services.partnership_confirm_proposal(partnership=partnership, actor=request.user)
+    messages.success(request, _("The partnership is confirmed and now public."))
+    return redirect(partnership_page_url(partnership))
+
+
+@require_POST
+@login_required
+def partnership_proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership(pk)
+    if not permissions.can_reject_proposed_partnership(request.user, partnership):
+        raise PermissionDenied
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    municipality = partnership.municipality_a
+    services.partnership_reject_proposal(partnership=partnership, actor=request.user, reason=reason)
+    messages.success(request, _("The proposal has been removed."))
+    return redirect(municipality_page_url(municipality))
+
+
+@login_required
+def stale_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_stale_partnerships(request.user):
+        raise PermissionDenied
+    paginator = Paginator(services.partnerships_stale(), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"page": page, "stale_after_days": services.STALE_AFTER.days}
+    return render(request, "registry/editing/stale_list.html", context)
+
+
+urlpatterns = [
+    path(
+        "partnerschaften/<int:pk>/bearbeiten/",
+        partnership_edit,
+        name="partnership_edit",
+    ),
+    path(
+        "partnerschaften/<int:pk>/status/<slug:action>/",
+        partnership_transition,
+        name="partnership_transition",
+    ),
+    path(
+        "partnerschaften/<int:pk>/noch-aktuell/",
+        partnership_confirm_current,
+        name="partnership_confirm_current",
+    ),
+    path(
+        "noch-aktuell/<str:token>/",
+        partnership_confirm_link,
+        name="partnership_confirm_link",
+    ),
+    path(
+        "kommunen/<int:pk>/partnerschaft-vorschlagen/",
+        partnership_propose,
+        name="partnership_propose",
+    ),
+    path(
+        "partnerschaften/<int:pk>/vorschlag/bestaetigen/",
+        partnership_proposal_confirm,
+        name="partnership_proposal_confirm",
+    ),
+    path(
+        "partnerschaften/<int:pk>/vorschlag/ablehnen/",
+        partnership_proposal_reject,
+        name="partnership_proposal_reject",
+    ),
+    path("veraltet/", stale_list, name="stale_list"),
+]

@@ -1,3 +1,149 @@
-"""Registry views: review."""
+"""Registry views: the import review queue, where staff settle rows the importer could not
+resolve without guessing. Views parse input and render; registry.services.review decides."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..forms.editing import MunicipalitySearchForm, ReviewCreateForm, ReviewResolveForm
+from ..models import Municipality, ReviewItem
+from ..services import review as services
+from .editing import SEARCH_LIMIT, partnership_page_url
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not permissions.can_review_imports(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    status = request.GET.get("status", ReviewItem.Status.OPEN)
+    if status not in ReviewItem.Status.values:
+        status = ReviewItem.Status.OPEN
+    items = (
+        ReviewItem.objects.filter(status=status)
+        .select_related("import_run", "resolved_municipality")
+        .order_by("import_run_id", "row_number", "side")
+    )
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": ReviewItem.Status.choices}
+    return render(request, "registry/review/list.html", context)
+
+
+def _candidates(item: ReviewItem) -> list[Municipality]:
+    """The importer's candidates are municipality ids or dicts with an `id`."""
+    ids = []
+    for candidate in item.candidates or []:
+        value = candidate.get("id") if isinstance(candidate, dict) else candidate
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            ids.append(int(value))
+    found = Municipality.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    item = get_object_or_404(ReviewItem.objects.select_related("import_run"), pk=pk)
+    search = MunicipalitySearchForm(request.GET or None)
+    results: list[Municipality] = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = list(
+            Municipality.objects.search(search.cleaned_data["q"]).select_related("country")[
+                :SEARCH_LIMIT
+            ]
+        )
+    partner = services.review_item_known_partner(item)
+    sibling = services.review_item_sibling(item)
+    partner_needed = partner is None and not (sibling and sibling.status == ReviewItem.Status.OPEN)
+    if partner_needed and request.GET.get("partner", "").isdigit():
+        # Staff chose the other side from the search first (a link, so GET changes nothing).
+        partner = Municipality.objects.filter(pk=request.GET["partner"]).first()
+    create_form = ReviewCreateForm(prefix="new", initial={"partner": partner})
+    if request.method == "POST" and item.status == ReviewItem.Status.OPEN:
+        if "new-name" in request.POST:
+            create_form = ReviewCreateForm(request.POST, prefix="new")
+            if create_form.is_valid():
+                data = create_form.cleaned_data
+                try:
+                    _municipality, partnership = services.review_item_municipality_create(
+                        item=item,
+                        actor=request.user,
+                        name=data["name"],
+                        country=data["country"],
+                        latitude=data["latitude"],
+                        longitude=data["longitude"],
+                        partner=data["partner"],
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    return _resolved(request, partnership)
+        else:
+            form = ReviewResolveForm(request.POST)
+            if form.is_valid():
+                try:
+                    partnership = services.review_item_resolve(
+                        item=item,
+                        actor=request.user,
+                        municipality=form.cleaned_data["municipality"],
+                        partner=form.cleaned_data["partner"],
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    return _resolved(request, partnership)
+            else:
+                messages.error(request, _("Please choose a municipality."))
+    context = {
+        "item": item,
+        "raw": item.raw.items() if isinstance(item.raw, dict) else [("", item.raw)],
+        "candidates": _candidates(item),
+        "search": search,
+        "results": results,
+        "partner": partner,
+        "partner_needed": partner_needed,
+        "sibling": sibling,
+        "create_form": create_form,
+    }
+    return render(request, "registry/review/detail.html", context)
+
+
+def _resolved(request: HttpRequest, partnership) -> HttpResponse:
+    if partnership is None:
+        messages.success(request, _("Saved. The other side of this row is still open."))
+        return redirect("registry:review_list")
+    messages.success(request, _("The partnership has been recorded."))
+    return redirect(partnership_page_url(partnership))
+
+
+@require_POST
+@login_required
+def review_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    item = get_object_or_404(ReviewItem, pk=pk)
+    try:
+        services.review_item_dismiss(item=item, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The row has been dismissed."))
+    return redirect("registry:review_list")
+
+
+urlpatterns = [
+    path("", review_list, name="review_list"),
+    path("<int:pk>/", review_detail, name="review_detail"),
+    path("<int:pk>/verwerfen/", review_dismiss, name="review_dismiss"),
+]

@@ -1,0 +1,162 @@
+"""Forms of the editing pages. They parse input only; registry.services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    Actor,
+    ContactPerson,
+    Municipality,
+    Partnership,
+    PartnershipStatus,
+    PartnershipType,
+    Programme,
+    Theme,
+)
+
+
+class PartnershipForm(forms.ModelForm):
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    programmes = forms.ModelMultipleChoiceField(
+        label=_("Programmes"),
+        queryset=Programme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["type", "start_year", "description", "themes", "programmes"]
+
+    def clean_start_year(self):
+        year = self.cleaned_data.get("start_year")
+        if year is not None and not 1900 <= year <= 2100:
+            raise forms.ValidationError(_("Please enter a year between 1900 and 2100."))
+        return year
+
+
+class _SideForm(forms.ModelForm):
+    """A row of a partnership's actors or contacts; its side is one of the two municipalities."""
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            pk__in=[partnership.municipality_a_id, partnership.municipality_b_id]
+        )
+        self.fields["municipality"].empty_label = None
+
+
+class ActorForm(_SideForm):
+    url = forms.URLField(label=_("Web address"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Actor
+        fields = ["municipality", "name", "kind", "url"]
+
+
+class ContactForm(_SideForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["municipality", "name", "role", "email", "phone", "visibility"]
+
+
+def _formset(form, prefix_model):
+    return forms.inlineformset_factory(
+        Partnership, prefix_model, form=form, extra=1, can_delete=True, max_num=50
+    )
+
+
+ActorFormSet = _formset(ActorForm, Actor)
+ContactFormSet = _formset(ContactForm, ContactPerson)
+
+
+def formset_rows(formset) -> list[dict]:
+    """The formset's rows as plain dicts for partnership_update (`id`, fields, `delete`)."""
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        data = dict(form.cleaned_data)
+        data.pop("partnership", None)
+        instance = data.pop("id", None)
+        delete = data.pop("DELETE", False)
+        rows.append({**data, "id": getattr(instance, "pk", instance), "delete": delete})
+    return rows
+
+
+class ProposeForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label=_("Partner municipality"),
+        queryset=Municipality.objects.all(),
+        widget=forms.HiddenInput,
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=PartnershipType.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (PartnershipStatus.INITIATION, PartnershipStatus.INITIATION.label),
+            (PartnershipStatus.ACTIVE, PartnershipStatus.ACTIVE.label),
+        ],
+        initial=PartnershipStatus.ACTIVE,
+    )
+    start_year = forms.IntegerField(
+        label=_("Start year"), required=False, min_value=1900, max_value=2100
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+
+
+class MunicipalitySearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+
+
+class TransitionForm(forms.Form):
+    valid_from = forms.DateField(
+        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the editors)"), required=False, max_length=500
+    )
+
+
+class ReviewResolveForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.all(), widget=forms.HiddenInput
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        queryset=Municipality.objects.all(),
+        widget=forms.HiddenInput,
+        required=False,
+    )
+
+
+class ReviewCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.ModelChoiceField(label=_("Country"), queryset=None)
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        queryset=Municipality.objects.all(),
+        widget=forms.HiddenInput,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from partnerportal.geo.models import Country
+
+        self.fields["country"].queryset = Country.objects.all()

@@ -1,0 +1,416 @@
+"""Writes on partnerships: self-service edits, proposals and their confirmation by staff, the
+status workflow and the freshness confirmation ("still correct"), with the reminders for stale
+entries. Each write checks registry.permissions, runs in one transaction, attributes the change
+for the audit trail and then tells the people concerned."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from partnerportal.accounts.models import Membership
+from partnerportal.accounts.roles import Role
+from partnerportal.audit.services import attribute_change
+from partnerportal.notifications.events import Event
+from partnerportal.notifications.services import notify
+
+from .. import permissions
+from ..models import (
+    Actor,
+    ContactPerson,
+    Municipality,
+    Partnership,
+    PartnershipStatus,
+    PartnershipStatusChange,
+    PartnershipType,
+)
+from ..workflows import transition_get
+
+#: A partnership not confirmed for this long is stale and its editors are reminded.
+STALE_AFTER = dt.timedelta(days=365)
+#: At most one reminder per partnership in this time; also how long the e-mailed link is valid.
+REMINDER_INTERVAL = dt.timedelta(days=30)
+CONFIRM_LINK_MAX_AGE = dt.timedelta(days=30)
+_CONFIRM_SALT = "partnerportal.registry.partnership-confirm"
+
+UPDATABLE_FIELDS = ("type", "start_year", "description")
+
+
+# --- Who is told ------------------------------------------------------------------------------
+
+
+def municipality_editors(municipality: Municipality) -> QuerySet:
+    User = get_user_model()
+    return User.objects.filter(
+        is_active=True,
+        memberships__municipality=municipality,
+        memberships__status=Membership.Status.ACTIVE,
+    ).distinct()
+
+
+def registry_staff() -> QuerySet:
+    User = get_user_model()
+    return User.objects.filter(
+        is_active=True, groups__name__in=[Role.AGENCY_ADMIN, Role.AGENCY_EDITOR]
+    ).distinct()
+
+
+def _partnership_url(partnership: Partnership) -> str:
+    try:
+        path = reverse("registry:partnership_detail", kwargs={"pk": partnership.pk})
+    except Exception:  # the public page may not exist yet; the edit page always does
+        path = reverse("registry:partnership_edit", kwargs={"pk": partnership.pk})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _other_side_editors(partnership: Partnership, actor) -> list:
+    """Editors of the side(s) the actor does not edit: staff acting tells both sides."""
+    recipients = []
+    for side in (partnership.municipality_a, partnership.municipality_b):
+        if not permissions.edits_for(actor, side):
+            recipients.extend(municipality_editors(side))
+    return [user for user in recipients if user.pk != getattr(actor, "pk", None)]
+
+
+# --- Status workflow --------------------------------------------------------------------------
+
+
+def partnership_transition(
+    *,
+    partnership: Partnership,
+    action: str,
+    actor,
+    valid_from: dt.date | None = None,
+    note: str = "",
+) -> PartnershipStatusChange:
+    """The one way a partnership's status changes: the table in registry.workflows decides."""
+    transition = transition_get(action)
+    if transition is None:
+        raise ValidationError(_("Unknown action."))
+    if not transition.allowed(actor, partnership):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        if locked.status not in transition.sources:
+            raise ValidationError(
+                _("This action is not possible while the status is “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        change = PartnershipStatusChange.objects.create(
+            partnership=locked,
+            status=transition.target,
+            valid_from=valid_from or timezone.localdate(),
+            note=note[:300],
+            actor=actor if actor.is_authenticated else None,
+        )
+        locked.status = transition.target
+        attribute_change(locked, actor=actor, action=f"partnership.{action}")
+        locked.save()
+        partnership.status = locked.status
+        if transition.notify_other_side:
+            notify(
+                event=Event.PARTNERSHIP_STATUS_CHANGED,
+                recipients=_other_side_editors(locked, actor),
+                actor=actor,
+                target=locked,
+                context={
+                    "status": locked.status,
+                    "status_label": str(PartnershipStatus(locked.status).label),
+                    "url": _partnership_url(locked),
+                },
+            )
+    return change
+
+
+# --- Self-service edits -----------------------------------------------------------------------
+
+
+def partnership_update(
+    *,
+    partnership: Partnership,
+    actor,
+    themes: Iterable | None = None,
+    programmes: Iterable | None = None,
+    actors: list[dict[str, Any]] | None = None,
+    contacts: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Partnership:
+    """Change what an editor may change. `actors` and `contacts` are lists of dicts with the
+    model's fields plus an optional `id` (to change an existing row) and `delete`; rows of other
+    partnerships and sides other than the two municipalities are refused."""
+    if not permissions.can_edit_partnership(actor, partnership):
+        raise PermissionDenied
+    unknown = set(fields) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not updatable: {sorted(unknown)}")
+    sides = {partnership.municipality_a_id, partnership.municipality_b_id}
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(partnership, name, value)
+        attribute_change(partnership, actor=actor, action="partnership.updated")
+        partnership.full_clean(exclude=["municipality_a", "municipality_b"])
+        partnership.save()
+        if themes is not None:
+            partnership.themes.set(themes)
+        if programmes is not None:
+            partnership.programmes.set(programmes)
+        if actors is not None:
+            _rows_save(Actor, partnership, actors, sides, actor, "actor")
+        if contacts is not None:
+            _rows_save(ContactPerson, partnership, contacts, sides, actor, "contact")
+    return partnership
+
+
+def _rows_save(model, partnership, rows, sides, actor, noun: str) -> None:
+    existing = {obj.pk: obj for obj in model.objects.filter(partnership=partnership)}
+    for row in rows:
+        row = dict(row)
+        pk = row.pop("id", None)
+        pk = getattr(pk, "pk", pk)
+        delete = row.pop("delete", False)
+        if pk:
+            obj = existing.get(pk)
+            if obj is None:
+                raise PermissionDenied  # a row of another partnership: a forged form
+        else:
+            if delete:
+                continue
+            obj = model(partnership=partnership)
+        if delete:
+            attribute_change(obj, actor=actor, action=f"{noun}.deleted")
+            obj.delete()
+            continue
+        for name, value in row.items():
+            setattr(obj, name, value)
+        if obj.municipality_id not in sides:
+            raise ValidationError(_("A side must be one of the partnership's municipalities."))
+        attribute_change(obj, actor=actor, action=f"{noun}.{'updated' if pk else 'created'}")
+        obj.full_clean()
+        obj.save()
+
+
+# --- Proposals --------------------------------------------------------------------------------
+
+
+def partnership_propose(
+    *,
+    actor,
+    municipality: Municipality,
+    partner: Municipality,
+    type: str = PartnershipType.PARTNERSCHAFT,
+    start_year: int | None = None,
+    description: str = "",
+    status: str = PartnershipStatus.ACTIVE,
+) -> Partnership:
+    """A municipal editor records a partnership of their municipality. It stays unpublished
+    until staff confirm it; the partner side's editors can see it meanwhile."""
+    if not permissions.can_propose_partnership(actor, municipality):
+        raise PermissionDenied
+    if partner.pk == municipality.pk:
+        raise ValidationError(_("A municipality cannot partner with itself."))
+    first, second = Partnership.ordered_pair(municipality, partner)
+    with transaction.atomic():
+        if Partnership.objects.filter(municipality_a=first, municipality_b=second).exists():
+            raise ValidationError(_("This partnership is already in the registry."))
+        partnership = Partnership(
+            municipality_a=first,
+            municipality_b=second,
+            type=type,
+            start_year=start_year,
+            description=description,
+            status=status,
+            is_confirmed=False,
+            created_by=actor,
+        )
+        attribute_change(partnership, actor=actor, action="partnership.proposed")
+        partnership.full_clean()
+        partnership.save()
+        PartnershipStatusChange.objects.create(
+            partnership=partnership,
+            status=status,
+            valid_from=dt.date(start_year, 1, 1) if start_year else timezone.localdate(),
+            actor=actor,
+        )
+        recipients = [*registry_staff(), *municipality_editors(partner)]
+        notify(
+            event=Event.PARTNERSHIP_PROPOSED,
+            recipients=[user for user in recipients if user.pk != actor.pk],
+            actor=actor,
+            target=partnership,
+            context={"url": _partnership_url(partnership)},
+        )
+    return partnership
+
+
+def _proposal_people(partnership: Partnership, actor) -> list:
+    people = [*municipality_editors(partnership.municipality_a)]
+    people += municipality_editors(partnership.municipality_b)
+    if partnership.created_by_id:
+        people.append(partnership.created_by)
+    return [user for user in people if user.pk != actor.pk]
+
+
+def partnership_confirm_proposal(*, partnership: Partnership, actor) -> Partnership:
+    """Staff publish a proposed partnership; this also counts as its first confirmation."""
+    if not permissions.can_confirm_proposed_partnership(actor, partnership):
+        raise PermissionDenied
+    with transaction.atomic():
+        partnership.is_confirmed = True
+        partnership.last_confirmed_at = timezone.now()
+        partnership.last_confirmed_by = actor
+        attribute_change(partnership, actor=actor, action="partnership.proposal_confirmed")
+        partnership.save()
+        notify(
+            event=Event.PARTNERSHIP_PROPOSAL_CONFIRMED,
+            recipients=_proposal_people(partnership, actor),
+            actor=actor,
+            target=partnership,
+            context={"url": _partnership_url(partnership)},
+        )
+    return partnership
+
+
+def partnership_reject_proposal(*, partnership: Partnership, actor, reason: str = "") -> None:
+    """Staff remove a proposal that is wrong; the history keeps the deleted record."""
+    if not permissions.can_reject_proposed_partnership(actor, partnership):
+        raise PermissionDenied
+    with transaction.atomic():
+        notify(
+            event=Event.PARTNERSHIP_PROPOSAL_REJECTED,
+            recipients=_proposal_people(partnership, actor),
+            actor=actor,
+            target=partnership,
+            context={"reason": reason[:500]},
+        )
+        attribute_change(partnership, actor=actor, action="partnership.proposal_rejected")
+        partnership.delete()
+
+
+# --- Keeping current --------------------------------------------------------------------------
+
+
+def partnership_confirm_current(*, partnership: Partnership, actor) -> Partnership:
+    """'Still correct': the entry was checked by someone who knows it."""
+    if not permissions.can_confirm_partnership_current(actor, partnership):
+        raise PermissionDenied
+    with transaction.atomic():
+        partnership.last_confirmed_at = timezone.now()
+        partnership.last_confirmed_by = actor
+        attribute_change(partnership, actor=actor, action="partnership.confirmed_current")
+        partnership.save(update_fields=["last_confirmed_at", "last_confirmed_by", "updated_at"])
+    return partnership
+
+
+def confirmation_token_make(*, partnership: Partnership, user) -> str:
+    """A link token bound to one partnership and one recipient, so a forwarded e-mail does not
+    let someone else confirm; it expires after CONFIRM_LINK_MAX_AGE."""
+    signer = signing.TimestampSigner(salt=_CONFIRM_SALT)
+    return signer.sign(f"{partnership.pk}.{user.pk}")
+
+
+def confirmation_token_read(token: str) -> tuple[int, int] | None:
+    """(partnership id, user id) of a valid token, else None."""
+    signer = signing.TimestampSigner(salt=_CONFIRM_SALT)
+    try:
+        value = signer.unsign(token, max_age=CONFIRM_LINK_MAX_AGE)
+        partnership_id, user_id = value.split(".")
+        return int(partnership_id), int(user_id)
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def partnerships_stale(*, now: dt.datetime | None = None) -> QuerySet:
+    """Confirmed partnerships whose last confirmation (or creation) is older than STALE_AFTER,
+    oldest first, with the number of active editors of each side. (A read: it moves to
+    selectors.py once the registry has one.)"""
+    now = now or timezone.now()
+
+    def editors_of(field: str):
+        return Subquery(
+            Membership.objects.filter(municipality=OuterRef(field), status=Membership.Status.ACTIVE)
+            .order_by()
+            .values("municipality")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+
+    return (
+        Partnership.objects.filter(is_confirmed=True)
+        .annotate(confirmed_or_created=Coalesce("last_confirmed_at", "created_at"))
+        .filter(confirmed_or_created__lt=now - STALE_AFTER)
+        .annotate(
+            editors_a=Coalesce(editors_of("municipality_a"), Value(0)),
+            editors_b=Coalesce(editors_of("municipality_b"), Value(0)),
+        )
+        .annotate(editors_count=F("editors_a") + F("editors_b"))
+        .select_related("municipality_a", "municipality_b", "last_confirmed_by")
+        .order_by("confirmed_or_created", "pk")
+    )
+
+
+def partnerships_remind_stale(*, now: dt.datetime | None = None) -> int:
+    """Ask the editors of stale partnerships to confirm them: one e-mail per editor listing
+    their stale entries, each partnership at most once per REMINDER_INTERVAL. Returns the number
+    of partnerships reminded about. `last_reminded_at` is bookkeeping, not a change of the
+    entry, so it is written without an audit record."""
+    now = now or timezone.now()
+    due = (
+        partnerships_stale(now=now)
+        .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=now - REMINDER_INTERVAL))
+        .filter(
+            Q(municipality_a__memberships__status=Membership.Status.ACTIVE)
+            | Q(municipality_b__memberships__status=Membership.Status.ACTIVE)
+        )
+        .distinct()
+    )
+    per_editor: dict[tuple[int, int], list[Partnership]] = defaultdict(list)
+    editors: dict[int, Any] = {}
+    municipalities: dict[int, Municipality] = {}
+    reminded: set[int] = set()
+    memberships = Membership.objects.active().filter(user__is_active=True).select_related("user")
+    for partnership in due.iterator(chunk_size=500):
+        for side in (partnership.municipality_a, partnership.municipality_b):
+            municipalities[side.pk] = side
+            for membership in memberships.filter(municipality=side):
+                editors[membership.user_id] = membership.user
+                per_editor[(membership.user_id, side.pk)].append(partnership)
+                reminded.add(partnership.pk)
+    base = settings.SITE_URL.rstrip("/")
+    with transaction.atomic():
+        for (user_id, municipality_id), partnerships in per_editor.items():
+            user = editors[user_id]
+            with translation.override(user.language or "de"):
+                items = [
+                    {
+                        "name": str(p),
+                        "confirm_url": base
+                        + reverse(
+                            "registry:partnership_confirm_link",
+                            kwargs={"token": confirmation_token_make(partnership=p, user=user)},
+                        ),
+                        "edit_url": base
+                        + reverse("registry:partnership_edit", kwargs={"pk": p.pk}),
+                    }
+                    for p in partnerships
+                ]
+            notify(
+                event=Event.PARTNERSHIP_CONFIRMATION_REQUESTED,
+                recipients=[user],
+                target=municipalities[municipality_id],
+                context={"partnerships": items},
+            )
+        Partnership.objects.filter(pk__in=reminded).update(last_reminded_at=now)
+    return len(reminded)

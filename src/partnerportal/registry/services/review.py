@@ -1,0 +1,139 @@
+"""Staff settle the import rows that could not be resolved without guessing: they pick the
+municipality (or create it) and the partnership of that row is recorded with the row as its
+provenance, or they dismiss the row."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerportal.audit.services import attribute_change
+from partnerportal.geo.models import Country
+
+from .. import permissions
+from ..models import Municipality, Partnership, PartnershipStatusChange, ReviewItem
+
+
+def review_item_sibling(item: ReviewItem) -> ReviewItem | None:
+    """The item for the other side of the same row, when both sides failed."""
+    return (
+        ReviewItem.objects.filter(import_run_id=item.import_run_id, row_number=item.row_number)
+        .exclude(pk=item.pk)
+        .select_related("resolved_municipality")
+        .first()
+    )
+
+
+def review_item_known_partner(item: ReviewItem) -> Municipality | None:
+    """The other side when it is already settled: by the sibling item, or by a partnership
+    the import recorded for this row (the importer keeps the row number as provenance)."""
+    sibling = review_item_sibling(item)
+    if sibling is not None:
+        return sibling.resolved_municipality
+    partner_id = (item.raw or {}).get("_partner_id") if isinstance(item.raw, dict) else None
+    if partner_id:
+        return Municipality.objects.filter(pk=partner_id).first()
+    return None
+
+
+def _check(item: ReviewItem, actor) -> None:
+    if not permissions.can_review_imports(actor):
+        raise PermissionDenied
+    if item.status != ReviewItem.Status.OPEN:
+        raise ValidationError(_("This row has already been dealt with."))
+
+
+def review_item_resolve(
+    *, item: ReviewItem, actor, municipality: Municipality, partner: Municipality | None = None
+) -> Partnership | None:
+    """Record the chosen municipality and, once both sides are known, the row's partnership
+    (pair ordered, one partnership for A–B and B–A). Returns the partnership, or None while the
+    other side of the row still waits in the queue."""
+    _check(item, actor)
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+        _check(item, actor)
+        sibling = review_item_sibling(item)
+        if partner is None:
+            partner = review_item_known_partner(item)
+        if partner is None and not (sibling and sibling.status == ReviewItem.Status.OPEN):
+            raise ValidationError(_("Please choose the partner municipality as well."))
+        if partner is not None and partner.pk == municipality.pk:
+            raise ValidationError(_("A municipality cannot partner with itself."))
+        item.status = ReviewItem.Status.RESOLVED
+        item.resolved_municipality = municipality
+        item.resolved_by = actor
+        item.resolved_at = timezone.now()
+        item.save()
+        if partner is None:
+            return None
+        if sibling is not None and sibling.status == ReviewItem.Status.OPEN:
+            sibling.status = ReviewItem.Status.RESOLVED
+            sibling.resolved_municipality = partner
+            sibling.resolved_by = actor
+            sibling.resolved_at = item.resolved_at
+            sibling.save()
+        first, second = Partnership.ordered_pair(municipality, partner)
+        partnership = Partnership.objects.filter(
+            municipality_a=first, municipality_b=second
+        ).first()
+        if partnership is None:
+            partnership = Partnership(
+                municipality_a=first,
+                municipality_b=second,
+                import_run=item.import_run,
+                import_row=item.row_number,
+            )
+            attribute_change(partnership, actor=actor, action="partnership.review_resolved")
+            partnership.save()
+            PartnershipStatusChange.objects.create(
+                partnership=partnership,
+                status=partnership.status,
+                note=_("Recorded from the import review queue."),
+                actor=actor,
+            )
+    return partnership
+
+
+def review_item_dismiss(*, item: ReviewItem, actor) -> ReviewItem:
+    """The row is wrong or not a partnership: keep it for the record, record nothing."""
+    _check(item, actor)
+    with transaction.atomic():
+        item.status = ReviewItem.Status.DISMISSED
+        item.resolved_by = actor
+        item.resolved_at = timezone.now()
+        item.save()
+    return item
+
+
+def review_item_municipality_create(
+    *,
+    item: ReviewItem,
+    actor,
+    name: str,
+    country: Country,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    partner: Municipality | None = None,
+) -> tuple[Municipality, Partnership | None]:
+    """A place no gazetteer lists: staff create it (checked by a person, hence verified) and
+    resolve the row with it."""
+    _check(item, actor)
+    with transaction.atomic():
+        municipality = Municipality(
+            name=name,
+            country=country,
+            kind=Municipality.Kind.GEMEINDE if country.pk == "DE" else Municipality.Kind.FOREIGN,
+            latitude=latitude,
+            longitude=longitude,
+            source=Municipality.Source.STAFF,
+            verified=True,
+        )
+        attribute_change(municipality, actor=actor, action="municipality.created")
+        municipality.save()
+        partnership = review_item_resolve(
+            item=item, actor=actor, municipality=municipality, partner=partner
+        )
+    return municipality, partnership
