@@ -1,0 +1,638 @@
+"""Import of a twin towns list (the format of ../shared/data/twin_cities.csv) into partnerships.
+
+Each side is resolved to a municipality: German places to their Destatis (AGS) municipality,
+foreign places through the GeoNames gazetteer, and a foreign place the gazetteer lacks is created
+from the row, unverified. Whatever cannot be resolved without guessing goes to the report and the
+review queue. All rows are validated first and everything is written in one transaction, so bad
+input leaves the database as it was; indexes are built in memory so that 22,000 rows take
+seconds, not one query per row."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from partnerportal.geo.gazetteer import (
+    Gazetteer,
+    country_code,
+    country_row,
+    default_gazetteer,
+    distance_km,
+    exonyms,
+)
+
+from ..models import (
+    ImportRun,
+    Municipality,
+    Partnership,
+    PartnershipStatus,
+    PartnershipStatusChange,
+    PartnershipType,
+    ReviewItem,
+)
+from ..text import fold
+from .errors import ImportFileError
+
+HEADER = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]
+CHANGE_REASON = "import.twinnings"
+
+# How far the row's coordinates may lie from the municipality's own to count as the same place.
+# Large cities measure 20–30 km across; neighbouring namesakes are usually much further apart.
+MATCH_KM = 30.0
+# A district (Berlin-Kreuzberg, Porz) lies within its city, but its coordinates can be far from
+# the city's centre point.
+DISTRICT_KM = 35.0
+# A Kreis has no point of its own: one of its municipalities must lie this near the row's.
+KREIS_NEAREST_MEMBER_KM = 15.0
+
+GERMAN_KINDS_EXCLUDED = {Municipality.Kind.KREIS, Municipality.Kind.GEMEINDEVERBAND}
+
+# Destatis abbreviates what the lists spell out ("Lauf a.d.Pegnitz", "Weiden i.d.OPf.",
+# "St. Wendel", "Verden (Aller)" for "Verden an der Aller"): names are compared without their
+# connecting words and with the usual abbreviations expanded.
+_CONNECTORS = {"a", "an", "am", "d", "der", "den", "dem", "i", "in", "im", "b", "bei", "v", "vor"}
+_ABBREVIATIONS = {"st": "sankt", "opf": "oberpfalz", "odw": "odenwald"}
+
+
+def canonical(name: str) -> str:
+    """Folded name without connecting words: "Frankfurt an der Oder" = "Frankfurt (Oder)"."""
+    words = [_ABBREVIATIONS.get(w, w) for w in fold(name).split()]
+    return " ".join(w for w in words if w not in _CONNECTORS) or fold(name)
+
+
+@dataclass(slots=True)
+class Row:
+    number: int  # 1-based line in the file (the header is line 1)
+    raw: dict[str, str]
+    sides: tuple[tuple[str, str, float, float], tuple[str, str, float, float]]
+
+
+@dataclass(slots=True)
+class Failure:
+    reason: str
+    candidates: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    run: ImportRun | None
+    rows: int = 0
+    partnerships_created: int = 0
+    partnerships_existing: int = 0
+    municipalities_created: int = 0
+    unverified_created: int = 0
+    review_items_created: int = 0
+    report_rows: int = 0
+    german_rows: int = 0
+    german_resolved: int = 0
+
+    @property
+    def german_rate(self) -> float:
+        return self.german_resolved / self.german_rows if self.german_rows else 1.0
+
+    def as_counts(self) -> dict:
+        return {
+            "rows": self.rows,
+            "partnerships_created": self.partnerships_created,
+            "partnerships_existing": self.partnerships_existing,
+            "municipalities_created": self.municipalities_created,
+            "unverified_created": self.unverified_created,
+            "review_items_created": self.review_items_created,
+            "report_rows": self.report_rows,
+            "german_rows": self.german_rows,
+            "german_resolved": self.german_resolved,
+            "german_rate": round(self.german_rate, 4),
+        }
+
+
+# --- Reading and validating ------------------------------------------------------------------
+
+
+def _coordinate(value: str, *, line: int, name: str, limit: float) -> float:
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise ImportFileError(
+            _("“%(value)s” is not a coordinate.") % {"value": value}, line=line, field=name
+        ) from None
+    if math.isnan(number) or not -limit <= number <= limit:
+        raise ImportFileError(
+            _("%(value)s lies outside −%(limit)s…%(limit)s.") % {"value": value, "limit": limit},
+            line=line,
+            field=name,
+        )
+    return number
+
+
+def read_rows(data: bytes) -> list[Row]:
+    """Every row of the file, validated; the first fault raises ImportFileError."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportFileError(
+            _("The file is not UTF-8 encoded (byte %(byte)s).") % {"byte": error.start},
+            line=line,
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise ImportFileError(str(error), line=1) from None
+    if header is None:
+        raise ImportFileError(_("The file is empty."), line=1)
+    if [h.strip() for h in header] != HEADER:
+        raise ImportFileError(
+            _("Expected the header %(expected)s, found %(found)s.")
+            % {"expected": ",".join(HEADER), "found": ",".join(header)},
+            line=1,
+        )
+    rows: list[Row] = []
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise ImportFileError(str(error), line=reader.line_num) from None
+        line = reader.line_num
+        if not values or values == [""]:
+            continue
+        if len(values) != len(HEADER):
+            missing = HEADER[len(values)] if len(values) < len(HEADER) else ""
+            raise ImportFileError(
+                _("Expected %(expected)s fields, found %(found)s (truncated or broken row).")
+                % {"expected": len(HEADER), "found": len(values)},
+                line=line,
+                field=missing,
+            )
+        raw = dict(zip(HEADER, values, strict=True))
+        sides = []
+        for n in ("1", "2"):
+            city = raw[f"city{n}"].strip()
+            if not city:
+                raise ImportFileError(_("The place name is empty."), line=line, field=f"city{n}")
+            lat = _coordinate(raw[f"lat{n}"], line=line, name=f"lat{n}", limit=90)
+            lng = _coordinate(raw[f"lng{n}"], line=line, name=f"lng{n}", limit=180)
+            sides.append((city, raw[f"country{n}"].strip(), lat, lng))
+        rows.append(Row(number=line, raw=raw, sides=(sides[0], sides[1])))
+    return rows
+
+
+# --- German places ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Muni:
+    pk: int
+    name: str
+    ags: str
+    lat: float | None
+    lng: float | None
+
+
+def _km(m: _Muni, lat: float, lng: float) -> float:
+    if m.lat is None or m.lng is None:
+        return math.inf
+    return distance_km(lat, lng, m.lat, m.lng)
+
+
+def _candidate(m: _Muni, lat: float, lng: float) -> dict:
+    km = _km(m, lat, lng)
+    return {
+        "id": m.pk,
+        "name": m.name,
+        "ags": m.ags,
+        "km": None if math.isinf(km) else round(km, 1),
+    }
+
+
+class GermanIndex:
+    """German municipalities (and, apart, Kreise) by folded name and by every leading word
+    sequence of it ("frankfurt" leads to Frankfurt am Main and Frankfurt (Oder))."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[_Muni]] = {}
+        self.prefix: dict[str, list[_Muni]] = {}
+        self.kreise: dict[str, list[_Muni]] = {}
+        self.all: list[_Muni] = []
+        self.members: dict[str, list[_Muni]] = {}  # Gemeinden by the Kreis part of their AGS
+        rows = Municipality.objects.filter(country_id="DE", ags__isnull=False).values_list(
+            "pk", "name", "search_name", "ags", "kind", "latitude", "longitude"
+        )
+        for pk, name, search_name, ags, kind, lat, lng in rows:
+            muni = _Muni(pk, name, ags, lat, lng)
+            if kind in GERMAN_KINDS_EXCLUDED:
+                self.kreise.setdefault(search_name or fold(name), []).append(muni)
+                continue
+            self.all.append(muni)
+            self.members.setdefault(ags[:5], []).append(muni)
+            key = canonical(name)
+            self.exact.setdefault(key, []).append(muni)
+            words = key.split()
+            for end in range(1, len(words)):
+                self.prefix.setdefault(" ".join(words[:end]), []).append(muni)
+
+    def nearest(self, lat: float, lng: float, count: int = 3) -> list[_Muni]:
+        return sorted(self.all, key=lambda m: _km(m, lat, lng))[:count]
+
+
+def _split_name(name: str) -> tuple[str, str | None]:
+    """ "Porz (Cologne)" -> ("Porz", "Cologne"); "Friedberg, Hesse" -> ("Friedberg", None)."""
+    base, hint = name, None
+    if name.endswith(")") and "(" in name:
+        base, hint = name[: name.rindex("(")].strip(), name[name.rindex("(") + 1 : -1].strip()
+    if "," in base:
+        base = base.split(",", 1)[0].strip()
+    return base, hint
+
+
+class GermanResolver:
+    def __init__(self, index: GermanIndex) -> None:
+        self.index = index
+        self.exonyms = exonyms()
+
+    def _by_key(self, key: str, lat: float, lng: float, limit: float) -> _Muni | None:
+        """The municipality named key (or whose name begins with key) nearest the point."""
+        for table in (self.index.exact, self.index.prefix):
+            found = table.get(key)
+            if found:
+                best = min(found, key=lambda m: _km(m, lat, lng))
+                if _km(best, lat, lng) <= limit:
+                    return best
+        return None
+
+    def _by_name(self, name: str, lat: float, lng: float, limit: float) -> _Muni | None:
+        key = canonical(name)
+        if not key:
+            return None
+        muni = self._by_key(key, lat, lng, limit)
+        if muni is None and fold(name) in self.exonyms:
+            german, kind = self.exonyms[fold(name)]
+            muni = self._by_key(
+                canonical(german), lat, lng, DISTRICT_KM if kind == "district" else limit
+            )
+        if muni is None:
+            # "Erbach im Odenwald" is Destatis's "Erbach": the words before the first
+            # connecting word, still only near the coordinates.
+            words = fold(name).split()
+            cut = next((i for i, w in enumerate(words) if i and w in _CONNECTORS), None)
+            if cut:
+                muni = self._by_key(" ".join(words[:cut]), lat, lng, limit)
+        return muni
+
+    def resolve(self, name: str, lat: float, lng: float) -> tuple[_Muni | None, Failure | None]:
+        # 1. The name as written, or its English exonym.
+        muni = self._by_name(name, lat, lng, MATCH_KM)
+        if muni:
+            return muni, None
+        base, hint = _split_name(name)
+        # 2. A Kreis: "Paderborn (district)", "Lahn-Dill (district)", "Enz (district)".
+        if hint and fold(hint) == "district":
+            muni = self._kreis(base, lat, lng)
+            if muni:
+                return muni, None
+            return None, Failure(
+                _("No district (Kreis) of that name near the coordinates."),
+                [_candidate(m, lat, lng) for m in self.index.nearest(lat, lng)],
+            )
+        # 3. Without its qualifier: "Friedberg, Hesse", "Stolberg (Rhineland)".
+        if base != name:
+            muni = self._by_name(base, lat, lng, MATCH_KM)
+            if muni:
+                return muni, None
+        # 4. A district of a municipality, named in the row: "Porz (Cologne)",
+        #    "Berlin – Tempelhof-Schöneberg", "Berlin-Kreuzberg", "Cologne-Porz".
+        parents = []
+        if hint:
+            parents.append(hint)
+        for separator in (" – ", " - ", "-", "/"):
+            if separator in base:
+                parents.append(base.split(separator, 1)[0].strip())
+                break
+        for parent in parents:
+            muni = self._by_name(parent, lat, lng, DISTRICT_KM)
+            if muni:
+                return muni, None
+        # 5. A known district (exonyms.csv, kind "district"): "Spandau" is in Berlin.
+        known = self.exonyms.get(fold(base))
+        if known and known[1] == "district":
+            muni = self._by_key(canonical(known[0]), lat, lng, DISTRICT_KM)
+            if muni:
+                return muni, None
+        # Nothing certain: name the nearest municipalities as candidates for staff.
+        candidates = [_candidate(m, lat, lng) for m in self.index.nearest(lat, lng)]
+        named = self.index.exact.get(canonical(base), [])
+        if named:
+            reason = _("A municipality of that name exists, but not near the coordinates.")
+            candidates = [_candidate(m, lat, lng) for m in named[:3]] + candidates
+        else:
+            reason = _("No German municipality of that name near the coordinates.")
+        return None, Failure(reason, candidates)
+
+    def _kreis(self, base: str, lat: float, lng: float) -> _Muni | None:
+        """A Kreis of that name one of whose municipalities lies near the coordinates (Destatis
+        gives a Kreis no point of its own)."""
+        key = fold(base)
+        keys = [
+            key,
+            f"{key} kreis",
+            f"{key}kreis",
+            f"landkreis {key}",
+            f"kreis {key}",
+            f"regionalverband {key}",
+        ]
+        best, best_km = None, math.inf
+        for kreis in (m for k in keys for m in self.index.kreise.get(k, [])):
+            members = self.index.members.get(kreis.ags[:5], [])
+            km = min((_km(m, lat, lng) for m in members), default=_km(kreis, lat, lng))
+            if km < best_km:
+                best, best_km = kreis, km
+        return best if best_km <= KREIS_NEAREST_MEMBER_KM else None
+
+
+# --- Foreign places --------------------------------------------------------------------------
+
+
+class ForeignResolver:
+    """Foreign places: an existing municipality, a gazetteer place (created when first needed)
+    or, failing both, a place created from the row and marked unverified."""
+
+    def __init__(self, gazetteer_factory: Callable[[], Gazetteer]) -> None:
+        self._gazetteer_factory = gazetteer_factory
+        self._gazetteer: Gazetteer | None = None
+        self.by_geonames: dict[int, int | Municipality] = {}
+        self.by_name: dict[tuple[str, str], list[tuple[float | None, float | None, object]]] = {}
+        self.new: list[Municipality] = []
+        self.countries: set[str] = set()
+        rows = Municipality.objects.exclude(country_id="DE").values_list(
+            "pk", "country_id", "search_name", "geonames_id", "latitude", "longitude"
+        )
+        for pk, country, search_name, geonames_id, lat, lng in rows:
+            if geonames_id:
+                self.by_geonames[geonames_id] = pk
+            self.by_name.setdefault((country, search_name), []).append((lat, lng, pk))
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = self._gazetteer_factory()
+        return self._gazetteer
+
+    def _existing_by_name(self, country: str, name: str, lat: float, lng: float):
+        best, best_km = None, math.inf
+        for mlat, mlng, ref in self.by_name.get((country, fold(name)), ()):
+            km = 0.0 if mlat is None or mlng is None else distance_km(lat, lng, mlat, mlng)
+            if km < best_km:
+                best, best_km = ref, km
+        return best if best_km <= MATCH_KM else None
+
+    def resolve(self, name: str, country: str, lat: float, lng: float) -> int | Municipality:
+        base, _hint = _split_name(name)
+        names = [name] if base == name else [name, base]
+        for candidate in names:
+            place = self.gazetteer.find(country, candidate, lat, lng, max_km=MATCH_KM)
+            if place is None:
+                continue
+            if place.geonames_id in self.by_geonames:
+                return self.by_geonames[place.geonames_id]
+            existing = self._existing_by_name(country, place.name, place.latitude, place.longitude)
+            if existing is not None:
+                return existing
+            muni = Municipality(
+                name=place.name,
+                search_name=fold(place.name),
+                alternate_names=place.alternate_names[:50],
+                country_id=place.country,
+                kind=Municipality.Kind.FOREIGN,
+                population=place.population or None,
+                latitude=place.latitude,
+                longitude=place.longitude,
+                geonames_id=place.geonames_id,
+                source=Municipality.Source.GEONAMES,
+                verified=True,
+            )
+            return self._remember(muni, place.geonames_id)
+        for candidate in names:
+            existing = self._existing_by_name(country, candidate, lat, lng)
+            if existing is not None:
+                return existing
+        muni = Municipality(
+            name=name,
+            search_name=fold(name),
+            country_id=country,
+            kind=Municipality.Kind.FOREIGN,
+            latitude=lat,
+            longitude=lng,
+            source=Municipality.Source.IMPORT,
+            verified=False,
+        )
+        return self._remember(muni, None)
+
+    def _remember(self, muni: Municipality, geonames_id: int | None) -> Municipality:
+        self.new.append(muni)
+        self.countries.add(muni.country_id)
+        if geonames_id:
+            self.by_geonames[geonames_id] = muni
+        self.by_name.setdefault((muni.country_id, muni.search_name), []).append(
+            (muni.latitude, muni.longitude, muni)
+        )
+        return muni
+
+
+# --- The import ------------------------------------------------------------------------------
+
+
+def _pk(ref: int | Municipality) -> int:
+    return ref if isinstance(ref, int) else ref.pk
+
+
+def import_twinnings(
+    path: Path | str,
+    *,
+    actor=None,
+    report: Path | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    gazetteer_factory: Callable[[], Gazetteer] = default_gazetteer,
+) -> Result:
+    """Import a twin towns file; raises ImportFileError (and writes nothing) on bad input."""
+    path = Path(path)
+    data = path.read_bytes()
+    rows = read_rows(data)
+    result = Result(run=None, rows=len(rows))
+
+    german = GermanResolver(GermanIndex())
+    foreign = ForeignResolver(gazetteer_factory)
+    cache: dict[tuple, tuple[int | Municipality | None, Failure | None]] = {}
+
+    def resolve(city: str, country_raw: str, lat: float, lng: float):
+        key = (city, country_raw, lat, lng)
+        if key not in cache:
+            iso2 = country_code(country_raw)
+            if iso2 is None:
+                cache[key] = (None, Failure(_("Unknown country “%s”.") % country_raw))
+            elif iso2 == "DE":
+                muni, failure = german.resolve(city, lat, lng)
+                cache[key] = (muni.pk if muni else None, failure)
+            else:
+                cache[key] = (foreign.resolve(city, iso2, lat, lng), None)
+        return cache[key]
+
+    resolved: list[tuple[Row, int | Municipality, int | Municipality]] = []
+    failures: list[tuple[Row, str, Failure]] = []
+    for position, row in enumerate(rows, start=1):
+        refs = []
+        is_german = False
+        german_ok = True
+        for side, (city, country_raw, lat, lng) in zip(("1", "2"), row.sides, strict=True):
+            ref, failure = resolve(city, country_raw, lat, lng)
+            if country_code(country_raw) == "DE":
+                is_german = True
+                german_ok = german_ok and ref is not None
+            if failure:
+                failures.append((row, side, failure))
+            refs.append(ref)
+        if is_german:
+            result.german_rows += 1
+            result.german_resolved += german_ok
+        if refs[0] is not None and refs[1] is not None:
+            resolved.append((row, refs[0], refs[1]))
+        if progress and (position % 500 == 0 or position == len(rows)):
+            progress(position, len(rows))
+
+    with transaction.atomic():
+        for iso2 in sorted(foreign.countries):
+            country_row(iso2)
+        if foreign.new:
+            bulk_create_with_history(
+                foreign.new,
+                Municipality,
+                batch_size=500,
+                default_user=actor,
+                default_change_reason=CHANGE_REASON,
+            )
+            result.municipalities_created = len(foreign.new)
+            result.unverified_created = sum(1 for m in foreign.new if not m.verified)
+        run = ImportRun.objects.create(
+            kind=ImportRun.Kind.TWINNINGS,
+            file_name=path.name,
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            actor=actor,
+        )
+        result.run = run
+
+        existing = set(Partnership.objects.values_list("municipality_a_id", "municipality_b_id"))
+        seen: set[tuple[int, int]] = set()
+        new_partnerships: list[Partnership] = []
+        for row, first, second in resolved:
+            a, b = sorted((_pk(first), _pk(second)))
+            if a == b:
+                failures.append(
+                    (row, "2", Failure(_("Both sides resolve to the same municipality.")))
+                )
+                continue
+            if (a, b) in existing:
+                result.partnerships_existing += 1
+                continue
+            if (a, b) in seen:
+                continue  # B–A after A–B in the same file
+            seen.add((a, b))
+            new_partnerships.append(
+                Partnership(
+                    municipality_a_id=a,
+                    municipality_b_id=b,
+                    type=PartnershipType.PARTNERSCHAFT,
+                    status=PartnershipStatus.ACTIVE,
+                    is_confirmed=True,
+                    import_run=run,
+                    import_row=row.number,
+                    created_by=actor,
+                )
+            )
+        if new_partnerships:
+            bulk_create_with_history(
+                new_partnerships,
+                Partnership,
+                batch_size=1000,
+                default_user=actor,
+                default_change_reason=CHANGE_REASON,
+            )
+            created = Partnership.objects.filter(import_run=run).values_list("pk", "import_row")
+            note = _("Imported from %(file)s") % {"file": path.name}
+            PartnershipStatusChange.objects.bulk_create(
+                [
+                    PartnershipStatusChange(
+                        partnership_id=pk,
+                        status=PartnershipStatus.ACTIVE,
+                        note=f"{note}, {_('row')} {import_row}",
+                        actor=actor,
+                    )
+                    for pk, import_row in created
+                ],
+                batch_size=1000,
+            )
+        result.partnerships_created = len(new_partnerships)
+
+        known = {
+            (number, side, json.dumps(raw, sort_keys=True))
+            for number, side, raw in ReviewItem.objects.filter(
+                import_run__kind=ImportRun.Kind.TWINNINGS
+            ).values_list("row_number", "side", "raw")
+        }
+        items = []
+        for row, side, failure in failures:
+            key = (row.number, side, json.dumps(row.raw, sort_keys=True))
+            if key in known:
+                continue
+            known.add(key)
+            items.append(
+                ReviewItem(
+                    import_run=run,
+                    row_number=row.number,
+                    raw=row.raw,
+                    side=side,
+                    reason=failure.reason[:300],
+                    candidates=failure.candidates,
+                )
+            )
+        ReviewItem.objects.bulk_create(items, batch_size=1000)
+        result.review_items_created = len(items)
+        result.report_rows = len(failures)
+
+        run.counts = result.as_counts()
+        run.finished_at = timezone.now()
+        run.save(update_fields=["counts", "finished_at"])
+
+    if report:
+        write_report(Path(report), failures, result)
+    return result
+
+
+def write_report(path: Path, failures: list[tuple[Row, str, Failure]], result: Result) -> None:
+    """CSV of every row not imported as a partnership: the original row, where and why."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(
+            f"# German side resolved to an AGS municipality: {result.german_resolved} of "
+            f"{result.german_rows} rows with a German side ({result.german_rate:.2%})\n"
+        )
+        writer = csv.writer(handle)
+        writer.writerow(["row", "side", "reason", "candidates", *HEADER])
+        for row, side, failure in sorted(failures, key=lambda f: (f[0].number, f[1])):
+            candidates = "; ".join(
+                f"{c['name']} ({c.get('ags') or c.get('id')}, {c.get('km')} km)"
+                for c in failure.candidates
+            )
+            writer.writerow(
+                [row.number, side, failure.reason, candidates, *(row.raw[h] for h in HEADER)]
+            )
