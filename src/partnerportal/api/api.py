@@ -26,3 +26,8 @@ class StatusOut(Schema):
 def status(request: HttpRequest) -> dict:
     """Public: tells that the API answers and which version of Partnerportal runs."""
     return {"status": "ok", "version": __version__}
+
+
+from partnerportal.api.routers.registry import router as registry_router  # noqa: E402
+
+api.add_router("/", registry_router)
