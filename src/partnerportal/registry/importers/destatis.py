@@ -130,6 +130,9 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    #: Municipalities from an earlier Destatis import that the file no longer lists; they are
+    #: kept (partnerships may point to them) and counted so that someone can look.
+    missing: int = 0
     #: AGS -> (name, [(field, old, new), ...]) for every updated municipality.
     changes: dict[str, tuple[str, list[tuple[str, Any, Any]]]] = field(default_factory=dict)
 
@@ -488,6 +491,12 @@ def municipalities_import(
                 batch_size=batch_size,
                 tick=tick,
             )
+        listed = {entry.ags for entry in parsed.kreise} | {e.ags for e in parsed.gemeinden}
+        outcome.missing = sum(
+            1
+            for ags, municipality in existing.items()
+            if ags not in listed and municipality.source == Municipality.Source.DESTATIS
+        )
         run.counts = {
             "rows": parsed.lines,
             "kreise": len(parsed.kreise),
@@ -496,6 +505,7 @@ def municipalities_import(
             "updated": outcome.updated,
             "unchanged": outcome.unchanged,
             "skipped": outcome.skipped,
+            "missing": outcome.missing,
         }
         run.finished_at = timezone.now()
         run.save(update_fields=["counts", "finished_at"])

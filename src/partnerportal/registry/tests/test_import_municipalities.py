@@ -298,3 +298,37 @@ def test_real_file(destatis_file, capsys):
     with capsys.disabled():
         print(f"\nGV import on {connection.vendor}: first run {first:.1f} s, second {second:.1f} s")
     assert first < 15
+
+
+def test_municipality_dropped_from_the_file_is_kept_and_counted(tmp_path):
+    _run(_write(tmp_path, SAMPLE))
+    without_averlak = [row for row in SAMPLE if ",Averlak," not in row]
+
+    output = _run(_write(tmp_path, without_averlak, name="gv2.csv"))
+
+    assert "1 municipalities of earlier imports are not in this file; they were kept." in output
+    assert Municipality.objects.filter(ags="01051003").exists()
+    assert ImportRun.objects.first().counts["missing"] == 1
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_shown_on_a_terminal_only(tmp_path):
+    path = _write(tmp_path, SAMPLE)
+    terminal, pipe = _Terminal(), StringIO()
+    with translation.override("en"):
+        call_command("import_municipalities", str(path), stdout=StringIO(), stderr=terminal)
+        call_command("import_municipalities", str(path), stdout=StringIO(), stderr=pipe)
+    assert "\rWriting municipality 5 of 5" in terminal.getvalue()
+    assert pipe.getvalue() == ""
+
+
+def test_empty_file_is_refused(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with translation.override("en"), pytest.raises(ImportFileError) as raised:
+        municipalities_import(actor=None, path=path)
+    assert raised.value.line == 1

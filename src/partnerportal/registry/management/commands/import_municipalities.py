@@ -18,6 +18,10 @@ def _n(value: int) -> str:
     return number_format(value, force_grouping=True)
 
 
+def _value(value) -> str:
+    return "–" if value is None or value == "" else str(value)
+
+
 class Command(BaseCommand):
     help = "Import or update the German municipalities from the Destatis Gemeindeverzeichnis."
 
@@ -44,7 +48,8 @@ class Command(BaseCommand):
         if verbosity >= 2:
             for ags, (name, changes) in sorted(outcome.changes.items()):
                 described = "; ".join(
-                    f"{field_name}: {old!r} → {new!r}" for field_name, old, new in changes
+                    f"{field_name}: {_value(old)} → {_value(new)}"
+                    for field_name, old, new in changes
                 )
                 self.stdout.write(f"{ags} {name}: {described}")
         self.stdout.write(
@@ -60,6 +65,14 @@ class Command(BaseCommand):
                 "seconds": seconds,
             }
         )
+        if outcome.missing:
+            self.stdout.write(
+                _(
+                    "%(count)s municipalities of earlier imports are not in this file; "
+                    "they were kept."
+                )
+                % {"count": _n(outcome.missing)}
+            )
         self.stdout.write(
             _(
                 "Source: Federal Statistical Office (Destatis), "
