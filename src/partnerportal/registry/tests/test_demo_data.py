@@ -6,12 +6,14 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, validate_totp_code
 from allauth.mfa.utils import decrypt
 from django.core.management import call_command
+from django.db.models import Q
 
 from partnerportal.accounts.models import Membership, User
 from partnerportal.accounts.roles import Role, user_roles
+from partnerportal.geo.models import Country
 from partnerportal.registry.management.commands.demo_data import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from partnerportal.registry.management.commands.demo_totp import demo_totp_code
-from partnerportal.registry.models import Municipality
+from partnerportal.registry.models import Municipality, Partnership, PartnershipStatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,9 @@ def _counts() -> dict[str, int]:
         "emails": EmailAddress.objects.count(),
         "memberships": Membership.objects.count(),
         "authenticators": Authenticator.objects.count(),
+        "partnerships": Partnership.objects.count(),
+        "status_changes": PartnershipStatusChange.objects.count(),
+        "countries": Country.objects.count(),
     }
 
 
@@ -36,11 +41,14 @@ def test_demo_data_creates_everything_and_is_idempotent():
     output = _run()
     first = _counts()
     assert first == {
-        "municipalities": 16,
+        "municipalities": 74,
         "users": 7,
         "emails": 7,
         "memberships": 2,
         "authenticators": 3,
+        "partnerships": 6,
+        "status_changes": 6,
+        "countries": 249,
     }
     _run()
     assert _counts() == first
@@ -50,6 +58,41 @@ def test_demo_data_creates_everything_and_is_idempotent():
     assert (enzkreis.kind, enzkreis.ags) == (Municipality.Kind.KREIS, "08236000")
     kidira = Municipality.objects.get(name="Kidira")
     assert (kidira.country_id, kidira.kind, kidira.ags) == ("SN", Municipality.Kind.FOREIGN, None)
+
+    # Coordinates only from the gazetteer; none invented for places it does not list.
+    koeln = Municipality.objects.get(ags="05315000")
+    assert (koeln.latitude, koeln.longitude) == (50.93333, 6.95)
+    assert Municipality.objects.get(name="Pfinztal").latitude is None
+    kyjiw = Municipality.objects.get(name="Kyjiw")
+    assert (kyjiw.geonames_id, kyjiw.country_id) == (703448, "UA")
+    assert not Municipality.objects.filter(name="Kyiv").exists()
+    assert Municipality.objects.filter(source=Municipality.Source.GEONAMES).count() == 51
+
+    def pair(german, partner):
+        return Partnership.objects.involving(Municipality.objects.get(name=german)).get(
+            Q(municipality_a__name=partner) | Q(municipality_b__name=partner)
+        )
+
+    cologne = pair("Köln", "Yarinacocha")
+    assert (cologne.type, cologne.status, cologne.start_year) == (
+        "klimapartnerschaft",
+        "aktiv",
+        2017,
+    )
+    assert cologne.status_changes.get().valid_from.isoformat() == "2017-10-01"
+    assert pair("Pfinztal", "Kidira").type == "klimapartnerschaft"
+    assert pair("Leipzig", "Kyjiw").start_year == 1961
+    assert pair("Hildesheim", "Padang").start_year is None
+    annaba = pair("Sindelfingen", "Annaba")
+    assert (annaba.type, annaba.start_year) == ("projektpartnerschaft", 2016)
+    assert [p.name for p in annaba.programmes.all()] == [
+        "Kommunale Zusammenarbeit Maghreb-Deutschland"
+    ]
+    rachiine = pair("Kißlegg", "Rachiine")
+    assert rachiine.status == "anbahnung"
+    assert rachiine.programmes.get().slug == "ikkn"
+    assert not Partnership.objects.involving(Municipality.objects.get(name="Hamburg")).exists()
+    assert Country.objects.get(pk="SN").dac_income_group == "ldc"
 
     admin = User.objects.get(email="admin@demo.partnerportal.invalid")
     assert admin.is_superuser and admin.is_staff
