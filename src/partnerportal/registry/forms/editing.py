@@ -51,6 +51,9 @@ class _SideForm(forms.ModelForm):
             pk__in=[partnership.municipality_a_id, partnership.municipality_b_id]
         )
         self.fields["municipality"].empty_label = None
+        # The select always shows a side; with it as the initial value an untouched extra row
+        # stays "unchanged" and is skipped instead of failing for its missing name.
+        self.fields["municipality"].initial = partnership.municipality_a_id
 
 
 class ActorForm(_SideForm):

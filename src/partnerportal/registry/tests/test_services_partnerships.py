@@ -30,8 +30,7 @@ def pair(first: Municipality, second: Municipality, **kwargs) -> Partnership:
     return Partnership.objects.create(municipality_a=a, municipality_b=b, **kwargs)
 
 
-@pytest.fixture
-def world():
+def make_world() -> dict:
     """Köln with its editor, its partner Yarinacocha with an editor, and someone else's town."""
     koeln = MunicipalityFactory(name="Köln")
     yarinacocha = foreign("Yarinacocha")
@@ -44,8 +43,13 @@ def world():
         "editor": UserFactory(municipality=koeln),
         "partner_editor": UserFactory(municipality=yarinacocha),
         "other_editor": UserFactory(municipality=other),
-        "staff": UserFactory(role="agency_editor"),
+        "staff": UserFactory(role="agency_editor", mfa=True),
     }
+
+
+@pytest.fixture
+def world():
+    return make_world()
 
 
 def test_update_changes_fields_and_m2m_and_is_attributed(world):

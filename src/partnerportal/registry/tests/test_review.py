@@ -1,0 +1,162 @@
+"""The import review queue: staff pick, create or dismiss; the row becomes a partnership with
+its provenance, once and atomically."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
+from partnerportal.geo.services import country_ensure
+from partnerportal.registry.models import ImportRun, Partnership, ReviewItem
+from partnerportal.registry.services import review as services
+
+from .test_services_partnerships import foreign
+
+pytestmark = pytest.mark.django_db
+
+RAW = {
+    "city1": "Neustadt",
+    "country1": "Germany",
+    "lat1": "49.35",
+    "lng1": "8.14",
+    "city2": "Lamia",
+    "country2": "Greece",
+    "lat2": "38.9",
+    "lng2": "22.43",
+}
+
+
+@pytest.fixture
+def queue():
+    run = ImportRun.objects.create(kind=ImportRun.Kind.TWINNINGS, file_name="twin_cities.csv")
+    neustadt = MunicipalityFactory(name="Neustadt an der Weinstraße")
+    lamia = foreign("Lamia", "GR")
+    item = ReviewItem.objects.create(
+        import_run=run,
+        row_number=7,
+        raw=RAW,
+        side="1",
+        reason="Several places of that name.",
+        candidates=[{"id": neustadt.pk, "name": neustadt.name, "km": 1.2}],
+    )
+    return {
+        "run": run,
+        "item": item,
+        "neustadt": neustadt,
+        "lamia": lamia,
+        "staff": UserFactory(role="agency_editor", mfa=True),
+    }
+
+
+def test_resolve_records_the_partnership_with_its_provenance(queue):
+    partnership = services.review_item_resolve(
+        item=queue["item"],
+        actor=queue["staff"],
+        municipality=queue["neustadt"],
+        partner=queue["lamia"],
+    )
+    assert partnership.import_run == queue["run"] and partnership.import_row == 7
+    assert partnership.municipality_a_id < partnership.municipality_b_id
+    item = ReviewItem.objects.get(pk=queue["item"].pk)
+    assert item.status == "resolved" and item.resolved_municipality == queue["neustadt"]
+    assert item.resolved_by == queue["staff"] and item.resolved_at
+    assert partnership.history.latest().history_user == queue["staff"]
+    with pytest.raises(ValidationError):
+        services.review_item_resolve(
+            item=item, actor=queue["staff"], municipality=queue["neustadt"], partner=queue["lamia"]
+        )
+    assert Partnership.objects.count() == 1
+
+
+def test_an_existing_pair_is_not_duplicated(queue):
+    a, b = Partnership.ordered_pair(queue["neustadt"], queue["lamia"])
+    existing = Partnership.objects.create(municipality_a=a, municipality_b=b)
+    result = services.review_item_resolve(
+        item=queue["item"],
+        actor=queue["staff"],
+        municipality=queue["lamia"],
+        partner=queue["neustadt"],
+    )
+    assert result == existing and Partnership.objects.count() == 1
+
+
+def test_both_sides_in_the_queue(queue):
+    other = ReviewItem.objects.create(
+        import_run=queue["run"], row_number=7, raw=RAW, side="2", reason="Not in gazetteer."
+    )
+    first = services.review_item_resolve(
+        item=queue["item"], actor=queue["staff"], municipality=queue["neustadt"]
+    )
+    assert first is None and not Partnership.objects.exists()
+    partnership = services.review_item_resolve(
+        item=other, actor=queue["staff"], municipality=queue["lamia"]
+    )
+    assert {partnership.municipality_a, partnership.municipality_b} == {
+        queue["neustadt"],
+        queue["lamia"],
+    }
+
+
+def test_partner_is_required_when_unknown_and_nothing_changes(queue):
+    with pytest.raises(ValidationError):
+        services.review_item_resolve(
+            item=queue["item"], actor=queue["staff"], municipality=queue["neustadt"]
+        )
+    assert ReviewItem.objects.get(pk=queue["item"].pk).status == "open"
+
+
+def test_only_staff_resolve(queue):
+    editor = UserFactory(municipality=queue["neustadt"])
+    with pytest.raises(PermissionDenied):
+        services.review_item_resolve(
+            item=queue["item"], actor=editor, municipality=queue["neustadt"], partner=queue["lamia"]
+        )
+    with pytest.raises(PermissionDenied):
+        services.review_item_dismiss(item=queue["item"], actor=editor)
+
+
+def test_create_a_municipality_and_dismiss(queue):
+    municipality, partnership = services.review_item_municipality_create(
+        item=queue["item"],
+        actor=queue["staff"],
+        name="Neustadt-Nord",
+        country=country_ensure("DE"),
+        latitude=49.4,
+        longitude=8.1,
+        partner=queue["lamia"],
+    )
+    assert municipality.source == "staff" and partnership.import_row == 7
+    second = ReviewItem.objects.create(
+        import_run=queue["run"], row_number=8, raw=RAW, side="1", reason="?"
+    )
+    services.review_item_dismiss(item=second, actor=queue["staff"])
+    second.refresh_from_db()
+    assert second.status == "dismissed"
+
+
+def test_queue_pages(client, site, queue):
+    list_url = reverse("registry:review_list")
+    detail_url = reverse("registry:review_detail", args=[queue["item"].pk])
+    client.force_login(UserFactory(municipality=queue["neustadt"]))
+    assert client.get(list_url).status_code == 403
+    assert client.get(detail_url).status_code == 403
+    assert client.post(detail_url, {"municipality": queue["neustadt"].pk}).status_code == 403
+    client.force_login(queue["staff"])
+    text = client.get(list_url).text
+    assert "Several places of that name." in text and "Lamia" in text
+    text = client.get(detail_url, {"q": "lamia"}).text
+    assert "Neustadt an der Weinstraße" in text  # the candidate
+    assert f"?partner={queue['lamia'].pk}" in text  # found by search, usable as the other side
+    response = client.post(
+        detail_url, {"municipality": queue["neustadt"].pk, "partner": queue["lamia"].pk}
+    )
+    assert response.status_code == 302
+    assert Partnership.objects.filter(import_row=7).exists()
+
+
+def test_dismiss_page(client, site, queue):
+    client.force_login(queue["staff"])
+    response = client.post(reverse("registry:review_dismiss", args=[queue["item"].pk]))
+    assert response.status_code == 302
+    queue["item"].refresh_from_db()
+    assert queue["item"].status == "dismissed"
