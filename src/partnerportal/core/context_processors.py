@@ -13,6 +13,11 @@ def main_navigation(request: HttpRequest) -> list[dict]:
     """The capabilities as they arrive; an entry appears once its pages exist."""
     items = [
         {"label": _("Start"), "url": reverse("content:home"), "key": "home"},
+        {
+            "label": _("Partnerships"),
+            "url": reverse("registry:partnership_list"),
+            "key": "registry",
+        },
     ]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

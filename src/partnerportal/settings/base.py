@@ -201,6 +201,17 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+# Map tiles for the registry's small maps: a tile server of one's own (never a public CDN by
+# default), e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: markers on a plain ground.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+if MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(MAP_TILE_URL.replace("{s}.", "*."))
+    if _tiles.scheme and _tiles.netloc:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+            f"{_tiles.scheme}://{_tiles.netloc}"
+        )
 # The Wagtail back office still needs inline styles and scripts; it gets a policy of its own.
 CONTENT_SECURITY_POLICY_ADMIN_PATHS = ("/admin/",)
 
@@ -230,6 +241,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

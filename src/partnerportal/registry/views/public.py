@@ -1,3 +1,132 @@
-"""Registry views: public."""
+"""Registry views: the public pages. Municipality search (with a partial for search-as-you-type),
+the municipality page, the partnership page and the filtered list of partnerships. Views parse
+the query string and render; the reads are in selectors/public.py."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from ..forms.filters import MunicipalitySearchForm, PartnershipFilterForm
+from ..selectors import public as selectors
+
+SEARCH_PAGE_SIZE = 20
+LIST_PAGE_SIZE = 50
+
+
+def _query_without(request: HttpRequest, *keys: str) -> str:
+    """The current query string minus `keys`, for links that change only those."""
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@require_GET
+def municipality_search(request: HttpRequest) -> HttpResponse:
+    form = MunicipalitySearchForm(request.GET or None)
+    query, country = "", ""
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        country = form.cleaned_data["country"]
+    page = None
+    if query:
+        results = selectors.municipality_search(query, country=country)
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "page_query": _query_without(request, "page"),
+    }
+    partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = (
+        "registry/partials/municipality_results.html"
+        if partial
+        else "registry/municipality_search.html"
+    )
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    data = selectors.municipality_page(pk, user=request.user)
+    return render(
+        request,
+        "registry/municipality_detail.html",
+        {
+            "municipality": data.municipality,
+            "partnerships": data.partnerships,
+            "editor_names": data.editor_names,
+            "editor_count": data.editor_count,
+            "map_tile_url": settings.MAP_TILE_URL,
+        },
+    )
+
+
+@require_GET
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    data = selectors.partnership_page(pk, user=request.user)
+    return render(
+        request,
+        "registry/partnership_detail.html",
+        {
+            "partnership": data.partnership,
+            "contacts": data.contacts,
+            "show_person": data.show_person,
+        },
+    )
+
+
+@require_GET
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    form = PartnershipFilterForm(request.GET)
+    filters = form.filters()
+    paginator = Paginator(selectors.partnership_list(filters), LIST_PAGE_SIZE)
+    # Count once, on the filtered rows alone (no joins for sorting or display).
+    paginator.count = selectors.partnership_count(filters)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.partnership_rows(list(page.object_list))
+    sort_links = []
+    base = _query_without(request, "page", "sort", "order")
+    for key, label in form.fields["sort"].choices:
+        active = filters.sort == key
+        order = "desc" if active and not filters.descending else "asc"
+        query = f"{base}&" if base else ""
+        sort_links.append(
+            {
+                "key": key,
+                "label": label,
+                "url": f"?{query}sort={key}&order={order}",
+                "active": active,
+                "descending": active and filters.descending,
+            }
+        )
+    return render(
+        request,
+        "registry/partnership_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "sort_links": {link["key"]: link for link in sort_links},
+            "page_query": _query_without(request, "page"),
+        },
+    )
+
+
+urlpatterns = [
+    path("kommunen/", municipality_search, name="municipality_search"),
+    path("kommunen/<int:pk>/", municipality_detail, name="municipality_detail"),
+    path("partnerschaften/", partnership_list, name="partnership_list"),
+    path("partnerschaften/<int:pk>/", partnership_detail, name="partnership_detail"),
+]

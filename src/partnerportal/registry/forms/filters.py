@@ -1,0 +1,117 @@
+"""GET forms of the public registry pages. Their values live in the query string, so every
+filtered, sorted page has a stable URL one can bookmark and share."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partnerportal.geo.models import WorldRegion
+
+from ..models import PartnershipStatus, PartnershipType
+from ..selectors.public import (
+    FEDERAL_STATES,
+    SORTS,
+    PartnershipFilters,
+    country_choices,
+    theme_choices,
+)
+
+ANY = [("", _("all"))]
+
+
+class MunicipalitySearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name of the municipality"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = ANY + country_choices()
+        # Search as one types (htmx): the results region is replaced by the partial.
+        live = {
+            "hx-get": reverse("registry:municipality_search"),
+            "hx-target": "#municipality-results",
+            "hx-include": "closest form",
+            "hx-push-url": "true",
+            "aria-controls": "municipality-results",
+        }
+        self.fields["q"].widget.attrs.update(
+            live, **{"hx-trigger": "input changed delay:250ms, search"}
+        )
+        self.fields["country"].widget.attrs.update(live, **{"hx-trigger": "change"})
+
+
+class PartnershipFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Federal state"),
+        required=False,
+        choices=ANY + [(s, s) for s in FEDERAL_STATES],
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    region = forms.ChoiceField(
+        label=_("World region"), required=False, choices=ANY + list(WorldRegion.choices)
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=ANY + list(PartnershipType.choices)
+    )
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=ANY + list(PartnershipStatus.choices)
+    )
+    year_from = forms.IntegerField(
+        label=_("Start year from"), required=False, min_value=1000, max_value=2100
+    )
+    year_to = forms.IntegerField(
+        label=_("Start year to"), required=False, min_value=1000, max_value=2100
+    )
+    all_pairs = forms.BooleanField(
+        label=_("Include partnerships without a German side"), required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("german", _("German municipality")),
+            ("partner", _("Partner")),
+            ("country", _("Country")),
+            ("start", _("Start year")),
+            ("confirmed", _("Last confirmed")),
+        ],
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("asc", _("ascending")), ("desc", _("descending"))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = ANY + country_choices()
+        self.fields["theme"].choices = ANY + theme_choices()
+
+    def filters(self) -> PartnershipFilters:
+        """The valid part of the query string as filters; invalid values are left out, so a
+        mangled link still shows a list rather than an error."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if self.is_bound and not self.is_valid():
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        sort = data.get("sort") or "german"
+        return PartnershipFilters(
+            state=data.get("state") or "",
+            country=data.get("country") or "",
+            region=data.get("region") or "",
+            type=data.get("type") or "",
+            theme=data.get("theme") or "",
+            status=data.get("status") or "",
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            include_non_german=bool(data.get("all_pairs")),
+            sort=sort if sort in SORTS else "german",
+            descending=data.get("order") == "desc",
+        )

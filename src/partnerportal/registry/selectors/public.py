@@ -1,0 +1,298 @@
+"""Reads behind the public registry pages: municipality search, the municipality and partnership
+pages and the filtered list of partnerships.
+
+The list must stay fast with tens of thousands of partnerships, so conditions on "either side"
+are written as `municipality_a IN (ids) OR municipality_b IN (ids)` over one subquery of
+municipality ids instead of an OR across two joins, and every page counts once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.utils.translation import get_language
+
+from partnerportal.accounts.models import Membership
+from partnerportal.geo.models import Country
+
+from .. import permissions
+from ..models import (
+    ContactPerson,
+    Municipality,
+    Partnership,
+    PartnershipStatusChange,
+    Theme,
+)
+from ..text import fold
+
+GERMANY = "DE"
+
+#: The sixteen Länder as the Destatis Gemeindeverzeichnis spells them (stored in `state`).
+FEDERAL_STATES: tuple[str, ...] = (
+    "Baden-Württemberg",
+    "Bayern",
+    "Berlin",
+    "Brandenburg",
+    "Bremen",
+    "Hamburg",
+    "Hessen",
+    "Mecklenburg-Vorpommern",
+    "Niedersachsen",
+    "Nordrhein-Westfalen",
+    "Rheinland-Pfalz",
+    "Saarland",
+    "Sachsen",
+    "Sachsen-Anhalt",
+    "Schleswig-Holstein",
+    "Thüringen",
+)
+
+
+def _country_name_field() -> str:
+    """Country names are stored per language; sorting follows the reader's language."""
+    return "name_en" if (get_language() or "de").startswith("en") else "name_de"
+
+
+# --- Municipality search ----------------------------------------------------------------------
+
+
+def municipality_search(query: str, *, country: str = "") -> QuerySet[Municipality]:
+    """Municipalities whose folded name matches `query`, names that start with it first, then the
+    larger places, so that "Mün" offers München before Münchenbernsdorf."""
+    folded = fold(query)
+    results = Municipality.objects.search(query).select_related("country")
+    if country:
+        results = results.filter(country_id=country)
+    return results.annotate(
+        prefix_rank=Case(
+            When(search_name__startswith=folded, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("prefix_rank", F("population").desc(nulls_last=True), "name", "pk")
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """All countries by their name in the reader's language, for filter drop-downs."""
+    field = _country_name_field()
+    return list(Country.objects.order_by(field).values_list("iso2", field))
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    return [(theme.code, str(theme)) for theme in Theme.objects.all()]
+
+
+# --- Municipality page ------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalityPage:
+    municipality: Municipality
+    partnerships: list[Partnership]
+    editor_names: list[str] | None
+    editor_count: int
+
+
+def _status_history() -> Prefetch:
+    return Prefetch(
+        "status_changes",
+        queryset=PartnershipStatusChange.objects.order_by("valid_from", "created_at", "pk"),
+    )
+
+
+def municipality_page(pk: int, *, user) -> MunicipalityPage:
+    """Everything the municipality page shows, in a fixed number of queries however many
+    partnerships it has. Editors' names are personal data: only logged-in people see them."""
+    try:
+        municipality = Municipality.objects.select_related("country").get(pk=pk)
+    except Municipality.DoesNotExist as exc:
+        raise Http404 from exc
+    partnerships = (
+        Partnership.objects.filter(Q(municipality_a=municipality) | Q(municipality_b=municipality))
+        .select_related("municipality_a__country", "municipality_b__country")
+        .prefetch_related(_status_history())
+    )
+    if not permissions.can_edit_municipality(user, municipality):
+        partnerships = partnerships.public()
+    rows = []
+    for partnership in partnerships:
+        partnership.partner = partnership.partner_of(municipality)
+        rows.append(partnership)
+    rows.sort(key=lambda p: (fold(p.partner.name), p.pk))
+    members = Membership.objects.active().filter(municipality=municipality)
+    if getattr(user, "is_authenticated", False):
+        names = sorted(m.user.display_name for m in members.select_related("user"))
+        return MunicipalityPage(municipality, rows, names, len(names))
+    return MunicipalityPage(municipality, rows, None, members.count())
+
+
+# --- Partnership page -------------------------------------------------------------------------
+
+
+@dataclass
+class PartnershipPage:
+    partnership: Partnership
+    contacts: list[ContactPerson]
+    show_person: bool
+
+
+def partnership_page(pk: int, *, user) -> PartnershipPage:
+    """A partnership with everything around it; a proposed (unconfirmed) one does not exist for
+    those who may not see it, and contact persons are filtered person by person."""
+    try:
+        partnership = (
+            Partnership.objects.select_related(
+                "municipality_a__country",
+                "municipality_b__country",
+                "import_run",
+                "created_by",
+                "last_confirmed_by",
+            )
+            .prefetch_related(
+                _status_history(),
+                "themes",
+                "programmes",
+                "actors",
+                Prefetch("contacts", queryset=ContactPerson.objects.order_by("name", "pk")),
+            )
+            .get(pk=pk)
+        )
+    except Partnership.DoesNotExist as exc:
+        raise Http404 from exc
+    if not permissions.can_view_partnership(user, partnership):
+        raise Http404
+    contacts = []
+    for contact in partnership.contacts.all():
+        contact.partnership = partnership  # no query per contact for the permission check
+        if permissions.can_view_contact(user, contact):
+            contacts.append(contact)
+    return PartnershipPage(
+        partnership, contacts, show_person=getattr(user, "is_authenticated", False)
+    )
+
+
+# --- Partnership list -------------------------------------------------------------------------
+
+
+SORTS: dict[str, str] = {
+    "german": "home_name",
+    "partner": "partner_name",
+    "country": "partner_country",
+    "start": "start_year",
+    "confirmed": "last_confirmed_at",
+}
+
+
+@dataclass(frozen=True)
+class PartnershipFilters:
+    """The list's filters as plain values (the filter form builds them from the query string)."""
+
+    state: str = ""
+    country: str = ""
+    region: str = ""
+    type: str = ""
+    theme: str = ""
+    status: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+    include_non_german: bool = False
+    sort: str = "german"
+    descending: bool = False
+
+
+def _either_side(queryset: QuerySet[Partnership], municipalities: QuerySet) -> QuerySet:
+    ids = municipalities.values("pk")
+    return queryset.filter(Q(municipality_a__in=ids) | Q(municipality_b__in=ids))
+
+
+def _side_annotations() -> dict:
+    """The German side ("home") and the other side ("partner") of each pair, for sorting: the
+    German side is municipality_a unless only municipality_b is German."""
+    b_is_home = Q(municipality_b__country_id=GERMANY) & ~Q(municipality_a__country_id=GERMANY)
+    country = _country_name_field()
+    return {
+        "home_name": Case(
+            When(b_is_home, then=F("municipality_b__search_name")),
+            default=F("municipality_a__search_name"),
+            output_field=CharField(),
+        ),
+        "partner_name": Case(
+            When(b_is_home, then=F("municipality_a__search_name")),
+            default=F("municipality_b__search_name"),
+            output_field=CharField(),
+        ),
+        "partner_country": Case(
+            When(b_is_home, then=F(f"municipality_a__country__{country}")),
+            default=F(f"municipality_b__country__{country}"),
+            output_field=CharField(),
+        ),
+    }
+
+
+def _filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
+    results = Partnership.objects.public()
+    if not filters.include_non_german and not filters.state:  # a Land implies a German side
+        results = _either_side(results, Municipality.objects.filter(country_id=GERMANY))
+    if filters.state:
+        results = _either_side(results, Municipality.objects.filter(state=filters.state))
+    if filters.country:
+        results = _either_side(results, Municipality.objects.filter(country_id=filters.country))
+    if filters.region:
+        countries = Country.objects.filter(world_region=filters.region).values("pk")
+        results = _either_side(results, Municipality.objects.filter(country_id__in=countries))
+    if filters.type:
+        results = results.filter(type=filters.type)
+    if filters.status:
+        results = results.filter(status=filters.status)
+    if filters.theme:
+        results = results.filter(
+            pk__in=Partnership.themes.through.objects.filter(theme__code=filters.theme).values(
+                "partnership_id"
+            )
+        )
+    if filters.year_from is not None:
+        results = results.filter(start_year__gte=filters.year_from)
+    if filters.year_to is not None:
+        results = results.filter(start_year__lte=filters.year_to)
+    return results
+
+
+def partnership_count(filters: PartnershipFilters) -> int:
+    """How many partnerships match, counted without the joins that sorting needs."""
+    return _filtered(filters).count()
+
+
+def partnership_list(filters: PartnershipFilters) -> QuerySet[Partnership]:
+    """Confirmed partnerships matching `filters`, sorted; German views show only pairs with a
+    German side unless asked for all."""
+    results = _filtered(filters)
+    key = SORTS.get(filters.sort, SORTS["german"])
+    if key in ("home_name", "partner_name", "partner_country"):
+        results = results.annotate(**_side_annotations())
+    ordering = F(key).desc(nulls_last=True) if filters.descending else F(key).asc(nulls_last=True)
+    return results.select_related("municipality_a__country", "municipality_b__country").order_by(
+        ordering, "pk"
+    )
+
+
+def partnership_rows(partnerships: list[Partnership]) -> list[Partnership]:
+    """Set `home` (the German side, if any) and `partner` on each row of a page."""
+    for row in partnerships:
+        a, b = row.municipality_a, row.municipality_b
+        if b.country_id == GERMANY and a.country_id != GERMANY:
+            row.home, row.partner = b, a
+        else:
+            row.home, row.partner = a, b
+    return partnerships
