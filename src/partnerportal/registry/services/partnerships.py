@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -71,7 +71,7 @@ def registry_staff() -> QuerySet:
 def _partnership_url(partnership: Partnership) -> str:
     try:
         path = reverse("registry:partnership_detail", kwargs={"pk": partnership.pk})
-    except Exception:  # the public page may not exist yet; the edit page always does
+    except NoReverseMatch:  # the public page may not exist yet; the edit page always does
         path = reverse("registry:partnership_edit", kwargs={"pk": partnership.pk})
     return settings.SITE_URL.rstrip("/") + path
 

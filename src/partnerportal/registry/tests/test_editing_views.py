@@ -259,3 +259,31 @@ def test_untouched_extra_rows_are_skipped(client, site, world):
     response = client.post(reverse("registry:partnership_edit", args=[partnership.pk]), data)
     assert response.status_code == 302
     assert not partnership.actors.exists() and not partnership.contacts.exists()
+
+
+def test_staff_see_who_changed_what_and_revert_it(client, site, world):
+    partnership = world["partnership"]
+    client.force_login(world["editor"])
+    url = reverse("registry:partnership_edit", args=[partnership.pk])
+    client.post(url, edit_data(partnership, description="Falsch"))
+    history_url = reverse(
+        "audit:history",
+        kwargs={"app_label": "registry", "model_name": "partnership", "pk": partnership.pk},
+    )
+    assert client.get(history_url).status_code == 403  # the trail is for staff
+    client.force_login(world["staff"])
+    text = client.get(history_url).text
+    assert world["editor"].display_name in text and "Falsch" in text
+    record = partnership.history.latest()
+    revert_url = reverse(
+        "audit:revert",
+        kwargs={
+            "app_label": "registry",
+            "model_name": "partnership",
+            "pk": partnership.pk,
+            "history_id": record.history_id,
+        },
+    )
+    assert client.post(revert_url).status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.description == "Alt"

@@ -144,6 +144,8 @@ def test_queue_pages(client, site, queue):
     client.force_login(queue["staff"])
     text = client.get(list_url).text
     assert "Several places of that name." in text and "Lamia" in text
+    text = client.get(detail_url).text
+    assert f"?partner={queue['lamia'].pk}" in text  # suggested from the row's other side
     text = client.get(detail_url, {"q": "lamia"}).text
     assert "Neustadt an der Weinstraße" in text  # the candidate
     assert f"?partner={queue['lamia'].pk}" in text  # found by search, usable as the other side

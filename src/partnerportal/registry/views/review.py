@@ -70,6 +70,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if partner_needed and request.GET.get("partner", "").isdigit():
         # Staff chose the other side from the search first (a link, so GET changes nothing).
         partner = Municipality.objects.filter(pk=request.GET["partner"]).first()
+    suggestions = _partner_suggestions(item) if partner_needed else []
     create_form = ReviewCreateForm(prefix="new", initial={"partner": partner})
     if request.method == "POST" and item.status == ReviewItem.Status.OPEN:
         if "new-name" in request.POST:
@@ -114,10 +115,22 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "results": results,
         "partner": partner,
         "partner_needed": partner_needed,
+        "suggestions": suggestions,
         "sibling": sibling,
         "create_form": create_form,
     }
     return render(request, "registry/review/detail.html", context)
+
+
+def _partner_suggestions(item: ReviewItem) -> list[Municipality]:
+    """Municipalities named like the row's other side (twin-city rows: city1/city2), for staff
+    to choose from; nothing is chosen for them."""
+    raw = item.raw if isinstance(item.raw, dict) else {}
+    other = "2" if item.side == "1" else "1"
+    name = str(raw.get(f"city{other}", ""))
+    if not name:
+        return []
+    return list(Municipality.objects.search(name).select_related("country")[:SEARCH_LIMIT])
 
 
 def _resolved(request: HttpRequest, partnership) -> HttpResponse:
