@@ -86,3 +86,18 @@ def can_reject_proposed_partnership(user, partnership: Partnership) -> bool:
 def can_view_partnership_history(user, partnership: Partnership) -> bool:
     """The audit trail (who changed what, and revert) is for staff, as in the audit app."""
     return is_registry_staff(user)
+
+
+def partnership_abilities(user, partnership: Partnership) -> dict[str, bool]:
+    """All the partnership page's editing questions at once, each rule asked only once (the
+    page's query budget counts)."""
+    if not getattr(user, "is_authenticated", False):
+        return dict.fromkeys(("edit", "confirm_current", "decide_proposal", "history"), False)
+    edit = can_edit_partnership(user, partnership)
+    staff = is_registry_staff(user)
+    return {
+        "edit": edit,
+        "confirm_current": edit and partnership.is_confirmed,
+        "decide_proposal": staff and not partnership.is_confirmed,
+        "history": staff,
+    }

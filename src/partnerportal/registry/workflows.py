@@ -56,4 +56,11 @@ def transitions_from(status: str) -> list[Transition]:
 
 def available_actions(partnership: Partnership, user) -> list[Transition]:
     """The transitions `user` may perform on `partnership` now, for the page's buttons."""
-    return [t for t in transitions_from(partnership.status) if t.allowed(user, partnership)]
+    decided: dict = {}  # one permission check per distinct rule, not per button
+
+    def allowed(transition: Transition) -> bool:
+        if transition.allowed not in decided:
+            decided[transition.allowed] = transition.allowed(user, partnership)
+        return decided[transition.allowed]
+
+    return [t for t in transitions_from(partnership.status) if allowed(t)]

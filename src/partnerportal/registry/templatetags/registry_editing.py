@@ -14,7 +14,8 @@ register = template.Library()
 def partnership_actions_for(partnership, user) -> dict:
     if not getattr(user, "is_authenticated", False):
         return {"any": False}
-    can_edit = permissions.can_edit_partnership(user, partnership)
+    may = permissions.partnership_abilities(user, partnership)
+    can_edit = may["edit"]
     actions = [
         {
             "label": transition.label,
@@ -29,18 +30,18 @@ def partnership_actions_for(partnership, user) -> dict:
         "can_edit": can_edit,
         "edit_url": reverse("registry:partnership_edit", kwargs={"pk": partnership.pk}),
         "actions": actions,
-        "can_confirm_current": permissions.can_confirm_partnership_current(user, partnership),
+        "can_confirm_current": may["confirm_current"],
         "confirm_current_url": reverse(
             "registry:partnership_confirm_current", kwargs={"pk": partnership.pk}
         ),
-        "can_decide_proposal": permissions.can_confirm_proposed_partnership(user, partnership),
+        "can_decide_proposal": may["decide_proposal"],
         "proposal_confirm_url": reverse(
             "registry:partnership_proposal_confirm", kwargs={"pk": partnership.pk}
         ),
         "proposal_reject_url": reverse(
             "registry:partnership_proposal_reject", kwargs={"pk": partnership.pk}
         ),
-        "can_view_history": permissions.can_view_partnership_history(user, partnership),
+        "can_view_history": may["history"],
         "history_url": reverse(
             "audit:history",
             kwargs={"app_label": "registry", "model_name": "partnership", "pk": partnership.pk},

@@ -287,3 +287,27 @@ def test_staff_see_who_changed_what_and_revert_it(client, site, world):
     assert client.post(revert_url).status_code == 302
     partnership.refresh_from_db()
     assert partnership.description == "Alt"
+
+
+def test_abilities_agree_with_the_single_permission_checks(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from partnerportal.registry import permissions
+
+    for proposed in (False, True):
+        partnership = world["partnership"]
+        partnership.is_confirmed = not proposed
+        for user in (
+            AnonymousUser(),
+            world["editor"],
+            world["partner_editor"],
+            world["other_editor"],
+            world["staff"],
+        ):
+            may = permissions.partnership_abilities(user, partnership)
+            assert may == {
+                "edit": permissions.can_edit_partnership(user, partnership),
+                "confirm_current": permissions.can_confirm_partnership_current(user, partnership),
+                "decide_proposal": permissions.can_confirm_proposed_partnership(user, partnership),
+                "history": permissions.can_view_partnership_history(user, partnership),
+            }
