@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from partnerportal.geo.models import WorldRegion
@@ -21,6 +23,51 @@ from ..selectors.public import (
 ANY = [("", _("all"))]
 
 
+class Select(forms.Select):
+    """The project's KERN select markup (templates/django/forms/widgets/select.html), written in
+    Python: the country filter has ~250 options, and rendering each through a template costs
+    more than the rest of the list page. Named Select so that `widget_type` stays "select"."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        context = self.get_context(name, value, attrs)["widget"]
+        css = "kern-form-input__select"
+        if context["attrs"].get("class"):
+            css += f" {context['attrs']['class']}"
+        attributes = format_html_join(
+            "",
+            ' {}="{}"',
+            (
+                (key, val)
+                for key, val in context["attrs"].items()
+                if key != "class" and val is not False and val is not True
+            ),
+        )
+        flags = "".join(
+            f" {key}" for key, val in context["attrs"].items() if key != "class" and val is True
+        )
+        selected = {str(v) for v in context["value"]}
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}" class="{}"{}{}>{}\n</select>',
+            name,
+            css,
+            attributes,
+            mark_safe(flags),
+            options,
+        )
+
+
+def _countries_or_any() -> list[tuple[str, str]]:
+    return ANY + country_choices()
+
+
 class MunicipalitySearchForm(forms.Form):
     q = forms.CharField(
         label=_("Name of the municipality"),
@@ -28,11 +75,13 @@ class MunicipalitySearchForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = ANY + country_choices()
+        # A callable: the countries are read only when the field is rendered or validated, so the
+        # search-as-you-type partial costs no query for them.
+        self.fields["country"].choices = _countries_or_any
         # Search as one types (htmx): the results region is replaced by the partial.
         live = {
             "hx-get": reverse("registry:municipality_search"),
@@ -50,19 +99,26 @@ class MunicipalitySearchForm(forms.Form):
 class PartnershipFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Federal state"),
+        widget=Select,
         required=False,
         choices=ANY + [(s, s) for s in FEDERAL_STATES],
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
     region = forms.ChoiceField(
-        label=_("World region"), required=False, choices=ANY + list(WorldRegion.choices)
+        label=_("World region"),
+        widget=Select,
+        required=False,
+        choices=ANY + list(WorldRegion.choices),
     )
     type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=ANY + list(PartnershipType.choices)
+        label=_("Type"), widget=Select, required=False, choices=ANY + list(PartnershipType.choices)
     )
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False, widget=Select)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=ANY + list(PartnershipStatus.choices)
+        label=_("Status"),
+        widget=Select,
+        required=False,
+        choices=ANY + list(PartnershipStatus.choices),
     )
     year_from = forms.IntegerField(
         label=_("Start year from"), required=False, min_value=1000, max_value=2100
@@ -75,6 +131,7 @@ class PartnershipFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
+        widget=Select,
         required=False,
         choices=[
             ("german", _("German municipality")),
@@ -86,6 +143,7 @@ class PartnershipFilterForm(forms.Form):
     )
     order = forms.ChoiceField(
         label=_("Order"),
+        widget=Select,
         required=False,
         choices=[("asc", _("ascending")), ("desc", _("descending"))],
     )

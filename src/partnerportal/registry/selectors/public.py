@@ -9,6 +9,7 @@ municipality ids instead of an OR across two joins, and every page counts once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import (
     Case,
@@ -32,7 +33,9 @@ from ..models import (
     ContactPerson,
     Municipality,
     Partnership,
+    PartnershipStatus,
     PartnershipStatusChange,
+    PartnershipType,
     Theme,
 )
 from ..text import fold
@@ -97,10 +100,35 @@ def theme_choices() -> list[tuple[str, str]]:
 # --- Municipality page ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StatusEntry:
+    status: str
+    valid_from: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class PartnershipRow:
+    """One line of the municipality page's table, with its labels already translated: a large
+    city has hundreds of partnerships, and resolving each label in the template is what made
+    the page slow."""
+
+    pk: int
+    partner_pk: int
+    partner_name: str
+    partner_country: str
+    type: str
+    status: str
+    start_year: int | None
+    last_confirmed_at: datetime | None
+    is_confirmed: bool
+    history: list[StatusEntry]
+
+
 @dataclass
 class MunicipalityPage:
     municipality: Municipality
-    partnerships: list[Partnership]
+    partnerships: list[PartnershipRow]
     editor_names: list[str] | None
     editor_count: int
 
@@ -126,11 +154,30 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
     )
     if not permissions.can_edit_municipality(user, municipality):
         partnerships = partnerships.public()
+    types = {key: str(label) for key, label in PartnershipType.choices}
+    statuses = {key: str(label) for key, label in PartnershipStatus.choices}
+    country_field = _country_name_field()
     rows = []
     for partnership in partnerships:
-        partnership.partner = partnership.partner_of(municipality)
-        rows.append(partnership)
-    rows.sort(key=lambda p: (fold(p.partner.name), p.pk))
+        partner = partnership.partner_of(municipality)
+        rows.append(
+            PartnershipRow(
+                pk=partnership.pk,
+                partner_pk=partner.pk,
+                partner_name=partner.name,
+                partner_country=getattr(partner.country, country_field),
+                type=types.get(partnership.type, partnership.type),
+                status=statuses.get(partnership.status, partnership.status),
+                start_year=partnership.start_year,
+                last_confirmed_at=partnership.last_confirmed_at,
+                is_confirmed=partnership.is_confirmed,
+                history=[
+                    StatusEntry(statuses.get(c.status, c.status), c.valid_from, c.note)
+                    for c in partnership.status_changes.all()
+                ],
+            )
+        )
+    rows.sort(key=lambda row: (fold(row.partner_name), row.pk))
     members = Membership.objects.active().filter(municipality=municipality)
     if getattr(user, "is_authenticated", False):
         names = sorted(m.user.display_name for m in members.select_related("user"))

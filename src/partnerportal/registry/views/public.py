@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -25,6 +25,15 @@ def _query_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+def _detail_url_prefixes() -> dict[str, str]:
+    """Long tables link every row; one reverse() per row cost more than the query. The detail
+    URLs are <list URL><pk>/ (see urlpatterns below), so the rows append the pk."""
+    return {
+        "municipalities_url": reverse("registry:municipality_search"),
+        "partnerships_url": reverse("registry:partnership_list"),
+    }
 
 
 @require_GET
@@ -69,6 +78,7 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editor_names": data.editor_names,
             "editor_count": data.editor_count,
             "map_tile_url": settings.MAP_TILE_URL,
+            **_detail_url_prefixes(),
         },
     )
 
@@ -120,6 +130,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "sort_links": {link["key"]: link for link in sort_links},
             "page_query": _query_without(request, "page"),
+            **_detail_url_prefixes(),
         },
     )
 
