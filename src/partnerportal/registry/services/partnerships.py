@@ -380,13 +380,21 @@ def partnerships_remind_stale(*, now: dt.datetime | None = None) -> int:
     editors: dict[int, Any] = {}
     municipalities: dict[int, Municipality] = {}
     reminded: set[int] = set()
-    memberships = Membership.objects.active().filter(user__is_active=True).select_related("user")
-    for partnership in due.iterator(chunk_size=500):
+    due = list(due)
+    side_ids = {p.municipality_a_id for p in due} | {p.municipality_b_id for p in due}
+    editors_of: dict[int, list] = defaultdict(list)
+    for membership in (
+        Membership.objects.active()
+        .filter(user__is_active=True, municipality_id__in=side_ids)
+        .select_related("user")
+    ):
+        editors_of[membership.municipality_id].append(membership.user)
+    for partnership in due:
         for side in (partnership.municipality_a, partnership.municipality_b):
             municipalities[side.pk] = side
-            for membership in memberships.filter(municipality=side):
-                editors[membership.user_id] = membership.user
-                per_editor[(membership.user_id, side.pk)].append(partnership)
+            for user in editors_of[side.pk]:
+                editors[user.pk] = user
+                per_editor[(user.pk, side.pk)].append(partnership)
                 reminded.add(partnership.pk)
     base = settings.SITE_URL.rstrip("/")
     with transaction.atomic():

@@ -112,3 +112,24 @@ def test_stale_page_lists_oldest_first(client, site, world, stale):
     text = client.get(reverse("registry:stale_list")).text
     assert text.index("Keiner") < text.index("Yarinacocha")
     assert "Frisch" not in text
+
+
+def test_reminder_queries_do_not_grow_with_the_partnerships(
+    world, stale, django_assert_max_num_queries
+):
+    for n in range(30):
+        partnership = pair(world["koeln"], foreign(f"Alt {n}"))
+        Partnership.objects.filter(pk=partnership.pk).update(created_at=LONG_AGO)
+    # Per editor and side: the feed entry, its content type and the e-mail task; nothing per
+    # partnership beyond the one update.
+    with django_assert_max_num_queries(16):
+        assert partnerships_remind_stale(now=NOW) == 31
+
+
+def test_stale_page_query_count(client, site, world, stale, django_assert_max_num_queries):
+    for n in range(60):
+        pair(world["koeln"], foreign(f"Alt {n}"), created_at=LONG_AGO)
+    client.force_login(UserFactory(role="agency_editor", mfa=True))
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("registry:stale_list"))
+    assert response.status_code == 200 and "?page=2" in response.text
