@@ -4,6 +4,7 @@ from csp.constants import SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -22,3 +23,17 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 "img-src": [SELF, "data:", "blob:"],
             }
         return parts
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's, except that the API, the back office and the health check have no language
+    prefix: a 404 there is an answer, not a reason to redirect to /de/…"""
+
+    UNPREFIXED = ("/api/", "/admin/", "/healthz", "/static/", "/media/", "/documents/")
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if request.path_info.startswith(self.UNPREFIXED):
+            return response
+        return super().process_response(request, response)

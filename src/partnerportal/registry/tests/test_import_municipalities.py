@@ -289,7 +289,7 @@ def test_real_file(destatis_file, capsys):
     assert koeln.longitude == pytest.approx(6.96, abs=0.05)
     assert Municipality.objects.filter(name="Köln").count() == 1
     assert Municipality.objects.get(ags="08236000").name == "Enzkreis"
-    assert Municipality.objects.get(ags="08215110").parent.ags == "08215000"
+    assert Municipality.objects.get(ags="08215101").parent.ags == "08215000"
 
     started = time.perf_counter()
     output = _run(destatis_file)

@@ -45,7 +45,7 @@ Kind = Municipality.Kind
 GERMAN_MUNICIPALITIES = [
     # name, AGS, kind
     ("Köln", "05315000", Kind.KREISFREIE_STADT),
-    ("Pfinztal", "08215110", Kind.GEMEINDE),
+    ("Pfinztal", "08215101", Kind.GEMEINDE),
     ("Leipzig", "14713000", Kind.KREISFREIE_STADT),
     ("Hildesheim", "03254021", Kind.GEMEINDE),
     ("Sindelfingen", "08115045", Kind.GEMEINDE),
