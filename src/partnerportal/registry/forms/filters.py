@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -29,43 +29,38 @@ class Select(forms.Select):
     more than the rest of the list page. Named Select so that `widget_type` stays "select"."""
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
-        context = self.get_context(name, value, attrs)["widget"]
+        attrs = self.build_attrs(self.attrs, attrs)
         css = "kern-form-input__select"
-        if context["attrs"].get("class"):
-            css += f" {context['attrs']['class']}"
-        attributes = format_html_join(
-            "",
-            ' {}="{}"',
-            (
-                (key, val)
-                for key, val in context["attrs"].items()
-                if key != "class" and val is not False and val is not True
-            ),
-        )
-        flags = "".join(
-            f" {key}" for key, val in context["attrs"].items() if key != "class" and val is True
-        )
-        selected = {str(v) for v in context["value"]}
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
-        )
-        return format_html(
-            '<select name="{}" class="{}"{}{}>{}\n</select>',
-            name,
-            css,
-            attributes,
-            mark_safe(flags),
-            options,
-        )
+        if attrs.get("class"):
+            css += f" {attrs['class']}"
+        parts = [f'<select name="{escape(name)}" class="{escape(css)}"']
+        for key, val in attrs.items():
+            if key == "class" or val is False or val is None:
+                continue
+            parts.append(f" {escape(key)}" if val is True else f' {escape(key)}="{escape(val)}"')
+        parts.append(">")
+        selected = {str(v) for v in self.format_value(value)}
+        for key, label in self.choices:
+            mark = " selected" if str(key) in selected else ""
+            parts.append(f'\n  <option value="{escape(key)}"{mark}>{escape(label)}</option>')
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every value above is escaped
 
 
 def _countries_or_any() -> list[tuple[str, str]]:
     return ANY + country_choices()
+
+
+def _once(load):
+    """A choices callable that reads its rows at most once (Django calls it on every use)."""
+    loaded: list = []
+
+    def choices():
+        if not loaded:
+            loaded.append(load())
+        return loaded[0]
+
+    return choices
 
 
 class MunicipalitySearchForm(forms.Form):
@@ -81,7 +76,7 @@ class MunicipalitySearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A callable: the countries are read only when the field is rendered or validated, so the
         # search-as-you-type partial costs no query for them.
-        self.fields["country"].choices = _countries_or_any
+        self.fields["country"].choices = _once(_countries_or_any)
         # Search as one types (htmx): the results region is replaced by the partial.
         live = {
             "hx-get": reverse("registry:municipality_search"),

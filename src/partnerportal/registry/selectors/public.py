@@ -147,34 +147,58 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
         municipality = Municipality.objects.select_related("country").get(pk=pk)
     except Municipality.DoesNotExist as exc:
         raise Http404 from exc
-    partnerships = (
-        Partnership.objects.filter(Q(municipality_a=municipality) | Q(municipality_b=municipality))
-        .select_related("municipality_a__country", "municipality_b__country")
-        .prefetch_related(_status_history())
+    partnerships = Partnership.objects.filter(
+        Q(municipality_a=municipality) | Q(municipality_b=municipality)
     )
     if not permissions.can_edit_municipality(user, municipality):
         partnerships = partnerships.public()
+    # Plain values, not model instances: a large city has hundreds of partnerships, and building
+    # five model objects per row cost more than the queries.
+    country = _country_name_field()
+    records = list(
+        partnerships.values(
+            "pk",
+            "type",
+            "status",
+            "start_year",
+            "last_confirmed_at",
+            "is_confirmed",
+            "municipality_a_id",
+            "municipality_a__name",
+            f"municipality_a__country__{country}",
+            "municipality_b_id",
+            "municipality_b__name",
+            f"municipality_b__country__{country}",
+        )
+    )
     types = {key: str(label) for key, label in PartnershipType.choices}
     statuses = {key: str(label) for key, label in PartnershipStatus.choices}
-    country_field = _country_name_field()
+    history: dict[int, list[StatusEntry]] = {}
+    if records:
+        changes = (
+            PartnershipStatusChange.objects.filter(partnership__in=partnerships)
+            .order_by("valid_from", "created_at", "pk")
+            .values_list("partnership_id", "status", "valid_from", "note")
+        )
+        for partnership_id, status, valid_from, note in changes:
+            history.setdefault(partnership_id, []).append(
+                StatusEntry(statuses.get(status, status), valid_from, note)
+            )
     rows = []
-    for partnership in partnerships:
-        partner = partnership.partner_of(municipality)
+    for record in records:
+        side = "b" if record["municipality_a_id"] == municipality.pk else "a"
         rows.append(
             PartnershipRow(
-                pk=partnership.pk,
-                partner_pk=partner.pk,
-                partner_name=partner.name,
-                partner_country=getattr(partner.country, country_field),
-                type=types.get(partnership.type, partnership.type),
-                status=statuses.get(partnership.status, partnership.status),
-                start_year=partnership.start_year,
-                last_confirmed_at=partnership.last_confirmed_at,
-                is_confirmed=partnership.is_confirmed,
-                history=[
-                    StatusEntry(statuses.get(c.status, c.status), c.valid_from, c.note)
-                    for c in partnership.status_changes.all()
-                ],
+                pk=record["pk"],
+                partner_pk=record[f"municipality_{side}_id"],
+                partner_name=record[f"municipality_{side}__name"],
+                partner_country=record[f"municipality_{side}__country__{country}"],
+                type=types.get(record["type"], record["type"]),
+                status=statuses.get(record["status"], record["status"]),
+                start_year=record["start_year"],
+                last_confirmed_at=record["last_confirmed_at"],
+                is_confirmed=record["is_confirmed"],
+                history=history.get(record["pk"], []),
             )
         )
     rows.sort(key=lambda row: (fold(row.partner_name), row.pk))
@@ -335,8 +359,14 @@ def partnership_list(filters: PartnershipFilters) -> QuerySet[Partnership]:
 
 
 def partnership_rows(partnerships: list[Partnership]) -> list[Partnership]:
-    """Set `home` (the German side, if any) and `partner` on each row of a page."""
+    """Set `home` (the German side, if any), `partner` and the translated type and status labels
+    on each row of a page (get_FOO_display() rebuilds its choices dict on every call, which cost
+    more than the page's queries)."""
+    types = {key: str(label) for key, label in PartnershipType.choices}
+    statuses = {key: str(label) for key, label in PartnershipStatus.choices}
     for row in partnerships:
+        row.type_label = types.get(row.type, row.type)
+        row.status_label = statuses.get(row.status, row.status)
         a, b = row.municipality_a, row.municipality_b
         if b.country_id == GERMANY and a.country_id != GERMANY:
             row.home, row.partner = b, a
