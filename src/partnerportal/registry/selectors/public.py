@@ -353,17 +353,20 @@ def partnership_list(filters: PartnershipFilters) -> QuerySet[Partnership]:
     if key in ("home_name", "partner_name", "partner_country"):
         results = results.annotate(**_side_annotations())
     ordering = F(key).desc(nulls_last=True) if filters.descending else F(key).asc(nulls_last=True)
-    return results.select_related("municipality_a__country", "municipality_b__country").order_by(
-        ordering, "pk"
-    )
+    return results.order_by(ordering, "pk")
 
 
-def partnership_rows(partnerships: list[Partnership]) -> list[Partnership]:
-    """Set `home` (the German side, if any), `partner` and the translated type and status labels
-    on each row of a page (get_FOO_display() rebuilds its choices dict on every call, which cost
-    more than the page's queries)."""
+def partnership_rows(pks: list[int]) -> list[Partnership]:
+    """The rows of one page in the order of `pks`: the page is chosen by sorting narrow rows (ids
+    only), and both sides with their countries are then read for these rows alone. Each row gets
+    `home` (the German side, if any), `partner` and translated type and status labels
+    (get_FOO_display() rebuilds its choices on every call, which cost more than the queries)."""
     types = {key: str(label) for key, label in PartnershipType.choices}
     statuses = {key: str(label) for key, label in PartnershipStatus.choices}
+    by_pk = Partnership.objects.select_related(
+        "municipality_a__country", "municipality_b__country"
+    ).in_bulk(pks)
+    partnerships = [by_pk[pk] for pk in pks if pk in by_pk]
     for row in partnerships:
         row.type_label = types.get(row.type, row.type)
         row.status_label = statuses.get(row.status, row.status)

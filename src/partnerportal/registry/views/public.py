@@ -101,7 +101,8 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def partnership_list(request: HttpRequest) -> HttpResponse:
     form = PartnershipFilterForm(request.GET)
     filters = form.filters()
-    paginator = Paginator(selectors.partnership_list(filters), LIST_PAGE_SIZE)
+    ids = selectors.partnership_list(filters).values_list("pk", flat=True)
+    paginator = Paginator(ids, LIST_PAGE_SIZE)
     # Count once, on the filtered rows alone (no joins for sorting or display).
     paginator.count = selectors.partnership_count(filters)
     page = paginator.get_page(request.GET.get("page"))
