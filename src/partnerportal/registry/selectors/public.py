@@ -75,7 +75,7 @@ def municipality_search(query: str, *, country: str = "") -> QuerySet[Municipali
     """Municipalities whose folded name matches `query`, names that start with it first, then the
     larger places, so that "Mün" offers München before Münchenbernsdorf."""
     folded = fold(query)
-    results = Municipality.objects.search(query).select_related("country")
+    results = Municipality.objects.search(query)
     if country:
         results = results.filter(country_id=country)
     return results.annotate(
@@ -85,6 +85,13 @@ def municipality_search(query: str, *, country: str = "") -> QuerySet[Municipali
             output_field=IntegerField(),
         )
     ).order_by("prefix_rank", F("population").desc(nulls_last=True), "name", "pk")
+
+
+def municipalities_in_order(pks: list[int]) -> list[Municipality]:
+    """One page of search results in the order of `pks`: the search sorts narrow rows (ids) and
+    only the page's rows are read with their country."""
+    by_pk = Municipality.objects.select_related("country").in_bulk(pks)
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def country_choices() -> list[tuple[str, str]]:

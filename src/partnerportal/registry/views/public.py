@@ -45,8 +45,9 @@ def municipality_search(request: HttpRequest) -> HttpResponse:
         country = form.cleaned_data["country"]
     page = None
     if query:
-        results = selectors.municipality_search(query, country=country)
-        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        ids = selectors.municipality_search(query, country=country).values_list("pk", flat=True)
+        page = Paginator(ids, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = selectors.municipalities_in_order(list(page.object_list))
     context = {
         "form": form,
         "query": query,
