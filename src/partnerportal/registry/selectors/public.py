@@ -70,12 +70,22 @@ def _country_name_field() -> str:
 
 # --- Municipality search ----------------------------------------------------------------------
 
+#: Queries shorter than this (folded) match name prefixes only.
+SHORT_QUERY = 3
+
 
 def municipality_search(query: str, *, country: str = "") -> QuerySet[Municipality]:
     """Municipalities whose folded name matches `query`, names that start with it first, then the
     larger places, so that "Mün" offers München before Münchenbernsdorf."""
     folded = fold(query)
-    results = Municipality.objects.search(query)
+    if 0 < len(folded) < SHORT_QUERY:
+        # One or two letters as one starts typing: name prefixes only, as an index range (a word
+        # match inside names needs a full scan and matches half the country).
+        results = Municipality.objects.filter(
+            search_name__gte=folded, search_name__lt=folded + "\uffff"
+        )
+    else:
+        results = Municipality.objects.search(query)
     if country:
         results = results.filter(country_id=country)
     return results.annotate(

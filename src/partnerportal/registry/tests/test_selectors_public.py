@@ -57,6 +57,13 @@ def test_search_puts_prefix_matches_first_then_larger_places():
     ]
 
 
+def test_short_queries_match_name_prefixes_only():
+    MunicipalityFactory(name="Bad Münster")
+    MunicipalityFactory(name="Münster")
+    assert names(municipality_search("Mü")) == ["Münster"]
+    assert names(municipality_search("Mün")) == ["Münster", "Bad Münster"]
+
+
 def test_search_filters_by_country():
     MunicipalityFactory(name="Frankfurt")
     foreign("Frankfort", "US")
