@@ -115,6 +115,97 @@ def _municipality_change(world: World, role: str) -> dict:
     }
 
 
+def _fresh_partnership(first, *, confirmed: bool = True, **extra):
+    """A new partnership between `first` and a new foreign municipality (pair stored in order)."""
+    from partnerportal.geo.services import country_ensure
+    from partnerportal.registry.models import Municipality, Partnership
+
+    partner = MunicipalityFactory(
+        ags=None, country=country_ensure("PE"), kind=Municipality.Kind.FOREIGN
+    )
+    a, b = Partnership.ordered_pair(first, partner)
+    return Partnership.objects.create(
+        municipality_a=a, municipality_b=b, is_confirmed=confirmed, status="aktiv", **extra
+    )
+
+
+def _partnership_own(world: World, role: str) -> dict:
+    return {"pk": _fresh_partnership(world.own_municipality).pk}
+
+
+def _partnership_other(world: World, role: str) -> dict:
+    return {"pk": _fresh_partnership(world.other_municipality).pk}
+
+
+def _proposal_own(world: World, role: str) -> dict:
+    return {"pk": _fresh_partnership(world.own_municipality, confirmed=False).pk}
+
+
+def _transition_own(world: World, role: str) -> dict:
+    return {**_partnership_own(world, role), "action": "pause"}
+
+
+def _transition_other(world: World, role: str) -> dict:
+    return {**_partnership_other(world, role), "action": "pause"}
+
+
+def _confirm_link_for_oneself(world: World, role: str) -> dict:
+    from partnerportal.registry.services.partnerships import confirmation_token_make
+
+    person = world.users[role] or UserFactory()
+    partnership = _fresh_partnership(world.own_municipality)
+    return {"token": confirmation_token_make(partnership=partnership, user=person)}
+
+
+def _confirm_link_for_someone_else(world: World, role: str) -> dict:
+    from partnerportal.registry.services.partnerships import confirmation_token_make
+
+    partnership = _fresh_partnership(world.own_municipality)
+    return {"token": confirmation_token_make(partnership=partnership, user=UserFactory())}
+
+
+def _municipality_own(world: World, role: str) -> dict:
+    return {"pk": world.own_municipality.pk}
+
+
+def _municipality_other(world: World, role: str) -> dict:
+    return {"pk": world.other_municipality.pk}
+
+
+def _review_item(world: World, role: str) -> dict:
+    from partnerportal.registry.models import ImportRun, ReviewItem
+
+    run = ImportRun.objects.create(kind=ImportRun.Kind.TWINNINGS, file_name="twin_cities.csv")
+    item = ReviewItem.objects.create(
+        import_run=run,
+        row_number=7,
+        raw={"city1": "Nirgendwo", "country1": "Germany", "city2": "Lima", "country2": "Peru"},
+        side="1",
+        reason="no German municipality of this name",
+    )
+    return {"pk": item.pk}
+
+
+def _country(world: World, role: str) -> dict:
+    return {"iso2": "DE"}
+
+
+def _municipality_api(world: World, role: str) -> dict:
+    return {"municipality_id": world.own_municipality.pk}
+
+
+#: Editors of the municipality concerned and agency staff; everyone else is refused.
+EDITORS_OWN = {**ADMINS_ONLY, "municipal_editor": "ok"}
+#: Unconfirmed proposals do not exist for those who may not see them.
+PROPOSAL_VISIBLE = {
+    **dict.fromkeys(ROLES, "missing"),
+    **dict.fromkeys(("municipal_editor", "agency_editor", "agency_admin"), "ok"),
+}
+#: A form sent empty: those who may edit get it back with its errors (400), others are refused.
+EDITORS_OWN_EMPTY_FORM = {r: ("invalid" if v == "ok" else v) for r, v in EDITORS_OWN.items()}
+ADMINS_ONLY_EMPTY_FORM = {r: ("invalid" if v == "ok" else v) for r, v in ADMINS_ONLY.items()}
+
+
 #: url names that are ours. Library views (allauth, Wagtail, the OpenAPI page) are covered by
 #: their own projects' tests and by the browser tests.
 CASES: list[Case] = [
@@ -122,7 +213,7 @@ CASES: list[Case] = [
     Case("api:status", ALL_OK),
     Case("api:openapi-json", ALL_OK),
     Case("api_pages:overview", ALL_OK),
-    Case("api:api-root", ALL_OK),
+    Case("api:api-root", dict.fromkeys(ROLES, "missing")),
     Case("content:home", ALL_OK),
     Case("accounts:overview", LOGGED_IN_OK),
     Case("accounts:staff_memberships", ADMINS_ONLY),
@@ -178,6 +269,89 @@ CASES: list[Case] = [
     Case("accounts:invitation_revoke", ADMINS_ONLY, method="post", kwargs=_invitation),
     Case("accounts:invitation_accept", ALL_OK, kwargs=_invitation_token),
     Case("accounts:data_export", LOGGED_IN_OK),
+    # Registry: public pages
+    Case("registry:municipality_search", ALL_OK),
+    Case("registry:municipality_detail", ALL_OK, kwargs=_municipality_own),
+    Case("registry:partnership_list", ALL_OK),
+    Case("registry:partnership_detail", ALL_OK, kwargs=_partnership_other, label="confirmed"),
+    Case(
+        "registry:partnership_detail",
+        PROPOSAL_VISIBLE,
+        kwargs=_proposal_own,
+        label="unconfirmed proposal of one's own municipality",
+    ),
+    # Registry: editing
+    Case("registry:partnership_edit", EDITORS_OWN, kwargs=_partnership_own, label="own"),
+    Case(
+        "registry:partnership_edit", ADMINS_ONLY, kwargs=_partnership_other, label="someone else's"
+    ),
+    Case(
+        "registry:partnership_edit",
+        EDITORS_OWN_EMPTY_FORM,
+        method="post",
+        kwargs=_partnership_own,
+        label="own, empty form",
+    ),
+    Case(
+        "registry:partnership_edit",
+        ADMINS_ONLY_EMPTY_FORM,
+        method="post",
+        kwargs=_partnership_other,
+        label="someone else's, empty form",
+    ),
+    Case("registry:partnership_transition", EDITORS_OWN, kwargs=_transition_own, label="own"),
+    Case(
+        "registry:partnership_transition",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_transition_other,
+        label="someone else's",
+    ),
+    Case(
+        "registry:partnership_confirm_current",
+        EDITORS_OWN,
+        method="post",
+        kwargs=_partnership_own,
+        label="own",
+    ),
+    Case(
+        "registry:partnership_confirm_current",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_partnership_other,
+        label="someone else's",
+    ),
+    Case(
+        "registry:partnership_confirm_link",
+        EDITORS_OWN,
+        kwargs=_confirm_link_for_oneself,
+        label="link sent to oneself",
+    ),
+    Case(
+        "registry:partnership_confirm_link",
+        NOBODY_ELSE,
+        kwargs=_confirm_link_for_someone_else,
+        label="link sent to someone else",
+    ),
+    Case("registry:partnership_propose", EDITORS_OWN, kwargs=_municipality_own, label="own"),
+    Case(
+        "registry:partnership_propose",
+        ADMINS_ONLY,
+        kwargs=_municipality_other,
+        label="someone else's",
+    ),
+    Case("registry:partnership_proposal_confirm", ADMINS_ONLY, method="post", kwargs=_proposal_own),
+    Case("registry:partnership_proposal_reject", ADMINS_ONLY, method="post", kwargs=_proposal_own),
+    Case("registry:stale_list", ADMINS_ONLY),
+    Case("registry:review_list", ADMINS_ONLY),
+    Case("registry:review_detail", ADMINS_ONLY, kwargs=_review_item),
+    Case("registry:review_dismiss", ADMINS_ONLY, method="post", kwargs=_review_item),
+    # API: public reads
+    Case("api:countries", ALL_OK),
+    Case("api:country", ALL_OK, kwargs=_country),
+    Case("api:municipalities", ALL_OK),
+    Case("api:municipality", ALL_OK, kwargs=_municipality_api),
+    Case("api:partnerships", ALL_OK),
     Case("accounts:account_delete", LOGGED_IN_OK),
 ]
 
@@ -232,6 +406,8 @@ def _outcome(response) -> str:
         return "login" if "/konto/login/" in response["Location"] else "ok"
     if response.status_code == 403:
         return "deny"
+    if response.status_code == 400:
+        return "invalid"
     if response.status_code == 404:
         return "missing"
     if 200 <= response.status_code < 300:
