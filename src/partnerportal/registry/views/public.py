@@ -45,7 +45,10 @@ def municipality_search(request: HttpRequest) -> HttpResponse:
         country = form.cleaned_data["country"]
     page = None
     if query:
-        ids = selectors.municipality_search(query, country=country).values_list("pk", flat=True)
+        # One scan gives the ordered ids of every match: the count and the page come from it.
+        ids = list(
+            selectors.municipality_search(query, country=country).values_list("pk", flat=True)
+        )
         page = Paginator(ids, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = selectors.municipalities_in_order(list(page.object_list))
     context = {
