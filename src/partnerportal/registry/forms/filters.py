@@ -64,6 +64,8 @@ def _once(load):
 
 
 class MunicipalitySearchForm(forms.Form):
+    #: Every filter is optional; saying so on each label is noise.
+    optional_fields_unmarked = True
     q = forms.CharField(
         label=_("Name of the municipality"),
         max_length=100,
@@ -92,6 +94,8 @@ class MunicipalitySearchForm(forms.Form):
 
 
 class PartnershipFilterForm(forms.Form):
+    #: Every filter is optional; saying so on each label is noise.
+    optional_fields_unmarked = True
     state = forms.ChoiceField(
         label=_("Federal state"),
         widget=Select,
