@@ -48,6 +48,18 @@ migrate: install messages ## Create or update the database (SQLite under var/ un
 demo-data: migrate assets ## Load the demo data and demo logins
 	$(PP) demo_data
 
+SHARED_DATA ?= ../shared/data
+
+demo-full: demo-data ## Like demo, plus the full reference data from ../shared/data when it is there
+	@if [ -f "$(SHARED_DATA)/gemeindeverzeichnis_destatis.csv" ] && [ -f "$(SHARED_DATA)/twin_cities.csv" ]; then \
+		$(PP) import_municipalities "$(SHARED_DATA)/gemeindeverzeichnis_destatis.csv" && \
+		$(PP) import_twinnings "$(SHARED_DATA)/twin_cities.csv" --report var/twinnings-report.csv; \
+	else \
+		echo "No reference data in $(SHARED_DATA): serving the demo data only"; \
+	fi
+	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
+	$(PP) runserver $(HOST):$(PORT)
+
 demo: demo-data ## Set up everything and serve the demo on http://127.0.0.1:8000
 	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
 	$(PP) runserver $(HOST):$(PORT)
@@ -88,4 +100,4 @@ worker: install ## Run the background task worker (production: django-tasks-db)
 clean: ## Remove the venv, node_modules and var/
 	rm -rf $(VENV) node_modules var
 
-.PHONY: help install assets messages migrate demo-data demo test test-fast test-browser test-pg lint format makemessages check-messages bench worker clean
+.PHONY: help install assets messages migrate demo-data demo demo-full test test-fast test-browser test-pg lint format makemessages check-messages bench worker clean

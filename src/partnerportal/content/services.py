@@ -142,6 +142,12 @@ def _specs_in(language: str) -> list[LegalPageSpec]:
 STAFF_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 STAFF_MODEL_PERMISSIONS = (
     ("content", "change_legalpages"),
+    ("registry", "add_municipality"),
+    ("registry", "change_municipality"),
+    ("registry", "view_municipality"),
+    ("registry", "add_programme"),
+    ("registry", "change_programme"),
+    ("registry", "view_programme"),
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),

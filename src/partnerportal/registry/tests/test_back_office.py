@@ -1,0 +1,42 @@
+"""Staff create municipal companies and municipalities that no gazetteer lists."""
+
+import pytest
+from django.urls import reverse
+
+from partnerportal.accounts.tests.factories import UserFactory
+from partnerportal.geo.services import country_ensure
+from partnerportal.registry.models import Municipality
+
+
+@pytest.mark.django_db
+def test_agency_staff_create_a_municipal_company_in_the_back_office(client, site):
+    country_ensure("DE")
+    editor = UserFactory(role="agency_editor", mfa=True)
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_registry_municipality:add")
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {
+            "name": "Stadtentwässerung Musterstadt",
+            "name_suffix": "",
+            "country": "DE",
+            "kind": Municipality.Kind.COMPANY,
+            "verified": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    company = Municipality.objects.get(name="Stadtentwässerung Musterstadt")
+    assert company.kind == Municipality.Kind.COMPANY
+    assert company.search_name == "stadtentwasserung musterstadt"
+    assert company.history.latest().history_user == editor
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["reviewer", "expert", None])
+def test_others_may_not_create_municipalities(client, site, role):
+    client.force_login(UserFactory(role=role, mfa=role == "reviewer"))
+    response = client.get(reverse("wagtailsnippets_registry_municipality:add"))
+    assert response.status_code in (302, 403)
