@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from partnerportal.geo.gazetteer import Gazetteer, Place, country_row
 from partnerportal.registry.importers.errors import ImportFileError
@@ -154,7 +155,8 @@ def test_unresolvable_rows_go_to_report_and_review_and_second_run_changes_nothin
         ],
     )
     report = tmp_path / "report.csv"
-    result = run(path, report=report)
+    with translation.override("en"):  # the report speaks the operator's language
+        result = run(path, report=report)
     assert result.german_rows == 4 and result.german_resolved == 2
     items = {(i.row_number, i.side): i for i in ReviewItem.objects.all()}
     assert set(items) == {(3, "1"), (4, "2"), (5, "1")}
