@@ -11,7 +11,13 @@ from partnerportal import __version__
 api = NinjaAPI(
     title="Partnerportal API",
     version="1",
-    description="Open data of municipal development partnerships.",
+    description=(
+        "Open data of municipal development partnerships.\n\n"
+        "Sources and licences: German municipalities © Statistisches Bundesamt (Destatis), "
+        "Datenlizenz Deutschland – Namensnennung 2.0; foreign places from GeoNames (CC BY 4.0); "
+        "twin-town pairs from the Wikipedia lists of twin towns and sister cities (CC BY-SA 4.0)."
+    ),
+    openapi_extra={"info": {"license": {"name": "EUPL-1.2 (software); data: see description"}}},
     urls_namespace="api",
     docs_url=None,
 )
