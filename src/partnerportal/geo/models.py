@@ -3,9 +3,10 @@ Recipients. Names come from pycountry; the region and DAC data ship as versioned
 geo/data/ and staff can correct them (every change is in the audit trail)."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from partnerportal.core.i18n import localized_name
 
 
 class WorldRegion(models.TextChoices):
@@ -66,4 +67,4 @@ class Country(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language (German unless English is active)."""
-        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+        return localized_name(self)

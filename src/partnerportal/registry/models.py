@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnerportal.core.i18n import localized_name
+
 from .text import fold
 
 # --- Municipalities ---------------------------------------------------------------------------
@@ -141,9 +143,7 @@ class Theme(models.Model):
         ordering = ["kind", "number", "name_de"]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+        return localized_name(self)
 
 
 class Programme(models.Model):

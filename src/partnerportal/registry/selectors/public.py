@@ -23,9 +23,9 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.utils.translation import get_language
 
 from partnerportal.accounts.models import Membership
+from partnerportal.core.i18n import name_field
 from partnerportal.geo.models import Country
 
 from .. import permissions
@@ -65,7 +65,7 @@ FEDERAL_STATES: tuple[str, ...] = (
 
 def _country_name_field() -> str:
     """Country names are stored per language; sorting follows the reader's language."""
-    return "name_en" if (get_language() or "de").startswith("en") else "name_de"
+    return name_field()
 
 
 # --- Municipality search ----------------------------------------------------------------------
