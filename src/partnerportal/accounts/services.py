@@ -11,17 +11,16 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partnerportal.audit.services import attribute_change
+from partnerportal.notifications import services as notifications
+from partnerportal.notifications.models import Activity
 
 from . import permissions, selectors
 from .models import Invitation, Membership, User
@@ -33,60 +32,17 @@ INVITATION_EMAIL_TEMPLATE = "invitation"
 
 
 # --- Notifications -------------------------------------------------------------------------
-# The notifications app is built in parallel; until it lands, these wrappers keep accounts working
-# (the invitation e-mail falls back to Django's mail, the activity feed is simply skipped).
-
-
-def _notification_services():
-    try:
-        from partnerportal.notifications import services as n
-    except ImportError:
-        return None
-    return n
 
 
 def _notify(
     *, event: str, recipients: list[User], actor: User | None, target: Any, context=None
 ) -> None:
-    n = _notification_services()
-    if n is None or not hasattr(n, "notify"):
-        return
+    """Only active people are told; the notifications app routes to e-mail and feed."""
     recipients = [r for r in recipients if r is not None and r.is_active]
-    if not recipients:
-        return
-    n.notify(event=event, recipients=recipients, actor=actor, target=target, context=context or {})
-
-
-def _email_send(*, to_email: str, language: str, template: str, context: dict) -> None:
-    """E-mail through the notifications app when it has a template of that name (it looks under
-    notifications/email/); otherwise render ours under accounts/email/ and send it directly."""
-    n = _notification_services()
-    if n is not None and hasattr(n, "email_send"):
-        try:
-            get_template(f"notifications/email/{template}.txt")
-        except TemplateDoesNotExist:
-            pass
-        else:
-            n.email_send(to_email=to_email, language=language, template=template, context=context)
-            return
-    context = {"site_url": settings.SITE_URL, **context}
-    with translation.override(language):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-        subject = " ".join(subject.split())
-        text = render_to_string(f"accounts/email/{template}.txt", context)
-        html = render_to_string(f"accounts/email/{template}.html", context)
-    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [to_email], html_message=html)
-
-
-def _activity_model():
-    """The activity feed's model, if the notifications app has it and its table exists yet."""
-    try:
-        from partnerportal.notifications.models import Activity
-    except ImportError:
-        return None
-    if Activity._meta.db_table not in connection.introspection.table_names():
-        return None
-    return Activity
+    if recipients:
+        notifications.notify(
+            event=event, recipients=recipients, actor=actor, target=target, context=context or {}
+        )
 
 
 def _on_commit(func) -> None:
@@ -238,7 +194,7 @@ def invitation_create(
             "expires_at": invitation.expires_at,
         }
         _on_commit(
-            lambda: _email_send(
+            lambda: notifications.email_send(
                 to_email=email,
                 language=language,
                 template=INVITATION_EMAIL_TEMPLATE,
@@ -343,27 +299,13 @@ def _row(obj, fields: list[str]) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
-def _activity_rows(user: User) -> list[dict] | None:
-    """Activity feed entries that name the person, if the notifications app has them yet."""
-    Activity = _activity_model()
-    if Activity is None:
-        return None
-    query = Q()
-    for field in Activity._meta.get_fields():
-        if (field.is_relation and field.many_to_one and field.related_model is User) or (
-            field.is_relation and field.many_to_many and field.related_model is User
-        ):
-            query |= Q(**{field.name: user})
-    if not query:
-        return []
-    rows = []
-    for activity in Activity.objects.filter(query).distinct():
-        row = {}
-        for field in activity._meta.concrete_fields:
-            value = getattr(activity, field.attname)
-            row[field.attname] = value
-        rows.append(row)
-    return rows
+def _activity_rows(user: User) -> list[dict]:
+    """Activity feed entries the person received or caused."""
+    entries = Activity.objects.filter(Q(recipient=user) | Q(actor=user)).order_by("created_at")
+    return [
+        {field.attname: getattr(entry, field.attname) for field in Activity._meta.concrete_fields}
+        for entry in entries
+    ]
 
 
 def account_export(*, actor: User, user: User) -> dict:
@@ -413,9 +355,7 @@ def account_export(*, actor: User, user: User) -> dict:
         {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}
         for a in Authenticator.objects.filter(user=user)
     ]
-    activity = _activity_rows(user)
-    if activity is not None:
-        data["activity"] = activity
+    data["activity"] = _activity_rows(user)
     return data
 
 
@@ -442,7 +382,7 @@ def _email_verified(user: User, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-def _activity_names_scrub(Activity, *, names: list[str]) -> None:
+def _activity_names_scrub(*, names: list[str]) -> None:
     """Other people's feed entries keep what happened, but no longer who it was: the stored
     target text ("Erika Muster – Köln") is the only place a name lives on."""
     names = [n for n in names if n]
@@ -491,11 +431,9 @@ def account_delete(*, actor: User, user: User) -> User:
             email=f"deleted-{user.pk}@anonymised.invalid"
         )
         EmailAddress.objects.filter(user=user).delete()
-        Activity = _activity_model()
-        if Activity is not None:
-            # The person's own feed is about them and of no use to anyone else.
-            Activity.objects.filter(recipient=user).delete()
-            _activity_names_scrub(Activity, names=[user.email, user.name])
+        # The person's own feed is about them and of no use to anyone else.
+        Activity.objects.filter(recipient=user).delete()
+        _activity_names_scrub(names=[user.email, user.name])
         Authenticator.objects.filter(user=user).delete()
         user.groups.clear()
         user.email = f"deleted-{user.pk}@anonymised.invalid"
@@ -511,7 +449,7 @@ def account_delete(*, actor: User, user: User) -> User:
         _sessions_delete(user)
         if farewell_to:
             _on_commit(
-                lambda: _email_send(
+                lambda: notifications.email_send(
                     to_email=farewell_to,
                     language=farewell_language,
                     template="account_deleted",

@@ -21,15 +21,17 @@ class NotificationRecorder:
         return [c["event"] for c in self.calls]
 
 
-#: The real lookup, for the tests that check the contract with the notifications app itself.
-REAL_NOTIFICATION_SERVICES = services._notification_services
+#: The real notifications services, for the tests that check the contract with that app itself.
+REAL_NOTIFICATION_SERVICES = services.notifications
 
 
 @pytest.fixture(autouse=True)
 def notifications(monkeypatch) -> NotificationRecorder:
     recorder = NotificationRecorder()
-    module = types.SimpleNamespace(notify=recorder.notify)
-    monkeypatch.setattr(services, "_notification_services", lambda: module)
+    module = types.SimpleNamespace(
+        notify=recorder.notify, email_send=REAL_NOTIFICATION_SERVICES.email_send
+    )
+    monkeypatch.setattr(services, "notifications", module)
     return recorder
 
 
