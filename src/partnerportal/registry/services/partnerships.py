@@ -15,8 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,10 +36,10 @@ from ..models import (
     PartnershipStatusChange,
     PartnershipType,
 )
+from ..selectors.freshness import partnerships_stale
 from ..workflows import transition_get
 
 #: A partnership not confirmed for this long is stale and its editors are reminded.
-STALE_AFTER = dt.timedelta(days=365)
 #: At most one reminder per partnership in this time; also how long the e-mailed link is valid.
 REMINDER_INTERVAL = dt.timedelta(days=30)
 CONFIRM_LINK_MAX_AGE = dt.timedelta(days=30)
@@ -330,35 +329,6 @@ def confirmation_token_read(token: str) -> tuple[int, int] | None:
         return int(partnership_id), int(user_id)
     except (signing.BadSignature, ValueError):
         return None
-
-
-def partnerships_stale(*, now: dt.datetime | None = None) -> QuerySet:
-    """Confirmed partnerships whose last confirmation (or creation) is older than STALE_AFTER,
-    oldest first, with the number of active editors of each side. (A read: it moves to
-    selectors.py once the registry has one.)"""
-    now = now or timezone.now()
-
-    def editors_of(field: str):
-        return Subquery(
-            Membership.objects.filter(municipality=OuterRef(field), status=Membership.Status.ACTIVE)
-            .order_by()
-            .values("municipality")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-
-    return (
-        Partnership.objects.filter(is_confirmed=True)
-        .annotate(confirmed_or_created=Coalesce("last_confirmed_at", "created_at"))
-        .filter(confirmed_or_created__lt=now - STALE_AFTER)
-        .annotate(
-            editors_a=Coalesce(editors_of("municipality_a"), Value(0)),
-            editors_b=Coalesce(editors_of("municipality_b"), Value(0)),
-        )
-        .annotate(editors_count=F("editors_a") + F("editors_b"))
-        .select_related("municipality_a", "municipality_b", "last_confirmed_by")
-        .order_by("confirmed_or_created", "pk")
-    )
 
 
 def partnerships_remind_stale(*, now: dt.datetime | None = None) -> int:

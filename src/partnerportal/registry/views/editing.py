@@ -25,6 +25,7 @@ from ..forms.editing import (
     formset_rows,
 )
 from ..models import Municipality, Partnership
+from ..selectors import freshness
 from ..services import partnerships as services
 from ..workflows import transition_get
 
@@ -237,9 +238,9 @@ def partnership_proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
 def stale_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_stale_partnerships(request.user):
         raise PermissionDenied
-    paginator = Paginator(services.partnerships_stale(), 50)
+    paginator = Paginator(freshness.partnerships_stale(), 50)
     page = paginator.get_page(request.GET.get("page"))
-    context = {"page": page, "stale_after_days": services.STALE_AFTER.days}
+    context = {"page": page, "stale_after_days": freshness.STALE_AFTER.days}
     return render(request, "registry/editing/stale_list.html", context)
 
 
