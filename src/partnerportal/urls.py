@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("aenderungen/", include("partnerportal.audit.urls")),
     path("api/", include("partnerportal.api.urls")),
     path("register/", include("partnerportal.registry.urls")),
+    path("atlas/", include("partnerportal.atlas.urls")),
     path("", include("partnerportal.content.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

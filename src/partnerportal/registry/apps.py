@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "partnerportal.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

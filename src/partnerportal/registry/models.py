@@ -4,6 +4,8 @@ with their status history, themes, programmes, actors, contacts and provenance."
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,20 @@ from simple_history.models import HistoricalRecords
 from partnerportal.core.i18n import localized_name
 
 from .text import fold
+
+#: Fields that save() derives from others (see Municipality.refresh_derived_fields).
+DERIVED_FIELDS = ("search_name", "map_x", "map_y")
+#: Web Mercator ends here; the poles lie at infinity.
+MERCATOR_MAX_LATITUDE = 85.0511287798
+
+
+def web_mercator(latitude: float, longitude: float) -> tuple[float, float]:
+    """The position on the unit Web Mercator square (x east, y south), as map tiles use it."""
+    lat = math.radians(max(-MERCATOR_MAX_LATITUDE, min(MERCATOR_MAX_LATITUDE, latitude)))
+    x = (longitude + 180.0) / 360.0
+    y = (1.0 - math.log(math.tan(lat) + 1.0 / math.cos(lat)) / math.pi) / 2.0
+    return min(max(x, 0.0), 1.0), min(max(y, 0.0), 1.0)
+
 
 # --- Municipalities ---------------------------------------------------------------------------
 
@@ -89,6 +105,10 @@ class Municipality(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The position on a Web Mercator map (0…1 from west to east and north to south), derived from
+    # the coordinates: the atlas groups places into grid cells of this plane in SQL.
+    map_x = models.FloatField(null=True, blank=True, editable=False)
+    map_y = models.FloatField(null=True, blank=True, editable=False)
     # Gazetteer and provenance
     geonames_id = models.PositiveIntegerField(_("GeoNames ID"), unique=True, null=True, blank=True)
     source = models.CharField(
@@ -99,7 +119,7 @@ class Municipality(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_name", "map_x", "map_y", "updated_at"])
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -107,14 +127,28 @@ class Municipality(models.Model):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
-        indexes = [models.Index(fields=["country", "search_name"])]
+        indexes = [
+            models.Index(fields=["country", "search_name"]),
+            models.Index(fields=["map_x", "map_y"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.search_name = fold(self.name)
+        self.refresh_derived_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
         super().save(*args, **kwargs)
+
+    def refresh_derived_fields(self) -> None:
+        """Search name and map position follow name and coordinates; bulk writers (the importers)
+        call this themselves because bulk_create() skips save()."""
+        self.search_name = fold(self.name)
+        if self.latitude is None or self.longitude is None:
+            self.map_x = self.map_y = None
+        else:
+            self.map_x, self.map_y = web_mercator(self.latitude, self.longitude)
 
     @property
     def official_name(self) -> str:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "partnerportal.notifications",
     "partnerportal.geo",
     "partnerportal.registry",
+    "partnerportal.atlas",
     "partnerportal.content",
     "partnerportal.api",
     # Wagtail
@@ -242,6 +243,9 @@ STATICFILES_DIRS = [
     ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/topojson", NODE_MODULES / "topojson-client" / "dist"),
+    # Natural Earth country outlines (public domain) as TopoJSON: the atlas's offline basemap.
+    ("vendor/world-atlas", NODE_MODULES / "world-atlas"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

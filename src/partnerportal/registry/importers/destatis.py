@@ -29,8 +29,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from partnerportal.geo.services import country_ensure
 
-from ..models import ImportRun, Municipality
-from ..text import fold
+from ..changes import registry_changed
+from ..models import DERIVED_FIELDS, ImportRun, Municipality
 from .errors import ImportFileError
 
 HEADER = [
@@ -460,6 +460,7 @@ def municipalities_import(
     started = timezone.now()
     history_user = actor if (actor is not None and actor.is_authenticated) else None
     with transaction.atomic():
+        registry_changed()  # bulk writes send no signals
         country = country_ensure("DE")
         existing = {m.ags: m for m in Municipality.objects.filter(ags__isnull=False)}
         run = ImportRun.objects.create(
@@ -538,7 +539,7 @@ def _write(
         municipality = existing.get(entry.ags)
         if municipality is None:
             municipality = Municipality(ags=entry.ags, created_at=now, updated_at=now, **values)
-            municipality.search_name = fold(municipality.name)
+            municipality.refresh_derived_fields()
             to_create.append(municipality)
             continue
         changes = [
@@ -552,7 +553,7 @@ def _write(
         for name, _old, new in changes:
             setattr(municipality, name, new)
             changed_fields.add(name)
-        municipality.search_name = fold(municipality.name)
+        municipality.refresh_derived_fields()
         municipality.updated_at = now
         to_update.append(municipality)
         outcome.changes[entry.ags] = (municipality.name, changes)
@@ -570,7 +571,7 @@ def _write(
             existing[municipality.ags] = municipality
         outcome.created += len(created)
         tick(len(created))
-    fields = sorted(changed_fields | {"search_name", "updated_at"})
+    fields = sorted(changed_fields | {*DERIVED_FIELDS, "updated_at"})
     for start in range(0, len(to_update), batch_size):
         chunk = to_update[start : start + batch_size]
         bulk_update_with_history(

@@ -32,6 +32,7 @@ from partnerportal.geo.gazetteer import (
     exonyms,
 )
 
+from ..changes import registry_changed
 from ..models import (
     ImportRun,
     Municipality,
@@ -412,7 +413,6 @@ class ForeignResolver:
                 return existing
             muni = Municipality(
                 name=place.name,
-                search_name=fold(place.name),
                 alternate_names=place.alternate_names[:50],
                 country_id=place.country,
                 kind=Municipality.Kind.FOREIGN,
@@ -430,7 +430,6 @@ class ForeignResolver:
                 return existing
         muni = Municipality(
             name=name,
-            search_name=fold(name),
             country_id=country,
             kind=Municipality.Kind.FOREIGN,
             latitude=lat,
@@ -441,6 +440,7 @@ class ForeignResolver:
         return self._remember(muni, None)
 
     def _remember(self, muni: Municipality, geonames_id: int | None) -> Municipality:
+        muni.refresh_derived_fields()
         self.new.append(muni)
         self.countries.add(muni.country_id)
         if geonames_id:
@@ -512,6 +512,7 @@ def import_twinnings(
             progress(position, len(rows))
 
     with transaction.atomic():
+        registry_changed()  # bulk writes send no signals
         for iso2 in sorted(foreign.countries):
             country_row(iso2)
         if foreign.new:

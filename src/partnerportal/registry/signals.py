@@ -1,0 +1,27 @@
+"""Any saved or deleted registry record makes cached atlas views and API answers stale."""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from partnerportal.geo.models import Country
+
+from .changes import registry_changed
+from .models import Municipality, Partnership, PartnershipStatusChange, Theme
+
+WATCHED = (Municipality, Partnership, PartnershipStatusChange, Theme, Country)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _registry_record_changed(sender, **kwargs) -> None:
+    if sender in WATCHED:
+        registry_changed()
+
+
+@receiver(m2m_changed, sender=Partnership.themes.through)
+@receiver(m2m_changed, sender=Partnership.programmes.through)
+def _partnership_relations_changed(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        registry_changed()
