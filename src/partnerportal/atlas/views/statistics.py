@@ -1,0 +1,5 @@
+"""Atlas views: statistics (see the module docstring once filled)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
