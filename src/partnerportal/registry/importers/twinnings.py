@@ -5,7 +5,13 @@ foreign places through the GeoNames gazetteer, and a foreign place the gazetteer
 from the row, unverified. Whatever cannot be resolved without guessing goes to the report and the
 review queue. All rows are validated first and everything is written in one transaction, so bad
 input leaves the database as it was; indexes are built in memory so that 22,000 rows take
-seconds, not one query per row."""
+seconds, not one query per row.
+
+The registry's own CSV export (atlas/exports.py) is this format with columns added after the
+original eight (EXTRA_COLUMNS, each optional), so that an export reads back without loss: an AGS
+or GeoNames id settles its side exactly (the name rules remain the fallback), and type, status,
+start year and themes are applied to the partnerships the file creates. Coordinates may be
+empty in such a file (a Kreis has no point of its own)."""
 
 from __future__ import annotations
 
@@ -41,11 +47,29 @@ from ..models import (
     PartnershipStatusChange,
     PartnershipType,
     ReviewItem,
+    Theme,
 )
 from ..text import fold
 from .errors import ImportFileError
 
 HEADER = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]
+#: Columns the registry's export adds after HEADER; "id", "url" and "attribution" are read but
+#: not used (ids and addresses belong to the database that wrote the file).
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "id",
+    "type",
+    "status",
+    "start_year",
+    "themes",
+    "ags1",
+    "geonames_id1",
+    "ags2",
+    "geonames_id2",
+    "url",
+    "attribution",
+)
+THEME_SEPARATOR = ";"
+START_YEAR_RANGE = (1000, 2100)
 CHANGE_REASON = "import.twinnings"
 
 # How far the row's coordinates may lie from the municipality's own to count as the same place.
@@ -72,11 +96,26 @@ def canonical(name: str) -> str:
     return " ".join(w for w in words if w not in _CONNECTORS) or fold(name)
 
 
+Point = tuple[str, str, float | None, float | None]  # name, country as written, lat, lng
+
+
+@dataclass(slots=True)
+class Attributes:
+    """What an export row says about its partnership beyond the pair."""
+
+    type: str = PartnershipType.PARTNERSCHAFT
+    status: str = PartnershipStatus.ACTIVE
+    start_year: int | None = None
+    themes: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class Row:
     number: int  # 1-based line in the file (the header is line 1)
-    raw: dict[str, str]
-    sides: tuple[tuple[str, str, float, float], tuple[str, str, float, float]]
+    raw: dict[str, str]  # the original eight columns, as review items keep them
+    sides: tuple[Point, Point]
+    ids: tuple[tuple[str, int | None], tuple[str, int | None]] = (("", None), ("", None))
+    attributes: Attributes = field(default_factory=Attributes)
 
 
 @dataclass(slots=True)
@@ -136,8 +175,116 @@ def _coordinate(value: str, *, line: int, name: str, limit: float) -> float:
     return number
 
 
-def read_rows(data: bytes) -> list[Row]:
-    """Every row of the file, validated; the first fault raises ImportFileError."""
+def _header_columns(header: list[str]) -> list[str]:
+    """The columns of the file: HEADER, then any of EXTRA_COLUMNS, each once. An unknown column
+    is refused rather than ignored: a misspelt "start-year" would silently lose data."""
+    columns = [h.strip() for h in header]
+    if columns[: len(HEADER)] != HEADER:
+        raise ImportFileError(
+            _("Expected the header %(expected)s, found %(found)s.")
+            % {"expected": ",".join(HEADER), "found": ",".join(header)},
+            line=1,
+        )
+    extra = columns[len(HEADER) :]
+    for name in extra:
+        if name not in EXTRA_COLUMNS or extra.count(name) > 1:
+            raise ImportFileError(
+                _("Unknown or repeated column; the known extra columns are %(known)s.")
+                % {"known": ",".join(EXTRA_COLUMNS)},
+                line=1,
+                field=name,
+            )
+    return columns
+
+
+def _choice(value: str, choices, *, line: int, name: str, default: str) -> str:
+    value = value.strip()
+    if not value:
+        return default
+    if value not in choices.values:
+        raise ImportFileError(
+            _("“%(value)s” is not one of %(choices)s.")
+            % {"value": value, "choices": ", ".join(choices.values)},
+            line=line,
+            field=name,
+        )
+    return value
+
+
+def _whole_number(value: str, *, line: int, name: str, low: int, high: int) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ImportFileError(
+            _("“%(value)s” is not a whole number from %(low)s to %(high)s.")
+            % {"value": value, "low": low, "high": high},
+            line=line,
+            field=name,
+        )
+    return int(value)
+
+
+def _attributes(values: dict[str, str], *, line: int, themes: set[str]) -> Attributes:
+    codes = []
+    for code in (c.strip() for c in values.get("themes", "").split(THEME_SEPARATOR)):
+        if not code:
+            continue
+        if code not in themes:
+            raise ImportFileError(
+                _("Unknown theme “%(code)s”.") % {"code": code}, line=line, field="themes"
+            )
+        if code not in codes:
+            codes.append(code)
+    return Attributes(
+        type=_choice(
+            values.get("type", ""),
+            PartnershipType,
+            line=line,
+            name="type",
+            default=PartnershipType.PARTNERSCHAFT,
+        ),
+        status=_choice(
+            values.get("status", ""),
+            PartnershipStatus,
+            line=line,
+            name="status",
+            default=PartnershipStatus.ACTIVE,
+        ),
+        start_year=_whole_number(
+            values.get("start_year", ""),
+            line=line,
+            name="start_year",
+            low=START_YEAR_RANGE[0],
+            high=START_YEAR_RANGE[1],
+        ),
+        themes=tuple(codes),
+    )
+
+
+def _ids(values: dict[str, str], n: str, *, line: int) -> tuple[str, int | None]:
+    ags = values.get(f"ags{n}", "").strip()
+    if ags and (not ags.isdigit() or len(ags) > 12):
+        raise ImportFileError(
+            _("“%(value)s” is not an official municipality key (AGS).") % {"value": ags},
+            line=line,
+            field=f"ags{n}",
+        )
+    geonames_id = _whole_number(
+        values.get(f"geonames_id{n}", ""),
+        line=line,
+        name=f"geonames_id{n}",
+        low=1,
+        high=2**31 - 1,
+    )
+    return ags, geonames_id
+
+
+def read_rows(data: bytes, *, themes: set[str] | None = None) -> list[Row]:
+    """Every row of the file, validated; the first fault raises ImportFileError.
+
+    `themes` are the theme codes a "themes" column may name (read from the database when the
+    file has that column and none are given)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -153,12 +300,10 @@ def read_rows(data: bytes) -> list[Row]:
         raise ImportFileError(str(error), line=1) from None
     if header is None:
         raise ImportFileError(_("The file is empty."), line=1)
-    if [h.strip() for h in header] != HEADER:
-        raise ImportFileError(
-            _("Expected the header %(expected)s, found %(found)s.")
-            % {"expected": ",".join(HEADER), "found": ",".join(header)},
-            line=1,
-        )
+    columns = _header_columns(header)
+    extended = len(columns) > len(HEADER)
+    if "themes" in columns and themes is None:
+        themes = set(Theme.objects.values_list("code", flat=True))
     rows: list[Row] = []
     while True:
         try:
@@ -170,24 +315,34 @@ def read_rows(data: bytes) -> list[Row]:
         line = reader.line_num
         if not values or values == [""]:
             continue
-        if len(values) != len(HEADER):
-            missing = HEADER[len(values)] if len(values) < len(HEADER) else ""
+        if len(values) != len(columns):
+            missing = columns[len(values)] if len(values) < len(columns) else ""
             raise ImportFileError(
                 _("Expected %(expected)s fields, found %(found)s (truncated or broken row).")
-                % {"expected": len(HEADER), "found": len(values)},
+                % {"expected": len(columns), "found": len(values)},
                 line=line,
                 field=missing,
             )
-        raw = dict(zip(HEADER, values, strict=True))
-        sides = []
+        everything = dict(zip(columns, values, strict=True))
+        raw = {h: everything[h] for h in HEADER}
+        sides: list[Point] = []
         for n in ("1", "2"):
             city = raw[f"city{n}"].strip()
             if not city:
                 raise ImportFileError(_("The place name is empty."), line=line, field=f"city{n}")
-            lat = _coordinate(raw[f"lat{n}"], line=line, name=f"lat{n}", limit=90)
-            lng = _coordinate(raw[f"lng{n}"], line=line, name=f"lng{n}", limit=180)
+            lat: float | None
+            lng: float | None
+            if extended and not raw[f"lat{n}"].strip() and not raw[f"lng{n}"].strip():
+                lat = lng = None  # the export writes no point for a place without one
+            else:
+                lat = _coordinate(raw[f"lat{n}"], line=line, name=f"lat{n}", limit=90)
+                lng = _coordinate(raw[f"lng{n}"], line=line, name=f"lng{n}", limit=180)
             sides.append((city, raw[f"country{n}"].strip(), lat, lng))
-        rows.append(Row(number=line, raw=raw, sides=(sides[0], sides[1])))
+        row = Row(number=line, raw=raw, sides=(sides[0], sides[1]))
+        if extended:
+            row.ids = (_ids(everything, "1", line=line), _ids(everything, "2", line=line))
+            row.attributes = _attributes(everything, line=line, themes=themes or set())
+        rows.append(row)
     return rows
 
 
@@ -229,11 +384,13 @@ class GermanIndex:
         self.kreise: dict[str, list[_Muni]] = {}
         self.all: list[_Muni] = []
         self.members: dict[str, list[_Muni]] = {}  # Gemeinden by the Kreis part of their AGS
+        self.by_ags: dict[str, _Muni] = {}  # Gemeinden and Kreise alike
         rows = Municipality.objects.filter(country_id="DE", ags__isnull=False).values_list(
             "pk", "name", "search_name", "ags", "kind", "latitude", "longitude"
         )
         for pk, name, search_name, ags, kind, lat, lng in rows:
             muni = _Muni(pk, name, ags, lat, lng)
+            self.by_ags[ags] = muni
             if kind in GERMAN_KINDS_EXCLUDED:
                 self.kreise.setdefault(search_name or fold(name), []).append(muni)
                 continue
@@ -292,6 +449,23 @@ class GermanResolver:
             if cut:
                 muni = self._by_key(" ".join(words[:cut]), lat, lng, limit)
         return muni
+
+    def resolve_exactly(
+        self, name: str, ags: str, lat: float | None, lng: float | None
+    ) -> tuple[_Muni | None, Failure | None]:
+        """A row of the registry's export: its AGS settles the side; without a known AGS, the
+        name rules (which need the point), or without a point a name only one place bears."""
+        if ags and ags in self.index.by_ags:
+            return self.index.by_ags[ags], None
+        if lat is not None and lng is not None:
+            return self.resolve(name, lat, lng)
+        named = self.index.exact.get(canonical(name), [])
+        if len(named) == 1:
+            return named[0], None
+        return None, Failure(
+            _("No coordinates and no known AGS, and the name is not unique."),
+            [{"id": m.pk, "name": m.name, "ags": m.ags, "km": None} for m in named[:3]],
+        )
 
     def resolve(self, name: str, lat: float, lng: float) -> tuple[_Muni | None, Failure | None]:
         # 1. The name as written, or its English exonym.
@@ -391,7 +565,10 @@ class ForeignResolver:
             self._gazetteer = self._gazetteer_factory()
         return self._gazetteer
 
-    def _existing_by_name(self, country: str, name: str, lat: float, lng: float):
+    def _existing_by_name(self, country: str, name: str, lat: float | None, lng: float | None):
+        if lat is None or lng is None:  # without a point, only a name that one place bears
+            found = self.by_name.get((country, fold(name)), ())
+            return found[0][2] if len(found) == 1 else None
         best, best_km = None, math.inf
         for mlat, mlng, ref in self.by_name.get((country, fold(name)), ()):
             km = 0.0 if mlat is None or mlng is None else distance_km(lat, lng, mlat, mlng)
@@ -399,7 +576,37 @@ class ForeignResolver:
                 best, best_km = ref, km
         return best if best_km <= MATCH_KM else None
 
-    def resolve(self, name: str, country: str, lat: float, lng: float) -> int | Municipality:
+    def resolve_exactly(
+        self, name: str, country: str, geonames_id: int | None, lat: float | None, lng: float | None
+    ) -> int | Municipality:
+        """A row of the registry's export: a GeoNames id settles the side (a place already in
+        the registry, or the gazetteer's); otherwise the name rules."""
+        if geonames_id:
+            if geonames_id in self.by_geonames:
+                return self.by_geonames[geonames_id]
+            place = self.gazetteer.by_id.get(geonames_id)
+            if place is not None and place.country == country:
+                return self._from_gazetteer(place)
+        return self.resolve(name, country, lat, lng)
+
+    def _from_gazetteer(self, place) -> Municipality:
+        muni = Municipality(
+            name=place.name,
+            alternate_names=place.alternate_names[:50],
+            country_id=place.country,
+            kind=Municipality.Kind.FOREIGN,
+            population=place.population or None,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            geonames_id=place.geonames_id,
+            source=Municipality.Source.GEONAMES,
+            verified=True,
+        )
+        return self._remember(muni, place.geonames_id)
+
+    def resolve(
+        self, name: str, country: str, lat: float | None, lng: float | None
+    ) -> int | Municipality:
         base, _hint = _split_name(name)
         names = [name] if base == name else [name, base]
         for candidate in names:
@@ -411,19 +618,7 @@ class ForeignResolver:
             existing = self._existing_by_name(country, place.name, place.latitude, place.longitude)
             if existing is not None:
                 return existing
-            muni = Municipality(
-                name=place.name,
-                alternate_names=place.alternate_names[:50],
-                country_id=place.country,
-                kind=Municipality.Kind.FOREIGN,
-                population=place.population or None,
-                latitude=place.latitude,
-                longitude=place.longitude,
-                geonames_id=place.geonames_id,
-                source=Municipality.Source.GEONAMES,
-                verified=True,
-            )
-            return self._remember(muni, place.geonames_id)
+            return self._from_gazetteer(place)
         for candidate in names:
             existing = self._existing_by_name(country, candidate, lat, lng)
             if existing is not None:
@@ -469,22 +664,29 @@ def import_twinnings(
     """Import a twin towns file; raises ImportFileError (and writes nothing) on bad input."""
     path = Path(path)
     data = path.read_bytes()
-    rows = read_rows(data)
+    theme_ids = dict(Theme.objects.values_list("code", "pk"))
+    rows = read_rows(data, themes=set(theme_ids))
     result = Result(run=None, rows=len(rows))
 
     german = GermanResolver(GermanIndex())
     foreign = ForeignResolver(gazetteer_factory)
     cache: dict[tuple, tuple[int | Municipality | None, Failure | None]] = {}
 
-    def resolve(city: str, country_raw: str, lat: float, lng: float):
-        key = (city, country_raw, lat, lng)
+    def resolve(city: str, country_raw: str, lat, lng, ags: str = "", geonames_id=None):
+        key = (city, country_raw, lat, lng, ags, geonames_id)
         if key not in cache:
             iso2 = country_code(country_raw)
+            exact = bool(ags or geonames_id) or lat is None or lng is None
             if iso2 is None:
                 cache[key] = (None, Failure(_("Unknown country “%s”.") % country_raw))
             elif iso2 == "DE":
-                muni, failure = german.resolve(city, lat, lng)
+                if exact:
+                    muni, failure = german.resolve_exactly(city, ags, lat, lng)
+                else:
+                    muni, failure = german.resolve(city, lat, lng)
                 cache[key] = (muni.pk if muni else None, failure)
+            elif exact:
+                cache[key] = (foreign.resolve_exactly(city, iso2, geonames_id, lat, lng), None)
             else:
                 cache[key] = (foreign.resolve(city, iso2, lat, lng), None)
         return cache[key]
@@ -495,8 +697,10 @@ def import_twinnings(
         refs = []
         is_german = False
         german_ok = True
-        for side, (city, country_raw, lat, lng) in zip(("1", "2"), row.sides, strict=True):
-            ref, failure = resolve(city, country_raw, lat, lng)
+        for side, (city, country_raw, lat, lng), (ags, geonames_id) in zip(
+            ("1", "2"), row.sides, row.ids, strict=True
+        ):
+            ref, failure = resolve(city, country_raw, lat, lng, ags, geonames_id)
             if country_code(country_raw) == "DE":
                 is_german = True
                 german_ok = german_ok and ref is not None
@@ -553,8 +757,9 @@ def import_twinnings(
                 Partnership(
                     municipality_a_id=a,
                     municipality_b_id=b,
-                    type=PartnershipType.PARTNERSCHAFT,
-                    status=PartnershipStatus.ACTIVE,
+                    type=row.attributes.type,
+                    status=row.attributes.status,
+                    start_year=row.attributes.start_year,
                     is_confirmed=True,
                     import_run=run,
                     import_row=row.number,
@@ -569,17 +774,28 @@ def import_twinnings(
                 default_user=actor,
                 default_change_reason=CHANGE_REASON,
             )
-            created = Partnership.objects.filter(import_run=run).values_list("pk", "import_row")
+            created = list(
+                Partnership.objects.filter(import_run=run).values_list("pk", "import_row")
+            )
+            by_number = {row.number: row.attributes for row in rows}
             note = _("Imported from %(file)s") % {"file": path.name}
             PartnershipStatusChange.objects.bulk_create(
                 [
                     PartnershipStatusChange(
                         partnership_id=pk,
-                        status=PartnershipStatus.ACTIVE,
+                        status=by_number[import_row].status,
                         note=f"{note}, {_('row')} {import_row}",
                         actor=actor,
                     )
                     for pk, import_row in created
+                ],
+                batch_size=1000,
+            )
+            Partnership.themes.through.objects.bulk_create(
+                [
+                    Partnership.themes.through(partnership_id=pk, theme_id=theme_ids[code])
+                    for pk, import_row in created
+                    for code in by_number[import_row].themes
                 ],
                 batch_size=1000,
             )

@@ -298,6 +298,8 @@ class PartnershipFilters:
     include_non_german: bool = False
     sort: str = "german"
     descending: bool = False
+    #: A municipality on either side (the API's filter; the list page has none).
+    municipality: int | None = None
 
 
 def _either_side(queryset: QuerySet[Partnership], municipalities: QuerySet) -> QuerySet:
@@ -329,8 +331,15 @@ def _side_annotations() -> dict:
     }
 
 
-def _filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
+def partnership_filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
+    """Confirmed partnerships matching `filters`, unsorted: the one definition of the registry's
+    filters, shared by the list page, its downloads, the atlas and the API, so that a file or an
+    API answer holds exactly what the list shows for the same filters."""
     results = Partnership.objects.public()
+    if filters.municipality is not None:
+        results = results.filter(
+            Q(municipality_a_id=filters.municipality) | Q(municipality_b_id=filters.municipality)
+        )
     if not filters.include_non_german and not filters.state:  # a Land implies a German side
         results = _either_side(results, Municipality.objects.filter(country_id=GERMANY))
     if filters.state:
@@ -357,15 +366,19 @@ def _filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
     return results
 
 
+#: The former private name, still imported elsewhere.
+_filtered = partnership_filtered
+
+
 def partnership_count(filters: PartnershipFilters) -> int:
     """How many partnerships match, counted without the joins that sorting needs."""
-    return _filtered(filters).count()
+    return partnership_filtered(filters).count()
 
 
 def partnership_list(filters: PartnershipFilters) -> QuerySet[Partnership]:
     """Confirmed partnerships matching `filters`, sorted; German views show only pairs with a
     German side unless asked for all."""
-    results = _filtered(filters)
+    results = partnership_filtered(filters)
     key = SORTS.get(filters.sort, SORTS["german"])
     if key in ("home_name", "partner_name", "partner_country"):
         results = results.annotate(**_side_annotations())

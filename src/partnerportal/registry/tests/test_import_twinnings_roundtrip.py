@@ -1,0 +1,254 @@
+"""What the registry's CSV export writes, the twin towns import reads back without loss: the same
+pairs with the same type, status, start year and themes. Also the export's own columns: exact
+resolution by AGS and GeoNames id, and bad values refused with line and field."""
+
+import csv
+import time
+from pathlib import Path
+
+import pytest
+
+from partnerportal.atlas.exports import COLUMNS, csv_chunks, export_rows
+from partnerportal.geo.gazetteer import Gazetteer, Place, country_code, country_row
+from partnerportal.geo.models import Country
+from partnerportal.geo.services import countries_sync
+from partnerportal.registry.importers.errors import ImportFileError
+from partnerportal.registry.importers.twinnings import HEADER, import_twinnings
+from partnerportal.registry.models import (
+    Municipality,
+    Partnership,
+    PartnershipStatus,
+    PartnershipType,
+    Theme,
+)
+from partnerportal.registry.selectors.public import PartnershipFilters, partnership_filtered
+
+DATA = Path(__file__).resolve().parents[4] / ".." / "shared" / "data"
+PAGE = "https://example.org/partnerships/"
+
+#: A gazetteer with one place the registry does not hold yet (created by its GeoNames id).
+GAZETTEER = Gazetteer([Place(700, "Ouagadougou", "BF", 12.37, -1.53, 1_500_000)])
+
+
+def gazetteer():
+    return GAZETTEER
+
+
+def _place(name, country, **extra) -> Municipality:
+    country_row(country)
+    return Municipality.objects.create(name=name, country_id=country, **extra)
+
+
+def _pair(first, second, *, themes=(), **extra) -> Partnership:
+    a, b = Partnership.ordered_pair(first, second)
+    partnership = Partnership.objects.create(municipality_a=a, municipality_b=b, **extra)
+    partnership.themes.set(Theme.objects.filter(code__in=themes))
+    return partnership
+
+
+def snapshot() -> set[tuple]:
+    """Each confirmed partnership as what a round trip must keep."""
+    themes: dict[int, set[str]] = {}
+    for pk, code in Partnership.themes.through.objects.values_list(
+        "partnership_id", "theme__code"
+    ):
+        themes.setdefault(pk, set()).add(code)
+    return {
+        (a, b, type_, status, start_year, frozenset(themes.get(pk, ())))
+        for pk, a, b, type_, status, start_year in Partnership.objects.public().values_list(
+            "pk", "municipality_a_id", "municipality_b_id", "type", "status", "start_year"
+        )
+    }
+
+
+def export_csv(path: Path) -> Path:
+    everything = partnership_filtered(PartnershipFilters(include_non_german=True)).order_by("pk")
+    path.write_bytes(b"".join(csv_chunks(export_rows(everything, page_url=PAGE))))
+    return path
+
+
+@pytest.fixture
+def registry(db):
+    de = {"kind": Municipality.Kind.STADT, "source": Municipality.Source.DESTATIS}
+    koeln = _place("Köln", "DE", ags="05315000", latitude=50.94, longitude=6.96, **de)
+    # Two German places of one name: only the AGS tells them apart.
+    neustadt_a = _place("Neustadt", "DE", ags="07337060", latitude=49.35, longitude=8.14, **de)
+    neustadt_b = _place("Neustadt", "DE", ags="09571189", latitude=49.73, longitude=10.61, **de)
+    # A Kreis has no point of its own.
+    kreis = _place("Paderborn", "DE", ags="05774000", kind=Municipality.Kind.KREIS)
+    geo = {"kind": Municipality.Kind.FOREIGN, "source": Municipality.Source.GEONAMES}
+    lille = _place("Lille", "FR", geonames_id=100, latitude=50.633, longitude=3.058, **geo)
+    kyiv = _place("Kyiv", "UA", geonames_id=101, latitude=50.45, longitude=30.52, **geo)
+    foreign = {"kind": Municipality.Kind.FOREIGN, "source": Municipality.Source.IMPORT}
+    yarina = _place("Yarinacocha", "PE", latitude=-8.35, longitude=-74.57, **foreign)
+    nowhere = _place("Villa Sin Punto", "BO", **foreign)  # no coordinates, no GeoNames id
+    _pair(
+        koeln,
+        yarina,
+        type=PartnershipType.KLIMA,
+        status=PartnershipStatus.DORMANT,
+        start_year=2017,
+        themes=("sdg-13", "sdg-11"),
+    )
+    _pair(neustadt_a, lille, start_year=1962)
+    _pair(neustadt_b, kyiv, type=PartnershipType.FREUNDSCHAFT, status=PartnershipStatus.ENDED)
+    _pair(kreis, nowhere, type=PartnershipType.PROJEKT, themes=("sdg-6",))
+    _pair(lille, kyiv, type=PartnershipType.KONTAKT)  # no German side
+    _pair(koeln, neustadt_a, status=PartnershipStatus.INITIATION)  # two German sides
+    _pair(koeln, kyiv, is_confirmed=False)  # a proposal: never in an export
+    return {"koeln": koeln, "kyiv": kyiv}
+
+
+def test_export_reads_back_without_loss(registry, tmp_path):
+    before = snapshot()
+    assert len(before) == 6
+    path = export_csv(tmp_path / "export.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header[: len(HEADER)] == HEADER and tuple(header) == COLUMNS
+    municipalities = Municipality.objects.count()
+
+    Partnership.objects.all().delete()
+    result = import_twinnings(path, gazetteer_factory=gazetteer)
+
+    assert result.report_rows == 0 and result.municipalities_created == 0
+    assert snapshot() == before
+    assert Municipality.objects.count() == municipalities
+    # The status history starts with the row's status.
+    dormant = Partnership.objects.get(type=PartnershipType.KLIMA)
+    assert list(dormant.status_changes.values_list("status", flat=True)) == ["ruhend"]
+
+
+def test_an_export_row_resolves_by_its_ids_and_applies_its_attributes(registry, tmp_path):
+    path = tmp_path / "rows.csv"
+    row = dict.fromkeys(COLUMNS, "")
+    row |= {
+        "city1": "Köln",
+        "country1": "Germany",
+        "ags1": "05315000",
+        "city2": "Ouagadougou",
+        "country2": "Burkina Faso",
+        "geonames_id2": "700",
+        "type": "nachhaltigkeitspartnerschaft",
+        "status": "reaktiviert",
+        "start_year": "1999",
+        "themes": "sdg-4; sdg-5",
+    }
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerow(row)
+    import_twinnings(path, gazetteer_factory=gazetteer)
+    ouaga = Municipality.objects.get(geonames_id=700)
+    partnership = Partnership.objects.get(municipality_b=ouaga)
+    assert partnership.municipality_a == registry["koeln"]
+    assert (partnership.type, partnership.status, partnership.start_year) == (
+        "nachhaltigkeitspartnerschaft",
+        "reaktiviert",
+        1999,
+    )
+    assert set(partnership.themes.values_list("code", flat=True)) == {"sdg-4", "sdg-5"}
+
+
+GOOD = {
+    "city1": "Köln",
+    "country1": "Germany",
+    "lat1": "50.94",
+    "lng1": "6.96",
+    "city2": "Kyiv",
+    "country2": "Ukraine",
+    "lat2": "50.45",
+    "lng2": "30.52",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"type": "städtepartnerschaft"}, "type"),
+        ({"status": "active"}, "status"),
+        ({"start_year": "199x"}, "start_year"),
+        ({"start_year": "3000"}, "start_year"),
+        ({"themes": "sdg-13;no-such-theme"}, "themes"),
+        ({"ags1": "05-315"}, "ags1"),
+        ({"geonames_id2": "-4"}, "geonames_id2"),
+    ],
+)
+def test_a_bad_extra_value_names_line_and_field_and_writes_nothing(
+    registry, tmp_path, extra, field
+):
+    path = tmp_path / "bad.csv"
+    columns = [*HEADER, *extra]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerow(GOOD | dict.fromkeys(extra, ""))
+        writer.writerow(GOOD | extra)
+    count = Partnership.objects.count()
+    with pytest.raises(ImportFileError) as caught:
+        import_twinnings(path, gazetteer_factory=gazetteer)
+    assert (caught.value.line, caught.value.field) == (3, field)
+    assert Partnership.objects.count() == count
+
+
+def test_an_unknown_column_is_refused(registry, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(",".join([*HEADER, "start-year"]) + "\n", encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        import_twinnings(path, gazetteer_factory=gazetteer)
+    assert (caught.value.line, caught.value.field) == (1, "start-year")
+
+
+def test_every_country_name_maps_back_to_its_code(db):
+    """The export writes Country.name_en; the importer reads it with country_code()."""
+    countries_sync()
+    for code in ("XK",):
+        country_row(code)
+    wrong = {
+        iso2: (name, country_code(name))
+        for iso2, name in Country.objects.values_list("iso2", "name_en")
+        if country_code(name) != iso2
+    }
+    assert wrong == {}
+
+
+# --- The real files ---------------------------------------------------------------------------
+
+#: Rows of twin_cities.csv the real round trip uses (the whole file takes about a minute).
+REAL_ROWS = 3000
+
+
+@pytest.fixture
+def shared_data():
+    if (
+        not (DATA / "twin_cities.csv").exists()
+        or not (DATA / "gemeindeverzeichnis_destatis.csv").exists()
+    ):
+        pytest.skip("../shared/data is not there")
+    return DATA
+
+
+def test_real_data_round_trip(shared_data, db, tmp_path):
+    from django.core.management import call_command
+
+    call_command("import_municipalities", str(shared_data / "gemeindeverzeichnis_destatis.csv"))
+    sample = tmp_path / "twins.csv"
+    with (shared_data / "twin_cities.csv").open(encoding="utf-8-sig") as source:
+        lines = [line for _, line in zip(range(REAL_ROWS + 1), source, strict=False)]
+    sample.write_text("".join(lines), encoding="utf-8")
+    import_twinnings(sample)
+    before = snapshot()
+    assert len(before) > REAL_ROWS * 0.8
+
+    started = time.perf_counter()
+    path = export_csv(tmp_path / "export.csv")
+    exported = time.perf_counter() - started
+    municipalities = Municipality.objects.count()
+    Partnership.objects.all().delete()
+    result = import_twinnings(path)
+
+    assert result.report_rows == 0, "every exported row must resolve again"
+    assert result.municipalities_created == 0
+    assert Municipality.objects.count() == municipalities
+    assert snapshot() == before
+    assert exported < 5, f"export of {len(before)} rows took {exported:.1f} s"
