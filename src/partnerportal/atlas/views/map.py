@@ -1,19 +1,124 @@
-"""The atlas: a clustered world map of all partnerships, with a list beside it."""
+"""The atlas: a clustered world map of all partnerships, with a list beside it that carries the
+same information for keyboard and screen-reader users.
+
+The page renders the world view's clusters and the partner countries itself (the list works
+without JavaScript, and the map draws its first clusters without a second request); the map
+then asks the JSON endpoints below as one pans, zooms or selects a place. All answers are public
+(confirmed partnerships only) and carry an ETag from the registry's change version.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import hashlib
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
-from django.urls import path
-from django.views.decorators.http import require_GET
+from django.urls import path, reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+from django.views.decorators.http import condition, require_GET
+
+from partnerportal.registry.changes import registry_last_modified, registry_version
+
+from ..forms import AtlasFilterForm, MapViewForm, atlas_filters
+from ..selectors.clusters import (
+    MapView,
+    atlas_clusters,
+    atlas_partner_countries,
+    atlas_place,
+)
+
+#: How many partner countries the page lists beside the map before "all countries".
+COUNTRY_ROWS = 15
+#: Browsers may reuse an answer this long without asking; after that they revalidate (304).
+MAX_AGE = 60
+
+
+def _etag(request: HttpRequest, *args, **kwargs) -> str:
+    """One ETag per registry version, language and URL (the query string holds the filters)."""
+    text = f"{registry_version()}|{get_language()}|{request.get_full_path()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _last_modified(request: HttpRequest, *args, **kwargs):
+    return registry_last_modified()
+
+
+def _json(data: dict) -> JsonResponse:
+    response = JsonResponse(data, json_dumps_params={"separators": (",", ":")})
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
+
+
+def _country_rows(filters) -> list[dict]:
+    return [
+        {"iso2": c.iso2, "numeric": c.numeric, "name": c.name, "count": c.count}
+        for c in atlas_partner_countries(filters)
+    ]
 
 
 @require_GET
 def atlas_map(request: HttpRequest) -> HttpResponse:
     """Public: the atlas shows confirmed partnerships only."""
-    return render(request, "atlas/map.html", {})
+    form = AtlasFilterForm(request.GET)
+    filters = form.filters()
+    layer = atlas_clusters(filters, MapView.world())
+    countries = _country_rows(filters)
+    query = request.GET.copy()
+    for key in ("page", "sort", "order"):
+        query.pop(key, None)
+    query_string = query.urlencode()
+    return render(
+        request,
+        "atlas/map.html",
+        {
+            "form": form,
+            "layer": layer,
+            "initial": {
+                "clusters": layer.as_json(),
+                "countries": countries,
+            },
+            "countries": countries[:COUNTRY_ROWS],
+            "more_countries": max(0, len(countries) - COUNTRY_ROWS),
+            "query_string": query_string,
+            "map_tile_url": settings.MAP_TILE_URL,
+            "list_url": reverse("registry:partnership_list"),
+        },
+    )
+
+
+@require_GET
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def clusters_json(request: HttpRequest) -> HttpResponse:
+    """Public: grid clusters of places for one zoom level and visible area."""
+    view = MapViewForm(request.GET).view()
+    if view is None:
+        return HttpResponseBadRequest(
+            b'{"detail":"z, w, s, e and n must give a zoom level and an area."}',
+            content_type="application/json",
+        )
+    return _json(atlas_clusters(atlas_filters(request.GET), view).as_json())
+
+
+@require_GET
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def countries_json(request: HttpRequest) -> HttpResponse:
+    """Public: partner countries with their number of partnerships, for the country layer."""
+    return _json({"countries": _country_rows(atlas_filters(request.GET))})
+
+
+@require_GET
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def place_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """Public: one place with its (filtered, confirmed) partnerships and their partners."""
+    return _json(atlas_place(pk, atlas_filters(request.GET)).as_json())
 
 
 urlpatterns = [
     path("", atlas_map, name="map"),
+    path("cluster.json", clusters_json, name="clusters"),
+    path("laender.json", countries_json, name="countries"),
+    path("orte/<int:pk>.json", place_json, name="place"),
 ]

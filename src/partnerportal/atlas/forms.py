@@ -1,0 +1,40 @@
+"""The atlas's GET forms: the registry list's filters without its sorting, and the map view."""
+
+from __future__ import annotations
+
+from django import forms
+
+from partnerportal.registry.forms.filters import PartnershipFilterForm
+from partnerportal.registry.selectors.public import PartnershipFilters
+
+from .selectors.clusters import MAX_ZOOM, MIN_ZOOM, MapView
+
+
+class AtlasFilterForm(PartnershipFilterForm):
+    """The same filters as the registry list (Bundesland, Land, Weltregion, Typ, Thema, Status,
+    Startjahr), so a filtered list and its map share one query string."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["sort"]
+        del self.fields["order"]
+
+
+def atlas_filters(data) -> PartnershipFilters:
+    return AtlasFilterForm(data).filters()
+
+
+class MapViewForm(forms.Form):
+    """The zoom level and visible area the map asks clusters for."""
+
+    z = forms.IntegerField(min_value=MIN_ZOOM, max_value=MAX_ZOOM)
+    w = forms.FloatField(min_value=-540, max_value=540)
+    s = forms.FloatField(min_value=-90, max_value=90)
+    e = forms.FloatField(min_value=-540, max_value=540)
+    n = forms.FloatField(min_value=-90, max_value=90)
+
+    def view(self) -> MapView | None:
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return MapView(data["z"], data["w"], data["s"], data["e"], data["n"])

@@ -1,0 +1,515 @@
+/* The atlas: Leaflet with the Natural Earth country outlines as an offline basemap (a tile server
+   is optional, see MAP_TILE_URL), the partner countries coloured by their number of partnerships,
+   clusters computed on the server per zoom level and visible area, and lines from a selected
+   place to its partners. Every container with [data-atlas] becomes a map; the list beside it
+   mirrors the markers for keyboard and screen-reader users. No inline code (strict CSP); all text
+   comes from data attributes in the reader's language and is inserted as text, never as HTML. */
+(function () {
+  "use strict";
+
+  // Partner countries in warm shades, so that the dark blue cluster markers stand out on them.
+  var COLOURS = ["#fff4e0", "#fddcaa", "#fbbf77", "#f39b4b", "#de7430", "#b4531c"];
+  var ANTARCTICA = "010";
+  var LIST_LIMIT = 50;
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (match, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
+    });
+  }
+
+  function number(value) {
+    return new Intl.NumberFormat(document.documentElement.lang || "de").format(value);
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  /* Rings that cross the 180th meridian (Russia, Fiji) jump from +180 to −180 and would be drawn
+     as bands across the whole map; continuing them east of 180 keeps them in one piece. */
+  function unwrapRing(ring) {
+    var west = false;
+    var east = false;
+    ring.forEach(function (point) {
+      west = west || point[0] < -170;
+      east = east || point[0] > 170;
+    });
+    if (west && east) {
+      ring.forEach(function (point) {
+        if (point[0] < 0) {
+          point[0] += 360;
+        }
+      });
+    }
+  }
+
+  function unwrapAntimeridian(feature) {
+    var geometry = feature.geometry;
+    if (!geometry) {
+      return;
+    }
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    if (geometry.type !== "Polygon" && geometry.type !== "MultiPolygon") {
+      return;
+    }
+    polygons.forEach(function (polygon) {
+      polygon.forEach(unwrapRing);
+    });
+  }
+
+  function Atlas(container) {
+    this.container = container;
+    this.data = container.dataset;
+    this.query = this.data.query || "";
+    this.items = container.querySelector("[data-atlas-items]");
+    this.status = container.querySelector("[data-atlas-status]");
+    this.selection = container.querySelector("[data-atlas-selection]");
+    this.request = null;
+    this.countryCounts = {};
+    this.countryLayer = null;
+    this.clusterLayer = null;
+    this.lineLayer = null;
+    this.selected = null;
+    this.init();
+  }
+
+  Atlas.prototype.url = function (base, extra) {
+    var parts = [];
+    if (this.query) {
+      parts.push(this.query);
+    }
+    if (extra) {
+      parts.push(extra);
+    }
+    return parts.length ? base + "?" + parts.join("&") : base;
+  };
+
+  Atlas.prototype.init = function () {
+    var L = window.L;
+    var mapElement = this.container.querySelector(".pp-atlas__map");
+    this.map = L.map(mapElement, {
+      minZoom: 1,
+      maxZoom: 14,
+      worldCopyJump: true,
+      zoomSnap: 1,
+      scrollWheelZoom: !this.container.classList.contains("pp-atlas--compact"),
+      maxBounds: [
+        [-85, -540],
+        [85, 540],
+      ],
+    });
+    this.map.attributionControl.setPrefix(false);
+    if (this.data.tileUrl) {
+      L.tileLayer(this.data.tileUrl, { maxZoom: 18 }).addTo(this.map);
+    } else {
+      this.container.classList.add("pp-atlas--outlines");
+      this.map.attributionControl.addAttribution("Natural Earth");
+    }
+    this.lineLayer = L.layerGroup().addTo(this.map);
+    this.clusterLayer = L.layerGroup().addTo(this.map);
+
+    var initial = null;
+    if (this.data.initial) {
+      var script = document.getElementById(this.data.initial);
+      if (script) {
+        initial = JSON.parse(script.textContent);
+      }
+    }
+    var view = this.viewFromHash();
+    if (view) {
+      this.map.setView([view.lat, view.lng], view.zoom);
+    } else {
+      this.map.setView([30, 10], 2);
+    }
+    this.loadBasemap(initial ? initial.countries : null);
+    if (initial && !view && this.map.getZoom() === initial.clusters.zoom) {
+      this.drawClusters(initial.clusters);
+    } else if (!this.data.focusPlace) {
+      this.loadClusters(!view);
+    }
+    this.map.on("moveend", this.onMove, this);
+    if (this.data.focusPlace) {
+      this.selectPlace(parseInt(this.data.focusPlace, 10), true);
+    }
+  };
+
+  Atlas.prototype.viewFromHash = function () {
+    if (!("followHash" in this.data)) {
+      return null;
+    }
+    var match = /^#(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
+    if (!match) {
+      return null;
+    }
+    return { zoom: parseInt(match[1], 10), lat: parseFloat(match[2]), lng: parseFloat(match[3]) };
+  };
+
+  Atlas.prototype.onMove = function () {
+    if ("followHash" in this.data && window.history.replaceState) {
+      var centre = this.map.getCenter();
+      var hash =
+        "#" + this.map.getZoom() + "/" + centre.lat.toFixed(3) + "/" + centre.wrap().lng.toFixed(3);
+      window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+    }
+    this.loadClusters(false);
+  };
+
+  /* --- Basemap and country layer ---------------------------------------------------------- */
+
+  Atlas.prototype.loadBasemap = function (countries) {
+    var self = this;
+    if (countries) {
+      this.setCountries(countries);
+    } else {
+      fetch(this.url(this.data.countriesUrl), { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (answer) {
+          if (answer) {
+            self.setCountries(answer.countries);
+          }
+        })
+        .catch(function () {});
+    }
+    if (this.data.tileUrl || typeof window.topojson === "undefined") {
+      return;
+    }
+    fetch(this.data.basemapUrl)
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (topology) {
+        var outlines = window.topojson.feature(topology, topology.objects.countries);
+        outlines.features = outlines.features.filter(function (feature) {
+          return String(feature.id) !== ANTARCTICA;
+        });
+        outlines.features.forEach(unwrapAntimeridian);
+        self.countryLayer = window.L.geoJSON(outlines, {
+          interactive: false,
+          style: function (feature) {
+            return self.countryStyle(feature);
+          },
+        });
+        self.countryLayer.addTo(self.map);
+        self.countryLayer.bringToBack();
+      })
+      .catch(function () {});
+  };
+
+  Atlas.prototype.setCountries = function (countries) {
+    var counts = {};
+    var highest = 0;
+    countries.forEach(function (country) {
+      if (country.numeric) {
+        counts[country.numeric] = country;
+        highest = Math.max(highest, country.count);
+      }
+    });
+    this.countryCounts = counts;
+    this.highest = highest;
+    if (this.countryLayer) {
+      var self = this;
+      this.countryLayer.setStyle(function (feature) {
+        return self.countryStyle(feature);
+      });
+    }
+  };
+
+  Atlas.prototype.countryStyle = function (feature) {
+    var entry = this.countryCounts[String(feature.id)];
+    var colour = "#fbfbf9";
+    if (String(feature.id) === "276") {
+      colour = "#c9ced6"; // Germany: home of the partnerships, not a partner country
+    } else if (entry && this.highest > 0) {
+      // Logarithmic classes: a few countries have hundreds, most have a handful.
+      var step = Math.log(entry.count + 1) / Math.log(this.highest + 1);
+      colour = COLOURS[Math.min(COLOURS.length - 1, Math.floor(step * (COLOURS.length - 1)) + 1)];
+    }
+    return { color: "#7d8a99", weight: 0.6, fillColor: colour, fillOpacity: 1 };
+  };
+
+  /* --- Clusters ---------------------------------------------------------------------------- */
+
+  Atlas.prototype.loadClusters = function (fitToData) {
+    var self = this;
+    var bounds = this.map.getBounds();
+    var view = [
+      "z=" + this.map.getZoom(),
+      "w=" + Math.max(-540, bounds.getWest()).toFixed(4),
+      "s=" + Math.max(-90, bounds.getSouth()).toFixed(4),
+      "e=" + Math.min(540, bounds.getEast()).toFixed(4),
+      "n=" + Math.min(90, bounds.getNorth()).toFixed(4),
+    ].join("&");
+    if (this.request) {
+      this.request.abort();
+    }
+    var controller = typeof AbortController !== "undefined" ? new AbortController() : null;
+    this.request = controller;
+    this.container.setAttribute("aria-busy", "true");
+    fetch(this.url(this.data.clustersUrl, view), {
+      headers: { Accept: "application/json" },
+      signal: controller ? controller.signal : undefined,
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.json();
+      })
+      .then(function (layer) {
+        self.container.removeAttribute("aria-busy");
+        if (fitToData && layer.bounds && (self.query || self.data.focusPlace)) {
+          self.fit(layer.bounds);
+          return; // the move loads the clusters of the new view
+        }
+        self.drawClusters(layer);
+      })
+      .catch(function (error) {
+        if (error && error.name === "AbortError") {
+          return;
+        }
+        self.container.removeAttribute("aria-busy");
+        self.status.textContent = self.data.labelError;
+      });
+  };
+
+  Atlas.prototype.fit = function (bounds) {
+    var southWest = [bounds[0], bounds[1]];
+    var northEast = [bounds[2], bounds[3]];
+    this.map.fitBounds([southWest, northEast], { padding: [24, 24], maxZoom: 8 });
+  };
+
+  Atlas.prototype.clusterLabel = function (cluster) {
+    if (cluster.id) {
+      return cluster.cn ? cluster.name + " (" + cluster.cn + ")" : cluster.name;
+    }
+    if (cluster.cn) {
+      return format(this.data.labelPlacesIn, { count: number(cluster.n), country: cluster.cn });
+    }
+    return format(this.data.labelPlaces, { count: number(cluster.n) });
+  };
+
+  Atlas.prototype.drawClusters = function (layer) {
+    var L = window.L;
+    var self = this;
+    this.clusterLayer.clearLayers();
+    var clusters = layer.clusters;
+    clusters.forEach(function (cluster) {
+      var label = self.clusterLabel(cluster);
+      var size = cluster.id ? 14 : Math.min(56, 26 + Math.round(Math.log(cluster.n) * 5));
+      var html = element("span", "pp-cluster__inner");
+      if (!cluster.id) {
+        html.appendChild(element("span", null, number(cluster.n))).setAttribute("aria-hidden", "true");
+      }
+      html.appendChild(element("span", "kern-sr-only", label));
+      var marker = L.marker([cluster.lat, cluster.lng], {
+        icon: L.divIcon({
+          className: cluster.id ? "pp-place" : "pp-cluster",
+          html: html,
+          iconSize: [size, size],
+        }),
+        title: label,
+        keyboard: true,
+        riseOnHover: true,
+      });
+      var activate = function () {
+        if (cluster.id) {
+          self.selectPlace(cluster.id, false);
+        } else {
+          self.zoomTo(cluster);
+        }
+      };
+      marker.on("click", activate);
+      marker.on("keypress", function (event) {
+        if (event.originalEvent && event.originalEvent.key === "Enter") {
+          activate();
+        }
+      });
+      marker.addTo(self.clusterLayer);
+    });
+    this.drawList(clusters);
+  };
+
+  Atlas.prototype.zoomTo = function (cluster) {
+    var b = cluster.b;
+    if (b && (b[2] - b[0] > 0.001 || b[3] - b[1] > 0.001)) {
+      this.map.fitBounds(
+        [
+          [b[0], b[1]],
+          [b[2], b[3]],
+        ],
+        { padding: [32, 32], maxZoom: Math.min(14, this.map.getZoom() + 4) }
+      );
+    } else {
+      this.map.setView([cluster.lat, cluster.lng], Math.min(14, this.map.getZoom() + 3));
+    }
+  };
+
+  Atlas.prototype.drawList = function (clusters) {
+    var self = this;
+    var bounds = this.map.getBounds();
+    var visible = clusters.filter(function (cluster) {
+      return bounds.contains([cluster.lat, cluster.lng]) || bounds.contains([cluster.lat, cluster.lng + 360]) || bounds.contains([cluster.lat, cluster.lng - 360]);
+    });
+    this.items.textContent = "";
+    if (!visible.length) {
+      this.status.textContent = this.data.labelNone;
+      return;
+    }
+    var text = format(this.data.labelGroups, { groups: number(visible.length) });
+    if (visible.length > LIST_LIMIT) {
+      text += " " + format(this.data.labelMore, { shown: number(LIST_LIMIT) });
+    }
+    this.status.textContent = text;
+    visible.slice(0, LIST_LIMIT).forEach(function (cluster) {
+      var item = element("li");
+      if (cluster.id) {
+        var link = element("a", "kern-link", cluster.name);
+        link.href = self.data.pageUrl.replace(/\/0\/$/, "/" + cluster.id + "/");
+        item.appendChild(link);
+        if (cluster.cn) {
+          item.appendChild(document.createTextNode(" "));
+          item.appendChild(element("span", "pp-muted", "(" + cluster.cn + ")"));
+        }
+        item.appendChild(document.createTextNode(" "));
+        var show = element("button", "pp-atlas__action", self.data.labelShow);
+        show.type = "button";
+        show.setAttribute("aria-label", self.data.labelShow + ": " + cluster.name);
+        show.addEventListener("click", function () {
+          self.selectPlace(cluster.id, false);
+        });
+        item.appendChild(show);
+      } else {
+        item.appendChild(document.createTextNode(self.clusterLabel(cluster) + " "));
+        var zoom = element("button", "pp-atlas__action", self.data.labelZoom);
+        zoom.type = "button";
+        zoom.setAttribute("aria-label", self.data.labelZoom + ": " + self.clusterLabel(cluster));
+        zoom.addEventListener("click", function () {
+          self.zoomTo(cluster);
+        });
+        item.appendChild(zoom);
+      }
+      self.items.appendChild(item);
+    });
+  };
+
+  /* --- One place and its partners -------------------------------------------------------- */
+
+  Atlas.prototype.selectPlace = function (id, fit) {
+    var self = this;
+    var url = this.url(this.data.placeUrl.replace(/0\.json$/, id + ".json"));
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.json();
+      })
+      .then(function (place) {
+        self.showPlace(place, fit);
+      })
+      .catch(function () {
+        self.status.textContent = self.data.labelError;
+      });
+  };
+
+  Atlas.prototype.showPlace = function (place, fit) {
+    var L = window.L;
+    var self = this;
+    this.lineLayer.clearLayers();
+    var points = [];
+    if (place.lat !== null && place.lng !== null) {
+      points.push([place.lat, place.lng]);
+      place.partners.forEach(function (partner) {
+        if (partner.lat === null || partner.lng === null) {
+          return;
+        }
+        points.push([partner.lat, partner.lng]);
+        L.polyline(
+          [
+            [place.lat, place.lng],
+            [partner.lat, partner.lng],
+          ],
+          { color: "#b3261e", weight: 2, opacity: 0.8, interactive: false }
+        ).addTo(self.lineLayer);
+        L.circleMarker([partner.lat, partner.lng], {
+          radius: 4,
+          color: "#b3261e",
+          weight: 1,
+          fillOpacity: 0.9,
+          interactive: false,
+        }).addTo(self.lineLayer);
+      });
+      L.circleMarker([place.lat, place.lng], {
+        radius: 7,
+        color: "#b3261e",
+        weight: 3,
+        fillColor: "#ffffff",
+        fillOpacity: 1,
+        interactive: false,
+      }).addTo(self.lineLayer);
+    }
+    this.selection.textContent = "";
+    var heading = element("h3", "kern-heading-small", format(this.data.labelPartnersOf, { name: place.name }));
+    this.selection.appendChild(heading);
+    var summary = element("p", "kern-body");
+    var page = element("a", "kern-link", format(this.data.labelPage, { name: place.name }));
+    page.href = place.url;
+    summary.appendChild(page);
+    summary.appendChild(document.createTextNode(" · " + format(this.data.labelPartnerships, { count: number(place.partners.length) })));
+    this.selection.appendChild(summary);
+    var list = element("ul", "pp-atlas__partners");
+    place.partners.forEach(function (partner) {
+      var item = element("li");
+      var link = element("a", "kern-link", partner.name);
+      link.href = partner.url;
+      item.appendChild(link);
+      var facts = [partner.country, partner.type, partner.status];
+      if (partner.start) {
+        facts.push(String(partner.start));
+      }
+      item.appendChild(document.createTextNode(" – " + facts.join(", ")));
+      list.appendChild(item);
+    });
+    this.selection.appendChild(list);
+    var clear = element("button", "kern-btn kern-btn--tertiary pp-atlas__clear");
+    clear.type = "button";
+    clear.appendChild(element("span", "kern-label", this.data.labelClose));
+    clear.addEventListener("click", function () {
+      self.lineLayer.clearLayers();
+      self.selection.textContent = "";
+    });
+    this.selection.appendChild(clear);
+    if (fit && points.length) {
+      if (points.length === 1) {
+        this.map.setView(points[0], 8);
+      } else {
+        this.map.fitBounds(points, { padding: [24, 24], maxZoom: 8 });
+      }
+    }
+  };
+
+  function start() {
+    if (typeof window.L === "undefined") {
+      return;
+    }
+    document.querySelectorAll("[data-atlas]").forEach(function (container) {
+      container.atlas = new Atlas(container);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
