@@ -1,0 +1,519 @@
+"""Charts drawn on the server as SVG: horizontal bars, columns and lines.
+
+Why not a chart library in the browser: the figures are few, the pages must work without
+JavaScript, and the same SVG is offered as a download. The drawings follow from that:
+
+- accessible: `role="img"` with a `<title>` and `<desc>` referenced by aria-labelledby and
+  aria-describedby; the numbers are written next to the bars, and the table beside each chart
+  holds every value, so nothing depends on colour alone;
+- strict CSP: presentation attributes only (fill, stroke, font-size …), no `style` attribute,
+  no `<style>` or `<script>`;
+- every label is escaped (names come from imports and from people), numbers are formatted for
+  the reader's locale;
+- a fixed viewBox with width and height: the page scales it to the column's width, a download
+  opens at its natural size.
+
+Colours are KERN UX tokens converted from OKLCH to sRGB hex (image viewers do not know OKLCH),
+each with at least 4.5:1 against white.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from babel import numbers as babel_numbers
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, to_locale
+
+from partnerportal.core.templatetags.partnerportal import number
+
+from .selectors.statistics import CHART_KINDS, Series
+
+#: --kern-color-darkblue-700, 8.5:1 on white.
+BAR = "#2044aa"
+#: --kern-color-neutral-650, 7.0:1 on white: "other" and "unknown" rows, axes.
+MUTED = "#51577a"
+#: --kern-color-neutral-950, the text colour.
+TEXT = "#131525"
+#: --kern-color-neutral-200: grid lines, decoration only.
+GRID = "#c0c3d5"
+#: Line series: dark blue, KERN's dark teal (brand 2, 700), orange 700; each also dashed
+#: differently and labelled at its end.
+LINE_COLOURS = ("#2044aa", "#005747", "#734000")
+LINE_DASHES = ("", "8 5", "2 4")
+FONT = "Fira Sans, system-ui, sans-serif"
+WIDTH = 560
+FONT_SIZE = 15
+SMALL_FONT_SIZE = 14
+#: Labels under columns; the table beside repeats them in full size.
+AXIS_FONT_SIZE = 13
+#: Columns get more room: ten decades with labels like "1950–1959" under them.
+COLUMN_WIDTH = 640
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    #: Drawn in the muted colour: a remainder ("other countries") or "unknown".
+    muted: bool = False
+
+
+def _text_width(text: str, size: float) -> float:
+    """A rough width of `text` in Fira Sans (average glyph about 0.53 em)."""
+    return len(text) * size * 0.53
+
+
+def _shorten(text: str, size: float, room: float) -> str:
+    if _text_width(text, size) <= room:
+        return text
+    keep = max(1, int(room / (size * 0.53)) - 1)
+    return text[:keep].rstrip() + "…"
+
+
+def _fmt(value: float) -> str:
+    return number(value, 0) if float(value).is_integer() else number(value, 1)
+
+
+def nice_ticks(maximum: float, count: int = 5) -> list[float]:
+    """0 and round steps (1, 2 or 5 times a power of ten) up to at least `maximum`."""
+    if maximum <= 0:
+        return [0, 1]
+    raw = maximum / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    if step < 1:
+        step = 1
+    return [i * step for i in range(math.ceil(maximum / step) + 1)]
+
+
+def _svg(
+    *,
+    id_prefix: str,
+    title: str,
+    description: str,
+    width: float,
+    height: float,
+    body: list[str],
+    standalone: bool,
+    footer: str = "",
+) -> SafeString:
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n' if standalone else ""
+    width, height = round(width), round(height)
+    if footer:
+        # A downloaded image travels alone: it names its sources itself.
+        body = [
+            *body,
+            f'<text x="8" y="{height + 16}" font-size="11" fill="{MUTED}">'
+            f"{escape(_shorten(footer, 11, width * 1.1))}</text>",
+        ]
+        height += 26
+    parts = [
+        f'{head}<svg xmlns="http://www.w3.org/2000/svg" class="pp-chart__svg" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{escape(id_prefix)}-title" aria-describedby="{escape(id_prefix)}-desc" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}" fill="{TEXT}">',
+        f'<title id="{escape(id_prefix)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(id_prefix)}-desc">{escape(description)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        *body,
+        "</svg>",
+    ]
+    return mark_safe("\n".join(parts))  # every text and attribute value above is escaped
+
+
+def _describe(kind: str, bars: Sequence[Bar], note: str) -> str:
+    parts = [kind]
+    known = [bar for bar in bars if not bar.muted]
+    if known and max(bar.value for bar in known) > 0:
+        top = max(known, key=lambda bar: bar.value)
+        parts.append(
+            gettext("Highest value: %(label)s with %(value)s.")
+            % {"label": top.label, "value": _fmt(top.value)}
+        )
+    elif not any(bar.value for bar in bars):
+        parts.append(gettext("All values are zero."))
+    if note:
+        parts.append(note)
+    return " ".join(parts)
+
+
+# --- Horizontal bars --------------------------------------------------------------------------
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    id_prefix: str,
+    note: str = "",
+    width: int = WIDTH,
+    standalone: bool = False,
+    footer: str = "",
+) -> SafeString:
+    """Horizontal bars with the label above each bar and the value at its end: long names
+    ("Latin America and the Caribbean", SDG titles) stay whole, also on narrow screens."""
+    pad, value_room, bar_height, row_height = 8, 80, 16, 44
+    top_pad = 8
+    room = width - 2 * pad - value_room
+    maximum = max((bar.value for bar in bars), default=0) or 1
+    body = [
+        f'<line x1="{pad}" y1="{top_pad}" x2="{pad}" y2="{top_pad + row_height * len(bars)}" '
+        f'stroke="{MUTED}" stroke-width="1"/>'
+    ]
+    for index, bar in enumerate(bars):
+        y = top_pad + index * row_height
+        length = room * bar.value / maximum
+        fill = MUTED if bar.muted else BAR
+        label = _shorten(bar.label, FONT_SIZE, width - 2 * pad)
+        body.append(f'<text x="{pad + 4}" y="{y + 15}">{escape(label)}</text>')
+        body.append(
+            f'<rect x="{pad}" y="{y + 21}" width="{length:.1f}" height="{bar_height}" '
+            f'fill="{fill}"/>'
+        )
+        body.append(
+            f'<text x="{pad + length + 6:.1f}" y="{y + 34}" font-weight="600">'
+            f"{escape(_fmt(bar.value))}</text>"
+        )
+    height = top_pad * 2 + row_height * max(len(bars), 1)
+    description = _describe(
+        gettext("Horizontal bar chart with %(count)s bars.") % {"count": len(bars)}, bars, note
+    )
+    return _svg(
+        id_prefix=id_prefix,
+        title=title,
+        description=description,
+        width=width,
+        height=height,
+        body=body,
+        standalone=standalone,
+        footer=footer,
+    )
+
+
+# --- Columns ----------------------------------------------------------------------------------
+
+
+def _split(label: str) -> list[str]:
+    """The label on two lines, after a dash or at a space ("1950–" / "1959")."""
+    for sep, keep in (("–", True), (" ", False)):
+        if sep in label:
+            first, _, second = label.partition(sep)
+            return [first + (sep if keep else ""), second]
+    return [label]
+
+
+def _fits(label: str, size: float, room: float) -> bool:
+    return _text_width(label, size) <= room or all(
+        _text_width(part, size) <= room for part in _split(label)
+    )
+
+
+def _wrap(label: str, size: float, room: float) -> list[str]:
+    """At most two lines, shortened only when even two lines are too wide."""
+    if _text_width(label, size) <= room:
+        return [label]
+    return [_shorten(part, size, room) for part in _split(label)]
+
+
+def _y_axis(
+    ticks: list[float], *, left: float, right: float, y_of, body: list[str], size: float
+) -> None:
+    for tick in ticks:
+        y = y_of(tick)
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}" '
+            f'stroke-width="1"/>'
+        )
+        body.append(
+            f'<text x="{left - 6}" y="{y + 5:.1f}" text-anchor="end" font-size="{size}">'
+            f"{escape(_fmt(tick))}</text>"
+        )
+
+
+def column_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    id_prefix: str,
+    note: str = "",
+    width: int = COLUMN_WIDTH,
+    height: int = 320,
+    standalone: bool = False,
+    footer: str = "",
+) -> SafeString:
+    """Vertical columns over an ordered axis (decades, years). Values stand above the columns
+    when they fit; with many columns only every n-th label is written (the table has all)."""
+    ticks = nice_ticks(max((bar.value for bar in bars), default=0))
+    left = 12 + _text_width(_fmt(ticks[-1]), SMALL_FONT_SIZE)
+    right, top, bottom = width - 8, 24, height - 44
+    count = max(len(bars), 1)
+    slot = (right - left) / count
+    column = slot * 0.7
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top) * value / ticks[-1]
+
+    body: list[str] = []
+    _y_axis(ticks, left=left, right=right, y_of=y_of, body=body, size=SMALL_FONT_SIZE)
+    widest = max((_text_width(_fmt(bar.value), SMALL_FONT_SIZE) for bar in bars), default=0)
+    show_values = widest <= slot - 2
+    every = 1
+    while every < count and (
+        slot * every < 36
+        or not all(_fits(bar.label, AXIS_FONT_SIZE, slot * every - 1) for bar in bars)
+    ):
+        every += 1
+    for index, bar in enumerate(bars):
+        x = left + index * slot + (slot - column) / 2
+        y = y_of(bar.value)
+        fill = MUTED if bar.muted else BAR
+        body.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{column:.1f}" height="{bottom - y:.1f}" '
+            f'fill="{fill}"/>'
+        )
+        centre = x + column / 2
+        if show_values:
+            body.append(
+                f'<text x="{centre:.1f}" y="{y - 5:.1f}" text-anchor="middle" '
+                f'font-size="{SMALL_FONT_SIZE}" font-weight="600">{escape(_fmt(bar.value))}</text>'
+            )
+        if index % every == 0:
+            for line, text in enumerate(_wrap(bar.label, AXIS_FONT_SIZE, slot * every - 1)):
+                body.append(
+                    f'<text x="{centre:.1f}" y="{bottom + 18 + line * 17}" text-anchor="middle" '
+                    f'font-size="{AXIS_FONT_SIZE}">{escape(text)}</text>'
+                )
+    body.append(
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
+        f'stroke-width="1"/>'
+    )
+    description = _describe(
+        gettext("Column chart with %(count)s columns.") % {"count": len(bars)}, bars, note
+    )
+    return _svg(
+        id_prefix=id_prefix,
+        title=title,
+        description=description,
+        width=width,
+        height=height,
+        body=body,
+        standalone=standalone,
+        footer=footer,
+    )
+
+
+# --- Lines ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    values: Sequence[float]
+
+
+def line_chart(
+    labels: Sequence[str],
+    lines: Sequence[Line],
+    *,
+    title: str,
+    id_prefix: str,
+    note: str = "",
+    width: int = WIDTH,
+    height: int = 320,
+    standalone: bool = False,
+    footer: str = "",
+) -> SafeString:
+    """Lines over an ordered axis (years). Each line differs in colour and dash pattern and is
+    named at its end, so no legend has to be matched by colour."""
+    maximum = max((max(line.values, default=0) for line in lines), default=0)
+    ticks = nice_ticks(maximum)
+    left = 12 + _text_width(_fmt(ticks[-1]), SMALL_FONT_SIZE)
+    end_room = max(
+        (_text_width(_fmt(line.values[-1]), SMALL_FONT_SIZE) for line in lines if line.values),
+        default=0,
+    )
+    right, top, bottom = width - 12 - end_room, 24, height - 36
+    count = len(labels)
+    step_x = (right - left) / max(count - 1, 1)
+
+    def x_of(index: int) -> float:
+        return left + index * step_x
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top) * value / ticks[-1]
+
+    body: list[str] = []
+    _y_axis(ticks, left=left, right=right, y_of=y_of, body=body, size=SMALL_FONT_SIZE)
+    body.append(
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
+        f'stroke-width="1"/>'
+    )
+    # Axis labels: about six, at round positions when the labels are years.
+    widest = max((_text_width(label, SMALL_FONT_SIZE) for label in labels), default=0)
+    every = 1
+    while every < count and (step_x * every < widest + 16 or count / every > 8):
+        every += 1
+    if all(label.isdigit() for label in labels) and every > 1:
+        every = next((n for n in (2, 5, 10, 20, 25, 50, 100) if n >= every), every)
+        offset = (-int(labels[0])) % every if labels else 0
+    else:
+        offset = 0
+    for index in range(offset, count, every):
+        x = x_of(index)
+        body.append(
+            f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 5}" stroke="{MUTED}" '
+            f'stroke-width="1"/>'
+        )
+        body.append(
+            f'<text x="{x:.1f}" y="{bottom + 22}" text-anchor="middle" '
+            f'font-size="{SMALL_FONT_SIZE}">{escape(labels[index])}</text>'
+        )
+    for number_, line in enumerate(lines):
+        colour = LINE_COLOURS[number_ % len(LINE_COLOURS)]
+        dash = LINE_DASHES[number_ % len(LINE_DASHES)]
+        points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(line.values))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        if points:
+            body.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="3" '
+                f'stroke-linejoin="round"{dash_attr}/>'
+            )
+            last = len(line.values) - 1
+            x, y = x_of(last), y_of(line.values[-1])
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
+            body.append(
+                f'<text x="{x + 8:.1f}" y="{y + 5:.1f}" font-size="{SMALL_FONT_SIZE}" '
+                f'font-weight="600">{escape(_fmt(line.values[-1]))}</text>'
+            )
+    if len(lines) > 1:
+        for number_, line in enumerate(lines):
+            colour = LINE_COLOURS[number_ % len(LINE_COLOURS)]
+            dash = LINE_DASHES[number_ % len(LINE_DASHES)]
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            y = 12 + number_ * 18
+            x = left + 8
+            body.append(
+                f'<line x1="{x}" y1="{y}" x2="{x + 28}" y2="{y}" stroke="{colour}" '
+                f'stroke-width="3"{dash_attr}/>'
+            )
+            body.append(
+                f'<text x="{x + 34}" y="{y + 5}" font-size="{SMALL_FONT_SIZE}">'
+                f"{escape(line.name)}</text>"
+            )
+    parts = [gettext("Line chart.")]
+    if labels and lines:
+        for line in lines:
+            if line.values:
+                parts.append(
+                    gettext("%(name)s: %(first)s in %(start)s, %(last)s in %(end)s.")
+                    % {
+                        "name": line.name,
+                        "first": _fmt(line.values[0]),
+                        "start": labels[0],
+                        "last": _fmt(line.values[-1]),
+                        "end": labels[-1],
+                    }
+                )
+    if note:
+        parts.append(note)
+    return _svg(
+        id_prefix=id_prefix,
+        title=title,
+        description=" ".join(parts),
+        width=width,
+        height=height,
+        body=body,
+        standalone=standalone,
+        footer=footer,
+    )
+
+
+# --- From a statistics series -----------------------------------------------------------------
+
+
+def series_chart(
+    series: Series, kind: str, *, id_prefix: str, standalone: bool = False, footer: str = ""
+) -> SafeString:
+    """A Series of atlas.selectors.statistics drawn as `kind` ("bar", "column" or "line"); for
+    lines, the first number of each row is drawn (growth: the running total)."""
+    muted = {"other", "unknown"}
+    if kind == "line":
+        return line_chart(
+            [row.label for row in series.rows],
+            [Line(series.columns[0], [row.value for row in series.rows])],
+            title=series.title,
+            id_prefix=id_prefix,
+            note=series.note,
+            standalone=standalone,
+            footer=footer,
+        )
+    bars = [Bar(row.label, row.value, muted=row.key in muted) for row in series.rows]
+    draw = column_chart if kind == "column" else bar_chart
+    return draw(
+        bars,
+        title=series.title,
+        id_prefix=id_prefix,
+        note=series.note,
+        standalone=standalone,
+        footer=footer,
+    )
+
+
+# --- One chart block of a page ----------------------------------------------------------------
+
+#: Tables longer than this scroll in a box of their own.
+SCROLL_ROWS = 20
+
+
+def percent(value: float | None) -> str:
+    """12.3 -> '12,3 %' in German, '12.3%' in English: the locale's own percent pattern."""
+    if value is None:
+        return ""
+    locale = to_locale(get_language() or "de")
+    return babel_numbers.format_percent(1, locale=locale).replace("100", number(value, 1), 1)
+
+
+def table_rows(series: Series) -> list[dict]:
+    """The rows of a chart's table with their numbers formatted for the reader."""
+    return [
+        {
+            "label": row.label,
+            "values": [number(value) for value in row.values],
+            "share": percent(series.share(row)),
+        }
+        for row in series.rows
+    ]
+
+
+def chart_context(
+    series: Series,
+    *,
+    id_prefix: str,
+    query: str = "",
+    downloads: bool = True,
+    kind: str | None = None,
+) -> dict:
+    """What atlas/partials/chart.html needs for one chart: the SVG, the table and the links to
+    the downloads (which take the statistics page's filters as `query`)."""
+    kind = kind or CHART_KINDS.get(series.key, "bar")
+    context = {
+        "key": series.key,
+        "series": series,
+        "id": id_prefix,
+        "svg": series_chart(series, kind, id_prefix=id_prefix),
+        "rows": table_rows(series),
+        "has_share": series.total is not None,
+        # Long tables (growth by year) scroll beside the chart; a scrolling region must be
+        # reachable by keyboard, so it gets a tab stop and a name.
+        "scroll": len(series.rows) > SCROLL_ROWS,
+    }
+    if downloads:
+        suffix = f"?{query}" if query else ""
+        context["csv_url"] = reverse("atlas:statistics_csv", args=[series.key]) + suffix
+        context["svg_url"] = reverse("atlas:statistics_svg", args=[series.key]) + suffix
+    return context
