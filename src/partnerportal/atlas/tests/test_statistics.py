@@ -1,0 +1,285 @@
+"""Statistics of the network: exact counts on a small registry (filters applied, proposed
+partnerships left out), the cache under the registry version, the page and its downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from partnerportal.accounts.tests.factories import MunicipalityFactory
+from partnerportal.atlas.selectors import statistics
+from partnerportal.geo.models import Country
+from partnerportal.geo.services import country_ensure
+from partnerportal.registry.changes import _bump
+from partnerportal.registry.models import Municipality, Partnership, Theme
+from partnerportal.registry.selectors.public import PartnershipFilters
+
+pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def foreign(name: str, iso2: str) -> Municipality:
+    return MunicipalityFactory(name=name, country=Country.objects.get(pk=iso2), ags=None)
+
+
+def pair(first: Municipality, second: Municipality, **kwargs) -> Partnership:
+    a, b = Partnership.ordered_pair(first, second)
+    return Partnership.objects.create(municipality_a=a, municipality_b=b, **kwargs)
+
+
+def country(iso2: str, region: str, oda: bool) -> Country:
+    item = country_ensure(iso2)
+    item.world_region = region
+    item.oda_recipient = oda
+    item.save()
+    return item
+
+
+@pytest.fixture
+def network():
+    """Four confirmed pairs with a German side, one without, one proposed (unconfirmed)."""
+    country("DE", "europa", False)
+    country("PE", "lateinamerika", True)
+    country("UA", "osteuropa", True)
+    country("FR", "europa", False)
+    koeln = MunicipalityFactory(name="Köln", state="Nordrhein-Westfalen")
+    leipzig = MunicipalityFactory(name="Leipzig", state="Sachsen")
+    bonn = MunicipalityFactory(name="Bonn", state="Nordrhein-Westfalen")
+    yarinacocha = foreign("Yarinacocha", "PE")
+    kyjiw = foreign("Kyjiw", "UA")
+    lyon = foreign("Lyon", "FR")
+    climate = Theme.objects.get(code="klimaschutz")
+    sdg13 = Theme.objects.get(code="sdg-13")
+    p1 = pair(koeln, yarinacocha, type="klimapartnerschaft", status="aktiv", start_year=2015)
+    p1.themes.add(climate, sdg13)
+    p2 = pair(leipzig, kyjiw, type="partnerschaft", status="ruhend", start_year=1961)
+    p3 = pair(kyjiw, lyon, type="partnerschaft", status="aktiv", start_year=1990)
+    p4 = pair(koeln, leipzig, type="freundschaft", status="aktiv", start_year=None)
+    p5 = pair(bonn, lyon, type="partnerschaft", status="aktiv", start_year=1962)
+    hidden = pair(leipzig, lyon, type="partnerschaft", start_year=1961, is_confirmed=False)
+    hidden.themes.add(climate)
+    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5, "koeln": koeln}
+
+
+def values(series: statistics.Series) -> dict[str, int]:
+    return {row.key: row.value for row in series.rows}
+
+
+def nonzero(series: statistics.Series) -> dict[str, int]:
+    return {key: n for key, n in values(series).items() if n}
+
+
+# --- Selectors --------------------------------------------------------------------------------
+
+
+def test_summary_counts_confirmed_pairs_with_a_german_side(network):
+    summary = statistics.summary(PartnershipFilters())
+    assert summary.partnerships == 4
+    assert summary.german_municipalities == 3  # Köln, Leipzig, Bonn
+    assert summary.partner_countries == 3  # PE, UA, FR
+    assert (summary.dac.count, summary.dac.total) == (2, 4)
+    assert summary.dac.percentage == 50.0
+
+
+def test_by_state_lists_all_sixteen_lander(network):
+    series = statistics.by_state(PartnershipFilters())
+    assert len(series.rows) == 16
+    assert nonzero(series) == {"Nordrhein-Westfalen": 3, "Sachsen": 1}
+    assert series.rows[0].key == "Nordrhein-Westfalen"  # largest first
+    assert series.total == 4
+
+
+def test_by_country_counts_the_partner_side(network):
+    series = statistics.by_country(PartnershipFilters())
+    assert values(series) == {"PE": 1, "UA": 1, "DE": 1, "FR": 1}
+
+
+def test_by_country_sums_up_the_rest(network):
+    series = statistics.by_country(PartnershipFilters(), top=2)
+    assert [row.key for row in series.rows][-1] == "other"
+    assert series.rows[-1].value == 2
+    assert sum(row.value for row in series.rows) == 4
+
+
+def test_by_region_type_status(network):
+    filters = PartnershipFilters()
+    assert nonzero(statistics.by_region(filters)) == {
+        "lateinamerika": 1,
+        "osteuropa": 1,
+        "europa": 2,
+    }
+    assert nonzero(statistics.by_type(filters)) == {
+        "klimapartnerschaft": 1,
+        "partnerschaft": 2,
+        "freundschaft": 1,
+    }
+    status = statistics.by_status(filters)
+    assert [row.key for row in status.rows][:2] == ["anbahnung", "aktiv"]  # life-cycle order
+    assert nonzero(status) == {"aktiv": 3, "ruhend": 1}
+
+
+def test_themes_and_sdgs_apart(network):
+    filters = PartnershipFilters()
+    sdg = statistics.by_sdg(filters)
+    assert len(sdg.rows) == 17
+    assert [row.key for row in sdg.rows][:2] == ["sdg-1", "sdg-2"]
+    assert nonzero(sdg) == {"sdg-13": 1}
+    assert sdg.total == 4
+    assert nonzero(statistics.by_theme(filters)) == {"klimaschutz": 1}  # the proposed one not
+
+
+def test_decades_and_growth(network):
+    filters = PartnershipFilters()
+    decades = statistics.by_decade(filters)
+    assert values(decades) == {
+        "1960": 2,
+        "1970": 0,
+        "1980": 0,
+        "1990": 0,
+        "2000": 0,
+        "2010": 1,
+        "unknown": 1,
+    }
+    assert decades.rows[0].label == "1960–1969"
+    growth = statistics.growth(filters)
+    assert growth.rows[0].key == "1961" and growth.rows[0].values == (1, 1)
+    assert growth.rows[1].values == (2, 1)
+    assert growth.rows[-1].key == "2015" and growth.rows[-1].values == (3, 1)
+    assert len(growth.rows) == 2015 - 1961 + 1
+    assert "1" in growth.note
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (PartnershipFilters(include_non_german=True), 5),
+        (PartnershipFilters(state="Sachsen"), 2),
+        (PartnershipFilters(country="FR"), 1),
+        (PartnershipFilters(region="osteuropa"), 1),
+        (PartnershipFilters(type="partnerschaft"), 2),
+        (PartnershipFilters(status="ruhend"), 1),
+        (PartnershipFilters(theme="klimaschutz"), 1),
+        (PartnershipFilters(year_from=1962), 2),
+        (PartnershipFilters(year_to=1961), 1),
+    ],
+)
+def test_filters_apply_to_every_figure(network, filters, expected):
+    data = statistics.network_statistics(filters)
+    assert data.summary.partnerships == expected
+    for key in ("state", "type", "status", "region", "country", "decade", "dac"):
+        assert sum(row.value for row in data.charts[key].rows) == expected, key
+
+
+def test_without_a_german_side_the_home_side_is_unknown(network):
+    series = statistics.by_state(PartnershipFilters(include_non_german=True))
+    assert values(series)["unknown"] == 1
+
+
+def test_fixed_number_of_queries(network, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        statistics.network_statistics(PartnershipFilters())
+    with django_assert_max_num_queries(2):  # the version and the entry
+        statistics.network_statistics(PartnershipFilters())
+
+
+def test_cache_follows_the_registry_version(network):
+    first = statistics.network_statistics(PartnershipFilters())
+    assert first.summary.partnerships == 4
+    Partnership.objects.filter(pk=network["p5"].pk).update(is_confirmed=False)
+    # Unchanged version (update() sends no signal): the cached figures stay.
+    assert statistics.network_statistics(PartnershipFilters()).summary.partnerships == 4
+    _bump()
+    assert statistics.network_statistics(PartnershipFilters()).summary.partnerships == 3
+
+
+def test_cache_key_ignores_sorting_and_separates_language_and_filters():
+    base = PartnershipFilters()
+    assert statistics.cache_key(base) == statistics.cache_key(
+        PartnershipFilters(sort="start", descending=True)
+    )
+    assert statistics.cache_key(base) != statistics.cache_key(PartnershipFilters(state="Bayern"))
+    with translation.override("en"):
+        english = statistics.cache_key(base)
+    with translation.override("de"):
+        assert statistics.cache_key(base) != english
+
+
+# --- Page and downloads -----------------------------------------------------------------------
+
+
+def test_page_renders_in_both_languages(client, site, network, django_assert_max_num_queries):
+    for language in ("de", "en"):
+        with translation.override(language):
+            url = reverse("atlas:statistics")
+        with django_assert_max_num_queries(40):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.text.count("<figure") == len(statistics.CHARTS)
+        assert response.text.count("<table") == len(statistics.CHARTS)
+        assert 'role="img"' in response.text
+        assert "<style" not in response.text.split("<body", 1)[1]
+        assert ' style="' not in response.text
+
+
+def test_page_with_a_warm_cache_makes_few_queries(
+    client, site, network, django_assert_max_num_queries
+):
+    url = reverse("atlas:statistics")
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+def test_page_texts_in_english(client, site, network):
+    with translation.override("en"):
+        response = client.get(reverse("atlas:statistics"), {"state": "Sachsen"})
+    text = response.text
+    assert "Partnerships by federal state" in text
+    assert '<th class="kern-table__header" scope="col">Federal state</th>' in text
+    assert "50.0%" in text or "50%" in text  # DAC share of Leipzig's two pairs (Kyjiw)
+    assert "“Partnerships by type” as CSV table" in text
+    # The download links carry the filters.
+    assert reverse("atlas:statistics_csv", args=["type"]) + "?state=Sachsen" in text
+
+
+def test_csv_download(client, network):
+    with translation.override("en"):
+        url = reverse("atlas:statistics_csv", args=["region"])
+        response = client.get(url, {"state": "Nordrhein-Westfalen"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Key", "World region", "Partnerships"]
+    assert rows[0][-1] == "Source and licence"
+    by_key = {row[0]: row for row in rows[1:]}
+    assert by_key["lateinamerika"][2] == "1"
+    assert by_key["europa"][2] == "2"  # Köln–Leipzig and Bonn–Lyon
+    assert all("dl-de/by-2-0" in row[-1] and "CC BY-SA 4.0" in row[-1] for row in rows[1:])
+
+
+def test_svg_download_is_a_standalone_accessible_image(client, network):
+    response = client.get(reverse("atlas:statistics_svg", args=["growth"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own output)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title") is not None
+    assert "CC BY-SA 4.0" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["atlas:statistics_csv", "atlas:statistics_svg"])
+def test_unknown_chart_is_404(client, network, name):
+    assert client.get(reverse(name, args=["nonsense"])).status_code == 404
+
+
+def test_invalid_filter_values_are_ignored(client, site, network):
+    response = client.get(reverse("atlas:statistics"), {"state": "Atlantis", "year_from": "x"})
+    assert response.status_code == 200
