@@ -286,7 +286,11 @@ def _totals(filters: PartnershipFilters) -> dict:
     elif filters.country:
         focus = focus.filter(country_id=filters.country)
     extent = focus.aggregate(
-        min_x=Min("map_x"), max_x=Max("map_x"), min_y=Min("map_y"), max_y=Max("map_y")
+        places=Count("pk"),
+        min_x=Min("map_x"),
+        max_x=Max("map_x"),
+        min_y=Min("map_y"),
+        max_y=Max("map_y"),
     )
     bounds = None
     if extent["min_x"] is not None:
@@ -297,7 +301,8 @@ def _totals(filters: PartnershipFilters) -> dict:
             round(_longitude(extent["max_x"]), 4),
         )
     totals = {
-        "places": places.count(),
+        # Without a Land or country the focus is every place: one scan gives both.
+        "places": places.count() if focus is not places else extent["places"],
         "partnerships": partnership_filtered(filters).count(),
         "bounds": bounds,
     }

@@ -136,6 +136,14 @@
       this.loadClusters(!view);
     }
     this.map.on("moveend", this.onMove, this);
+    this.map.on("zoomend", function () {
+      if (this.countryLayer) {
+        var self = this;
+        this.countryLayer.setStyle(function (feature) {
+          return self.countryStyle(feature);
+        });
+      }
+    }, this);
     if (this.data.focusPlace) {
       this.selectPlace(parseInt(this.data.focusPlace, 10), true);
     }
@@ -234,7 +242,9 @@
       var step = Math.log(entry.count + 1) / Math.log(this.highest + 1);
       colour = COLOURS[Math.min(COLOURS.length - 1, Math.floor(step * (COLOURS.length - 1)) + 1)];
     }
-    return { color: "#7d8a99", weight: 0.6, fillColor: colour, fillOpacity: 1 };
+    // Zoomed in, one country fills the map: a lighter tint keeps the markers readable.
+    var opacity = this.map.getZoom() >= 5 ? 0.35 : 1;
+    return { color: "#7d8a99", weight: 0.6, fillColor: colour, fillOpacity: opacity };
   };
 
   /* --- Clusters ---------------------------------------------------------------------------- */
@@ -381,7 +391,7 @@
           item.appendChild(element("span", "pp-muted", "(" + cluster.cn + ")"));
         }
         item.appendChild(document.createTextNode(" "));
-        var show = element("button", "pp-atlas__action", self.data.labelShow);
+        var show = element("button", "pp-atlas__action pp-atlas__action--show", self.data.labelShow);
         show.type = "button";
         show.setAttribute("aria-label", self.data.labelShow + ": " + cluster.name);
         show.addEventListener("click", function () {
@@ -390,7 +400,7 @@
         item.appendChild(show);
       } else {
         item.appendChild(document.createTextNode(self.clusterLabel(cluster) + " "));
-        var zoom = element("button", "pp-atlas__action", self.data.labelZoom);
+        var zoom = element("button", "pp-atlas__action pp-atlas__action--zoom", self.data.labelZoom);
         zoom.type = "button";
         zoom.setAttribute("aria-label", self.data.labelZoom + ": " + self.clusterLabel(cluster));
         zoom.addEventListener("click", function () {
@@ -465,7 +475,7 @@
     var page = element("a", "kern-link", format(this.data.labelPage, { name: place.name }));
     page.href = place.url;
     summary.appendChild(page);
-    summary.appendChild(document.createTextNode(" · " + format(this.data.labelPartnerships, { count: number(place.partners.length) })));
+    summary.appendChild(document.createTextNode(" · " + format(place.partners.length === 1 ? this.data.labelPartnership : this.data.labelPartnerships, { count: number(place.partners.length) })));
     this.selection.appendChild(summary);
     var list = element("ul", "pp-atlas__partners");
     place.partners.forEach(function (partner) {
