@@ -3,10 +3,16 @@
 Each capability adds a router; every endpoint declares who may call it (`auth=` and the
 permission functions of its app)."""
 
+from functools import partial
+
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
+from ninja.errors import Throttled
 
 from partnerportal import __version__
+
+from .documentation import extra, responses
+from .throttling import AnonymousRate, UserRate, handle_throttled
 
 api = NinjaAPI(
     title="Partnerportal API",
@@ -15,12 +21,20 @@ api = NinjaAPI(
         "Open data of municipal development partnerships.\n\n"
         "Sources and licences: German municipalities © Statistisches Bundesamt (Destatis), "
         "Datenlizenz Deutschland – Namensnennung 2.0; foreign places from GeoNames (CC BY 4.0); "
-        "twin-town pairs from the Wikipedia lists of twin towns and sister cities (CC BY-SA 4.0)."
+        "twin-town pairs from the Wikipedia lists of twin towns and sister cities "
+        "(CC BY-SA 4.0).\n\n"
+        "Every list is paginated JSON (`page`, `page_size` up to 200); the partnerships also come "
+        "as files: `/api/v1/partnerships.csv`, `.xlsx` and `.geojson`, with the same filters. "
+        "Reads carry ETag and Last-Modified: send If-None-Match or If-Modified-Since and get 304 "
+        "while the registry is unchanged. Callers who are not logged in may make a limited number "
+        "of requests per minute per address; over the limit the answer is 429 with Retry-After."
     ),
     openapi_extra={"info": {"license": {"name": "EUPL-1.2 (software); data: see description"}}},
     urls_namespace="api",
     docs_url=None,
+    throttle=[AnonymousRate(), UserRate()],
 )
+api.add_exception_handler(Throttled, partial(handle_throttled, api=api))
 
 
 class StatusOut(Schema):
@@ -28,7 +42,15 @@ class StatusOut(Schema):
     version: str
 
 
-@api.get("/status", response=StatusOut, auth=None, tags=["meta"], summary="Service status")
+@api.get(
+    "/status",
+    response=responses(StatusOut, conditional=False),
+    auth=None,
+    tags=["meta"],
+    summary="Service status",
+    description="Tells that the API answers and which version runs. Example: `/api/v1/status`.",
+    openapi_extra=extra(conditional=False),
+)
 def status(request: HttpRequest) -> dict:
     """Public: tells that the API answers and which version of Partnerportal runs."""
     return {"status": "ok", "version": __version__}

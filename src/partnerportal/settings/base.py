@@ -286,6 +286,13 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # --- django-ninja
 NINJA_PAGINATION_PER_PAGE = 50
+# Rate limits of the open-data API, counted in the shared cache (so across app servers): callers
+# who are not logged in, per address, and logged-in people, per account ("<count>/<s|m|h|d>").
+API_ANON_RATE = env.str("API_ANON_RATE", default="120/m")
+API_USER_RATE = env.str("API_USER_RATE", default="600/m")
+# Behind N reverse proxies the caller's address is the Nth from the right in X-Forwarded-For;
+# with 0 it is REMOTE_ADDR (a caller could forge X-Forwarded-For to escape the limit).
+NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
 
 # --- Logging: to the console, never request bodies, secrets or personal data.
 LOGGING = {

@@ -1,44 +1,69 @@
-"""Public reads of the registry: countries, municipalities and confirmed partnerships.
+"""Public reads of the registry: countries, municipalities and confirmed partnerships, the
+partnerships also as files (CSV, XLSX, GeoJSON).
 (No `from __future__ import annotations` here: ninja reads the annotations at import.)
 
 Every endpoint is open data (`auth=None`): it returns only public fields, only confirmed
-partnerships, and contact persons only where they agreed to be shown to everyone."""
+partnerships, and contact persons only where they agreed to be shown to everyone. Every read
+answers 304 to a matching If-None-Match (api/caching.py); the rate limits are set on the API
+(api/throttling.py)."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
+from django.utils import translation
+from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from partnerportal.atlas.exports import export_response
 from partnerportal.geo.models import Country, DacIncomeGroup, WorldRegion
 from partnerportal.geo.selectors import country_get, country_list
 from partnerportal.registry.models import Municipality, PartnershipStatus, PartnershipType
 from partnerportal.registry.selectors.api import (
     api_municipality_get,
     api_municipality_list,
+    api_partnership_export,
+    api_partnership_filters,
     api_partnership_list,
+)
+from partnerportal.registry.selectors.public import FEDERAL_STATES
+
+from ..caching import conditional
+from ..documentation import (
+    CSV_CONTENT,
+    GEOJSON_CONTENT,
+    XLSX_CONTENT,
+    extra,
+    responses,
 )
 
 router = Router(tags=["registry"])
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+#: Ids are 64-bit in the database; a larger number is a 422, not a database error.
+MAX_ID = 2**63 - 1
+#: More pages than any list of ours can have; a larger page number is a 422.
+MAX_PAGE = 1_000_000
 
 
 class Pages(PageNumberPagination):
     """Pages of 50 items by default; `page_size` up to 200."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
 
 
 # --- Schemas -----------------------------------------------------------------------------------
-
-
-class NotFoundOut(Schema):
-    detail: str = Field(..., examples=["Not found."])
 
 
 class CountryOut(Schema):
@@ -177,15 +202,58 @@ class PartnershipOut(Schema):
 
 class MunicipalityFilters(Schema):
     q: str = Field("", description='Name, ignoring case, accents, umlauts and ß ("Koln").')
-    country: str = Field("", description="ISO 3166 alpha-2 code.", examples=["DE"])
+    # No `examples=` on query parameters: ninja copies them into the parameter object, where
+    # OpenAPI wants a map of Example objects, and the document would be invalid.
+    country: str = Field("", description="ISO 3166 alpha-2 code, e.g. DE.")
+
+
+FederalState = Literal[FEDERAL_STATES]  # type: ignore[valid-type]
 
 
 class PartnershipFilters(Schema):
-    municipality: int | None = Field(None, description="Id of a municipality on either side.")
-    country: str = Field("", description="ISO code of the country of either side.")
+    """The registry list's filters (selectors/public.py), with the list's meaning; unlike the
+    list, the API shows all pairs unless `german_side` asks for those with a German side."""
+
+    municipality: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Id of a municipality on either side."
+    )
+    state: FederalState | None = Field(
+        None, description="German federal state of either side (implies a German side)."
+    )
+    country: str = Field(
+        "",
+        pattern=r"^([A-Za-z]{2})?$",
+        description="ISO 3166 alpha-2 code of the country of either side, e.g. PE.",
+    )
+    region: WorldRegion | None = Field(
+        None, description="The agency's world region of either side's country."
+    )
     type: PartnershipType | None = None
     status: PartnershipStatus | None = None
-    theme: str = Field("", description="Theme code, e.g. sdg-13 or klimaschutz.")
+    theme: str = Field(
+        "",
+        max_length=40,
+        description="Theme code, e.g. sdg-13 or klimaschutz.",
+    )
+    year_from: int | None = Field(None, ge=1000, le=2100, description="Started in or after.")
+    year_to: int | None = Field(None, ge=1000, le=2100, description="Started in or before.")
+    german_side: bool = Field(
+        False, description="Only pairs with a German side (as the registry's list shows them)."
+    )
+
+    def selection(self):
+        return api_partnership_filters(
+            municipality=self.municipality,
+            state=self.state or "",
+            country=self.country,
+            region=self.region or "",
+            type=self.type or "",
+            theme=self.theme,
+            status=self.status or "",
+            year_from=self.year_from,
+            year_to=self.year_to,
+            german_side=self.german_side,
+        )
 
 
 # --- Endpoints ---------------------------------------------------------------------------------
@@ -193,7 +261,8 @@ class PartnershipFilters(Schema):
 
 @router.get(
     "/countries",
-    response=list[CountryOut],
+    response=responses(list[CountryOut]),
+    openapi_extra=extra(),
     auth=None,
     summary="List countries",
     description=(
@@ -202,6 +271,7 @@ class PartnershipFilters(Schema):
     ),
 )
 @paginate(Pages)
+@decorate_view(conditional)
 def countries(request: HttpRequest):
     """Public: reference data."""
     return country_list()
@@ -209,13 +279,15 @@ def countries(request: HttpRequest):
 
 @router.get(
     "/countries/{iso2}",
-    response={200: CountryOut, 404: NotFoundOut},
+    response=responses(CountryOut, not_found=True),
+    openapi_extra=extra(),
     auth=None,
     summary="One country",
     description=(
         "A country by its ISO 3166 alpha-2 code (any case). Example: `/api/v1/countries/SN`."
     ),
 )
+@decorate_view(conditional)
 def country(request: HttpRequest, iso2: str):
     """Public: reference data."""
     found = country_get(iso2=iso2)
@@ -226,7 +298,8 @@ def country(request: HttpRequest, iso2: str):
 
 @router.get(
     "/municipalities",
-    response=list[MunicipalityOut],
+    response=responses(list[MunicipalityOut]),
+    openapi_extra=extra(),
     auth=None,
     summary="Search municipalities",
     description=(
@@ -236,6 +309,7 @@ def country(request: HttpRequest, iso2: str):
     ),
 )
 @paginate(Pages)
+@decorate_view(conditional)
 def municipalities(request: HttpRequest, filters: Query[MunicipalityFilters]):
     """Public: names and official facts only."""
     return api_municipality_list(q=filters.q, country=filters.country)
@@ -243,7 +317,8 @@ def municipalities(request: HttpRequest, filters: Query[MunicipalityFilters]):
 
 @router.get(
     "/municipalities/{municipality_id}",
-    response={200: MunicipalityDetailOut, 404: NotFoundOut},
+    response=responses(MunicipalityDetailOut, not_found=True),
+    openapi_extra=extra(),
     auth=None,
     summary="One municipality",
     description=(
@@ -251,7 +326,8 @@ def municipalities(request: HttpRequest, filters: Query[MunicipalityFilters]):
         "Example: `/api/v1/municipalities/1`."
     ),
 )
-def municipality(request: HttpRequest, municipality_id: int):
+@decorate_view(conditional)
+def municipality(request: HttpRequest, municipality_id: int = Path(..., ge=1, le=MAX_ID)):
     """Public: names and official facts only."""
     found = api_municipality_get(municipality_id=municipality_id)
     if found is None:
@@ -259,24 +335,102 @@ def municipality(request: HttpRequest, municipality_id: int):
     return found
 
 
+PARTNERSHIP_FILTERS_HELP = (
+    "Filters combine: `municipality` (id, either side), `state` (German federal state), "
+    "`country` (ISO code, either side), `region` (world region), `type`, `status`, `theme` "
+    "(code), `year_from`, `year_to` (start year) and `german_side=true` (only pairs with a German "
+    "side). Only confirmed partnerships."
+)
+
+
 @router.get(
     "/partnerships",
-    response=list[PartnershipOut],
+    response=responses(list[PartnershipOut]),
+    openapi_extra=extra(),
     auth=None,
     summary="List partnerships",
     description=(
         "Confirmed partnerships between municipalities, with themes, programmes, actors, status "
-        "history and public contact persons. Filters combine. Example: "
-        "`/api/v1/partnerships?country=PE&type=klimapartnerschaft&status=aktiv`."
+        "history and public contact persons, in pages ordered by id. "
+        + PARTNERSHIP_FILTERS_HELP
+        + " Example: `/api/v1/partnerships?country=PE&type=klimapartnerschaft&status=aktiv`."
     ),
 )
 @paginate(Pages)
+@decorate_view(conditional)
 def partnerships(request: HttpRequest, filters: Query[PartnershipFilters]):
     """Public: confirmed partnerships only; unconfirmed proposals stay with their editors."""
-    return api_partnership_list(
-        municipality=filters.municipality,
-        country=filters.country,
-        type=filters.type or "",
-        status=filters.status or "",
-        theme=filters.theme,
+    return api_partnership_list(filters.selection())
+
+
+def _export(request: HttpRequest, extension: str, filters: PartnershipFilters) -> HttpResponseBase:
+    """Public, like the list. The page addresses in the file are in the site's default language:
+    the file must not change with the caller's Accept-Language (its ETag does not)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        page_url = request.build_absolute_uri(reverse("registry:partnership_list"))
+    return export_response(
+        extension, api_partnership_export(filters.selection()), page_url=page_url
     )
+
+
+EXPORT_HELP = (
+    " All matching partnerships in one file, ordered by id (no pages). "
+    + PARTNERSHIP_FILTERS_HELP
+    + " The file names its sources and licences (Destatis dl-de/by-2-0, GeoNames CC BY 4.0, "
+    "Wikipedia CC BY-SA 4.0)."
+)
+
+
+@router.get(
+    "/partnerships.csv",
+    response=responses(None),
+    openapi_extra=extra(ok_content=CSV_CONTENT),
+    auth=None,
+    summary="Partnerships as CSV",
+    description=(
+        "The twin towns import format (city1, country1, lat1, lng1, city2, country2, lat2, lng2) "
+        "followed by id, type, status, start_year, themes, AGS and GeoNames ids, page address "
+        "and attribution; the registry's import reads it back without loss."
+        + EXPORT_HELP
+        + " Example: `/api/v1/partnerships.csv?state=Bayern&region=afrika`."
+    ),
+)
+@decorate_view(conditional)
+def partnerships_csv(request: HttpRequest, filters: Query[PartnershipFilters]):
+    return _export(request, "csv", filters)
+
+
+@router.get(
+    "/partnerships.xlsx",
+    response=responses(None),
+    openapi_extra=extra(ok_content=XLSX_CONTENT),
+    auth=None,
+    summary="Partnerships as a spreadsheet (XLSX)",
+    description=(
+        "The CSV's columns on a first sheet, licence and sources on a second."
+        + EXPORT_HELP
+        + " Example: `/api/v1/partnerships.xlsx?type=klimapartnerschaft`."
+    ),
+)
+@decorate_view(conditional)
+def partnerships_xlsx(request: HttpRequest, filters: Query[PartnershipFilters]):
+    return _export(request, "xlsx", filters)
+
+
+@router.get(
+    "/partnerships.geojson",
+    response=responses(None),
+    openapi_extra=extra(ok_content=GEOJSON_CONTENT),
+    auth=None,
+    summary="Partnerships as GeoJSON",
+    description=(
+        "An RFC 7946 FeatureCollection: one Feature per partnership, a line between the two "
+        "places (null where a place has no coordinates), with ids, names, countries, AGS, "
+        "GeoNames ids, type, status, start year, themes and page address as properties."
+        + EXPORT_HELP
+        + " Example: `/api/v1/partnerships.geojson?country=SN`."
+    ),
+)
+@decorate_view(conditional)
+def partnerships_geojson(request: HttpRequest, filters: Query[PartnershipFilters]):
+    return _export(request, "geojson", filters)

@@ -1,5 +1,45 @@
-"""Atlas views: exports (see the module docstring once filled)."""
+"""Downloads of the partnership list (/<lang>/atlas/daten/): the list page's own query string in,
+the same partnerships in the same order out, as CSV, XLSX or GeoJSON.
+
+The filters are read by the list's form (PartnershipFilterForm), so a link built from the page's
+query string yields exactly the rows the page shows; the writers are in atlas/exports.py."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET
+
+from partnerportal.registry.forms.filters import PartnershipFilterForm
+from partnerportal.registry.selectors.public import partnership_list
+
+from ..exports import export_response
+
+
+def _download(request: HttpRequest, extension: str) -> HttpResponseBase:
+    """Public: open data of confirmed partnerships only (partnership_list reads no proposals)."""
+    filters = PartnershipFilterForm(request.GET).filters()
+    page_url = request.build_absolute_uri(reverse("registry:partnership_list"))
+    return export_response(extension, partnership_list(filters), page_url=page_url)
+
+
+@require_GET
+def partnerships_csv(request: HttpRequest) -> HttpResponseBase:
+    return _download(request, "csv")
+
+
+@require_GET
+def partnerships_xlsx(request: HttpRequest) -> HttpResponseBase:
+    return _download(request, "xlsx")
+
+
+@require_GET
+def partnerships_geojson(request: HttpRequest) -> HttpResponseBase:
+    return _download(request, "geojson")
+
+
+urlpatterns = [
+    path("partnerschaften.csv", partnerships_csv, name="partnerships_csv"),
+    path("partnerschaften.xlsx", partnerships_xlsx, name="partnerships_xlsx"),
+    path("partnerschaften.geojson", partnerships_geojson, name="partnerships_geojson"),
+]

@@ -1,9 +1,10 @@
 """Reads behind the public API (/api/v1/): only what anyone may see, with a fixed number of
-queries per page however many rows it holds."""
+queries per page however many rows it holds. Partnerships are filtered by the registry list's
+own selector (selectors/public.py), so that the API and the list never disagree."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from partnerportal.registry.models import (
     ContactPerson,
@@ -11,6 +12,7 @@ from partnerportal.registry.models import (
     Partnership,
     PartnershipStatusChange,
 )
+from partnerportal.registry.selectors.public import PartnershipFilters, partnership_filtered
 
 MUNICIPALITY_FIELDS = (
     "id",
@@ -48,34 +50,42 @@ def api_municipality_get(*, municipality_id: int) -> Municipality | None:
     return Municipality.objects.only(*MUNICIPALITY_FIELDS).filter(pk=municipality_id).first()
 
 
-def api_partnership_list(
+def api_partnership_filters(
     *,
     municipality: int | None = None,
+    state: str = "",
     country: str = "",
+    region: str = "",
     type: str = "",
-    status: str = "",
     theme: str = "",
-) -> QuerySet[Partnership]:
-    """Confirmed partnerships with the filters of the API; contact persons only where they agreed
-    to be public."""
-    partnerships = Partnership.objects.public()
-    if municipality is not None:
-        partnerships = partnerships.filter(
-            Q(municipality_a_id=municipality) | Q(municipality_b_id=municipality)
-        )
-    if country:
-        code = country.upper()
-        # One subquery of ids instead of an OR across two joins (see selectors/public.py).
-        ids = Municipality.objects.filter(country_id=code).values("id")
-        partnerships = partnerships.filter(Q(municipality_a__in=ids) | Q(municipality_b__in=ids))
-    if type:
-        partnerships = partnerships.filter(type=type)
-    if status:
-        partnerships = partnerships.filter(status=status)
-    if theme:
-        partnerships = partnerships.filter(themes__code=theme)
+    status: str = "",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    german_side: bool = False,
+) -> PartnershipFilters:
+    """The API's parameters as the registry list's filters. The API differs from the list in
+    one default only: it answers with every confirmed pair, and with those that have a German
+    side when asked (`german_side`)."""
+    return PartnershipFilters(
+        municipality=municipality,
+        state=state,
+        country=country.upper(),
+        region=region,
+        type=type,
+        theme=theme,
+        status=status,
+        year_from=year_from,
+        year_to=year_to,
+        include_non_german=not german_side,
+    )
+
+
+def api_partnership_list(filters: PartnershipFilters) -> QuerySet[Partnership]:
+    """Confirmed partnerships matching the list's filters, by id, with everything the API shows
+    prefetched; contact persons only where they agreed to be public."""
     return (
-        partnerships.select_related("municipality_a", "municipality_b")
+        partnership_filtered(filters)
+        .select_related("municipality_a", "municipality_b")
         .prefetch_related(
             "themes",
             "programmes",
@@ -93,3 +103,9 @@ def api_partnership_list(
         )
         .order_by("id")
     )
+
+
+def api_partnership_export(filters: PartnershipFilters) -> QuerySet[Partnership]:
+    """The partnerships of a file export, by id: the writers (atlas/exports.py) read the
+    columns they need themselves."""
+    return partnership_filtered(filters).order_by("id")

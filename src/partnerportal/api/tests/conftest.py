@@ -1,0 +1,88 @@
+"""A small registry for the API's tests: German and foreign places, pairs with and without a
+German side, one with no coordinates on a side, one unconfirmed proposal."""
+
+import pytest
+
+from partnerportal.geo.services import country_ensure
+from partnerportal.registry.models import (
+    ContactPerson,
+    Municipality,
+    Partnership,
+    PartnershipStatus,
+    PartnershipType,
+    Theme,
+)
+
+
+def place(name: str, country: str, **extra) -> Municipality:
+    return Municipality.objects.create(name=name, country=country_ensure(country), **extra)
+
+
+def pair(first, second, *, themes=(), **extra) -> Partnership:
+    a, b = Partnership.ordered_pair(first, second)
+    partnership = Partnership.objects.create(municipality_a=a, municipality_b=b, **extra)
+    partnership.themes.set(Theme.objects.filter(code__in=themes))
+    return partnership
+
+
+@pytest.fixture
+def open_data(db) -> dict:
+    destatis = {"source": Municipality.Source.DESTATIS, "kind": Municipality.Kind.STADT}
+    koeln = place(
+        "Köln",
+        "DE",
+        ags="05315000",
+        state="Nordrhein-Westfalen",
+        latitude=50.94,
+        longitude=6.96,
+        **destatis,
+    )
+    leipzig = place(
+        "Leipzig",
+        "DE",
+        ags="14713000",
+        state="Sachsen",
+        latitude=51.34,
+        longitude=12.37,
+        **destatis,
+    )
+    kreis = place(
+        "Paderborn",
+        "DE",
+        ags="05774000",
+        state="Nordrhein-Westfalen",
+        kind=Municipality.Kind.KREIS,
+        source=Municipality.Source.DESTATIS,
+    )
+    foreign = {"kind": Municipality.Kind.FOREIGN, "source": Municipality.Source.GEONAMES}
+    lima = place("Lima", "PE", geonames_id=3936456, latitude=-12.04, longitude=-77.03, **foreign)
+    kidira = place(
+        "Kidira",
+        "SN",
+        latitude=14.46,
+        longitude=-12.22,
+        kind=Municipality.Kind.FOREIGN,
+        source=Municipality.Source.IMPORT,
+    )
+    kyiv = place("Kyiv", "UA", geonames_id=703448, latitude=50.45, longitude=30.52, **foreign)
+    climate = pair(
+        koeln, lima, type=PartnershipType.KLIMA, start_year=2017, themes=("sdg-13", "sdg-11")
+    )
+    ContactPerson.objects.create(
+        partnership=climate,
+        municipality=koeln,
+        name="Public Person",
+        visibility=ContactPerson.Visibility.PUBLIC,
+    )
+    pair(leipzig, kyiv, start_year=1961, status=PartnershipStatus.DORMANT)
+    pair(kreis, kidira, type=PartnershipType.PROJEKT, themes=("sdg-6",))
+    pair(lima, kyiv, type=PartnershipType.FREUNDSCHAFT, start_year=1990)  # no German side
+    proposal = pair(leipzig, kidira, is_confirmed=False, start_year=2024)
+    return {
+        "koeln": koeln,
+        "leipzig": leipzig,
+        "lima": lima,
+        "kidira": kidira,
+        "kyiv": kyiv,
+        "proposal": proposal,
+    }
