@@ -18,6 +18,8 @@ def main_navigation(request: HttpRequest) -> list[dict]:
             "url": reverse("registry:partnership_list"),
             "key": "registry",
         },
+        {"label": _("Atlas"), "url": reverse("atlas:map"), "key": "atlas"},
+        {"label": _("Statistics"), "url": reverse("atlas:statistics"), "key": "statistics"},
     ]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
