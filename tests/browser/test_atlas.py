@@ -54,15 +54,19 @@ def registry_data():
 
 
 def test_atlas_shows_clusters_soon_and_works_from_the_list(page, registry_data, axe, screenshot):
-    started = time.perf_counter()
-    page.goto("/de/atlas/")
-    page.locator(".pp-cluster, .pp-place").first.wait_for(state="visible")
-    elapsed = time.perf_counter() - started
+    # First visit (nothing cached on the server, nothing in the browser), then a second one.
+    timings = []
+    for visit in ("first visit", "second visit"):
+        started = time.perf_counter()
+        page.goto("/de/atlas/", wait_until="commit")
+        page.locator(".pp-cluster, .pp-place").first.wait_for(state="visible")
+        timings.append((visit, time.perf_counter() - started))
     SCREENSHOTS.mkdir(exist_ok=True)
+    summary = ", ".join(f"{visit} {seconds * 1000:.0f} ms" for visit, seconds in timings)
     with (SCREENSHOTS / "atlas-timing.txt").open("a", encoding="utf-8") as report:
-        report.write(f"first clusters after {elapsed * 1000:.0f} ms ({registry_data} data)\n")
-    print(f"atlas: first clusters after {elapsed * 1000:.0f} ms ({registry_data} data)")
-    assert elapsed < FIRST_CLUSTERS_LIMIT_S
+        report.write(f"first clusters: {summary} ({registry_data} data)\n")
+    print(f"atlas, first clusters: {summary} ({registry_data} data)")
+    assert all(seconds < FIRST_CLUSTERS_LIMIT_S for _visit, seconds in timings)
 
     # The country layer is drawn from the offline Natural Earth outlines.
     page.locator(".leaflet-overlay-pane path").first.wait_for(state="attached")
