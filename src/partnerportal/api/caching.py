@@ -34,13 +34,13 @@ def conditional(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         etag = etag_for(request)
-        last_modified = http_date(registry_last_modified().timestamp())
-        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        modified_at = int(registry_last_modified().timestamp())
+        response = get_conditional_response(request, etag=etag, last_modified=modified_at)
         if response is None:
             response = view(request, *args, **kwargs)
         if response.status_code in (200, 304):
             response["ETag"] = etag
-            response["Last-Modified"] = last_modified
+            response["Last-Modified"] = http_date(modified_at)
             patch_cache_control(response, no_cache=True)
         return response
 
