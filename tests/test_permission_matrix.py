@@ -352,6 +352,13 @@ CASES: list[Case] = [
     Case("api:municipalities", ALL_OK),
     Case("api:municipality", ALL_OK, kwargs=_municipality_api),
     Case("api:partnerships", ALL_OK),
+    Case("api:partnerships_csv", ALL_OK),
+    Case("api:partnerships_xlsx", ALL_OK),
+    Case("api:partnerships_geojson", ALL_OK),
+    # Atlas: downloads of the partnership list (open data)
+    Case("atlas:partnerships_csv", ALL_OK),
+    Case("atlas:partnerships_xlsx", ALL_OK),
+    Case("atlas:partnerships_geojson", ALL_OK),
     Case("accounts:account_delete", LOGGED_IN_OK),
 ]
 
