@@ -8,6 +8,8 @@ import json
 import jsonschema_rs
 import pytest
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from schemathesis.specs.openapi.definitions import OPENAPI_31
 
@@ -178,6 +180,14 @@ def test_anonymous_callers_get_a_clear_429_over_the_limit(client, open_data, set
     body = response.json()
     assert body["retry_after"] == int(response["Retry-After"])
     assert "Too many requests" in body["detail"]
+    # A conditional request still answered 304 does not count, and needs no allowance.
+    fresh = Client()
+    etag = fresh.get("/api/v1/countries", REMOTE_ADDR="192.0.2.9")["ETag"]
+    for _ in range(5):
+        again = fresh.get(
+            "/api/v1/countries", headers={"If-None-Match": etag}, REMOTE_ADDR="192.0.2.9"
+        )
+        assert again.status_code == 304
     # Another address has its own count.
     assert Client(REMOTE_ADDR="192.0.2.7").get("/api/v1/status").status_code == 200
 
@@ -228,3 +238,34 @@ def test_openapi_document_validates_and_documents_every_answer(client):
     }
     export_parameters = {p["name"] for p in paths["/api/v1/partnerships.csv"]["get"]["parameters"]}
     assert export_parameters == parameters - {"page", "page_size"}
+
+
+def test_a_page_after_the_last_is_empty(client, open_data):
+    body = client.get("/api/v1/partnerships?page=99").json()
+    assert body["count"] == 4 and body["items"] == []
+
+
+def test_the_api_page_explains_filters_files_caching_limits_and_licences(client, settings):
+    settings.API_ANON_RATE = "120/m"
+    settings.API_USER_RATE = "10/s"
+    with translation.override("en"):
+        response = client.get(reverse("api_pages:overview"))
+    html = response.content.decode()
+    for text in (
+        "partnerships.csv",
+        "partnerships.xlsx",
+        "partnerships.geojson",
+        "german_side",
+        "year_from",
+        "page_size",
+        "If-None-Match",
+        "Retry-After",
+        "120 requests per minute",
+        "10 requests per second",
+        "CC BY-SA 4.0",
+        "dl-de/by-2-0",
+        "GeoNames",
+        "curl",
+    ):
+        assert text in html, text
+    assert "<script" not in html.split("<main", 1)[-1] and 'style="' not in html
