@@ -273,6 +273,11 @@ CASES: list[Case] = [
     Case("registry:municipality_search", ALL_OK),
     Case("registry:municipality_detail", ALL_OK, kwargs=_municipality_own),
     Case("registry:partnership_list", ALL_OK),
+    Case("registry:state_detail", ALL_OK, kwargs=lambda world, role: {"slug": "bayern"}),
+    Case("registry:country_detail", ALL_OK, kwargs=_country),
+    Case("atlas:statistics", ALL_OK),
+    Case("atlas:statistics_csv", ALL_OK, kwargs=lambda world, role: {"chart": "state"}),
+    Case("atlas:statistics_svg", ALL_OK, kwargs=lambda world, role: {"chart": "state"}),
     Case("registry:partnership_detail", ALL_OK, kwargs=_partnership_other, label="confirmed"),
     Case(
         "registry:partnership_detail",

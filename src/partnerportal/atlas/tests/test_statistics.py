@@ -215,10 +215,8 @@ def test_cache_key_ignores_sorting_and_separates_language_and_filters():
 
 def test_page_renders_in_both_languages(client, site, network, django_assert_max_num_queries):
     for language in ("de", "en"):
-        with translation.override(language):
-            url = reverse("atlas:statistics")
-        with django_assert_max_num_queries(40):
-            response = client.get(url)
+        with translation.override(language), django_assert_max_num_queries(40):
+            response = client.get(reverse("atlas:statistics"))
         assert response.status_code == 200
         assert response.text.count("<figure") == len(statistics.CHARTS)
         assert response.text.count("<table") == len(statistics.CHARTS)
@@ -239,13 +237,14 @@ def test_page_with_a_warm_cache_makes_few_queries(
 def test_page_texts_in_english(client, site, network):
     with translation.override("en"):
         response = client.get(reverse("atlas:statistics"), {"state": "Sachsen"})
+        csv_url = reverse("atlas:statistics_csv", args=["type"])
     text = response.text
     assert "Partnerships by federal state" in text
     assert '<th class="kern-table__header" scope="col">Federal state</th>' in text
     assert "50.0%" in text or "50%" in text  # DAC share of Leipzig's two pairs (Kyjiw)
     assert "“Partnerships by type” as CSV table" in text
     # The download links carry the filters.
-    assert reverse("atlas:statistics_csv", args=["type"]) + "?state=Sachsen" in text
+    assert csv_url + "?state=Sachsen" in text
 
 
 def test_csv_download(client, network):

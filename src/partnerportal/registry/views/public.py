@@ -83,6 +83,7 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editor_count": data.editor_count,
             "map_tile_url": settings.MAP_TILE_URL,
             **_detail_url_prefixes(),
+            **_municipality_place_context(data.municipality, has_rows=bool(data.partnerships)),
         },
     )
 
@@ -145,4 +146,75 @@ urlpatterns = [
     path("kommunen/<int:pk>/", municipality_detail, name="municipality_detail"),
     path("partnerschaften/", partnership_list, name="partnership_list"),
     path("partnerschaften/<int:pk>/", partnership_detail, name="partnership_detail"),
+]
+
+
+# --- Place pages: a Land, a country, and the small charts of a municipality -------------------
+# (reads in selectors/places.py; the charts are drawn by atlas/charts.py)
+
+from urllib.parse import urlencode  # noqa: E402
+
+from partnerportal.atlas.charts import chart_context  # noqa: E402
+
+from ..selectors import places  # noqa: E402
+
+
+def _municipality_place_context(municipality, *, has_rows: bool) -> dict:
+    """The Land's page and, when the municipality has partnerships, two small charts: no query
+    at all for a municipality without any."""
+    state = municipality.state if municipality.state in places.FEDERAL_STATES else ""
+    context = {"state_slug": places.state_slug(state) if state else ""}
+    if has_rows:
+        series = places.municipality_charts(municipality)
+        context["place_charts"] = [
+            chart_context(item, id_prefix=f"place-chart-{key}", downloads=False)
+            for key, item in series.items()
+        ]
+    return context
+
+
+def _place_charts(charts: dict, query: str) -> list[dict]:
+    return [
+        chart_context(series, id_prefix=f"place-chart-{key}", query=query)
+        for key, series in charts.items()
+    ]
+
+
+@require_GET
+def state_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: a Land, its partnerships and most connected municipalities. Unknown Land: 404."""
+    data = places.state_page(slug)
+    query = urlencode({"state": data.state})
+    return render(
+        request,
+        "registry/state_detail.html",
+        {
+            "page": data,
+            "charts": _place_charts(data.charts, query),
+            "focus_query": query,
+            **_detail_url_prefixes(),
+        },
+    )
+
+
+@require_GET
+def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
+    """Public: a country's partnerships with German municipalities. Unknown country: 404."""
+    data = places.country_page(iso2)
+    query = urlencode({"country": data.country.pk})
+    return render(
+        request,
+        "registry/country_detail.html",
+        {
+            "page": data,
+            "charts": _place_charts(data.charts, query),
+            "focus_query": query,
+            **_detail_url_prefixes(),
+        },
+    )
+
+
+urlpatterns += [
+    path("bundeslaender/<slug:slug>/", state_detail, name="state_detail"),
+    path("laender/<str:iso2>/", country_detail, name="country_detail"),
 ]
