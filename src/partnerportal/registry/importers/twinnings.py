@@ -672,7 +672,14 @@ def import_twinnings(
     foreign = ForeignResolver(gazetteer_factory)
     cache: dict[tuple, tuple[int | Municipality | None, Failure | None]] = {}
 
-    def resolve(city: str, country_raw: str, lat, lng, ags: str = "", geonames_id=None):
+    def resolve(
+        city: str,
+        country_raw: str,
+        lat: float | None,
+        lng: float | None,
+        ags: str = "",
+        geonames_id: int | None = None,
+    ) -> tuple[int | Municipality | None, Failure | None]:
         key = (city, country_raw, lat, lng, ags, geonames_id)
         if key not in cache:
             iso2 = country_code(country_raw)
