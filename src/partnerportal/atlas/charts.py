@@ -46,13 +46,14 @@ GRID = "#c0c3d5"
 LINE_COLOURS = ("#2044aa", "#005747", "#734000")
 LINE_DASHES = ("", "8 5", "2 4")
 FONT = "Fira Sans, system-ui, sans-serif"
-WIDTH = 560
+#: The natural width: the page shows charts at most 30rem wide (a little larger), and a phone
+#: scales them down to about 350 px, where 15 px text is still about 12.5 px.
+WIDTH = 420
+HEIGHT = 280
 FONT_SIZE = 15
 SMALL_FONT_SIZE = 14
 #: Labels under columns; the table beside repeats them in full size.
 AXIS_FONT_SIZE = 13
-#: Columns get more room: ten decades with labels like "1950–1959" under them.
-COLUMN_WIDTH = 640
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,21 @@ def _svg(
     head = '<?xml version="1.0" encoding="UTF-8"?>\n' if standalone else ""
     width, height = round(width), round(height)
     if footer:
-        # A downloaded image travels alone: it names its sources itself.
-        body = [
-            *body,
-            f'<text x="8" y="{height + 16}" font-size="11" fill="{MUTED}">'
-            f"{escape(_shorten(footer, 11, width * 1.1))}</text>",
-        ]
-        height += 26
+        # A downloaded image travels alone: it names its sources itself, on as many lines as
+        # the width needs (split between the " · "-separated parts).
+        lines: list[str] = []
+        for part in footer.split(" · "):
+            if lines and _text_width(f"{lines[-1]} · {part}", 12) <= width - 16:
+                lines[-1] = f"{lines[-1]} · {part}"
+            else:
+                lines.append(part)
+        body = [*body]
+        for index, line in enumerate(lines):
+            body.append(
+                f'<text x="8" y="{height + 16 + index * 15}" font-size="12" fill="{MUTED}">'
+                f"{escape(line)}</text>"
+            )
+        height += 12 + 15 * len(lines)
     parts = [
         f'{head}<svg xmlns="http://www.w3.org/2000/svg" class="pp-chart__svg" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
@@ -241,8 +250,8 @@ def column_chart(
     title: str,
     id_prefix: str,
     note: str = "",
-    width: int = COLUMN_WIDTH,
-    height: int = 320,
+    width: int = WIDTH,
+    height: int = HEIGHT,
     standalone: bool = False,
     footer: str = "",
 ) -> SafeString:
@@ -324,7 +333,7 @@ def line_chart(
     id_prefix: str,
     note: str = "",
     width: int = WIDTH,
-    height: int = 320,
+    height: int = HEIGHT,
     standalone: bool = False,
     footer: str = "",
 ) -> SafeString:

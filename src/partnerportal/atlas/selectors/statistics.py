@@ -458,11 +458,9 @@ CHARTS: dict[str, Callable[[PartnershipFilters], Series]] = {
     "growth": growth,
 }
 
-#: How each chart is drawn (see atlas/charts.py).
-CHART_KINDS: dict[str, str] = dict.fromkeys(CHARTS, "bar") | {
-    "decade": "column",
-    "growth": "line",
-}
+#: How each chart is drawn (see atlas/charts.py). Decades are bars too, in time order: ten
+#: labels like "1950–1959" fit under columns only on wide screens.
+CHART_KINDS: dict[str, str] = dict.fromkeys(CHARTS, "bar") | {"growth": "line"}
 
 
 # --- Everything at once, cached ---------------------------------------------------------------
