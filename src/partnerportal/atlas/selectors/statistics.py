@@ -44,6 +44,8 @@ from partnerportal.registry.selectors.public import (
 TOP_COUNTRIES = 15
 #: Entries live until the registry changes; this only bounds how long unused ones linger.
 CACHE_TIMEOUT = 60 * 60 * 24
+#: Raise when Row, Series or the results of this module change shape (see cache_key).
+CACHE_SCHEMA = 1
 #: Filter fields that only sort the list and do not change what is counted.
 SORT_ONLY = frozenset({"sort", "descending"})
 
@@ -468,12 +470,13 @@ CHART_KINDS: dict[str, str] = dict.fromkeys(CHARTS, "bar") | {"growth": "line"}
 
 def cache_key(filters: PartnershipFilters, prefix: str = "atlas:statistics") -> str:
     """Registry version, language and every counting filter (new filter fields join by
-    themselves); sorting does not change a count."""
+    themselves); sorting does not change a count. The entries are pickled dataclasses, so the
+    key carries their shape's version: a release that changes them starts afresh."""
     parts = [
         f"{f.name}={getattr(filters, f.name)!r}" for f in fields(filters) if f.name not in SORT_ONLY
     ]
     digest = hashlib.sha256("&".join(parts).encode()).hexdigest()[:32]
-    return f"{prefix}:{registry_version()!r}:{get_language() or 'de'}:{digest}"
+    return f"{prefix}:v{CACHE_SCHEMA}:{registry_version()!r}:{get_language() or 'de'}:{digest}"
 
 
 def _compute(filters: PartnershipFilters) -> NetworkStatistics:
