@@ -2,9 +2,9 @@
 
 The version (registry/changes.py) moves whenever the registry changes, so an answer stays valid
 until then: a client that sends If-None-Match (or If-Modified-Since) gets 304 without the
-database being asked. The ETag hashes the version, the software version and the full path with
-its query, so two URLs never share one; the answers do not depend on the caller's language or
-login, so nothing else goes into it."""
+database being asked. The ETag hashes the version, the software version and the full address
+with its query, so two URLs never share one; the answers do not depend on the caller's language
+or login, so nothing else goes into it. The site's downloads of the list use the same."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from partnerportal.registry.changes import registry_last_modified, registry_vers
 
 
 def etag_for(request: HttpRequest) -> str:
-    key = f"{__version__}|{registry_version()!r}|{request.get_full_path()}"
+    """The answer's identity: software, registry version and the full address (with the host:
+    the exports write absolute page addresses)."""
+    key = f"{__version__}|{registry_version()!r}|{request.build_absolute_uri()}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 

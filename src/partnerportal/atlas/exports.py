@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -375,16 +376,34 @@ def export_filename(extension: str, *, today: date | None = None) -> str:
     return f"partnerships-{(today or timezone.localdate()).isoformat()}.{extension}"
 
 
+#: Spreadsheets are kept in the shared cache (under the registry's version, so a change to the
+#: registry makes them stale at once) when no larger than this: the full registry is ~2.5 MB.
+XLSX_CACHE_MAX_BYTES = 8 * 1024 * 1024
+XLSX_CACHE_SECONDS = 60 * 60
+
+
 def export_response(
-    extension: str, partnerships: QuerySet[Partnership], *, page_url: str
+    extension: str,
+    partnerships: QuerySet[Partnership],
+    *,
+    page_url: str,
+    cache_key: str = "",
 ) -> HttpResponse | StreamingHttpResponse:
-    """The file as a download: CSV and GeoJSON streamed while the rows are read, the
-    spreadsheet built first (a zip file cannot be streamed before it is complete)."""
+    """The file as a download: CSV and GeoJSON streamed while the rows are read (a second or
+    so for the full registry), the spreadsheet built first (a zip file cannot be streamed before
+    it is complete) and, given a `cache_key` that names the registry version and the request,
+    kept in the cache: it takes seconds to build."""
     rows = export_rows(partnerships, page_url=page_url)
     content_type = FORMATS[extension]
     if extension == "xlsx":
+        key = f"atlas:export:xlsx:{cache_key}" if cache_key else ""
+        body = cache.get(key) if key else None
+        if body is None:
+            body = xlsx_bytes(rows)
+            if key and len(body) <= XLSX_CACHE_MAX_BYTES:
+                cache.set(key, body, XLSX_CACHE_SECONDS)
         response: HttpResponse | StreamingHttpResponse = HttpResponse(
-            xlsx_bytes(rows), content_type=content_type
+            body, content_type=content_type
         )
     elif extension == "csv":
         response = StreamingHttpResponse(csv_chunks(rows), content_type=content_type)

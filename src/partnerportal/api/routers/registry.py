@@ -33,7 +33,7 @@ from partnerportal.registry.selectors.api import (
 )
 from partnerportal.registry.selectors.public import FEDERAL_STATES
 
-from ..caching import conditional
+from ..caching import conditional, etag_for
 from ..documentation import (
     CSV_CONTENT,
     GEOJSON_CONTENT,
@@ -369,7 +369,10 @@ def _export(request: HttpRequest, extension: str, filters: PartnershipFilters) -
     with translation.override(settings.LANGUAGE_CODE):
         page_url = request.build_absolute_uri(reverse("registry:partnership_list"))
     return export_response(
-        extension, api_partnership_export(filters.selection()), page_url=page_url
+        extension,
+        api_partnership_export(filters.selection()),
+        page_url=page_url,
+        cache_key=etag_for(request).strip('"'),
     )
 
 

@@ -255,3 +255,21 @@ def test_the_list_offers_its_downloads_with_its_filters(client, registry):
     for link in links:
         assert f'href="{link}?state=Sachsen&amp;sort=start"' in html
     assert "CC BY-SA 4.0" in html and "GeoNames" in html
+
+
+def test_downloads_answer_304_and_the_spreadsheet_is_cached(
+    client, registry, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    url = reverse("atlas:partnerships_xlsx") + "?all_pairs=on"
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    with django_assert_max_num_queries(0):
+        assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    with django_assert_max_num_queries(2):  # the filter form's choices; the file is cached
+        assert client.get(url).content == first.content
+    with django_capture_on_commit_callbacks(execute=True):
+        Municipality.objects.filter(name="Lima").first().save()  # the registry changes
+    changed = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    csv_url = reverse("atlas:partnerships_csv")
+    assert client.get(csv_url)["ETag"] != client.get(csv_url + "?state=Sachsen")["ETag"]

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
+from partnerportal.api.caching import conditional, etag_for
 from partnerportal.registry.forms.filters import PartnershipFilterForm
 from partnerportal.registry.selectors.public import partnership_list
 
@@ -20,20 +21,32 @@ def _download(request: HttpRequest, extension: str) -> HttpResponseBase:
     """Public: open data of confirmed partnerships only (partnership_list reads no proposals)."""
     filters = PartnershipFilterForm(request.GET).filters()
     page_url = request.build_absolute_uri(reverse("registry:partnership_list"))
-    return export_response(extension, partnership_list(filters), page_url=page_url)
+    return export_response(
+        extension,
+        partnership_list(filters),
+        page_url=page_url,
+        cache_key=etag_for(request).strip('"'),
+    )
+
+
+# ETag/Last-Modified as in the API: a file fetched again while the registry is unchanged is a
+# 304, and an unchanged spreadsheet comes from the cache.
 
 
 @require_GET
+@conditional
 def partnerships_csv(request: HttpRequest) -> HttpResponseBase:
     return _download(request, "csv")
 
 
 @require_GET
+@conditional
 def partnerships_xlsx(request: HttpRequest) -> HttpResponseBase:
     return _download(request, "xlsx")
 
 
 @require_GET
+@conditional
 def partnerships_geojson(request: HttpRequest) -> HttpResponseBase:
     return _download(request, "geojson")
 
