@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, to_locale
 
 from partnerportal.core.templatetags.partnerportal import number
+from partnerportal.registry.selectors.places import STATE_SLUGS, state_slug
 
 from .selectors.statistics import CHART_KINDS, Series
 
@@ -136,15 +137,15 @@ def _svg(
 
 
 def _describe(kind: str, bars: Sequence[Bar], note: str) -> str:
+    """The kind of chart, its largest value and the note: the table beside has the rest."""
     parts = [kind]
-    known = [bar for bar in bars if not bar.muted]
-    if known and max(bar.value for bar in known) > 0:
-        top = max(known, key=lambda bar: bar.value)
+    if any(bar.value for bar in bars):
+        top = max(bars, key=lambda bar: bar.value)
         parts.append(
             gettext("Highest value: %(label)s with %(value)s.")
             % {"label": top.label, "value": _fmt(top.value)}
         )
-    elif not any(bar.value for bar in bars):
+    else:
         parts.append(gettext("All values are zero."))
     if note:
         parts.append(note)
@@ -487,11 +488,21 @@ def percent(value: float | None) -> str:
     return babel_numbers.format_percent(1, locale=locale).replace("100", number(value, 1), 1)
 
 
+def _row_url(series: Series, row) -> str:
+    """Rows of Länder and countries link to their pages (no query: the key is enough)."""
+    if series.key == "state" and state_slug(row.key) in STATE_SLUGS:
+        return reverse("registry:state_detail", args=[state_slug(row.key)])
+    if series.key == "country" and len(row.key) == 2:
+        return reverse("registry:country_detail", args=[row.key])
+    return ""
+
+
 def table_rows(series: Series) -> list[dict]:
     """The rows of a chart's table with their numbers formatted for the reader."""
     return [
         {
             "label": row.label,
+            "url": _row_url(series, row),
             "values": [number(value) for value in row.values],
             "share": percent(series.share(row)),
         }

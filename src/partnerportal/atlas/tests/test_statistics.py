@@ -282,3 +282,12 @@ def test_unknown_chart_is_404(client, network, name):
 def test_invalid_filter_values_are_ignored(client, site, network):
     response = client.get(reverse("atlas:statistics"), {"state": "Atlantis", "year_from": "x"})
     assert response.status_code == 200
+
+
+def test_tables_link_lander_and_countries(client, site, network):
+    with translation.override("en"):
+        response = client.get(reverse("atlas:statistics"))
+        state_url = reverse("registry:state_detail", args=["nordrhein-westfalen"])
+        country_url = reverse("registry:country_detail", args=["PE"])
+    assert f'href="{state_url}"' in response.text
+    assert f'href="{country_url}"' in response.text
