@@ -49,9 +49,7 @@ def _pair(first, second, *, themes=(), **extra) -> Partnership:
 def snapshot() -> set[tuple]:
     """Each confirmed partnership as what a round trip must keep."""
     themes: dict[int, set[str]] = {}
-    for pk, code in Partnership.themes.through.objects.values_list(
-        "partnership_id", "theme__code"
-    ):
+    for pk, code in Partnership.themes.through.objects.values_list("partnership_id", "theme__code"):
         themes.setdefault(pk, set()).add(code)
     return {
         (a, b, type_, status, start_year, frozenset(themes.get(pk, ())))
