@@ -107,9 +107,10 @@ def test_municipality_page_shows_facts_source_map_and_partnerships(client, koeln
     assert "Köln, Stadt" in text
     assert "1.084.831" in text  # the number filter, German locale
     assert "Destatis" in text and "2.0" in text
-    assert 'data-lat="50.937500"' in text and 'data-name="Köln"' in text
-    assert "leaflet/leaflet.js" in text and "registry/map.js" in text
-    assert "pp-map-note" in text  # no basemap configured
+    # The atlas, focused on the place and its partners, on the offline basemap.
+    assert f'data-focus-place="{koeln.pk}"' in text and 'data-tile-url=""' in text
+    assert "leaflet/leaflet.js" in text and "atlas/atlas.js" in text
+    assert "#8/50.938/6.960" in text  # the link to the full atlas keeps the view
     assert "Yarinacocha" in text and "2015" in text
     assert reverse("registry:partnership_detail", args=[partnership.pk]) in text
     partner_page = client.get(reverse("registry:municipality_detail", args=[partner.pk]))
@@ -120,7 +121,6 @@ def test_municipality_page_with_tile_server(client, koeln, settings):
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     response = client.get(reverse("registry:municipality_detail", args=[koeln.pk]))
     assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in response.text
-    assert "pp-map-note" not in response.text
 
 
 def test_editor_names_only_for_logged_in_people(client, koeln):

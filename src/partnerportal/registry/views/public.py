@@ -70,6 +70,13 @@ def municipality_search(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _atlas_hash(municipality) -> str:
+    """The full atlas's view of a place: "zoom/lat/lng" (see atlas.js)."""
+    if municipality.latitude is None or municipality.longitude is None:
+        return ""
+    return f"8/{municipality.latitude:.3f}/{municipality.longitude:.3f}"
+
+
 @require_GET
 def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data = selectors.municipality_page(pk, user=request.user)
@@ -81,7 +88,7 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partnerships": data.partnerships,
             "editor_names": data.editor_names,
             "editor_count": data.editor_count,
-            "map_tile_url": settings.MAP_TILE_URL,
+            "focus_hash": _atlas_hash(data.municipality),
             **_detail_url_prefixes(),
             **_municipality_place_context(data.municipality, has_rows=bool(data.partnerships)),
         },
