@@ -4,7 +4,6 @@ the query string and render; the reads are in selectors/public.py."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
