@@ -167,7 +167,10 @@
         "#" + this.map.getZoom() + "/" + centre.lat.toFixed(3) + "/" + centre.wrap().lng.toFixed(3);
       window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
     }
-    this.loadClusters(false);
+    if (!this.data.focusPlace) {
+      // A map focused on one place shows that place and its partners only.
+      this.loadClusters(false);
+    }
   };
 
   /* --- Basemap and country layer ---------------------------------------------------------- */
@@ -176,7 +179,7 @@
     var self = this;
     if (countries) {
       this.setCountries(countries);
-    } else {
+    } else if (!this.data.focusPlace) {
       fetch(this.url(this.data.countriesUrl), { headers: { Accept: "application/json" } })
         .then(function (response) {
           return response.ok ? response.json() : null;
