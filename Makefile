@@ -95,6 +95,7 @@ bench: install assets migrate ## Run the benchmarks in bench/ and print their fi
 	$(BIN)/python bench/home.py
 	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/atlas.py
 
 worker: install ## Run the background task worker (production: django-tasks-db)
 	$(PP) db_worker
