@@ -2,8 +2,9 @@
 theme, SDG, status and decade of start, growth over time and the share of partnerships with a
 partner on the DAC list.
 
-Every figure is one grouped query (`values().annotate(Count())`) over the registry's own filter
-definition, so a chart holds exactly what the partnership list shows for the same filters. The
+Every figure is one grouped query (`values().annotate(Count())`, plus one for names where the
+rows need them) over the registry's own filter definition, so a chart holds exactly what the
+partnership list shows for the same filters. The
 "German side" of a pair is municipality_a unless only municipality_b is German (as on the list);
 the other side is the "partner side". Only confirmed partnerships count.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, When
@@ -142,41 +144,119 @@ def _partner(path: str) -> Case:
     )
 
 
-def count_by(partnerships: QuerySet[Partnership], expression) -> dict[str, int]:
-    """Partnerships counted by one expression, in one query (None counts as "")."""
-    rows = (
-        partnerships.order_by()
-        .annotate(group=expression)
-        .values("group")
-        .annotate(n=Count("pk"))
-        .values_list("group", "n")
-    )
-    counts: dict[str, int] = {}
-    for key, n in rows:
-        key = "" if key is None else str(key)
-        counts[key] = counts.get(key, 0) + n
-    return counts
-
-
 def _by_value(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda row: (-row.value, row.label.casefold()))
+
+
+# --- The grouped reads ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    name: str
+    region: str
+    oda_recipient: bool
+
+
+class Reads:
+    """The few grouped queries every chart is derived from, each made at most once and only
+    when a chart asks for it.
+
+    Each query has to evaluate the registry's filters (subqueries on either side of a pair),
+    which costs the same whatever is grouped, so the charts share queries instead of having
+    one each: pairs by (German side's Land and country, partner's country) give Länder,
+    partner countries, world regions and the DAC share; pairs by (type, status, start year)
+    give types, statuses, decades and growth. Both stay small (a few hundred groups) because
+    they group by few values, not by partnership."""
+
+    def __init__(self, filters: PartnershipFilters) -> None:
+        self.filters = filters
+
+    def partnerships(self) -> QuerySet[Partnership]:
+        return partnership_filtered(self.filters).order_by()
+
+    @cached_property
+    def pairs(self) -> list[tuple[str, str, str, int]]:
+        """(Land of the German side, its country, partner's country, partnerships)."""
+        rows = (
+            self.partnerships()
+            .annotate(
+                home_state=_home("state"),
+                home_country=_home("country_id"),
+                partner_country=_partner("country_id"),
+            )
+            .values("home_state", "home_country", "partner_country")
+            .annotate(n=Count("pk"))
+            .values_list("home_state", "home_country", "partner_country", "n")
+        )
+        return [(state or "", home or "", partner or "", n) for state, home, partner, n in rows]
+
+    @cached_property
+    def attributes(self) -> list[tuple[str, str, int | None, int]]:
+        """(type, status, start year, partnerships)."""
+        return list(
+            self.partnerships()
+            .values("type", "status", "start_year")
+            .annotate(n=Count("pk"))
+            .values_list("type", "status", "start_year", "n")
+        )
+
+    @cached_property
+    def countries(self) -> dict[str, CountryInfo]:
+        """All countries (about 250 rows): cheaper than joining them into the grouped reads."""
+        return {
+            iso2: CountryInfo(name, region, oda)
+            for iso2, name, region, oda in Country.objects.values_list(
+                "pk", name_field(), "world_region", "oda_recipient"
+            )
+        }
+
+    @cached_property
+    def themes(self) -> tuple[list[Theme], dict[int, int]]:
+        """Every theme, and how many partnerships carry each (one grouped query over the
+        link table for SDGs and fields alike)."""
+        counts = dict(
+            Partnership.themes.through.objects.filter(
+                partnership__in=self.partnerships().values("pk")
+            )
+            .order_by()
+            .values("theme_id")
+            .annotate(n=Count("partnership_id"))
+            .values_list("theme_id", "n")
+        )
+        return list(Theme.objects.all()), counts
+
+    @cached_property
+    def total(self) -> int:
+        return sum(n for *_, n in self.pairs)
+
+    def years(self) -> dict[int | None, int]:
+        years: dict[int | None, int] = {}
+        for _type, _status, year, n in self.attributes:
+            years[year] = years.get(year, 0) + n
+        return years
+
+
+def _count(rows, key) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        value = key(row)
+        counts[value] = counts.get(value, 0) + row[-1]
+    return counts
 
 
 # --- Summary ----------------------------------------------------------------------------------
 
 
-def dac_share(filters: PartnershipFilters) -> DacShare:
+def dac_share(filters: PartnershipFilters, *, reads: Reads | None = None) -> DacShare:
     """A German municipality is never on the DAC list, so "a partner on the list" is "either side
-    on the list", which needs no case distinction."""
-    on_list = Q(municipality_a__country__oda_recipient=True) | Q(
-        municipality_b__country__oda_recipient=True
+    on the list", which also covers pairs without a German side."""
+    reads = reads or Reads(filters)
+    on_list = {iso2 for iso2, info in reads.countries.items() if info.oda_recipient}
+    count = sum(
+        n for _state, home, partner, n in reads.pairs if home in on_list or partner in on_list
     )
-    counts = (
-        partnership_filtered(filters)
-        .order_by()
-        .aggregate(total=Count("pk"), dac=Count("pk", filter=on_list))
-    )
-    return DacShare(count=counts["dac"], total=counts["total"])
+    return DacShare(count=count, total=reads.total)
 
 
 def summary_counts(filters: PartnershipFilters) -> tuple[int, int]:
@@ -193,9 +273,10 @@ def summary_counts(filters: PartnershipFilters) -> tuple[int, int]:
     return involved["german"], involved["countries"]
 
 
-def summary(filters: PartnershipFilters) -> Summary:
-    """Totals for the head of the page: two queries however large the registry."""
-    dac = dac_share(filters)
+def summary(filters: PartnershipFilters, *, reads: Reads | None = None) -> Summary:
+    """Totals for the head of the page."""
+    reads = reads or Reads(filters)
+    dac = dac_share(filters, reads=reads)
     german, countries = summary_counts(filters)
     return Summary(
         partnerships=dac.total, german_municipalities=german, partner_countries=countries, dac=dac
@@ -209,33 +290,36 @@ def _count_column() -> tuple[str, ...]:
     return (gettext("Partnerships"),)
 
 
-def by_state(filters: PartnershipFilters) -> Series:
+def by_state(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
     """By the Land of the German side; all sixteen Länder, also those with none."""
-    counts = count_by(partnership_filtered(filters), _home("state"))
-    rows = [Row(state, state, (counts.pop(state, 0),)) for state in FEDERAL_STATES]
+    reads = reads or Reads(filters)
+    counts = _count(reads.pairs, lambda row: row[0] if row[1] == GERMANY else "")
+    rows = _by_value([Row(state, state, (counts.pop(state, 0),)) for state in FEDERAL_STATES])
     # A German side without a Land (an import row not matched to the Gemeindeverzeichnis) or no
     # German side at all (only when pairs without one are included).
     rest = sum(counts.values())
-    rows = _by_value(rows)
     if rest:
         rows.append(Row(UNKNOWN, gettext("Unknown or not in Germany"), (rest,)))
-    total = sum(row.value for row in rows)
     return Series(
         "state",
         gettext("Partnerships by federal state"),
         rows,
         _count_column(),
-        total,
+        reads.total,
         dimension=gettext("Federal state"),
     )
 
 
-def by_country(filters: PartnershipFilters, *, top: int = TOP_COUNTRIES) -> Series:
+def by_country(
+    filters: PartnershipFilters, *, top: int = TOP_COUNTRIES, reads: Reads | None = None
+) -> Series:
     """By the country of the partner side: the largest `top` countries and the rest summed up."""
-    counts = count_by(partnership_filtered(filters), _partner("country_id"))
-    names = dict(Country.objects.filter(pk__in=list(counts)).values_list("pk", name_field()))
-    rows = _by_value([Row(iso2, names.get(iso2, iso2), (n,)) for iso2, n in counts.items()])
-    total = sum(row.value for row in rows)
+    reads = reads or Reads(filters)
+    counts = _count(reads.pairs, lambda row: row[2])
+    names = reads.countries
+    rows = _by_value(
+        [Row(iso2, names[iso2].name if iso2 in names else iso2, (n,)) for iso2, n in counts.items()]
+    )
     if len(rows) > top + 1:
         rest = rows[top:]
         rows = [
@@ -251,78 +335,67 @@ def by_country(filters: PartnershipFilters, *, top: int = TOP_COUNTRIES) -> Seri
         gettext("Partnerships by partner country"),
         rows,
         _count_column(),
-        total,
+        reads.total,
         dimension=gettext("Country"),
     )
 
 
-def by_region(filters: PartnershipFilters) -> Series:
+def by_region(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
     """By the world region of the partner side's country; every region, also those with none."""
-    counts = count_by(partnership_filtered(filters), _partner("country__world_region"))
+    reads = reads or Reads(filters)
+    countries = reads.countries
+    counts = _count(
+        reads.pairs, lambda row: countries[row[2]].region if row[2] in countries else ""
+    )
     rows = _by_value(
         [Row(key, str(label), (counts.pop(key, 0),)) for key, label in WorldRegion.choices]
     )
     rest = sum(counts.values())
     if rest:
         rows.append(Row(UNKNOWN, gettext("Unknown"), (rest,)))
-    total = sum(row.value for row in rows)
     return Series(
         "region",
         gettext("Partnerships by world region of the partner"),
         rows,
         _count_column(),
-        total,
+        reads.total,
         dimension=gettext("World region"),
     )
 
 
 def _choice_series(
-    filters: PartnershipFilters, key: str, title: str, field_name: str, choices, dimension: str
+    reads: Reads, key: str, title: str, column: int, choices, dimension: str
 ) -> Series:
-    counts = count_by(partnership_filtered(filters), F(field_name))
+    counts = _count(reads.attributes, lambda row: row[column])
     rows = [Row(value, str(label), (counts.pop(value, 0),)) for value, label in choices]
     rest = sum(counts.values())
     if rest:
         rows.append(Row(UNKNOWN, gettext("Unknown"), (rest,)))
-    total = sum(row.value for row in rows)
-    return Series(key, title, rows, _count_column(), total, dimension=dimension)
+    return Series(key, title, rows, _count_column(), reads.total, dimension=dimension)
 
 
-def by_type(filters: PartnershipFilters) -> Series:
+def by_type(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
     """In the order of the type list (from partnership to operator partnership)."""
     return _choice_series(
-        filters,
+        reads or Reads(filters),
         "type",
         gettext("Partnerships by type"),
-        "type",
+        0,
         PartnershipType.choices,
         gettext("Type"),
     )
 
 
-def by_status(filters: PartnershipFilters) -> Series:
+def by_status(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
     """In the order of a partnership's life, from initiation to end."""
     return _choice_series(
-        filters,
+        reads or Reads(filters),
         "status",
         gettext("Partnerships by status"),
-        "status",
+        1,
         PartnershipStatus.choices,
         gettext("Status"),
     )
-
-
-def _theme_counts(filters: PartnershipFilters, kind: str) -> tuple[list[Theme], dict[int, int]]:
-    through = Partnership.themes.through.objects.filter(
-        partnership__in=partnership_filtered(filters).order_by().values("pk"), theme__kind=kind
-    )
-    counts = dict(
-        through.order_by()
-        .values("theme_id")
-        .annotate(n=Count("partnership_id"))
-        .values_list("theme_id", "n")
-    )
-    return list(Theme.objects.filter(kind=kind)), counts
 
 
 def _theme_note() -> str:
@@ -332,47 +405,44 @@ def _theme_note() -> str:
     )
 
 
-def by_theme(filters: PartnershipFilters, *, total: int | None = None) -> Series:
+def by_theme(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
     """Municipal fields of work, largest first. Shares are of all partnerships (one can have
-    several themes), so the query for the total is the price of honest percentages."""
-    themes, counts = _theme_counts(filters, Theme.Kind.FIELD)
-    rows = _by_value([Row(t.code, str(t), (counts.get(t.pk, 0),)) for t in themes])
+    several themes or none)."""
+    reads = reads or Reads(filters)
+    themes, counts = reads.themes
+    rows = _by_value(
+        [Row(t.code, str(t), (counts.get(t.pk, 0),)) for t in themes if t.kind == Theme.Kind.FIELD]
+    )
     return Series(
         "theme",
         gettext("Partnerships by municipal field"),
         rows,
         _count_column(),
-        partnership_filtered(filters).order_by().count() if total is None else total,
+        reads.total,
         _theme_note(),
         dimension=gettext("Municipal field"),
     )
 
 
-def by_sdg(filters: PartnershipFilters, *, total: int | None = None) -> Series:
+def by_sdg(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
     """The seventeen goals in their own order, 1 to 17, so that charts compare across filters."""
-    themes, counts = _theme_counts(filters, Theme.Kind.SDG)
+    reads = reads or Reads(filters)
+    themes, counts = reads.themes
+    goals = sorted(
+        (t for t in themes if t.kind == Theme.Kind.SDG), key=lambda t: (t.number or 0, t.code)
+    )
     rows = [
         Row(t.code, f"{t.number} {t}" if t.number else str(t), (counts.get(t.pk, 0),))
-        for t in sorted(themes, key=lambda t: (t.number or 0, t.code))
+        for t in goals
     ]
     return Series(
         "sdg",
         gettext("Partnerships by Sustainable Development Goal"),
         rows,
         _count_column(),
-        partnership_filtered(filters).order_by().count() if total is None else total,
+        reads.total,
         _theme_note(),
         dimension=gettext("Goal"),
-    )
-
-
-def _years(filters: PartnershipFilters) -> dict[int | None, int]:
-    return dict(
-        partnership_filtered(filters)
-        .order_by()
-        .values("start_year")
-        .annotate(n=Count("pk"))
-        .values_list("start_year", "n")
     )
 
 
@@ -380,33 +450,34 @@ def _decade_label(decade: int) -> str:
     return f"{decade}–{decade + 9}"
 
 
-def by_decade(filters: PartnershipFilters, *, years: dict[int | None, int] | None = None) -> Series:
+def by_decade(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
     """Decades from the first to the last one with a start, gaps included, and "unknown"."""
-    years = _years(filters) if years is None else years
-    known = {year: n for year, n in years.items() if year is not None}
+    reads = reads or Reads(filters)
+    years = reads.years()
     decades: dict[int, int] = {}
-    for year, n in known.items():
-        decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + n
+    for year, n in years.items():
+        if year is not None:
+            decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + n
     rows = []
     if decades:
         for decade in range(min(decades), max(decades) + 10, 10):
             rows.append(Row(str(decade), _decade_label(decade), (decades.get(decade, 0),)))
     if years.get(None):
         rows.append(Row(UNKNOWN, gettext("Unknown"), (years[None],)))
-    total = sum(row.value for row in rows)
     return Series(
         "decade",
         gettext("Partnerships by decade of start"),
         rows,
         _count_column(),
-        total,
+        reads.total,
         dimension=gettext("Decade"),
     )
 
 
-def growth(filters: PartnershipFilters, *, years: dict[int | None, int] | None = None) -> Series:
+def growth(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
     """Partnerships per start year and the running total, every year from the first on."""
-    years = _years(filters) if years is None else years
+    reads = reads or Reads(filters)
+    years = reads.years()
     known = {year: n for year, n in years.items() if year is not None}
     rows = []
     running = 0
@@ -430,8 +501,8 @@ def growth(filters: PartnershipFilters, *, years: dict[int | None, int] | None =
     )
 
 
-def dac_series(filters: PartnershipFilters, *, share: DacShare | None = None) -> Series:
-    share = dac_share(filters) if share is None else share
+def dac_series(filters: PartnershipFilters, *, reads: Reads | None = None) -> Series:
+    share = dac_share(filters, reads=reads)
     rows = [
         Row("dac", gettext("Partner in a country on the DAC list"), (share.count,)),
         Row("other", gettext("Other partnerships"), (share.total - share.count,)),
@@ -447,7 +518,7 @@ def dac_series(filters: PartnershipFilters, *, share: DacShare | None = None) ->
 
 
 #: The charts of the statistics page in their order, by the key used in download URLs.
-CHARTS: dict[str, Callable[[PartnershipFilters], Series]] = {
+CHARTS: dict[str, Callable[..., Series]] = {
     "state": by_state,
     "country": by_country,
     "region": by_region,
@@ -480,23 +551,12 @@ def cache_key(filters: PartnershipFilters, prefix: str = "atlas:statistics") -> 
 
 
 def _compute(filters: PartnershipFilters) -> NetworkStatistics:
-    """Every figure in 13 queries: the start years are read once for decades and growth, the total
-    and the DAC share once for the head and the charts that need them."""
-    head = summary(filters)
-    years = _years(filters)
-    charts = {
-        "state": by_state(filters),
-        "country": by_country(filters),
-        "region": by_region(filters),
-        "dac": dac_series(filters, share=head.dac),
-        "type": by_type(filters),
-        "status": by_status(filters),
-        "sdg": by_sdg(filters, total=head.partnerships),
-        "theme": by_theme(filters, total=head.partnerships),
-        "decade": by_decade(filters, years=years),
-        "growth": growth(filters, years=years),
-    }
-    return NetworkStatistics(summary=head, charts={key: charts[key] for key in CHARTS})
+    """Every figure from six queries (see Reads), however large the registry."""
+    reads = Reads(filters)
+    return NetworkStatistics(
+        summary=summary(filters, reads=reads),
+        charts={key: function(filters, reads=reads) for key, function in CHARTS.items()},
+    )
 
 
 def network_statistics(filters: PartnershipFilters) -> NetworkStatistics:
