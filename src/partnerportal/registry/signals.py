@@ -8,9 +8,27 @@ from django.dispatch import receiver
 from partnerportal.geo.models import Country
 
 from .changes import registry_changed
-from .models import Municipality, Partnership, PartnershipStatusChange, Theme
+from .models import (
+    Actor,
+    ContactPerson,
+    Municipality,
+    Partnership,
+    PartnershipStatusChange,
+    Programme,
+    Theme,
+)
 
-WATCHED = (Municipality, Partnership, PartnershipStatusChange, Theme, Country)
+#: Everything the atlas, the statistics, the exports and the API show.
+WATCHED = (
+    Municipality,
+    Partnership,
+    PartnershipStatusChange,
+    Theme,
+    Programme,
+    Actor,
+    ContactPerson,
+    Country,
+)
 
 
 @receiver(post_save)
