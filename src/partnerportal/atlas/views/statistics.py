@@ -21,15 +21,14 @@ from partnerportal.registry.forms.filters import PartnershipFilterForm
 
 from .. import charts
 from ..charts import chart_context, percent
+from ..exports import SOURCES
 from ..selectors import statistics as selectors
 from ..selectors.statistics import Series
 
-#: Named in every CSV row and on the page: the registry rests on these sources and licences.
-ATTRIBUTION = (
-    "Partnerportal; Destatis Gemeindeverzeichnis, dl-de/by-2-0 "
-    "(https://www.govdata.de/dl-de/by-2-0); GeoNames, CC BY 4.0 "
-    "(https://creativecommons.org/licenses/by/4.0/); Wikipedia, lists of twin towns and sister "
-    "cities, CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/)"
+#: Named in every CSV row and on the page: the registry rests on these sources and licences
+#: (one list of them, in atlas/exports.py, for every download).
+ATTRIBUTION = "Partnerportal; " + "; ".join(
+    f"{source.name}, {source.licence} ({source.licence_url})" for source in SOURCES.values()
 )
 
 

@@ -134,6 +134,7 @@ class PartnershipRow:
     partner_pk: int
     partner_name: str
     partner_country: str
+    partner_country_code: str
     type: str
     status: str
     start_year: int | None
@@ -183,9 +184,11 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
             "municipality_a_id",
             "municipality_a__name",
             f"municipality_a__country__{country}",
+            "municipality_a__country_id",
             "municipality_b_id",
             "municipality_b__name",
             f"municipality_b__country__{country}",
+            "municipality_b__country_id",
         )
     )
     types = {key: str(label) for key, label in PartnershipType.choices}
@@ -210,6 +213,7 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
                 partner_pk=record[f"municipality_{side}_id"],
                 partner_name=record[f"municipality_{side}__name"],
                 partner_country=record[f"municipality_{side}__country__{country}"],
+                partner_country_code=record[f"municipality_{side}__country_id"],
                 type=types.get(record["type"], record["type"]),
                 status=statuses.get(record["status"], record["status"]),
                 start_year=record["start_year"],

@@ -4,6 +4,8 @@ the query string and render; the reads are in selectors/public.py."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +13,10 @@ from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from partnerportal.atlas.charts import chart_context
+
 from ..forms.filters import MunicipalitySearchForm, PartnershipFilterForm
+from ..selectors import places
 from ..selectors import public as selectors
 
 SEARCH_PAGE_SIZE = 20
@@ -32,6 +37,7 @@ def _detail_url_prefixes() -> dict[str, str]:
     return {
         "municipalities_url": reverse("registry:municipality_search"),
         "partnerships_url": reverse("registry:partnership_list"),
+        "countries_url": reverse("registry:country_detail", args=["XX"])[: -len("XX/")],
     }
 
 
@@ -147,22 +153,8 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-urlpatterns = [
-    path("kommunen/", municipality_search, name="municipality_search"),
-    path("kommunen/<int:pk>/", municipality_detail, name="municipality_detail"),
-    path("partnerschaften/", partnership_list, name="partnership_list"),
-    path("partnerschaften/<int:pk>/", partnership_detail, name="partnership_detail"),
-]
-
-
 # --- Place pages: a Land, a country, and the small charts of a municipality -------------------
 # (reads in selectors/places.py; the charts are drawn by atlas/charts.py)
-
-from urllib.parse import urlencode  # noqa: E402
-
-from partnerportal.atlas.charts import chart_context  # noqa: E402
-
-from ..selectors import places  # noqa: E402
 
 
 def _municipality_place_context(municipality, *, has_rows: bool) -> dict:
@@ -220,7 +212,11 @@ def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
     )
 
 
-urlpatterns += [
+urlpatterns = [
+    path("kommunen/", municipality_search, name="municipality_search"),
+    path("kommunen/<int:pk>/", municipality_detail, name="municipality_detail"),
+    path("partnerschaften/", partnership_list, name="partnership_list"),
+    path("partnerschaften/<int:pk>/", partnership_detail, name="partnership_detail"),
     path("bundeslaender/<slug:slug>/", state_detail, name="state_detail"),
     path("laender/<str:iso2>/", country_detail, name="country_detail"),
 ]
