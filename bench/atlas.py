@@ -219,7 +219,7 @@ def main() -> int:
     for label, value, target, unit in checks:
         ok = value < target
         failed |= not ok
-        verdict = 'ok' if ok else 'MISSED'
+        verdict = "ok" if ok else "MISSED"
         print(f"  {label}: {value:.1f} {unit} (target < {target:.0f} {unit}) {verdict}")
     tmp.cleanup()
     return 1 if failed else 0
