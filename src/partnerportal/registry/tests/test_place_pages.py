@@ -113,6 +113,8 @@ def test_country_page_renders(client, network, language, django_assert_max_num_q
     assert "country=PE" in response.text
     assert response.text.count("<figure") == 2
     assert f"/kommunen/{network['lima'].pk}/" in response.text
+    # Small charts name only the Länder with partners in the country.
+    assert "Bayern" in response.text and "Thüringen" not in response.text
 
 
 def test_country_page_in_english(client, network):

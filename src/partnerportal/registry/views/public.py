@@ -4,6 +4,7 @@ the query string and render; the reads are in selectors/public.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -172,8 +173,14 @@ def _municipality_place_context(municipality, *, has_rows: bool) -> dict:
 
 
 def _place_charts(charts: dict, query: str) -> list[dict]:
+    """Small charts leave out the rows without partnerships (a Senegal page need not list the
+    fourteen Länder it has no partner in); the statistics page and the downloads keep them."""
     return [
-        chart_context(series, id_prefix=f"place-chart-{key}", query=query)
+        chart_context(
+            replace(series, rows=[row for row in series.rows if row.value]),
+            id_prefix=f"place-chart-{key}",
+            query=query,
+        )
         for key, series in charts.items()
     ]
 

@@ -298,7 +298,9 @@
   Atlas.prototype.fit = function (bounds) {
     var southWest = [bounds[0], bounds[1]];
     var northEast = [bounds[2], bounds[3]];
-    this.map.fitBounds([southWest, northEast], { padding: [24, 24], maxZoom: 8 });
+    // Not closer than zoom 6: the outlines are drawn for the world, and a Land or a country
+    // keeps its surroundings in view.
+    this.map.fitBounds([southWest, northEast], { padding: [24, 24], maxZoom: 6 });
   };
 
   Atlas.prototype.clusterLabel = function (cluster) {
