@@ -273,3 +273,14 @@ def test_downloads_answer_304_and_the_spreadsheet_is_cached(
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
     csv_url = reverse("atlas:partnerships_csv")
     assert client.get(csv_url)["ETag"] != client.get(csv_url + "?state=Sachsen")["ETag"]
+
+
+def test_downloads_are_rate_limited_per_address_with_a_clear_page(client, registry, settings):
+    settings.API_ANON_RATE = "2/m"
+    url = reverse("atlas:partnerships_csv")
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    with translation.override("en"):
+        refused = client.get("/en/atlas/daten/partnerschaften.csv")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert "downloaded many files" in refused.text

@@ -6,11 +6,18 @@ query string yields exactly the rows the page shows; the writers are in atlas/ex
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from partnerportal.api.caching import conditional, etag_for
+from partnerportal.api.throttling import AnonymousRate, UserRate
 from partnerportal.registry.forms.filters import PartnershipFilterForm
 from partnerportal.registry.selectors.public import partnership_list
 
@@ -29,24 +36,64 @@ def _download(request: HttpRequest, extension: str) -> HttpResponseBase:
     )
 
 
+class _AnonymousDownloads(AnonymousRate):
+    scope = "downloads-anon"
+
+
+class _UserDownloads(UserRate):
+    scope = "downloads-user"
+
+
+def _rate_limited(view: Callable) -> Callable:
+    """The API's limits (API_ANON_RATE per address, API_USER_RATE per account) in a counter of
+    their own: a whole-registry file costs the server about a second to build. A 304 does not
+    count (`conditional` answers it before this runs)."""
+
+    @wraps(view)
+    def limited(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        for throttle in (_AnonymousDownloads(), _UserDownloads()):
+            if not throttle.allow_request(request):
+                seconds = math.ceil(throttle.wait())
+                response = render(
+                    request,
+                    "429.html",
+                    {
+                        "message": _(
+                            "You have downloaded many files in a short time. Please wait "
+                            "%(seconds)s seconds and try again."
+                        )
+                        % {"seconds": seconds}
+                    },
+                    status=429,
+                )
+                response["Retry-After"] = str(seconds)
+                return response
+        return view(request, *args, **kwargs)
+
+    return limited
+
+
 # ETag/Last-Modified as in the API: a file fetched again while the registry is unchanged is a
 # 304, and an unchanged spreadsheet comes from the cache.
 
 
 @require_GET
 @conditional
+@_rate_limited
 def partnerships_csv(request: HttpRequest) -> HttpResponseBase:
     return _download(request, "csv")
 
 
 @require_GET
 @conditional
+@_rate_limited
 def partnerships_xlsx(request: HttpRequest) -> HttpResponseBase:
     return _download(request, "xlsx")
 
 
 @require_GET
 @conditional
+@_rate_limited
 def partnerships_geojson(request: HttpRequest) -> HttpResponseBase:
     return _download(request, "geojson")
 
