@@ -12,6 +12,17 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to an /en/ page activates English in
+    the test's thread, and reverse() in the next test would otherwise build English URLs."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def site(db):
     from partnerportal.content.services import site_structure_ensure

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 
 from partnerportal.registry.forms.filters import PartnershipFilterForm
 from partnerportal.registry.selectors.public import PartnershipFilters
@@ -22,6 +23,21 @@ class AtlasFilterForm(PartnershipFilterForm):
 
 def atlas_filters(data) -> PartnershipFilters:
     return AtlasFilterForm(data).filters()
+
+
+def filters_query(data: QueryDict) -> str:
+    """The query string of the filters alone (no page or sorting), for links that carry the
+    same selection to the list, the map, the statistics and the downloads."""
+    params = data.copy()
+    for key in ("page", "sort", "order"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def active_filter_count(form: AtlasFilterForm) -> int:
+    """How many filters the query string sets, for the summary of the collapsed filter form."""
+    data = form.data
+    return sum(1 for name in form.fields if data.get(name) not in (None, ""))
 
 
 class MapViewForm(forms.Form):

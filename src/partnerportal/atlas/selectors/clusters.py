@@ -274,7 +274,8 @@ def _clusters_uncached(
 
 def _totals(filters: PartnershipFilters) -> dict:
     """How many partnerships and mapped places match, and where the focus lies: the places of
-    the Land or country filtered for, else all of them (cached apart from the viewport)."""
+    the Land, country or world region filtered for, else all of them (cached apart from the
+    viewport)."""
     key = _cache_key("totals", filters)
     totals = cache.get(key)
     if totals is not None:
@@ -285,6 +286,8 @@ def _totals(filters: PartnershipFilters) -> dict:
         focus = focus.filter(state=filters.state)
     elif filters.country:
         focus = focus.filter(country_id=filters.country)
+    elif filters.region:
+        focus = focus.filter(country__world_region=filters.region)
     extent = focus.aggregate(
         places=Count("pk"),
         min_x=Min("map_x"),

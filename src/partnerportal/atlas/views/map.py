@@ -21,7 +21,13 @@ from django.views.decorators.http import condition, require_GET
 
 from partnerportal.registry.changes import registry_last_modified, registry_version
 
-from ..forms import AtlasFilterForm, MapViewForm, atlas_filters
+from ..forms import (
+    AtlasFilterForm,
+    MapViewForm,
+    active_filter_count,
+    atlas_filters,
+    filters_query,
+)
 from ..selectors.clusters import (
     MapView,
     atlas_clusters,
@@ -66,15 +72,13 @@ def atlas_map(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     layer = atlas_clusters(filters, MapView.world())
     countries = _country_rows(filters)
-    query = request.GET.copy()
-    for key in ("page", "sort", "order"):
-        query.pop(key, None)
-    query_string = query.urlencode()
+    query_string = filters_query(request.GET)
     return render(
         request,
         "atlas/map.html",
         {
             "form": form,
+            "active_filters": active_filter_count(form),
             "layer": layer,
             "initial": {
                 "clusters": layer.as_json(),

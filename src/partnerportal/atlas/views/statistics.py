@@ -17,11 +17,10 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from partnerportal.registry.forms.filters import PartnershipFilterForm
-
 from .. import charts
 from ..charts import chart_context, percent
 from ..exports import SOURCES
+from ..forms import AtlasFilterForm, active_filter_count, filters_query
 from ..selectors import statistics as selectors
 from ..selectors.statistics import Series
 
@@ -42,30 +41,13 @@ SVG_FOOTER = (
 )
 
 
-class StatisticsFilterForm(PartnershipFilterForm):
-    """The partnership list's filters without its sorting: a count does not depend on order."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        del self.fields["sort"]
-        del self.fields["order"]
-
-
-def _filters_query(request: HttpRequest) -> str:
-    """The query string of the filters alone (no page or sorting), for the download links."""
-    params = request.GET.copy()
-    for key in ("page", "sort", "order"):
-        params.pop(key, None)
-    return params.urlencode()
-
-
 @require_GET
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Public: confirmed partnerships only, like the list."""
-    form = StatisticsFilterForm(request.GET)
+    form = AtlasFilterForm(request.GET)
     filters = form.filters()
     data = selectors.network_statistics(filters)
-    query = _filters_query(request)
+    query = filters_query(request.GET)
     chart_list = [
         chart_context(series, id_prefix=f"chart-{key}", query=query)
         for key, series in data.charts.items()
@@ -75,6 +57,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "atlas/statistics.html",
         {
             "form": form,
+            "active_filters": active_filter_count(form),
             "summary": data.summary,
             "dac_percent": percent(data.summary.dac.percentage),
             "charts": chart_list,
@@ -86,7 +69,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def _series_or_404(request: HttpRequest, chart: str) -> Series:
     if chart not in selectors.CHARTS:
         raise Http404
-    return selectors.chart_series(chart, StatisticsFilterForm(request.GET).filters())
+    return selectors.chart_series(chart, AtlasFilterForm(request.GET).filters())
 
 
 @require_GET

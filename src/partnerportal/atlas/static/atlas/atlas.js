@@ -130,7 +130,11 @@
       this.map.setView([30, 10], 2);
     }
     this.loadBasemap(initial ? initial.countries : null);
-    if (initial && !view && this.map.getZoom() === initial.clusters.zoom) {
+    if (initial && !view && this.query && initial.clusters.bounds) {
+      // A filtered view starts on what it filters for (a Land, a country, a world region).
+      this.fit(initial.clusters.bounds);
+      this.loadClusters(false);
+    } else if (initial && !view && this.map.getZoom() === initial.clusters.zoom) {
       this.drawClusters(initial.clusters);
     } else if (!this.data.focusPlace) {
       this.loadClusters(!view);
