@@ -6,3 +6,6 @@ class ContentConfig(AppConfig):
     name = "partnerportal.content"
     label = "content"
     verbose_name = _("Content")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -1,6 +1,8 @@
 """Reads for the page layout: links to translated pages with a fixed, small number of queries."""
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from wagtail.models import Page
@@ -8,6 +10,25 @@ from wagtail.models import Page
 from .models import LegalPages
 
 LEGAL_FIELDS = ("imprint_page", "privacy_page", "accessibility_page")
+#: Bumped by content/signals.py whenever pages or the legal-pages setting change.
+LAYOUT_VERSION_KEY = "content:layout-version"
+LAYOUT_CACHE_SECONDS = 60 * 60 * 24
+
+
+def layout_version() -> int:
+    version = cache.get(LAYOUT_VERSION_KEY)
+    if version is None:
+        cache.add(LAYOUT_VERSION_KEY, 1, None)
+        version = cache.get(LAYOUT_VERSION_KEY) or 1
+    return version
+
+
+def layout_changed() -> None:
+    """Pages or settings that the layout shows changed: every cached footer is stale."""
+    try:
+        cache.incr(LAYOUT_VERSION_KEY)
+    except ValueError:  # not there (never read, or evicted): start a new series
+        cache.set(LAYOUT_VERSION_KEY, 2, None)
 
 
 def page_translation_urls(request: HttpRequest, page: Page) -> dict[str, str]:
@@ -20,7 +41,21 @@ def page_translation_urls(request: HttpRequest, page: Page) -> dict[str, str]:
 
 def legal_page_links(request: HttpRequest) -> dict[str, str]:
     """Footer links (imprint, privacy, accessibility) in the active language, falling back to the
-    default language where a page has no translation yet (two queries)."""
+    default language where a page has no translation yet. Every page shows them, so they are
+    cached per host and language until pages or the setting change (content/signals.py)."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 page for a forged host needs no footer links
+        return {}
+    key = f"content:legal-links:{layout_version()}:{host}:{get_language()}"
+    links = cache.get(key)
+    if links is None:
+        links = _legal_page_links(request)
+        cache.set(key, links, LAYOUT_CACHE_SECONDS)
+    return links
+
+
+def _legal_page_links(request: HttpRequest) -> dict[str, str]:
     legal = LegalPages.for_request(request)
     ids = {
         field: getattr(legal, f"{field}_id")
