@@ -32,8 +32,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from partnerportal.registry.importers.twinnings import EXTRA_COLUMNS, HEADER, THEME_SEPARATOR
 from partnerportal.registry.models import ImportRun, Municipality, Partnership
-
-GERMANY = "DE"
+from partnerportal.registry.selectors.public import b_is_home
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -206,7 +205,7 @@ def export_rows(partnerships: QuerySet[Partnership], *, page_url: str) -> Iterat
     for record in partnerships.values(*fields).iterator(chunk_size=2000):
         a = _side(record, "municipality_a__")
         b = _side(record, "municipality_b__")
-        first, second = (b, a) if b.country == GERMANY and a.country != GERMANY else (a, b)
+        first, second = (b, a) if b_is_home(a.country, b.country) else (a, b)
         yield ExportRow(
             id=record["pk"],
             type=record["type"],

@@ -12,9 +12,8 @@ makes all of them stale at once, on every app server.
 
 from __future__ import annotations
 
-import hashlib
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pycountry
 from django.core.cache import cache
@@ -22,18 +21,21 @@ from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import Floor
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import get_language
 
 from partnerportal.core.i18n import name_field
 from partnerportal.geo.models import Country
-from partnerportal.registry.changes import registry_version
 from partnerportal.registry.models import (
     Municipality,
-    PartnershipStatus,
-    PartnershipType,
 )
-from partnerportal.registry.selectors.public import GERMANY, PartnershipFilters
-from partnerportal.registry.selectors.public import _filtered as partnership_filtered
+from partnerportal.registry.selectors.public import (
+    GERMANY,
+    PartnershipFilters,
+    municipalities_involved,
+    partnership_filtered,
+    type_and_status_labels,
+)
+
+from .statistics import cache_key
 
 #: Edge of a grid cell on screen; about the size of a cluster marker with some air around it.
 CELL_PIXELS = 64
@@ -158,29 +160,15 @@ def _snapped_area(view: MapView) -> tuple[int, int, int, int]:
 # --- Filters and caching -----------------------------------------------------------------------
 
 
-def _filters_key(filters: PartnershipFilters) -> str:
-    values = asdict(filters)
-    values.pop("sort", None)  # order does not change what the map shows
-    values.pop("descending", None)
-    text = "|".join(f"{key}={values[key]}" for key in sorted(values))
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
 def _cache_key(kind: str, filters: PartnershipFilters, *parts: object) -> str:
-    language = (get_language() or "de")[:2]
+    """The statistics' key (registry version, language, counting filters) plus the view."""
     tail = ":".join(str(part) for part in parts)
-    return f"atlas:{kind}:{registry_version()}:{language}:{_filters_key(filters)}:{tail}"
+    return f"{cache_key(filters, prefix=f'atlas:{kind}')}:{tail}"
 
 
 def _mapped_places(filters: PartnershipFilters) -> QuerySet[Municipality]:
     """Municipalities on either side of a matching partnership that have a map position."""
-    partnerships = partnership_filtered(filters)
-    return Municipality.objects.filter(
-        Q(pk__in=partnerships.values("municipality_a"))
-        | Q(pk__in=partnerships.values("municipality_b")),
-        map_x__isnull=False,
-        map_y__isnull=False,
-    )
+    return municipalities_involved(filters).filter(map_x__isnull=False, map_y__isnull=False)
 
 
 def _country_names(codes: set[str]) -> dict[str, str]:
@@ -425,8 +413,7 @@ def atlas_place(pk: int, filters: PartnershipFilters) -> AtlasPlace:
     except Municipality.DoesNotExist as exc:
         raise Http404 from exc
     rows = partnership_filtered(filters).filter(Q(municipality_a_id=pk) | Q(municipality_b_id=pk))
-    types = {key: str(label) for key, label in PartnershipType.choices}
-    statuses = {key: str(label) for key, label in PartnershipStatus.choices}
+    types, statuses = type_and_status_labels()
     partners = []
     for side in ("a", "b"):
         other = "b" if side == "a" else "a"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, When
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language, gettext
 
 from partnerportal.core.i18n import name_field
@@ -29,7 +29,6 @@ from partnerportal.core.templatetags.partnerportal import number
 from partnerportal.geo.models import Country, WorldRegion
 from partnerportal.registry.changes import registry_version
 from partnerportal.registry.models import (
-    Municipality,
     Partnership,
     PartnershipStatus,
     PartnershipType,
@@ -39,6 +38,9 @@ from partnerportal.registry.selectors.public import (
     FEDERAL_STATES,
     GERMANY,
     PartnershipFilters,
+    home_field,
+    municipalities_involved,
+    partner_field,
     partnership_filtered,
 )
 
@@ -119,31 +121,6 @@ class NetworkStatistics:
     charts: dict[str, Series] = field(default_factory=dict)
 
 
-# --- The two sides of a pair ------------------------------------------------------------------
-
-
-def _b_is_home() -> Q:
-    return Q(municipality_b__country_id=GERMANY) & ~Q(municipality_a__country_id=GERMANY)
-
-
-def _home(path: str) -> Case:
-    """A field of the German side (see the module docstring)."""
-    return Case(
-        When(_b_is_home(), then=F(f"municipality_b__{path}")),
-        default=F(f"municipality_a__{path}"),
-        output_field=CharField(),
-    )
-
-
-def _partner(path: str) -> Case:
-    """A field of the partner side, the other one."""
-    return Case(
-        When(_b_is_home(), then=F(f"municipality_a__{path}")),
-        default=F(f"municipality_b__{path}"),
-        output_field=CharField(),
-    )
-
-
 def _by_value(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda row: (-row.value, row.label.casefold()))
 
@@ -181,9 +158,9 @@ class Reads:
         rows = (
             self.partnerships()
             .annotate(
-                home_state=_home("state"),
-                home_country=_home("country_id"),
-                partner_country=_partner("country_id"),
+                home_state=home_field("state"),
+                home_country=home_field("country_id"),
+                partner_country=partner_field("country_id"),
             )
             .values("home_state", "home_country", "partner_country")
             .annotate(n=Count("pk"))
@@ -262,11 +239,7 @@ def dac_share(filters: PartnershipFilters, *, reads: Reads | None = None) -> Dac
 def summary_counts(filters: PartnershipFilters) -> tuple[int, int]:
     """German municipalities and partner countries involved, in one query: municipalities on
     either side of a matching pair (a pair of two German places counts both)."""
-    partnerships = partnership_filtered(filters).order_by()
-    involved = Municipality.objects.filter(
-        Q(pk__in=partnerships.values("municipality_a"))
-        | Q(pk__in=partnerships.values("municipality_b"))
-    ).aggregate(
+    involved = municipalities_involved(filters).aggregate(
         german=Count("pk", filter=Q(country_id=GERMANY)),
         countries=Count("country", filter=~Q(country_id=GERMANY), distinct=True),
     )

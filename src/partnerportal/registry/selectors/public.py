@@ -114,6 +114,15 @@ def theme_choices() -> list[tuple[str, str]]:
     return [(theme.code, str(theme)) for theme in Theme.objects.all()]
 
 
+def type_and_status_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """Translated labels of partnership types and statuses, resolved once for a whole table:
+    get_FOO_display() rebuilds its choices on every call, which cost more than the queries."""
+    return (
+        {key: str(label) for key, label in PartnershipType.choices},
+        {key: str(label) for key, label in PartnershipStatus.choices},
+    )
+
+
 # --- Municipality page ------------------------------------------------------------------------
 
 
@@ -191,8 +200,7 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
             "municipality_b__country_id",
         )
     )
-    types = {key: str(label) for key, label in PartnershipType.choices}
-    statuses = {key: str(label) for key, label in PartnershipStatus.choices}
+    types, statuses = type_and_status_labels()
     history: dict[int, list[StatusEntry]] = {}
     if records:
         changes = (
@@ -311,27 +319,40 @@ def _either_side(queryset: QuerySet[Partnership], municipalities: QuerySet) -> Q
     return queryset.filter(Q(municipality_a__in=ids) | Q(municipality_b__in=ids))
 
 
+def b_is_home(country_a: str, country_b: str) -> bool:
+    """Whether municipality_b is the German side ("home") of a pair: the German side is
+    municipality_a unless only municipality_b is German."""
+    return country_b == GERMANY and country_a != GERMANY
+
+
+def _b_is_home_q() -> Q:
+    return Q(municipality_b__country_id=GERMANY) & ~Q(municipality_a__country_id=GERMANY)
+
+
+def home_field(path: str) -> Case:
+    """A field of the German side of each pair, in SQL (see b_is_home)."""
+    return Case(
+        When(_b_is_home_q(), then=F(f"municipality_b__{path}")),
+        default=F(f"municipality_a__{path}"),
+        output_field=CharField(),
+    )
+
+
+def partner_field(path: str) -> Case:
+    """A field of the other side of each pair, in SQL."""
+    return Case(
+        When(_b_is_home_q(), then=F(f"municipality_a__{path}")),
+        default=F(f"municipality_b__{path}"),
+        output_field=CharField(),
+    )
+
+
 def _side_annotations() -> dict:
-    """The German side ("home") and the other side ("partner") of each pair, for sorting: the
-    German side is municipality_a unless only municipality_b is German."""
-    b_is_home = Q(municipality_b__country_id=GERMANY) & ~Q(municipality_a__country_id=GERMANY)
-    country = _country_name_field()
+    """The German side ("home") and the other side ("partner") of each pair, for sorting."""
     return {
-        "home_name": Case(
-            When(b_is_home, then=F("municipality_b__search_name")),
-            default=F("municipality_a__search_name"),
-            output_field=CharField(),
-        ),
-        "partner_name": Case(
-            When(b_is_home, then=F("municipality_a__search_name")),
-            default=F("municipality_b__search_name"),
-            output_field=CharField(),
-        ),
-        "partner_country": Case(
-            When(b_is_home, then=F(f"municipality_a__country__{country}")),
-            default=F(f"municipality_b__country__{country}"),
-            output_field=CharField(),
-        ),
+        "home_name": home_field("search_name"),
+        "partner_name": partner_field("search_name"),
+        "partner_country": partner_field(f"country__{_country_name_field()}"),
     }
 
 
@@ -374,6 +395,16 @@ def partnership_filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
 _filtered = partnership_filtered
 
 
+def municipalities_involved(filters: PartnershipFilters) -> QuerySet[Municipality]:
+    """Municipalities on either side of a partnership matching `filters` (the atlas's places,
+    the statistics' counts of municipalities and countries)."""
+    partnerships = partnership_filtered(filters).order_by()
+    return Municipality.objects.filter(
+        Q(pk__in=partnerships.values("municipality_a"))
+        | Q(pk__in=partnerships.values("municipality_b"))
+    )
+
+
 def partnership_count(filters: PartnershipFilters) -> int:
     """How many partnerships match, counted without the joins that sorting needs."""
     return partnership_filtered(filters).count()
@@ -395,8 +426,7 @@ def partnership_rows(pks: list[int]) -> list[Partnership]:
     only), and both sides with their countries are then read for these rows alone. Each row gets
     `home` (the German side, if any), `partner` and translated type and status labels
     (get_FOO_display() rebuilds its choices on every call, which cost more than the queries)."""
-    types = {key: str(label) for key, label in PartnershipType.choices}
-    statuses = {key: str(label) for key, label in PartnershipStatus.choices}
+    types, statuses = type_and_status_labels()
     by_pk = Partnership.objects.select_related(
         "municipality_a__country", "municipality_b__country"
     ).in_bulk(pks)
@@ -405,7 +435,7 @@ def partnership_rows(pks: list[int]) -> list[Partnership]:
         row.type_label = types.get(row.type, row.type)
         row.status_label = statuses.get(row.status, row.status)
         a, b = row.municipality_a, row.municipality_b
-        if b.country_id == GERMANY and a.country_id != GERMANY:
+        if b_is_home(a.country_id, b.country_id):
             row.home, row.partner = b, a
         else:
             row.home, row.partner = a, b
