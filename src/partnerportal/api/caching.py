@@ -20,30 +20,47 @@ from partnerportal import __version__
 from partnerportal.registry.changes import registry_last_modified, registry_version
 
 
-def etag_for(request: HttpRequest) -> str:
+def etag_for(request: HttpRequest, version: float | None = None) -> str:
     """The answer's identity: software, registry version and the full address (with the host:
-    the exports write absolute page addresses)."""
-    key = f"{__version__}|{registry_version()!r}|{request.build_absolute_uri()}"
+    the exports write absolute page addresses; with the /de/ or /en/ prefix: the atlas answers
+    in the reader's language). Within `conditional` the ETag is kept on the request."""
+    known = getattr(request, "registry_etag", None)
+    if known is not None:
+        return known
+    if version is None:
+        version = registry_version()
+    key = f"{__version__}|{version!r}|{request.build_absolute_uri()}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
-def conditional(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def conditional(
+    view: Callable[..., HttpResponseBase] | None = None, *, max_age: int | None = None
+) -> Callable:
     """Answer 304 to a matching If-None-Match/If-Modified-Since; stamp 200 answers with ETag,
-    Last-Modified and "no-cache" (a cache may keep the answer, but must revalidate it)."""
+    Last-Modified and "no-cache" (a cache may keep the answer, but must revalidate it), or with
+    `max_age` seconds of public reuse before revalidating (the atlas's map answers). The
+    registry version is read once per request."""
+    if view is None:
+        return lambda function: conditional(function, max_age=max_age)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        etag = etag_for(request)
-        modified_at = int(registry_last_modified().timestamp())
+        version = registry_version()
+        etag = etag_for(request, version)
+        request.registry_etag = etag
+        modified_at = int(registry_last_modified(version).timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=modified_at)
         if response is None:
             response = view(request, *args, **kwargs)
         if response.status_code in (200, 304):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(modified_at)
-            patch_cache_control(response, no_cache=True)
+            if max_age is None:
+                patch_cache_control(response, no_cache=True)
+            else:
+                patch_cache_control(response, public=True, max_age=max_age)
         return response
 
     return wrapper

@@ -42,7 +42,9 @@ def registry_version() -> float:
     return version
 
 
-def registry_last_modified() -> datetime:
-    """The version as a moment, for Last-Modified headers (whole seconds, rounded up)."""
-    version = registry_version()
+def registry_last_modified(version: float | None = None) -> datetime:
+    """The version (read now unless given) as a moment, for Last-Modified headers (whole
+    seconds, rounded up)."""
+    if version is None:
+        version = registry_version()
     return datetime.fromtimestamp(int(version) + (version % 1 > 0), tz=UTC)

@@ -9,17 +9,14 @@ then asks the JSON endpoints below as one pans, zooms or selects a place. All an
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
-from django.views.decorators.http import condition, require_GET
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
 
-from partnerportal.registry.changes import registry_last_modified, registry_version
+from partnerportal.api.caching import conditional
 
 from ..forms import (
     AtlasFilterForm,
@@ -41,19 +38,8 @@ COUNTRY_ROWS = 15
 MAX_AGE = 60
 
 
-def _etag(request: HttpRequest, *args, **kwargs) -> str:
-    """One ETag per registry version, language and URL (the query string holds the filters)."""
-    text = f"{registry_version()}|{get_language()}|{request.get_full_path()}"
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _last_modified(request: HttpRequest, *args, **kwargs):
-    return registry_last_modified()
-
-
 def _json(data: dict) -> JsonResponse:
     response = JsonResponse(data, json_dumps_params={"separators": (",", ":")})
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
     patch_vary_headers(response, ("Accept-Language",))
     return response
 
@@ -94,7 +80,7 @@ def atlas_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@condition(etag_func=_etag, last_modified_func=_last_modified)
+@conditional(max_age=MAX_AGE)
 def clusters_json(request: HttpRequest) -> HttpResponse:
     """Public: grid clusters of places for one zoom level and visible area."""
     view = MapViewForm(request.GET).view()
@@ -107,14 +93,14 @@ def clusters_json(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@condition(etag_func=_etag, last_modified_func=_last_modified)
+@conditional(max_age=MAX_AGE)
 def countries_json(request: HttpRequest) -> HttpResponse:
     """Public: partner countries with their number of partnerships, for the country layer."""
     return _json({"countries": _country_rows(atlas_filters(request.GET))})
 
 
 @require_GET
-@condition(etag_func=_etag, last_modified_func=_last_modified)
+@conditional(max_age=MAX_AGE)
 def place_json(request: HttpRequest, pk: int) -> HttpResponse:
     """Public: one place with its (filtered, confirmed) partnerships and their partners."""
     return _json(atlas_place(pk, atlas_filters(request.GET)).as_json())
