@@ -34,17 +34,30 @@ def user_roles(user) -> frozenset[str]:
     roles.update(user.groups.filter(name__in=GROUP_ROLES).values_list("name", flat=True))
     if user.is_superuser:
         roles.add(Role.AGENCY_ADMIN)
-    if user.memberships.active().exists():
+    if edited_municipality_ids(user):
         roles.add(Role.MUNICIPAL_EDITOR)
     result = frozenset(Role(r) for r in roles)
     user._partnerportal_roles = result
     return result
 
 
+def edited_municipality_ids(user) -> frozenset[int]:
+    """The municipalities `user` actively edits for, read once per request object (a page asks
+    for every partnership and contact on it)."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_partnerportal_municipalities", None)
+    if cached is None:
+        cached = frozenset(user.memberships.active().values_list("municipality_id", flat=True))
+        user._partnerportal_municipalities = cached
+    return cached
+
+
 def forget_roles(user) -> None:
     """Call after a change of groups or memberships within the same request."""
-    if hasattr(user, "_partnerportal_roles"):
-        del user._partnerportal_roles
+    for attribute in ("_partnerportal_roles", "_partnerportal_municipalities"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def has_role(user, *roles: str) -> bool:

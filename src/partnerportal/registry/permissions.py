@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from partnerportal.accounts.roles import Role, has_role
+from partnerportal.accounts.roles import Role, edited_municipality_ids, has_role
 
 from .models import ContactPerson, Municipality, Partnership
 
@@ -19,10 +19,8 @@ def is_registry_staff(user) -> bool:
 
 
 def edits_for(user, municipality: Municipality) -> bool:
-    """Whether `user` is an active editor of `municipality`."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.memberships.active().filter(municipality=municipality).exists()
+    """Whether `user` is an active editor of `municipality` (no query after the first)."""
+    return municipality.pk in edited_municipality_ids(user)
 
 
 def can_view_partnership(user, partnership: Partnership) -> bool:
@@ -34,9 +32,8 @@ def can_view_partnership(user, partnership: Partnership) -> bool:
 def can_edit_partnership(user, partnership: Partnership) -> bool:
     if is_registry_staff(user):
         return True
-    return edits_for(user, partnership.municipality_a) or edits_for(
-        user, partnership.municipality_b
-    )
+    edited = edited_municipality_ids(user)  # ids: no query for the two sides
+    return partnership.municipality_a_id in edited or partnership.municipality_b_id in edited
 
 
 def can_edit_municipality(user, municipality: Municipality) -> bool:
