@@ -53,14 +53,6 @@ def can_decide_membership(user, membership: Membership) -> bool:
     )
 
 
-def can_confirm_membership(user, membership: Membership) -> bool:
-    return can_decide_membership(user, membership)
-
-
-def can_decline_membership(user, membership: Membership) -> bool:
-    return can_decide_membership(user, membership)
-
-
 def can_withdraw_membership(user, membership: Membership) -> bool:
     """Only the person themselves withdraws a request or leaves a membership."""
     from .models import Membership

@@ -16,21 +16,14 @@ import pycountry
 
 from partnerportal.registry.text import fold
 
-from .models import Country
-from .services import country_defaults
-
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # cities5000 holds every place of 5,000 inhabitants or more: far better coverage of the small
 # towns that twin with German ones than cities15000, at about half the memory of cities1000.
 GAZETTEER_FILE = "cities5000.json"
 
+
 # Codes that GeoNames uses but ISO 3166 (and so pycountry) does not list.
-_EXTRA_COUNTRIES = {
-    "XK": {"iso3": "XKX", "name_en": "Kosovo", "name_de": "Kosovo", "world_region": ""},
-}
-
-
 @dataclass(slots=True)
 class Place:
     geonames_id: int
@@ -83,21 +76,6 @@ def country_code(raw: str) -> str | None:
         except LookupError:
             continue
     return None
-
-
-def country_row(iso2: str) -> Country:
-    """The country row for a code, created from pycountry (or the few GeoNames-only codes)."""
-    country = Country.objects.filter(pk=iso2).first()
-    if country is not None:
-        return country
-    try:
-        defaults = country_defaults(iso2)
-    except LookupError:
-        if iso2 not in _EXTRA_COUNTRIES:
-            raise
-        defaults = dict(_EXTRA_COUNTRIES[iso2])
-    country, _created = Country.objects.get_or_create(pk=iso2, defaults=defaults)
-    return country
 
 
 # --- Places ----------------------------------------------------------------------------------

@@ -89,12 +89,25 @@ def country_defaults(iso2: str) -> dict:
     }
 
 
+#: Codes that GeoNames and the twin-town lists use but ISO 3166 (pycountry) lacks.
+EXTRA_COUNTRIES = {
+    "XK": {"iso3": "XKX", "name_en": "Kosovo", "name_de": "Kosovo", "world_region": ""},
+}
+
+
 def country_ensure(iso2: str) -> Country:
-    """The country row for an ISO code, created from pycountry when missing."""
+    """The country row for an ISO code, created from pycountry (or EXTRA_COUNTRIES) when
+    missing."""
     iso2 = iso2.upper()
     country = Country.objects.filter(pk=iso2).first()
     if country is None:
-        country, _created = Country.objects.get_or_create(pk=iso2, defaults=country_defaults(iso2))
+        try:
+            defaults = country_defaults(iso2)
+        except LookupError:
+            if iso2 not in EXTRA_COUNTRIES:
+                raise
+            defaults = dict(EXTRA_COUNTRIES[iso2])
+        country, _created = Country.objects.get_or_create(pk=iso2, defaults=defaults)
     return country
 
 

@@ -38,9 +38,6 @@ class MunicipalityQuerySet(models.QuerySet):
     def german(self):
         return self.filter(country_id="DE")
 
-    def foreign(self):
-        return self.exclude(country_id="DE")
-
     def search(self, query: str):
         """Name search that ignores case, accents, umlauts and ß ("Koln" finds Köln)."""
         folded = fold(query)
@@ -223,12 +220,6 @@ class PartnershipQuerySet(models.QuerySet):
     def involving(self, municipality):
         return self.filter(Q(municipality_a=municipality) | Q(municipality_b=municipality))
 
-    def with_german_side(self):
-        return self.filter(Q(municipality_a__country_id="DE") | Q(municipality_b__country_id="DE"))
-
-    def confirmed_before(self, moment):
-        return self.filter(Q(last_confirmed_at__lt=moment) | Q(last_confirmed_at__isnull=True))
-
     def public(self):
         return self.filter(is_confirmed=True)
 
@@ -344,13 +335,6 @@ class Partnership(models.Model):
         first: Municipality, second: Municipality
     ) -> tuple[Municipality, Municipality]:
         return (first, second) if first.pk < second.pk else (second, first)
-
-    def partner_of(self, municipality: Municipality) -> Municipality:
-        return (
-            self.municipality_b
-            if municipality.pk == self.municipality_a_id
-            else self.municipality_a
-        )
 
 
 class PartnershipStatusChange(models.Model):

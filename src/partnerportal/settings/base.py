@@ -285,7 +285,6 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # --- django-ninja
-NINJA_PAGINATION_PER_PAGE = 50
 # Rate limits of the open-data API, counted in the shared cache (so across app servers): callers
 # who are not logged in, per address, and logged-in people, per account ("<count>/<s|m|h|d>").
 API_ANON_RATE = env.str("API_ANON_RATE", default="120/m")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pycountry
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, QuerySet
 from django.db.models.functions import Floor
 from django.http import Http404
 from django.urls import reverse
@@ -412,7 +412,7 @@ def atlas_place(pk: int, filters: PartnershipFilters) -> AtlasPlace:
         ).get(pk=pk)
     except Municipality.DoesNotExist as exc:
         raise Http404 from exc
-    rows = partnership_filtered(filters).filter(Q(municipality_a_id=pk) | Q(municipality_b_id=pk))
+    rows = partnership_filtered(filters).involving(pk)
     types, statuses = type_and_status_labels()
     partners = []
     for side in ("a", "b"):

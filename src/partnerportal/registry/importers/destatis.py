@@ -83,26 +83,6 @@ SELF_ASSOCIATION = "50"
 LATITUDE_RANGE = (47.0, 55.5)
 LONGITUDE_RANGE = (5.5, 15.5)
 
-#: The fields the import owns; a re-run compares exactly these.
-FIELDS = [
-    "name",
-    "name_suffix",
-    "kind",
-    "country_id",
-    "source",
-    "verified",
-    "state",
-    "administrative_district",
-    "district",
-    "association",
-    "parent_id",
-    "population",
-    "area_km2",
-    "postal_code",
-    "latitude",
-    "longitude",
-]
-
 
 @dataclass(slots=True)
 class Entry:

@@ -32,11 +32,11 @@ from simple_history.utils import bulk_create_with_history
 from partnerportal.geo.gazetteer import (
     Gazetteer,
     country_code,
-    country_row,
     default_gazetteer,
     distance_km,
     exonyms,
 )
+from partnerportal.geo.services import country_ensure
 
 from ..changes import registry_changed
 from ..models import (
@@ -725,7 +725,7 @@ def import_twinnings(
     with transaction.atomic():
         registry_changed()  # bulk writes send no signals
         for iso2 in sorted(foreign.countries):
-            country_row(iso2)
+            country_ensure(iso2)
         if foreign.new:
             bulk_create_with_history(
                 foreign.new,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, F, QuerySet, When
 from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -173,14 +173,13 @@ def municipality_charts(municipality: Municipality) -> dict[str, Series]:
     """Its confirmed partners by world region and by type, from one grouped query (region x
     type): the municipality page is kept to a fixed, small number of queries. Only rows with
     partners, as a single place rarely reaches every region."""
-    mine = Q(municipality_a=municipality) | Q(municipality_b=municipality)
     partner_region = Case(
         When(municipality_a=municipality, then=F("municipality_b__country__world_region")),
         default=F("municipality_a__country__world_region"),
     )
     cells = (
         Partnership.objects.public()
-        .filter(mine)
+        .involving(municipality)
         .order_by()
         .annotate(region=partner_region)
         .values("region", "type")

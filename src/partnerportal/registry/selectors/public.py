@@ -63,11 +63,6 @@ FEDERAL_STATES: tuple[str, ...] = (
 )
 
 
-def _country_name_field() -> str:
-    """Country names are stored per language; sorting follows the reader's language."""
-    return name_field()
-
-
 # --- Municipality search ----------------------------------------------------------------------
 
 #: Queries shorter than this (folded) match name prefixes only.
@@ -106,7 +101,7 @@ def municipalities_in_order(pks: list[int]) -> list[Municipality]:
 
 def country_choices() -> list[tuple[str, str]]:
     """All countries by their name in the reader's language, for filter drop-downs."""
-    field = _country_name_field()
+    field = name_field()
     return list(Country.objects.order_by(field).values_list("iso2", field))
 
 
@@ -174,14 +169,12 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
         municipality = Municipality.objects.select_related("country").get(pk=pk)
     except Municipality.DoesNotExist as exc:
         raise Http404 from exc
-    partnerships = Partnership.objects.filter(
-        Q(municipality_a=municipality) | Q(municipality_b=municipality)
-    )
+    partnerships = Partnership.objects.involving(municipality)
     if not permissions.can_edit_municipality(user, municipality):
         partnerships = partnerships.public()
     # Plain values, not model instances: a large city has hundreds of partnerships, and building
     # five model objects per row cost more than the queries.
-    country = _country_name_field()
+    country = name_field()
     records = list(
         partnerships.values(
             "pk",
@@ -352,7 +345,7 @@ def _side_annotations() -> dict:
     return {
         "home_name": home_field("search_name"),
         "partner_name": partner_field("search_name"),
-        "partner_country": partner_field(f"country__{_country_name_field()}"),
+        "partner_country": partner_field(f"country__{name_field()}"),
     }
 
 
@@ -362,9 +355,7 @@ def partnership_filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
     API answer holds exactly what the list shows for the same filters."""
     results = Partnership.objects.public()
     if filters.municipality is not None:
-        results = results.filter(
-            Q(municipality_a_id=filters.municipality) | Q(municipality_b_id=filters.municipality)
-        )
+        results = results.involving(filters.municipality)
     if not filters.include_non_german and not filters.state:  # a Land implies a German side
         results = _either_side(results, Municipality.objects.filter(country_id=GERMANY))
     if filters.state:
@@ -392,7 +383,6 @@ def partnership_filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
 
 
 #: The former private name, still imported elsewhere.
-_filtered = partnership_filtered
 
 
 def municipalities_involved(filters: PartnershipFilters) -> QuerySet[Municipality]:

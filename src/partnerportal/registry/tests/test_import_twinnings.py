@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from partnerportal.geo.gazetteer import Gazetteer, Place, country_row
+from partnerportal.geo.gazetteer import Gazetteer, Place
+from partnerportal.geo.services import country_ensure
 from partnerportal.registry.importers.errors import ImportFileError
 from partnerportal.registry.importers.twinnings import HEADER, import_twinnings
 from partnerportal.registry.models import Municipality, Partnership, ReviewItem
@@ -28,7 +29,7 @@ def gazetteer():
 
 @pytest.fixture
 def germany(db):
-    country_row("DE")
+    country_ensure("DE")
     places = [
         ("Köln", "05315000", 50.94, 6.96),
         ("München", "09162000", 48.14, 11.58),

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from partnerportal.atlas.exports import COLUMNS, csv_chunks, export_rows
-from partnerportal.geo.gazetteer import Gazetteer, Place, country_code, country_row
+from partnerportal.geo.gazetteer import Gazetteer, Place, country_code
 from partnerportal.geo.models import Country
-from partnerportal.geo.services import countries_sync
+from partnerportal.geo.services import countries_sync, country_ensure
 from partnerportal.registry.importers.errors import ImportFileError
 from partnerportal.registry.importers.twinnings import HEADER, import_twinnings
 from partnerportal.registry.models import (
@@ -35,7 +35,7 @@ def gazetteer():
 
 
 def _place(name, country, **extra) -> Municipality:
-    country_row(country)
+    country_ensure(country)
     return Municipality.objects.create(name=name, country_id=country, **extra)
 
 
@@ -201,7 +201,7 @@ def test_every_country_name_maps_back_to_its_code(db):
     """The export writes Country.name_en; the importer reads it with country_code()."""
     countries_sync()
     for code in ("XK",):
-        country_row(code)
+        country_ensure(code)
     wrong = {
         iso2: (name, country_code(name))
         for iso2, name in Country.objects.values_list("iso2", "name_en")

@@ -6,7 +6,14 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from partnerportal.core.schedule import JOBS, job_enqueue, job_is_due, job_last_run
+from partnerportal.core.schedule import (
+    JOBS,
+    job_enqueue,
+    job_get,
+    job_is_due,
+    job_last_run,
+    jobs_due,
+)
 
 
 class Command(BaseCommand):
@@ -25,10 +32,11 @@ class Command(BaseCommand):
         now = timezone.now()
         jobs = JOBS
         if only:
-            jobs = tuple(job for job in JOBS if job.name == only)
-            if not jobs:
+            try:
+                jobs = (job_get(only),)
+            except KeyError:
                 names = ", ".join(job.name for job in JOBS)
-                raise CommandError(f"Unknown job {only!r}. Known jobs: {names}")
+                raise CommandError(f"Unknown job {only!r}. Known jobs: {names}") from None
         if list_jobs:
             for job in jobs:
                 last_run = job_last_run(job)
@@ -36,9 +44,8 @@ class Command(BaseCommand):
                 last = last_run.isoformat(timespec="seconds") if last_run else "never"
                 self.stdout.write(f"{job.name}\tevery {job.interval}\tlast run {last}\t{due}")
             return
-        for job in jobs:
-            if not force and not job_is_due(job, now=now):
-                continue
+        due = jobs if force else [job for job in jobs_due(now=now) if job in jobs]
+        for job in due:
             if job_enqueue(job=job, now=now):
                 self.stdout.write(f"Enqueued {job.name}")
             else:
