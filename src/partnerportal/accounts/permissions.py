@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .roles import Role, has_role
+from .roles import MANAGING_ROLES, has_role
 
 if TYPE_CHECKING:
     from partnerportal.registry.models import Municipality
@@ -20,7 +20,7 @@ def _is_person(user) -> bool:
 
 
 def can_manage_memberships(user) -> bool:
-    return has_role(user, Role.AGENCY_ADMIN, Role.AGENCY_EDITOR)
+    return has_role(user, *MANAGING_ROLES)
 
 
 def can_request_membership(user, municipality: Municipality) -> bool:

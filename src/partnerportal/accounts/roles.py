@@ -20,6 +20,9 @@ class Role(models.TextChoices):
 GROUP_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_EDITOR, Role.REVIEWER, Role.EXPERT)
 #: Roles whose holders work for the agency and must use a second factor.
 STAFF_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_EDITOR, Role.REVIEWER})
+#: The agency's administration and editorial staff: they manage editors, registry records,
+#: countries, pages and the audit trail.
+MANAGING_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_EDITOR)
 
 
 def user_roles(user) -> frozenset[str]:

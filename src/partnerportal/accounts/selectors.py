@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 
 from .models import Invitation, Membership, User
-from .roles import Role
+from .roles import MANAGING_ROLES
 
 
 def membership_pending_for_decider(*, user: User) -> QuerySet[Membership]:
@@ -39,7 +39,7 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
 
 def membership_deciders(*, municipality) -> list[User]:
     """Who hears of a new request: agency admins and editors plus the municipality's editors."""
-    staff_groups = Group.objects.filter(name__in=(Role.AGENCY_ADMIN, Role.AGENCY_EDITOR))
+    staff_groups = Group.objects.filter(name__in=MANAGING_ROLES)
     return list(
         User.objects.filter(is_active=True)
         .filter(

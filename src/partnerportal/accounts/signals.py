@@ -10,6 +10,9 @@ from .models import User
 def wagtail_admin_language_sync(sender, instance: User, **kwargs) -> None:
     if kwargs.get("raw"):
         return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "language" not in update_fields:
+        return  # a login saves last_login only: no profile query on every login
     from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(instance)

@@ -1,8 +1,8 @@
 """Who may see and undo changes: the agency's administrators and editors."""
 
-from partnerportal.accounts.roles import Role, has_role
+from partnerportal.accounts.roles import MANAGING_ROLES, has_role
 
-AUDIT_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_EDITOR)
+AUDIT_ROLES = MANAGING_ROLES
 
 
 def can_view_history(user, obj) -> bool:

@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
+from partnerportal.accounts.roles import MANAGING_ROLES
+
 from .models import HomePage, LegalPages, StandardPage
 
 
@@ -155,7 +157,7 @@ STAFF_MODEL_PERMISSIONS = (
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 )
-STAFF_GROUPS = ("agency_admin", "agency_editor")
+STAFF_GROUPS = MANAGING_ROLES
 
 
 def staff_permissions_ensure(root: Page) -> None:

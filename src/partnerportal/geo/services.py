@@ -12,6 +12,7 @@ from pathlib import Path
 import pycountry
 from django.db import transaction
 
+from partnerportal.accounts.roles import MANAGING_ROLES
 from partnerportal.audit.services import attribute_change
 
 from .models import Country
@@ -32,7 +33,7 @@ SYNCED_FIELDS = (
     "dac_note",
 )
 #: Staff in these groups may edit countries in the back office.
-COUNTRY_EDITOR_GROUPS = ("agency_admin", "agency_editor")
+COUNTRY_EDITOR_GROUPS = MANAGING_ROLES
 COUNTRY_PERMISSIONS = ("view_country", "change_country")
 
 

@@ -9,13 +9,13 @@
 
 from __future__ import annotations
 
-from partnerportal.accounts.roles import Role, edited_municipality_ids, has_role
+from partnerportal.accounts.roles import MANAGING_ROLES, edited_municipality_ids, has_role
 
 from .models import ContactPerson, Municipality, Partnership
 
 
 def is_registry_staff(user) -> bool:
-    return has_role(user, Role.AGENCY_ADMIN, Role.AGENCY_EDITOR)
+    return has_role(user, *MANAGING_ROLES)
 
 
 def edits_for(user, municipality: Municipality) -> bool:

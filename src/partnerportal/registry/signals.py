@@ -31,11 +31,14 @@ WATCHED = (
 )
 
 
-@receiver(post_save)
-@receiver(post_delete)
 def _registry_record_changed(sender, **kwargs) -> None:
-    if sender in WATCHED:
-        registry_changed()
+    registry_changed()
+
+
+# Connected per model, so that saves elsewhere in the project do not pass through here.
+for _model in WATCHED:
+    post_save.connect(_registry_record_changed, sender=_model, dispatch_uid=f"registry-{_model}")
+    post_delete.connect(_registry_record_changed, sender=_model, dispatch_uid=f"registry-{_model}")
 
 
 @receiver(m2m_changed, sender=Partnership.themes.through)

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partnerportal.accounts.models import Membership
-from partnerportal.accounts.roles import Role
+from partnerportal.accounts.roles import MANAGING_ROLES
 from partnerportal.audit.services import attribute_change
 from partnerportal.notifications.events import Event
 from partnerportal.notifications.services import notify
@@ -62,9 +62,7 @@ def municipality_editors(municipality: Municipality) -> QuerySet:
 
 def registry_staff() -> QuerySet:
     User = get_user_model()
-    return User.objects.filter(
-        is_active=True, groups__name__in=[Role.AGENCY_ADMIN, Role.AGENCY_EDITOR]
-    ).distinct()
+    return User.objects.filter(is_active=True, groups__name__in=MANAGING_ROLES).distinct()
 
 
 def _partnership_url(partnership: Partnership) -> str:
