@@ -91,7 +91,7 @@ makemessages: install ## Extract the messages into locale/ (needs GNU gettext) a
 check-messages: install ## Fail when a message lacks its translation
 	$(BIN)/python scripts/check_translations.py
 
-bench: install assets migrate ## Run the benchmarks in bench/ and print their figures (imports need ../shared/data)
+bench: install assets messages ## Run the benchmarks in bench/ and print their figures (imports need ../shared/data)
 	$(BIN)/python bench/home.py
 	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/import.py

@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from registry import DATA, generate_synthetic, import_real_data, percentile  # noqa: E402
+from common import DATA, percentile  # noqa: E402
+from registry import generate_synthetic, import_real_data  # noqa: E402
 
 WORLD = "z=2&w=-180&s=-85&e=180&n=85"
 TARGETS = {"cached_ms": 30.0, "uncached_ms": 300.0, "gzip_kb": 150.0}

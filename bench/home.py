@@ -12,44 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def measure(client, path: str, *, requests: int, warmup: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-    timings, queries = [], []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-        queries.append(len(captured))
-    return {
-        "path": path,
-        "median": statistics.median(timings),
-        "p95": percentile(timings, 0.95),
-        "mean": statistics.fmean(timings),
-        "queries": statistics.fmean(queries),
-        "bytes": len(response.content),
-    }
+from common import measure  # noqa: E402
 
 
 def main() -> int:

@@ -15,7 +15,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / ".." / "shared" / "data"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import DATA  # noqa: E402
+
 GV = DATA / "gemeindeverzeichnis_destatis.csv"
 TWINS = DATA / "twin_cities.csv"
 

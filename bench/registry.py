@@ -18,46 +18,17 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / ".." / "shared" / "data"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import DATA, measure  # noqa: E402
+
 TARGETS_MS = {"list": 50.0, "municipality": 50.0, "search": 20.0}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def measure(client, label: str, path: str, *, requests: int, warmup: int, **headers) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        response = client.get(path, headers=headers)
-        assert response.status_code == 200, (path, response.status_code)
-    timings, queries = [], []
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(path, headers=headers)
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-        queries.append(len(captured))
-    return {
-        "label": label,
-        "path": path,
-        "median": statistics.median(timings),
-        "p95": percentile(timings, 0.95),
-        "queries": statistics.fmean(queries),
-        "bytes": len(response.content),
-    }
 
 
 def import_real_data() -> None:
@@ -196,22 +167,24 @@ def main() -> int:
     client = Client(headers={"host": "localhost"})
     kwargs = {"requests": args.requests, "warmup": args.warmup}
     results = [
-        measure(client, "baseline", "/healthz", **kwargs),
+        measure(client, label="baseline", path="/healthz", **kwargs),
         measure(
             client,
-            "list",
-            "/de/register/partnerschaften/?state=Nordrhein-Westfalen&type=partnerschaft",
+            label="list",
+            path="/de/register/partnerschaften/?state=Nordrhein-Westfalen&type=partnerschaft",
             **kwargs,
         ),
-        measure(client, "list, unfiltered", "/de/register/partnerschaften/", **kwargs),
-        measure(client, "municipality", f"/de/register/kommunen/{big_city.pk}/", **kwargs),
+        measure(client, label="list, unfiltered", path="/de/register/partnerschaften/", **kwargs),
+        measure(
+            client, label="municipality", path=f"/de/register/kommunen/{big_city.pk}/", **kwargs
+        ),
     ]
     for typed in ("M", "Mü", "Mün", "K", "Ko", "Kol", "Koln"):
         results.append(
             measure(
                 client,
-                "search",
-                f"/de/register/kommunen/?q={typed}",
+                label="search",
+                path=f"/de/register/kommunen/?q={typed}",
                 **kwargs,
                 **{"HX-Request": "true"},
             )
