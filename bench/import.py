@@ -37,6 +37,7 @@ def child() -> None:
     from partnerportal.registry.models import Municipality, Partnership, ReviewItem
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the registry's change version lives there
     started = time.perf_counter()
     call_command("import_municipalities", str(GV), verbosity=0)
     gv_seconds = time.perf_counter() - started

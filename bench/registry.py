@@ -81,6 +81,8 @@ def generate_synthetic(municipalities: int = 11_000, partnerships: int = 20_000)
                 kind="gemeinde" if german else "foreign",
             )
         )
+    for row in rows:
+        row.refresh_derived_fields()  # bulk_create() skips save(): search name, map position
     Municipality.objects.bulk_create(rows, batch_size=2000)
     ids = list(Municipality.objects.values_list("pk", flat=True))
     koeln = Municipality.objects.get(name="Köln").pk
