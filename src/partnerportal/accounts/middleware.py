@@ -39,10 +39,13 @@ class StaffMFARequiredMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
+        # Most people are not staff: ask that first (the roles are cached on the user and the
+        # header needs them anyway) before reversing URLs or reading authenticators.
+        if not is_agency_staff(user):
+            return False
         path = request.path_info
         if path.startswith((settings.STATIC_URL, settings.MEDIA_URL, "/healthz", "/api/")):
             return False
-        allowed = {reverse(name) for name in self.ALLOWED_URL_NAMES}
-        if path in allowed:
+        if path in {reverse(name) for name in self.ALLOWED_URL_NAMES}:
             return False
-        return is_agency_staff(user) and not is_mfa_enabled(user)
+        return not is_mfa_enabled(user)

@@ -56,13 +56,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 def staff_memberships(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_memberships(request.user):
         raise PermissionDenied
-    context = {
+    return render(request, "accounts/staff_memberships.html", _staff_context(request))
+
+
+def _staff_context(request: HttpRequest, invitation_form: InvitationForm | None = None) -> dict:
+    """The editors page: pending requests, active editors, open invitations and the form."""
+    return {
         "pending": selectors.membership_pending_for_decider(user=request.user),
         "active": selectors.membership_active_list(),
         "invitations": selectors.invitation_open_list(),
-        "invitation_form": InvitationForm(),
+        "invitation_form": invitation_form or InvitationForm(),
     }
-    return render(request, "accounts/staff_memberships.html", context)
 
 
 @login_required
@@ -150,12 +154,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             _("The invitation has been sent to %(email)s.") % {"email": form.cleaned_data["email"]},
         )
         return redirect("accounts:staff_memberships")
-    context = {
-        "pending": selectors.membership_pending_for_decider(user=request.user),
-        "active": selectors.membership_active_list(),
-        "invitations": selectors.invitation_open_list(),
-        "invitation_form": form,
-    }
+    context = _staff_context(request, form)
     return render(request, "accounts/staff_memberships.html", context, status=400)
 
 

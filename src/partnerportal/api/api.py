@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import Throttled
 
 from partnerportal import __version__
+from partnerportal.atlas.exports import SOURCES
 
 from .documentation import extra, responses
 from .throttling import AnonymousRate, UserRate, handle_throttled
@@ -19,10 +20,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open data of municipal development partnerships.\n\n"
-        "Sources and licences: German municipalities © Statistisches Bundesamt (Destatis), "
-        "Datenlizenz Deutschland – Namensnennung 2.0; foreign places from GeoNames (CC BY 4.0); "
-        "twin-town pairs from the Wikipedia lists of twin towns and sister cities "
-        "(CC BY-SA 4.0).\n\n"
+        "Sources and licences: " + "; ".join(source.short for source in SOURCES.values()) + ".\n\n"
         "Every list is paginated JSON (`page`, `page_size` up to 200); the partnerships also come "
         "as files: `/api/v1/partnerships.csv`, `.xlsx` and `.geojson`, with the same filters. "
         "Reads carry ETag and Last-Modified: send If-None-Match or If-Modified-Since and get 304 "

@@ -27,8 +27,9 @@ from babel import numbers as babel_numbers
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, to_locale
+from django.utils.translation import gettext
 
+from partnerportal.core.i18n import babel_locale
 from partnerportal.core.templatetags.partnerportal import number
 from partnerportal.registry.selectors.places import STATE_SLUGS, state_slug
 
@@ -484,8 +485,9 @@ def percent(value: float | None) -> str:
     """12.3 -> '12,3 %' in German, '12.3%' in English: the locale's own percent pattern."""
     if value is None:
         return ""
-    locale = to_locale(get_language() or "de")
-    return babel_numbers.format_percent(1, locale=locale).replace("100", number(value, 1), 1)
+    return babel_numbers.format_percent(1, locale=babel_locale()).replace(
+        "100", number(value, 1), 1
+    )
 
 
 def _row_url(series: Series, row) -> str:

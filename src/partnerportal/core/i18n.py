@@ -1,7 +1,8 @@
 """Reference data (countries, themes) carries its names in German and English columns; this is
 the one place that picks the column for the active language."""
 
-from django.utils.translation import get_language
+from django.conf import settings
+from django.utils.translation import get_language, to_locale
 
 
 def name_field() -> str:
@@ -11,3 +12,8 @@ def name_field() -> str:
 
 def localized_name(obj) -> str:
     return getattr(obj, name_field())
+
+
+def babel_locale() -> str:
+    """The active language as a Babel/CLDR locale ("de", "en"), for numbers and dates."""
+    return to_locale(get_language() or settings.LANGUAGE_CODE)

@@ -337,6 +337,12 @@ class Partnership(models.Model):
         return (first, second) if first.pk < second.pk else (second, first)
 
 
+class PartnershipStatusChangeQuerySet(models.QuerySet):
+    def in_history_order(self):
+        """Oldest first, by the date it took effect, then as entered."""
+        return self.order_by("valid_from", "created_at", "pk")
+
+
 class PartnershipStatusChange(models.Model):
     """One entry of a partnership's status history: what the status became, from when."""
 
@@ -358,6 +364,8 @@ class PartnershipStatusChange(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    objects = PartnershipStatusChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("status change")

@@ -20,7 +20,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from partnerportal.atlas.exports import export_response
+from partnerportal.atlas.exports import SOURCES, export_response
 from partnerportal.geo.models import Country, DacIncomeGroup, WorldRegion
 from partnerportal.geo.selectors import country_get, country_list
 from partnerportal.registry.models import Municipality, PartnershipStatus, PartnershipType
@@ -379,8 +379,9 @@ def _export(request: HttpRequest, extension: str, filters: PartnershipFilters) -
 EXPORT_HELP = (
     " All matching partnerships in one file, ordered by id (no pages). "
     + PARTNERSHIP_FILTERS_HELP
-    + " The file names its sources and licences (Destatis dl-de/by-2-0, GeoNames CC BY 4.0, "
-    "Wikipedia CC BY-SA 4.0)."
+    + " The file names its sources and licences ("
+    + "; ".join(source.short for source in SOURCES.values())
+    + ")."
 )
 
 

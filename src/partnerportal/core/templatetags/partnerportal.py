@@ -9,13 +9,11 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
+
+from partnerportal.core.i18n import babel_locale
 
 register = template.Library()
-
-
-def _locale() -> str:
-    return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
 @register.simple_tag(takes_context=True)
@@ -46,9 +44,11 @@ def number(value: float | int | Decimal | None, digits: int | None = None) -> st
         return ""
     if digits is not None:
         return babel_numbers.format_decimal(
-            value, format=f"#,##0.{'0' * int(digits)}" if int(digits) else "#,##0", locale=_locale()
+            value,
+            format=f"#,##0.{'0' * int(digits)}" if int(digits) else "#,##0",
+            locale=babel_locale(),
         )
-    return babel_numbers.format_decimal(value, locale=_locale())
+    return babel_numbers.format_decimal(value, locale=babel_locale())
 
 
 @register.filter
@@ -56,7 +56,7 @@ def money(value: float | int | Decimal | None, currency: str = "EUR") -> str:
     """1234.5 -> '1.234,50 €' in German, '€1,234.50' in English."""
     if value in (None, ""):
         return ""
-    return babel_numbers.format_currency(value, currency, locale=_locale())
+    return babel_numbers.format_currency(value, currency, locale=babel_locale())
 
 
 @register.filter
@@ -66,5 +66,5 @@ def local_date(value: date | datetime | None, format: str = "long") -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return babel_dates.format_datetime(value, format="medium", locale=_locale())
-    return babel_dates.format_date(value, format=format, locale=_locale())
+        return babel_dates.format_datetime(value, format="medium", locale=babel_locale())
+    return babel_dates.format_date(value, format=format, locale=babel_locale())

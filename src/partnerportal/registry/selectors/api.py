@@ -97,7 +97,7 @@ def api_partnership_list(filters: PartnershipFilters) -> QuerySet[Partnership]:
             ),
             Prefetch(
                 "status_changes",
-                queryset=PartnershipStatusChange.objects.order_by("valid_from", "created_at"),
+                queryset=PartnershipStatusChange.objects.in_history_order(),
                 to_attr="status_history",
             ),
         )

@@ -158,7 +158,7 @@ class MunicipalityPage:
 def _status_history() -> Prefetch:
     return Prefetch(
         "status_changes",
-        queryset=PartnershipStatusChange.objects.order_by("valid_from", "created_at", "pk"),
+        queryset=PartnershipStatusChange.objects.in_history_order(),
     )
 
 
@@ -198,7 +198,7 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
     if records:
         changes = (
             PartnershipStatusChange.objects.filter(partnership__in=partnerships)
-            .order_by("valid_from", "created_at", "pk")
+            .in_history_order()
             .values_list("partnership_id", "status", "valid_from", "note")
         )
         for partnership_id, status, valid_from, note in changes:
