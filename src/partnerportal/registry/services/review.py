@@ -26,16 +26,11 @@ def review_item_sibling(item: ReviewItem) -> ReviewItem | None:
     )
 
 
-def review_item_known_partner(item: ReviewItem) -> Municipality | None:
-    """The other side when it is already settled: by the sibling item, or by a partnership
-    the import recorded for this row (the importer keeps the row number as provenance)."""
-    sibling = review_item_sibling(item)
-    if sibling is not None:
-        return sibling.resolved_municipality
-    partner_id = (item.raw or {}).get("_partner_id") if isinstance(item.raw, dict) else None
-    if partner_id:
-        return Municipality.objects.filter(pk=partner_id).first()
-    return None
+def review_item_known_partner(sibling: ReviewItem | None) -> Municipality | None:
+    """The other side of a row when staff have already settled it: the municipality chosen for
+    the sibling item (the other side of the same row), if any. The caller reads the sibling
+    once (review_item_sibling) and passes it."""
+    return sibling.resolved_municipality if sibling is not None else None
 
 
 def _check(item: ReviewItem, actor) -> None:
@@ -57,7 +52,7 @@ def review_item_resolve(
         _check(item, actor)
         sibling = review_item_sibling(item)
         if partner is None:
-            partner = review_item_known_partner(item)
+            partner = review_item_known_partner(sibling)
         if partner is None and not (sibling and sibling.status == ReviewItem.Status.OPEN):
             raise ValidationError(_("Please choose the partner municipality as well."))
         if partner is not None and partner.pk == municipality.pk:

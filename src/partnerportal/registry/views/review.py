@@ -64,8 +64,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 :SEARCH_LIMIT
             ]
         )
-    partner = services.review_item_known_partner(item)
     sibling = services.review_item_sibling(item)
+    partner = services.review_item_known_partner(sibling)
     partner_needed = partner is None and not (sibling and sibling.status == ReviewItem.Status.OPEN)
     if partner_needed and request.GET.get("partner", "").isdigit():
         # Staff chose the other side from the search first (a link, so GET changes nothing).
