@@ -16,10 +16,21 @@ from ..models import Partnership
 STALE_AFTER = dt.timedelta(days=365)
 
 
-def partnerships_stale(*, now: dt.datetime | None = None) -> QuerySet:
+def partnerships_stale_base(*, now: dt.datetime | None = None) -> QuerySet:
     """Confirmed partnerships whose last confirmation (or creation) is older than STALE_AFTER,
-    oldest first, with the number of active editors of each side."""
+    oldest first: what the reminder task needs, without the staff page's editor counts."""
     now = now or timezone.now()
+    return (
+        Partnership.objects.filter(is_confirmed=True)
+        .annotate(confirmed_or_created=Coalesce("last_confirmed_at", "created_at"))
+        .filter(confirmed_or_created__lt=now - STALE_AFTER)
+        .order_by("confirmed_or_created", "pk")
+    )
+
+
+def partnerships_stale(*, now: dt.datetime | None = None) -> QuerySet:
+    """The stale partnerships with the number of active editors of each side and what the
+    staff list shows of them."""
 
     def editors_of(field: str):
         return Subquery(
@@ -31,14 +42,11 @@ def partnerships_stale(*, now: dt.datetime | None = None) -> QuerySet:
         )
 
     return (
-        Partnership.objects.filter(is_confirmed=True)
-        .annotate(confirmed_or_created=Coalesce("last_confirmed_at", "created_at"))
-        .filter(confirmed_or_created__lt=now - STALE_AFTER)
+        partnerships_stale_base(now=now)
         .annotate(
             editors_a=Coalesce(editors_of("municipality_a"), Value(0)),
             editors_b=Coalesce(editors_of("municipality_b"), Value(0)),
         )
         .annotate(editors_count=F("editors_a") + F("editors_b"))
         .select_related("municipality_a", "municipality_b", "last_confirmed_by")
-        .order_by("confirmed_or_created", "pk")
     )

@@ -36,7 +36,7 @@ from ..models import (
     PartnershipStatusChange,
     PartnershipType,
 )
-from ..selectors.freshness import partnerships_stale
+from ..selectors.freshness import partnerships_stale_base
 from ..workflows import transition_get
 
 #: A partnership not confirmed for this long is stale and its editors are reminded.
@@ -336,7 +336,8 @@ def partnerships_remind_stale(*, now: dt.datetime | None = None) -> int:
     entry, so it is written without an audit record."""
     now = now or timezone.now()
     due = (
-        partnerships_stale(now=now)
+        partnerships_stale_base(now=now)
+        .select_related("municipality_a", "municipality_b")
         .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=now - REMINDER_INTERVAL))
         .filter(
             Q(municipality_a__memberships__status=Membership.Status.ACTIVE)

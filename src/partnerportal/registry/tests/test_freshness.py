@@ -11,11 +11,11 @@ from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.core.schedule import job_get
 from partnerportal.notifications.models import Activity
 from partnerportal.registry.models import Partnership
+from partnerportal.registry.selectors.freshness import partnerships_stale
 from partnerportal.registry.services import partnerships as services
 from partnerportal.registry.services.partnerships import (
     confirmation_token_read,
     partnerships_remind_stale,
-    partnerships_stale,
 )
 
 from .test_services_partnerships import foreign, make_world, pair
