@@ -25,18 +25,20 @@ import argparse
 import csv
 import gzip
 import io
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import DATA, percentile  # noqa: E402
-from registry import generate_synthetic, import_real_data  # noqa: E402
+from common import (  # noqa: E402
+    DATA,
+    django_with_fresh_database,
+    load_registry_data,
+    percentile,
+)
 
 WORLD = "z=2&w=-180&s=-85&e=180&n=85"
 TARGETS = {"cached_ms": 30.0, "uncached_ms": 300.0, "gzip_kb": 150.0}
@@ -102,39 +104,15 @@ def main() -> int:
     parser.add_argument("--database-url", help="use this (empty) database instead of SQLite")
     args = parser.parse_args()
 
-    tmp = tempfile.TemporaryDirectory(prefix="pp-bench-atlas-")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "partnerportal.settings.dev"
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{Path(tmp.name) / 'b.sqlite3'}"
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT / "src"))
-
-    import django
-
-    django.setup()
+    tmp = django_with_fresh_database("pp-bench-atlas-", args.database_url)
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from partnerportal.content.services import site_structure_ensure
     from partnerportal.registry.models import Municipality, Partnership
 
-    print(f"Setting up the database ({connection.vendor}) ...", flush=True)
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
-    site_structure_ensure()
-    real = DATA.is_dir() and not args.synthetic
-    if Partnership.objects.exists():
-        data_label = "the data already in the given database"
-    elif real:
-        import_real_data()
-        data_label = "real reference data from ../shared/data"
-    else:
-        print("Generating SYNTHETIC data (../shared/data not found or --synthetic) ...")
-        generate_synthetic()
-        data_label = "SYNTHETIC data: 11,000 municipalities, 20,000 partnerships"
+    data_label = load_registry_data(synthetic=args.synthetic)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     setup_test_environment()
