@@ -28,3 +28,12 @@ def site(db):
     from partnerportal.content.services import site_structure_ensure
 
     return site_structure_ensure()
+
+
+@pytest.fixture
+def client():
+    """Django's test client, except that force_login also records the second factor for a
+    person who has one (a complete login); the doors' own tests use the plain client."""
+    from partnerportal.accounts.tests.clients import Client
+
+    return Client()

@@ -1,8 +1,11 @@
-"""Keep the back office in the person's language: Wagtail reads its own profile setting."""
+"""Keep the back office in the person's language (Wagtail reads its own profile setting); count
+the set-up of a second factor as passing it in that session."""
 
+from allauth.mfa.signals import authenticator_added
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from . import second_factor
 from .models import User
 
 
@@ -19,3 +22,12 @@ def wagtail_admin_language_sync(sender, instance: User, **kwargs) -> None:
     if profile.preferred_language != instance.language:
         profile.preferred_language = instance.language
         profile.save(update_fields=["preferred_language"])
+
+
+@receiver(authenticator_added, dispatch_uid="accounts.second_factor_at_set_up")
+def second_factor_passed_at_set_up(sender, request, user, authenticator, **kwargs) -> None:
+    """Setting up TOTP means typing a valid code: that session has passed the second factor
+    (recovery codes made alongside prove nothing and are not recorded)."""
+    if request is None or authenticator.type != authenticator.Type.TOTP:
+        return
+    second_factor.session_second_factor_record(request, user, authenticator=authenticator)

@@ -282,6 +282,14 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = PARTNERPORTAL_UPLOAD_MAX_BYTES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# One login for the site and the back office (the site's asks for the second factor), and the
+# password is managed there too.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No request leaves for an outside service: no Gravatar avatars (they would also hand a hash of
+# staff e-mail addresses to a third party); Wagtail draws its own default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 # --- django-ninja

@@ -4,11 +4,11 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from partnerportal.accounts.models import Invitation, Membership
+from partnerportal.accounts.tests.clients import Client
 
 from .factories import (
     PASSWORD,

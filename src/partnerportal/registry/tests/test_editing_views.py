@@ -2,9 +2,9 @@
 nothing."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from partnerportal.accounts.tests.clients import Client
 from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.registry.models import Partnership, PartnershipStatus
 from partnerportal.registry.services.partnerships import confirmation_token_make
