@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from partnerportal.audit import selectors as audit_selectors
 from partnerportal.audit.services import attribute_change
 from partnerportal.notifications import services as notifications
 from partnerportal.notifications.models import Activity
@@ -356,6 +357,29 @@ def account_export(*, actor: User, user: User) -> dict:
         for a in Authenticator.objects.filter(user=user)
     ]
     data["activity"] = _activity_rows(user)
+    # The audit trail: what they changed anywhere, and how their own memberships changed (who
+    # decided is left out where it was someone else: that is the other person's data).
+    data["changes_made"] = audit_selectors.changes_made_by(user)
+    someone_else = str(Membership._meta.get_field("decided_by").verbose_name)
+    data["membership_history"] = [
+        {
+            "municipality": m.municipality.name,
+            "changes": [
+                {
+                    "when": change.when,
+                    "action": change.action_label,
+                    "by_you": change.user_id == user.pk,
+                    "changes": [
+                        {"field": str(c.label), "before": str(c.before), "after": str(c.after)}
+                        for c in change.changes
+                        if str(c.label) != someone_else or change.user_id == user.pk
+                    ],
+                }
+                for change in reversed(audit_selectors.object_history(m))
+            ],
+        }
+        for m in Membership.objects.filter(user=user).select_related("municipality")
+    ]
     return data
 
 

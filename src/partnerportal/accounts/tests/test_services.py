@@ -312,6 +312,36 @@ def test_export_contains_everything_about_the_person(municipality):
     assert "secret" not in json.dumps(data["mfa_authenticators"])
 
 
+def test_export_contains_the_changes_the_person_made_and_those_about_them(municipality):
+    """The audit trail is part of what is stored about a person: every change they made, and
+    how their memberships changed (without naming the staff member who decided)."""
+    from partnerportal.audit.services import attribute_change
+
+    person = UserFactory(email="me@example.org", name="Erika Muster")
+    staff = UserFactory(role="agency_admin", name="Sachbearbeiterin Streng")
+    other = MunicipalityFactory(name="Alte Schreibweise")
+    attribute_change(other, actor=person, action="update")
+    other.name = "Neue Schreibweise"
+    other.save()
+    membership = services.membership_request(
+        actor=person, municipality=municipality, message="Bitte"
+    )
+    services.membership_confirm(actor=staff, membership=membership)
+
+    data = json.loads(services.account_export_json(actor=person, user=person))
+
+    made = [c for c in data["changes_made"] if c["object_id"] == other.pk]
+    assert len(made) == 1
+    assert made[0]["object"] == "Neue Schreibweise"
+    assert {"field": "Name", "before": "Alte Schreibweise", "after": "Neue Schreibweise"} in made[
+        0
+    ]["changes"]
+    assert any(c["record"] == "Mitgliedschaft" for c in data["changes_made"])
+    history = data["membership_history"][0]["changes"]
+    assert [c["by_you"] for c in history] == [True, False]
+    assert "Sachbearbeiterin Streng" not in json.dumps(data)
+
+
 def test_export_someone_else_is_refused():
     with pytest.raises(PermissionDenied):
         services.account_export(actor=UserFactory(role="agency_admin"), user=UserFactory())
