@@ -38,12 +38,9 @@ messages: install ## Compile the translations (.po -> .mo)
 	@mkdir -p src/partnerportal/locale
 	@$(BIN)/python scripts/compile_messages.py
 
-migrate: install messages ## Create or update the database (SQLite under var/ unless DATABASE_URL is set)
+migrate: install messages ## Create or update the database (SQLite under var/ unless DATABASE_URL is set): tables, cache table, pages, countries
 	@mkdir -p var
 	$(PP) migrate --no-input
-	$(PP) createcachetable
-	$(PP) setup_site
-	$(PP) load_countries
 
 demo-data: migrate assets ## Load the demo data and demo logins
 	$(PP) demo_data

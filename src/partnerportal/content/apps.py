@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,8 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals
+
+        post_migrate.connect(
+            signals.site_after_migrate, sender=self, dispatch_uid="partnerportal.content.site"
+        )

@@ -1,5 +1,6 @@
-"""Sets up the page tree a fresh installation needs, in German and English. Idempotent: run by
-`partnerportal setup_site` after every migrate, it creates only what is missing."""
+"""Sets up the page tree a fresh installation needs, in German and English. Idempotent: run after
+every migrate (signals.site_after_migrate) and by `partnerportal setup_site`, it creates only
+what is missing."""
 
 from dataclasses import dataclass
 
@@ -73,6 +74,9 @@ def site_structure_ensure() -> HomePage:
     locale_de, _created = Locale.objects.get_or_create(language_code="de")
     locale_en, _created = Locale.objects.get_or_create(language_code="en")
     root = Page.get_first_root_node()
+    if root is None:
+        # Wagtail's migrations make the tree's root; a flushed database has none.
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale_de))
     if root.locale_id != locale_de.id:
         Page.objects.filter(depth=1).update(locale=locale_de)
         root.refresh_from_db()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class CoreConfig(AppConfig):
     name = "partnerportal.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .setup import cache_tables_after_migrate
+
+        post_migrate.connect(
+            cache_tables_after_migrate, sender=self, dispatch_uid="partnerportal.core.cache_tables"
+        )

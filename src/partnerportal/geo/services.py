@@ -71,18 +71,32 @@ def _dac() -> dict[str, dict[str, str]]:
     return _read("dac_list.csv")
 
 
+#: Codes that GeoNames and the twin-town lists use but ISO 3166 (pycountry) lacks: their names
+#: here, their world region and DAC status in geo/data/ like those of every other country.
+EXTRA_COUNTRIES = {
+    "XK": {"iso3": "XKX", "name_en": "Kosovo", "name_de": "Kosovo"},
+}
+
+
 def country_defaults(iso2: str) -> dict:
-    """Names, region and DAC status of a country by its ISO code, for creating its row."""
-    record = pycountry.countries.get(alpha_2=iso2.upper())
-    if record is None:
+    """Names, region and DAC status of a country by its ISO code (or one of EXTRA_COUNTRIES),
+    for creating its row."""
+    iso2 = iso2.upper()
+    record = pycountry.countries.get(alpha_2=iso2)
+    if record is not None:
+        names = {
+            "iso3": record.alpha_3,
+            "name_en": getattr(record, "common_name", None) or record.name,
+            "name_de": _german_name(record),
+        }
+    elif iso2 in EXTRA_COUNTRIES:
+        names = dict(EXTRA_COUNTRIES[iso2])
+    else:
         raise LookupError(f"unknown ISO 3166 alpha-2 code: {iso2!r}")
-    name_en = getattr(record, "common_name", None) or record.name
-    dac = _dac().get(record.alpha_2, {})
+    dac = _dac().get(iso2, {})
     return {
-        "iso3": record.alpha_3,
-        "name_en": name_en,
-        "name_de": _german_name(record),
-        "world_region": _regions().get(record.alpha_2, ""),
+        **names,
+        "world_region": _regions().get(iso2, ""),
         "oda_recipient": dac.get("oda_recipient") == "yes",
         "dac_income_group": dac.get("dac_income_group", ""),
         "dac_list_years": dac.get("dac_list_years", ""),
@@ -90,25 +104,13 @@ def country_defaults(iso2: str) -> dict:
     }
 
 
-#: Codes that GeoNames and the twin-town lists use but ISO 3166 (pycountry) lacks.
-EXTRA_COUNTRIES = {
-    "XK": {"iso3": "XKX", "name_en": "Kosovo", "name_de": "Kosovo", "world_region": ""},
-}
-
-
 def country_ensure(iso2: str) -> Country:
-    """The country row for an ISO code, created from pycountry (or EXTRA_COUNTRIES) when
-    missing."""
+    """The country row for an ISO code (or one of EXTRA_COUNTRIES), created with its names,
+    region and DAC status when missing."""
     iso2 = iso2.upper()
     country = Country.objects.filter(pk=iso2).first()
     if country is None:
-        try:
-            defaults = country_defaults(iso2)
-        except LookupError:
-            if iso2 not in EXTRA_COUNTRIES:
-                raise
-            defaults = dict(EXTRA_COUNTRIES[iso2])
-        country, _created = Country.objects.get_or_create(pk=iso2, defaults=defaults)
+        country, _created = Country.objects.get_or_create(pk=iso2, defaults=country_defaults(iso2))
     return country
 
 
@@ -144,7 +146,8 @@ def _staff_edited_fields() -> dict[str, set[str]]:
 
 
 def countries_sync(*, actor=None, overwrite: bool = False) -> CountrySyncResult:
-    """Create every ISO 3166 country and fill names, region and DAC status from the data files.
+    """Create every ISO 3166 country and fill names, region and DAC status from the data files;
+    rows of EXTRA_COUNTRIES (created by the imports where a place needs them) are filled too.
 
     A value a staff member changed stays unless `overwrite` is given: the shipped files are a
     starting point, staff corrections are the better knowledge."""
@@ -152,8 +155,9 @@ def countries_sync(*, actor=None, overwrite: bool = False) -> CountrySyncResult:
     with transaction.atomic():
         existing = {country.pk: country for country in Country.objects.all()}
         edited = {} if overwrite else _staff_edited_fields()
-        for record in pycountry.countries:
-            iso2 = record.alpha_2
+        codes = [record.alpha_2 for record in pycountry.countries]
+        codes += [iso2 for iso2 in EXTRA_COUNTRIES if iso2 in existing]
+        for iso2 in codes:
             wanted = country_defaults(iso2)
             country = existing.get(iso2)
             if country is None:

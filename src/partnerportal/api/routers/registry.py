@@ -71,7 +71,13 @@ class CountryOut(Schema):
     iso3: str = Field(..., examples=["SEN"])
     name_de: str = Field(..., examples=["Senegal"])
     name_en: str = Field(..., examples=["Senegal"])
-    world_region: WorldRegion = Field(..., description="The agency's world region.")
+    world_region: WorldRegion | None = Field(
+        ...,
+        description=(
+            "The agency's world region; null while none is assigned (a country added by hand or "
+            "by an import that the reference data does not place yet)."
+        ),
+    )
     oda_recipient: bool = Field(
         ..., description="On the OECD DAC List of ODA Recipients for the years given."
     )
@@ -80,6 +86,10 @@ class CountryOut(Schema):
     )
     dac_list_years: str = Field(..., examples=["2024–2025"])
     dac_note: str = Field("", description="Remarks on the DAC status, e.g. uncertainties.")
+
+    @staticmethod
+    def resolve_world_region(obj: Country) -> str | None:
+        return obj.world_region or None
 
     @staticmethod
     def resolve_dac_income_group(obj: Country) -> str | None:

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from partnerportal.audit.services import attribute_change
 from partnerportal.geo.models import Country, DacIncomeGroup, WorldRegion
 from partnerportal.geo.services import (
+    EXTRA_COUNTRIES,
     countries_sync,
     country_defaults,
     country_ensure,
@@ -17,7 +18,14 @@ from partnerportal.geo.services import (
 pytestmark = pytest.mark.django_db
 
 
-def test_sync_creates_every_iso_country_with_region_and_dac_status():
+@pytest.fixture
+def no_countries():
+    """The state before the first load (migrate loads the countries into every new database)."""
+    Country.history.all().delete()
+    Country.objects.all().delete()
+
+
+def test_sync_creates_every_iso_country_with_region_and_dac_status(no_countries):
     result = countries_sync()
     assert result.created == len(pycountry.countries) == Country.objects.count()
     assert not Country.objects.filter(world_region="").exists()
@@ -65,6 +73,7 @@ def test_sync_is_idempotent():
 
 
 def test_sync_fills_countries_created_earlier_by_country_ensure():
+    Country.objects.filter(pk="PE").delete()
     Country.objects.create(iso2="PE", iso3="PER", name_de="Peru", name_en="Peru", world_region="")
     result = countries_sync()
     assert result.updated == 1
@@ -120,10 +129,35 @@ def test_permissions_let_agency_staff_edit_countries():
     )
 
 
-def test_load_countries_command_reports_counts():
+def test_load_countries_command_reports_counts(no_countries):
     out = StringIO()
     call_command("load_countries", stdout=out)
     assert f"{len(pycountry.countries)} created" in out.getvalue()
     out = StringIO()
     call_command("load_countries", stdout=out)
     assert "0 created, 0 updated" in out.getvalue()
+
+
+def test_every_country_created_on_the_fly_has_a_valid_region():
+    """Codes the twin-town lists use beyond ISO 3166 (Kosovo) get a region of the agency's list
+    (the API and the filters refuse an empty one)."""
+    for code in EXTRA_COUNTRIES:
+        Country.objects.filter(pk=code).delete()
+        country = country_ensure(code)
+        country.full_clean()
+        assert country.world_region in WorldRegion.values, code
+    kosovo = Country.objects.get(pk="XK")
+    # With its neighbours of the Western Balkans (Serbia, Albania, North Macedonia, Montenegro).
+    assert kosovo.world_region == WorldRegion.EASTERN_EUROPE
+    assert Country.objects.get(pk="RS").world_region == kosovo.world_region
+    assert (kosovo.oda_recipient, kosovo.dac_income_group) == (True, DacIncomeGroup.UMIC)
+
+
+def test_sync_gives_an_earlier_kosovo_row_its_region():
+    """Installations that imported twin towns before have a Kosovo row without a region."""
+    Country.objects.filter(pk="XK").delete()
+    Country.objects.create(iso2="XK", iso3="XKX", name_de="Kosovo", name_en="Kosovo")
+    result = countries_sync()
+    assert result.updated == 1
+    assert Country.objects.get(pk="XK").world_region == WorldRegion.EASTERN_EUROPE
+    assert Country.objects.count() == len(pycountry.countries) + 1
