@@ -17,7 +17,33 @@ from ..models import (
 )
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record the form was read at (core.concurrency): sent back unchanged,
+    so that the service refuses the save when someone saved in between."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
+class VersionForm(forms.Form):
+    """The one-button forms (confirm, reject, "still correct"): only the version."""
+
+    version = VersionField()
+
+
+def with_version(form: forms.BaseForm, version: int) -> None:
+    """Let a form refused for a conflict carry the current version, so that the person can
+    save their kept input once they have seen what changed."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(version)
+    form.data = data
+
+
 class PartnershipForm(forms.ModelForm):
+    version = VersionField()
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
@@ -34,6 +60,10 @@ class PartnershipForm(forms.ModelForm):
     class Meta:
         model = Partnership
         fields = ["type", "start_year", "description", "themes", "programmes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
 
     def clean_start_year(self):
         year = self.cleaned_data.get("start_year")
@@ -120,6 +150,7 @@ class MunicipalitySearchForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    version = VersionField()
     valid_from = forms.DateField(
         label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -127,6 +158,7 @@ class TransitionForm(forms.Form):
 
 
 class RejectForm(forms.Form):
+    version = VersionField()
     reason = forms.CharField(
         label=_("Reason (sent to the editors)"), required=False, max_length=500
     )
