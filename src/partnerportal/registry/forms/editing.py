@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnerportal.core.forms import VersionField
+
 from ..models import (
     Actor,
     ContactPerson,
@@ -17,29 +19,10 @@ from ..models import (
 )
 
 
-class VersionField(forms.IntegerField):
-    """The version of the record the form was read at (core.concurrency): sent back unchanged,
-    so that the service refuses the save when someone saved in between."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        super().__init__(**kwargs)
-
-
 class VersionForm(forms.Form):
     """The one-button forms (confirm, reject, "still correct"): only the version."""
 
     version = VersionField()
-
-
-def with_version(form: forms.BaseForm, version: int) -> None:
-    """Let a form refused for a conflict carry the current version, so that the person can
-    save their kept input once they have seen what changed."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = str(version)
-    form.data = data
 
 
 class PartnershipForm(forms.ModelForm):

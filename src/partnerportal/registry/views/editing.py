@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partnerportal.core.concurrency import EditConflict
+from partnerportal.core.forms import form_with_version
 
 from .. import permissions
 from ..forms.editing import (
@@ -26,7 +27,6 @@ from ..forms.editing import (
     TransitionForm,
     VersionForm,
     formset_rows,
-    with_version,
 )
 from ..models import Municipality, Partnership
 from ..selectors import freshness
@@ -148,7 +148,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.error(request, _("This partnership has been removed in the meantime."))
                     return redirect(municipality_page_url(partnership.municipality_a))
                 conflict = _conflict_context(request, error)
-                with_version(form, error.current_version)
+                form_with_version(form, error.current_version)
             except ValidationError as error:
                 _error(request, error)
             else:
@@ -196,7 +196,7 @@ def partnership_transition(request: HttpRequest, pk: int, action: str) -> HttpRe
                 messages.error(request, _("This partnership has been removed in the meantime."))
                 return redirect(municipality_page_url(partnership.municipality_a))
             conflict = _conflict_context(request, error)
-            with_version(form, error.current_version)
+            form_with_version(form, error.current_version)
             partnership.refresh_from_db()
         except ValidationError as error:
             _error(request, error)
