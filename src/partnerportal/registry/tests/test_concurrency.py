@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from partnerportal.core.concurrency import EditConflict
 from partnerportal.registry.models import Partnership, PartnershipStatus, Theme
 from partnerportal.registry.services import partnerships as services
 
@@ -129,6 +128,8 @@ def test_the_refusal_speaks_english_on_english_pages(site, world):
 
 
 def test_the_service_refuses_a_stale_version_and_writes_nothing(world):
+    from partnerportal.core.concurrency import EditConflict
+
     partnership = world["partnership"]
     seen = partnership.version
     services.partnership_update(
