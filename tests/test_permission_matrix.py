@@ -3,7 +3,9 @@ on someone else's. A view that is not declared here fails the test, and so does 
 differs from what is declared.
 
 Expectations: "ok" (2xx, or a redirect that is not to the login page), "login" (redirect to the
-login page), "deny" (403), "missing" (404).
+login page, ours or the back office's), "deny" (403), "missing" (404), "invalid" (400). A page
+about a partnership answers "missing" to whoever may not see it, never "deny" (which would tell
+that it exists).
 """
 
 from __future__ import annotations
@@ -129,16 +131,65 @@ def _fresh_partnership(first, *, confirmed: bool = True, **extra):
     )
 
 
+def _remember(world: World, partnership) -> dict:
+    """The partnership a case acts on, kept for its form data (the version the page showed)."""
+    world.extra["partnership"] = partnership
+    return {"pk": partnership.pk}
+
+
+def _seen_version(world: World, role: str) -> dict:
+    """What the page's form sends back: the version it was read at (ADR 0005)."""
+    return {"version": world.extra["partnership"].version}
+
+
 def _partnership_own(world: World, role: str) -> dict:
-    return {"pk": _fresh_partnership(world.own_municipality).pk}
+    return _remember(world, _fresh_partnership(world.own_municipality))
 
 
 def _partnership_other(world: World, role: str) -> dict:
-    return {"pk": _fresh_partnership(world.other_municipality).pk}
+    return _remember(world, _fresh_partnership(world.other_municipality))
 
 
 def _proposal_own(world: World, role: str) -> dict:
-    return {"pk": _fresh_partnership(world.own_municipality, confirmed=False).pk}
+    return _remember(world, _fresh_partnership(world.own_municipality, confirmed=False))
+
+
+def _proposal_other(world: World, role: str) -> dict:
+    return _remember(world, _fresh_partnership(world.other_municipality, confirmed=False))
+
+
+def _transition_proposal_own(world: World, role: str) -> dict:
+    return {**_proposal_own(world, role), "action": "pause"}
+
+
+def _transition_proposal_other(world: World, role: str) -> dict:
+    return {**_proposal_other(world, role), "action": "pause"}
+
+
+def _proposal_trail(first_of: str) -> Callable[[World, str], dict]:
+    def kwargs(world: World, role: str) -> dict:
+        municipality = getattr(world, first_of)
+        pk = _remember(world, _fresh_partnership(municipality, confirmed=False))["pk"]
+        return {"app_label": "registry", "model_name": "partnership", "pk": pk}
+
+    return kwargs
+
+
+def _proposal_change(world: World, role: str) -> dict:
+    """A change of a proposal of one's own municipality that staff could revert."""
+    trail = _proposal_trail("own_municipality")(world, role)
+    partnership = world.extra["partnership"]
+    partnership.description = "geändert"
+    partnership.save()
+    return {**trail, "history_id": partnership.history.latest().history_id}
+
+
+def _confirm_link_for_oneself_to_a_hidden_proposal(world: World, role: str) -> dict:
+    from partnerportal.registry.services.partnerships import confirmation_token_make
+
+    person = world.users[role] or UserFactory()
+    partnership = _fresh_partnership(world.other_municipality, confirmed=False)
+    return {"token": confirmation_token_make(partnership=partnership, user=person)}
 
 
 def _transition_own(world: World, role: str) -> dict:
@@ -186,6 +237,13 @@ def _review_item(world: World, role: str) -> dict:
     return {"pk": item.pk}
 
 
+def _programme(world: World, role: str) -> dict:
+    from partnerportal.registry.models import Programme
+
+    programme, _created = Programme.objects.get_or_create(slug="klima", defaults={"name": "Klima"})
+    return {"pk": programme.pk}
+
+
 def _country(world: World, role: str) -> dict:
     return {"iso2": "DE"}
 
@@ -204,6 +262,22 @@ PROPOSAL_VISIBLE = {
 #: A form sent empty: those who may edit get it back with its errors (400), others are refused.
 EDITORS_OWN_EMPTY_FORM = {r: ("invalid" if v == "ok" else v) for r, v in EDITORS_OWN.items()}
 ADMINS_ONLY_EMPTY_FORM = {r: ("invalid" if v == "ok" else v) for r, v in ADMINS_ONLY.items()}
+#: Wagtail sends whoever may not use a back-office view to its login page (with a message).
+BACK_OFFICE = {**dict.fromkeys(ROLES, "login"), "agency_editor": "ok", "agency_admin": "ok"}
+#: Pages about a proposal: 404 to whoever may not see it (it must not tell that it exists),
+#: 403 to who sees it but may not do this, and the login page for the public (as for any pk).
+HIDDEN = {**dict.fromkeys(ROLES, "missing"), "public": "login"}
+PROPOSAL_OWN_EDITORS = {
+    **HIDDEN,
+    **dict.fromkeys(("municipal_editor", "agency_editor", "agency_admin"), "ok"),
+}
+PROPOSAL_OTHER_STAFF = {**HIDDEN, "agency_editor": "ok", "agency_admin": "ok"}
+PROPOSAL_OWN_STAFF_DECIDE = {**PROPOSAL_OTHER_STAFF, "municipal_editor": "deny"}
+PROPOSAL_OWN_NOBODY = {
+    **PROPOSAL_OWN_EDITORS,
+    **dict.fromkeys(("municipal_editor", "agency_editor", "agency_admin"), "deny"),
+}
+PROPOSAL_OTHER_NOBODY = {**PROPOSAL_OTHER_STAFF, "agency_editor": "deny", "agency_admin": "deny"}
 
 
 #: url names that are ours. Library views (allauth, Wagtail, the OpenAPI page) are covered by
@@ -220,7 +294,33 @@ CASES: list[Case] = [
     Case("notifications:feed", LOGGED_IN_OK),
     Case("notifications:mark_read", LOGGED_IN_OK, method="post"),
     Case("audit:history", ADMINS_ONLY, kwargs=_municipality_trail),
-    Case("audit:revert", ADMINS_ONLY, method="post", kwargs=_municipality_change),
+    Case(
+        "audit:revert",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_municipality_change,
+        data=lambda world, role: {"version": world.own_municipality.version},
+    ),
+    Case(
+        "audit:history",
+        PROPOSAL_OWN_STAFF_DECIDE,
+        kwargs=_proposal_trail("own_municipality"),
+        label="proposal of one's own municipality",
+    ),
+    Case(
+        "audit:history",
+        PROPOSAL_OTHER_STAFF,
+        kwargs=_proposal_trail("other_municipality"),
+        label="proposal of someone else's municipality",
+    ),
+    Case(
+        "audit:revert",
+        PROPOSAL_OWN_STAFF_DECIDE,
+        method="post",
+        kwargs=_proposal_change,
+        data=_seen_version,
+        label="proposal of one's own municipality",
+    ),
     Case("accounts:membership_request", LOGGED_IN_OK),
     Case(
         "accounts:membership_confirm",
@@ -293,6 +393,12 @@ CASES: list[Case] = [
         kwargs=_proposal_own,
         label="unconfirmed proposal of one's own municipality",
     ),
+    Case(
+        "registry:partnership_detail",
+        {**PROPOSAL_OTHER_STAFF, "public": "missing"},
+        kwargs=_proposal_other,
+        label="unconfirmed proposal of someone else's municipality",
+    ),
     # Registry: editing
     Case("registry:partnership_edit", EDITORS_OWN, kwargs=_partnership_own, label="own"),
     Case(
@@ -312,7 +418,33 @@ CASES: list[Case] = [
         kwargs=_partnership_other,
         label="someone else's, empty form",
     ),
+    Case(
+        "registry:partnership_edit",
+        PROPOSAL_OWN_EDITORS,
+        kwargs=_proposal_own,
+        label="proposal of one's own municipality",
+    ),
+    Case(
+        "registry:partnership_edit",
+        {**PROPOSAL_OTHER_STAFF, "agency_editor": "invalid", "agency_admin": "invalid"},
+        method="post",
+        kwargs=_proposal_other,
+        label="proposal of someone else's municipality, empty form",
+    ),
     Case("registry:partnership_transition", EDITORS_OWN, kwargs=_transition_own, label="own"),
+    Case(
+        "registry:partnership_transition",
+        PROPOSAL_OWN_EDITORS,
+        kwargs=_transition_proposal_own,
+        label="proposal of one's own municipality",
+    ),
+    Case(
+        "registry:partnership_transition",
+        PROPOSAL_OTHER_STAFF,
+        method="post",
+        kwargs=_transition_proposal_other,
+        label="proposal of someone else's municipality",
+    ),
     Case(
         "registry:partnership_transition",
         ADMINS_ONLY,
@@ -325,6 +457,7 @@ CASES: list[Case] = [
         EDITORS_OWN,
         method="post",
         kwargs=_partnership_own,
+        data=_seen_version,
         label="own",
     ),
     Case(
@@ -332,7 +465,24 @@ CASES: list[Case] = [
         ADMINS_ONLY,
         method="post",
         kwargs=_partnership_other,
+        data=_seen_version,
         label="someone else's",
+    ),
+    Case(
+        "registry:partnership_confirm_current",
+        PROPOSAL_OWN_NOBODY,
+        method="post",
+        kwargs=_proposal_own,
+        data=_seen_version,
+        label="proposal of one's own municipality (nothing to confirm yet)",
+    ),
+    Case(
+        "registry:partnership_confirm_current",
+        PROPOSAL_OTHER_NOBODY,
+        method="post",
+        kwargs=_proposal_other,
+        data=_seen_version,
+        label="proposal of someone else's municipality",
     ),
     Case(
         "registry:partnership_confirm_link",
@@ -346,6 +496,12 @@ CASES: list[Case] = [
         kwargs=_confirm_link_for_someone_else,
         label="link sent to someone else",
     ),
+    Case(
+        "registry:partnership_confirm_link",
+        PROPOSAL_OTHER_NOBODY,
+        kwargs=_confirm_link_for_oneself_to_a_hidden_proposal,
+        label="link sent to oneself, for a proposal of someone else's municipality",
+    ),
     Case("registry:partnership_propose", EDITORS_OWN, kwargs=_municipality_own, label="own"),
     Case(
         "registry:partnership_propose",
@@ -353,8 +509,46 @@ CASES: list[Case] = [
         kwargs=_municipality_other,
         label="someone else's",
     ),
-    Case("registry:partnership_proposal_confirm", ADMINS_ONLY, method="post", kwargs=_proposal_own),
-    Case("registry:partnership_proposal_reject", ADMINS_ONLY, method="post", kwargs=_proposal_own),
+    Case(
+        "registry:partnership_proposal_confirm",
+        PROPOSAL_OWN_STAFF_DECIDE,
+        method="post",
+        kwargs=_proposal_own,
+        data=_seen_version,
+        label="proposal of one's own municipality",
+    ),
+    Case(
+        "registry:partnership_proposal_confirm",
+        PROPOSAL_OTHER_STAFF,
+        method="post",
+        kwargs=_proposal_other,
+        data=_seen_version,
+        label="proposal of someone else's municipality",
+    ),
+    Case(
+        "registry:partnership_proposal_confirm",
+        NOBODY_ELSE,
+        method="post",
+        kwargs=_partnership_own,
+        data=_seen_version,
+        label="confirmed already (nothing to decide)",
+    ),
+    Case(
+        "registry:partnership_proposal_reject",
+        PROPOSAL_OWN_STAFF_DECIDE,
+        method="post",
+        kwargs=_proposal_own,
+        data=_seen_version,
+        label="proposal of one's own municipality",
+    ),
+    Case(
+        "registry:partnership_proposal_reject",
+        PROPOSAL_OTHER_STAFF,
+        method="post",
+        kwargs=_proposal_other,
+        data=_seen_version,
+        label="proposal of someone else's municipality",
+    ),
     Case("registry:stale_list", ADMINS_ONLY),
     Case("registry:review_list", ADMINS_ONLY),
     Case("registry:review_detail", ADMINS_ONLY, kwargs=_review_item),
@@ -373,6 +567,10 @@ CASES: list[Case] = [
     Case("atlas:partnerships_xlsx", ALL_OK),
     Case("atlas:partnerships_geojson", ALL_OK),
     Case("accounts:account_delete", LOGGED_IN_OK),
+    # Back office: Wagtail's edit views, ours for the version check (audit.wagtail)
+    Case("wagtailsnippets_geo_country:edit", BACK_OFFICE, kwargs=lambda world, role: {"pk": "DE"}),
+    Case("wagtailsnippets_registry_municipality:edit", BACK_OFFICE, kwargs=_municipality_own),
+    Case("wagtailsnippets_registry_programme:edit", BACK_OFFICE, kwargs=_programme),
 ]
 
 
@@ -423,7 +621,8 @@ def world(db, site) -> World:
 
 def _outcome(response) -> str:
     if response.status_code in (301, 302, 303):
-        return "login" if "/konto/login/" in response["Location"] else "ok"
+        location = response["Location"]
+        return "login" if "/konto/login/" in location or "/admin/login/" in location else "ok"
     if response.status_code == 403:
         return "deny"
     if response.status_code == 400:

@@ -1,8 +1,28 @@
-"""Who may see and undo changes: the agency's administrators and editors."""
+"""Who may see and undo changes: the agency's administrators and editors.
+
+Whether someone may know that an object exists at all is the owning app's question: it registers
+its `can_view_<noun>` here (`visibility_register`), and the trail of an object hidden from a
+person answers 404, as the object's own page does, instead of a 403 that tells it exists."""
+
+from collections.abc import Callable
+
+from django.db import models
 
 from partnerportal.accounts.roles import MANAGING_ROLES, has_role
 
 AUDIT_ROLES = MANAGING_ROLES
+
+_VISIBILITY: dict[type[models.Model], Callable[[object, models.Model], bool]] = {}
+
+
+def visibility_register(model: type[models.Model], check: Callable[[object, models.Model], bool]):
+    """Let the app that owns `model` decide who may see its objects (called from its ready())."""
+    _VISIBILITY[model] = check
+
+
+def can_see_object(user, obj) -> bool:
+    check = _VISIBILITY.get(type(obj))
+    return check is None or check(user, obj)
 
 
 def can_view_history(user, obj) -> bool:

@@ -11,8 +11,13 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import get_m2m_reverse_field_name
 
 from partnerportal.audit.actions import action_label
+from partnerportal.core.concurrency import VERSION_FIELD
+
+#: Fields the trail keeps for its own use (which version a record is) but does not show.
+HIDDEN_FIELDS = frozenset({VERSION_FIELD})
 
 #: simple-history's history_type, shown when a change carries no action name of ours.
 HISTORY_TYPE_ACTIONS = {"+": "create", "~": "update", "-": "delete"}
@@ -35,6 +40,8 @@ class ChangeView:
     history_type: str
     changes: list[FieldChange] = field(default_factory=list)
     user_id: int | None = None
+    #: what the change was made to, where that is not the page's object (e.g. an actor)
+    subject: str = ""
 
     @property
     def is_creation(self) -> bool:
@@ -65,10 +72,23 @@ def _field(model: type[models.Model], field_name: str):
         return None
 
 
+def _m2m_ids(model_field, rows) -> list:
+    """The related ids in simple-history's rows of a many-to-many field ({side: id, ...})."""
+    name = get_m2m_reverse_field_name(model_field)
+    return [row[name] for row in rows or () if row.get(name) is not None]
+
+
 def _display(model_field, value: Any, related: dict) -> Any:
-    """Choice fields show their label, foreign keys the object they point to."""
+    """Choice fields show their label, foreign keys and many-to-many fields the objects they
+    point to."""
     if value is None or model_field is None:
         return value
+    if model_field.many_to_many:
+        names = [
+            str(related.get((model_field.related_model, pk), _("#%(pk)s (deleted)") % {"pk": pk}))
+            for pk in _m2m_ids(model_field, value)
+        ]
+        return ", ".join(sorted(names)) or None
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
     if model_field.many_to_one:
@@ -87,6 +107,10 @@ def _related_objects(model: type[models.Model], deltas) -> dict:
             if model_field is not None and model_field.many_to_one:
                 pks = wanted.setdefault(model_field.related_model, set())
                 pks.update(v for v in (change.old, change.new) if v is not None)
+            elif model_field is not None and model_field.many_to_many:
+                pks = wanted.setdefault(model_field.related_model, set())
+                pks.update(_m2m_ids(model_field, change.old))
+                pks.update(_m2m_ids(model_field, change.new))
     related = {}
     for related_model, pks in wanted.items():
         for pk, obj in related_model._default_manager.in_bulk(pks).items():
@@ -103,17 +127,43 @@ def _verbose_name(model: type[models.Model], field_name: str) -> str:
 
 def object_history(obj: models.Model) -> list[ChangeView]:
     """The trail of one object, newest first: who, when, which action, and what changed."""
-    model = type(obj)
     records = list(
         history_manager(obj).select_related("history_user").order_by("-history_date", "-history_id")
     )
+    pairs = [
+        (record, records[i + 1] if i + 1 < len(records) else None)
+        for i, record in enumerate(records)
+    ]
+    return change_views(type(obj), pairs)
+
+
+def changes_since(obj: models.Model, *, version: int) -> list[ChangeView]:
+    """What happened to a versioned object after `version` (the one a form was read at), newest
+    first: the records of the later versions, each against the one before it."""
+    records = list(
+        history_manager(obj)
+        .filter(**{f"{VERSION_FIELD}__gte": version})
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    pairs = [
+        (record, records[i + 1] if i + 1 < len(records) else record.prev_record)
+        for i, record in enumerate(records)
+        if getattr(record, VERSION_FIELD) > version
+    ]
+    return change_views(type(obj), pairs)
+
+
+def change_views(model: type[models.Model], pairs, *, subject=None) -> list[ChangeView]:
+    """One ChangeView per (history record, the record before it or None); `subject(record)`
+    names what changed where that is not the page's object."""
     deltas = [
-        records[i].diff_against(records[i + 1]) if i + 1 < len(records) else None
-        for i in range(len(records))
+        record.diff_against(previous) if previous is not None else None
+        for record, previous in pairs
     ]
     related = _related_objects(model, [d for d in deltas if d is not None])
     views: list[ChangeView] = []
-    for record, delta in zip(records, deltas, strict=True):
+    for (record, _previous), delta in zip(pairs, deltas, strict=True):
         changes = [
             FieldChange(
                 label=_verbose_name(model, change.field),
@@ -121,6 +171,7 @@ def object_history(obj: models.Model) -> list[ChangeView]:
                 after=_display(_field(model, change.field), change.new, related),
             )
             for change in sorted(delta.changes if delta else [], key=lambda c: c.field)
+            if change.field not in HIDDEN_FIELDS
         ]
         user = record.history_user
         action = record.history_change_reason or HISTORY_TYPE_ACTIONS.get(record.history_type, "")
@@ -134,6 +185,7 @@ def object_history(obj: models.Model) -> list[ChangeView]:
                 history_type=record.history_type,
                 changes=changes,
                 user_id=record.history_user_id,
+                subject=subject(record) if subject else "",
             )
         )
     return views

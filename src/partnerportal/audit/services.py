@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from partnerportal.core.concurrency import VERSION_FIELD, is_versioned, version_claim
+
 from .permissions import can_revert_change
 
 REVERT_ACTION = "audit.reverted"
@@ -16,13 +18,17 @@ def attribute_change(obj: models.Model, *, actor, action: str) -> None:
     obj._change_reason = action
 
 
-def change_revert(*, actor, history_record) -> models.Model:
+def change_revert(*, actor, history_record, expected_version: int | None) -> models.Model:
     """Undo one change by restoring the object to the state recorded just before it.
 
     The revert is itself a change and is saved through `attribute_change`, so the trail shows who
     undid what; nothing is ever deleted from the history. Fields the history does not track (e.g.
     a membership's message) keep their current value. A creation cannot be undone this way: that
     would be a deletion, which belongs to the owning app's own service and its checks.
+
+    A versioned object (core.concurrency) is only restored while it is still at
+    `expected_version`, the version the person saw (None: no check, for scripts); otherwise
+    EditConflict. The restore never brings back an old version number: it moves the version on.
     """
     model = history_record.instance_type
     if history_record.history_type == "+":
@@ -31,7 +37,9 @@ def change_revert(*, actor, history_record) -> models.Model:
     if previous is None:
         raise ValidationError(_("There is no earlier state to restore."))
     try:
-        return _restore(model=model, previous=previous, actor=actor)
+        return _restore(
+            model=model, previous=previous, actor=actor, expected_version=expected_version
+        )
     except IntegrityError as error:
         # E.g. the old value of a unique field has since been given to another object.
         raise ValidationError(
@@ -39,7 +47,9 @@ def change_revert(*, actor, history_record) -> models.Model:
         ) from error
 
 
-def _restore(*, model: type[models.Model], previous, actor) -> models.Model:
+def _restore(
+    *, model: type[models.Model], previous, actor, expected_version: int | None
+) -> models.Model:
     with transaction.atomic():
         pk = getattr(previous, model._meta.pk.attname)
         obj = model._default_manager.select_for_update().filter(pk=pk).first()
@@ -48,10 +58,13 @@ def _restore(*, model: type[models.Model], previous, actor) -> models.Model:
             obj = previous.instance
         if not can_revert_change(actor, obj):
             raise PermissionDenied
+        restoring_deleted = obj._state.adding
         for model_field in previous.tracked_fields:
-            if model_field.primary_key:
+            if model_field.primary_key or model_field.name == VERSION_FIELD:
                 continue
             setattr(obj, model_field.attname, getattr(previous, model_field.attname))
+        if is_versioned(model) and not restoring_deleted:
+            version_claim(obj, expected_version=expected_version)
         attribute_change(obj, actor=actor, action=REVERT_ACTION)
         obj.save()
     return obj

@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .permissions import can_revert_change, can_view_history
-from .selectors import history_manager, history_model_for, object_history
+from partnerportal.core.concurrency import VERSION_FIELD, EditConflict, is_versioned
+
+from .permissions import can_revert_change, can_see_object, can_view_history
+from .selectors import changes_since, history_manager, history_model_for, object_history
 from .services import change_revert
 
 
@@ -21,11 +23,29 @@ def _model_or_404(app_label: str, model_name: str):
     return model
 
 
+def _object_or_404(request: HttpRequest, model, pk: str):
+    """The object, or 404 for one the person may not see (as its own page answers)."""
+    obj = get_object_or_404(model, pk=pk)
+    if not can_see_object(request.user, obj):
+        raise Http404
+    return obj
+
+
+def _expected_version(request: HttpRequest, obj) -> int | None:
+    """The version the page showed; a versioned object cannot be reverted without it."""
+    if not is_versioned(obj):
+        return None
+    value = request.POST.get(VERSION_FIELD, "")
+    if not value.isdigit():
+        raise ValidationError(_("The form is incomplete. Please reload the page and try again."))
+    return int(value)
+
+
 @login_required
 @require_GET
 def history(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
     model = _model_or_404(app_label, model_name)
-    obj = get_object_or_404(model, pk=pk)
+    obj = _object_or_404(request, model, pk)
     if not can_view_history(request.user, obj):
         raise PermissionDenied
     return render(
@@ -36,6 +56,7 @@ def history(request: HttpRequest, app_label: str, model_name: str, pk: str) -> H
             "opts": model._meta,
             "changes": object_history(obj),
             "can_revert": can_revert_change(request.user, obj),
+            "version": getattr(obj, VERSION_FIELD, None) if is_versioned(obj) else None,
         },
     )
 
@@ -46,12 +67,26 @@ def revert(
     request: HttpRequest, app_label: str, model_name: str, pk: str, history_id: int
 ) -> HttpResponse:
     model = _model_or_404(app_label, model_name)
-    obj = get_object_or_404(model, pk=pk)
+    obj = _object_or_404(request, model, pk)
     if not can_revert_change(request.user, obj):
         raise PermissionDenied
     record = get_object_or_404(history_manager(obj), history_id=history_id)
     try:
-        change_revert(actor=request.user, history_record=record)
+        change_revert(
+            actor=request.user,
+            history_record=record,
+            expected_version=_expected_version(request, obj),
+        )
+    except EditConflict as conflict:
+        later = changes_since(obj, version=conflict.expected_version)
+        messages.error(
+            request,
+            _(
+                "Nothing was reverted: this record was changed by %(who)s since you opened the "
+                "page. The changes are listed below; please check them and try again."
+            )
+            % {"who": ", ".join(sorted({change.who for change in later})) or _("someone")},
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

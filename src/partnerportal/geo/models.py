@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnerportal.core.concurrency import VersionedModel
 from partnerportal.core.i18n import localized_name
 
 
@@ -35,7 +36,7 @@ class CountryQuerySet(models.QuerySet):
         return self.filter(world_region=region)
 
 
-class Country(models.Model):
+class Country(VersionedModel):
     iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, primary_key=True)
     iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
     name_de = models.CharField(_("name (German)"), max_length=120)

@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from partnerportal.audit.wagtail import VersionCheckedEditView, versioned_panels
+
 from .models import Country
 
 
@@ -24,20 +26,23 @@ class CountryViewSet(SnippetViewSet):
     list_per_page = 50
     copy_view_enabled = False
     inspect_view_enabled = True
-    panels = [
-        FieldRowPanel([FieldPanel("iso2", read_only=True), FieldPanel("iso3", read_only=True)]),
-        FieldRowPanel([FieldPanel("name_de"), FieldPanel("name_en")]),
-        FieldPanel("world_region"),
-        MultiFieldPanel(
-            [
-                FieldPanel("oda_recipient"),
-                FieldPanel("dac_income_group"),
-                FieldPanel("dac_list_years"),
-                FieldPanel("dac_note"),
-            ],
-            heading=_("OECD DAC List of ODA Recipients"),
-        ),
-    ]
+    edit_view_class = VersionCheckedEditView
+    edit_handler = versioned_panels(
+        [
+            FieldRowPanel([FieldPanel("iso2", read_only=True), FieldPanel("iso3", read_only=True)]),
+            FieldRowPanel([FieldPanel("name_de"), FieldPanel("name_en")]),
+            FieldPanel("world_region"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("oda_recipient"),
+                    FieldPanel("dac_income_group"),
+                    FieldPanel("dac_list_years"),
+                    FieldPanel("dac_note"),
+                ],
+                heading=_("OECD DAC List of ODA Recipients"),
+            ),
+        ]
+    )
 
 
 register_snippet(CountryViewSet)

@@ -8,4 +8,15 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from partnerportal.audit.permissions import visibility_register
+
         from . import signals  # noqa: F401
+        from .models import Actor, ContactPerson, Partnership
+        from .permissions import can_view_contact, can_view_partnership
+
+        # The trail of something hidden from a person answers 404, as its page does.
+        visibility_register(Partnership, can_view_partnership)
+        visibility_register(
+            Actor, lambda user, actor: can_view_partnership(user, actor.partnership)
+        )
+        visibility_register(ContactPerson, can_view_contact)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnerportal.core.concurrency import VersionedModel
 from partnerportal.core.i18n import localized_name
 
 from .text import fold
@@ -48,7 +49,7 @@ class MunicipalityQuerySet(models.QuerySet):
         )
 
 
-class Municipality(models.Model):
+class Municipality(VersionedModel):
     class Kind(models.TextChoices):
         GEMEINDE = "gemeinde", _("municipality")
         STADT = "stadt", _("town")
@@ -177,7 +178,7 @@ class Theme(models.Model):
         return localized_name(self)
 
 
-class Programme(models.Model):
+class Programme(VersionedModel):
     """A funding or support programme (of the agency or others) that supports partnerships."""
 
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
@@ -224,7 +225,7 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(is_confirmed=True)
 
 
-class Partnership(models.Model):
+class Partnership(VersionedModel):
     """Two municipalities joined by a partnership. A–B and B–A are one partnership: the pair is
     stored in a fixed order (the smaller id first), which a constraint enforces."""
 

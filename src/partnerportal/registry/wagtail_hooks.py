@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from partnerportal.audit.wagtail import VersionCheckedEditView, versioned_panels
+
 from .models import Municipality, Programme
 
 
@@ -21,28 +23,31 @@ class MunicipalityViewSet(SnippetViewSet):
     list_per_page = 50
     copy_view_enabled = False
     inspect_view_enabled = True
-    panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("name_suffix")]),
-        FieldRowPanel([FieldPanel("country"), FieldPanel("kind")]),
-        FieldPanel("parent"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("population"), FieldPanel("area_km2")]),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-                FieldPanel("postal_code"),
-            ],
-            heading=_("Facts"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("ags", read_only=True),
-                FieldPanel("geonames_id", read_only=True),
-                FieldPanel("source", read_only=True),
-                FieldPanel("verified"),
-            ],
-            heading=_("Official keys and provenance"),
-        ),
-    ]
+    edit_view_class = VersionCheckedEditView
+    edit_handler = versioned_panels(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("name_suffix")]),
+            FieldRowPanel([FieldPanel("country"), FieldPanel("kind")]),
+            FieldPanel("parent"),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("population"), FieldPanel("area_km2")]),
+                    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                    FieldPanel("postal_code"),
+                ],
+                heading=_("Facts"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("ags", read_only=True),
+                    FieldPanel("geonames_id", read_only=True),
+                    FieldPanel("source", read_only=True),
+                    FieldPanel("verified"),
+                ],
+                heading=_("Official keys and provenance"),
+            ),
+        ]
+    )
 
     def get_queryset(self, request):
         return Municipality.objects.select_related("country")
@@ -54,7 +59,10 @@ class ProgrammeViewSet(SnippetViewSet):
     menu_label = _("Programmes")
     list_display = ["name", "slug", "url"]
     search_fields = ["name", "slug"]
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("url"), FieldPanel("description")]
+    edit_view_class = VersionCheckedEditView
+    edit_handler = versioned_panels(
+        [FieldPanel("name"), FieldPanel("slug"), FieldPanel("url"), FieldPanel("description")]
+    )
 
 
 class RegistryViewSetGroup(SnippetViewSetGroup):

@@ -21,3 +21,13 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# SQLite: the test database is a file, not the shared in-memory one. Threads in a transactional
+# test (registry/tests/test_concurrency.py) then wait for each other's writes as the
+# IMMEDIATE transactions intend; in shared-cache memory they fail at once ("table is locked").
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"partnerportal-test-{os.getpid()}.sqlite3")
+    }

@@ -101,7 +101,7 @@ def test_change_revert_restores_state_before_the_change_and_is_recorded():
     _rename(municipality, actor=editor, name="Neustadt")
     record = municipality.history.latest()
 
-    change_revert(actor=editor, history_record=record)
+    change_revert(actor=editor, history_record=record, expected_version=None)
 
     municipality.refresh_from_db()
     assert municipality.name == "Altstadt"
@@ -116,7 +116,7 @@ def test_change_revert_keeps_untracked_fields():
     membership.status = Membership.Status.ACTIVE
     membership.save()
 
-    change_revert(actor=admin, history_record=membership.history.latest())
+    change_revert(actor=admin, history_record=membership.history.latest(), expected_version=None)
 
     membership.refresh_from_db()
     assert membership.status == Membership.Status.REQUESTED
@@ -127,7 +127,9 @@ def test_change_revert_of_creation_is_refused():
     editor = UserFactory(role="agency_editor")
     municipality = MunicipalityFactory()
     with pytest.raises(ValidationError):
-        change_revert(actor=editor, history_record=municipality.history.earliest())
+        change_revert(
+            actor=editor, history_record=municipality.history.earliest(), expected_version=None
+        )
 
 
 def test_change_revert_needs_permission():
@@ -135,7 +137,9 @@ def test_change_revert_needs_permission():
     municipality.name = "Neustadt"
     municipality.save()
     with pytest.raises(PermissionDenied):
-        change_revert(actor=UserFactory(), history_record=municipality.history.latest())
+        change_revert(
+            actor=UserFactory(), history_record=municipality.history.latest(), expected_version=None
+        )
     municipality.refresh_from_db()
     assert municipality.name == "Neustadt"
 
@@ -146,7 +150,7 @@ def test_change_revert_restores_a_deleted_object():
     pk = municipality.pk
     municipality.delete()
     record = Municipality.history.filter(id=pk).latest()
-    change_revert(actor=editor, history_record=record)
+    change_revert(actor=editor, history_record=record, expected_version=None)
     assert Municipality.objects.get(pk=pk).name == "Altstadt"
 
 
@@ -174,7 +178,10 @@ def test_revert_view_reverts_a_real_change(client):
     _rename(municipality, actor=editor, name="Neustadt")
     client.force_login(editor)
 
-    response = client.post(_revert_url(municipality, municipality.history.latest().history_id))
+    response = client.post(
+        _revert_url(municipality, municipality.history.latest().history_id),
+        {"version": municipality.version},
+    )
 
     assert response.status_code == 302
     assert response["Location"] == _history_url(municipality)
@@ -252,7 +259,9 @@ def test_change_revert_conflicting_with_unique_value_is_refused_cleanly():
     municipality.save()
     MunicipalityFactory(ags="01001000")
     with pytest.raises(ValidationError):
-        change_revert(actor=editor, history_record=municipality.history.latest())
+        change_revert(
+            actor=editor, history_record=municipality.history.latest(), expected_version=None
+        )
     municipality.refresh_from_db()
     assert municipality.ags == "01002000"
 

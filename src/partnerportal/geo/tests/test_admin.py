@@ -24,6 +24,7 @@ def _form(country: Country, **changes) -> dict:
         "dac_income_group": country.dac_income_group,
         "dac_list_years": country.dac_list_years,
         "dac_note": country.dac_note,
+        "version": country.version,
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v != "" or k != "oda_recipient"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partnerportal.core.forms import VersionField
+
 from ..models import (
     Actor,
     ContactPerson,
@@ -17,7 +19,14 @@ from ..models import (
 )
 
 
+class VersionForm(forms.Form):
+    """The one-button forms (confirm, reject, "still correct"): only the version."""
+
+    version = VersionField()
+
+
 class PartnershipForm(forms.ModelForm):
+    version = VersionField()
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
@@ -34,6 +43,10 @@ class PartnershipForm(forms.ModelForm):
     class Meta:
         model = Partnership
         fields = ["type", "start_year", "description", "themes", "programmes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
 
     def clean_start_year(self):
         year = self.cleaned_data.get("start_year")
@@ -120,6 +133,7 @@ class MunicipalitySearchForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    version = VersionField()
     valid_from = forms.DateField(
         label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -127,6 +141,7 @@ class TransitionForm(forms.Form):
 
 
 class RejectForm(forms.Form):
+    version = VersionField()
     reason = forms.CharField(
         label=_("Reason (sent to the editors)"), required=False, max_length=500
     )

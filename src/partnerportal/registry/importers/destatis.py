@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from partnerportal.core.concurrency import VERSION_FIELD
 from partnerportal.geo.services import country_ensure
 
 from ..changes import registry_changed
@@ -535,6 +536,9 @@ def _write(
             changed_fields.add(name)
         municipality.refresh_derived_fields()
         municipality.updated_at = now
+        # bulk_update skips save(): move the version on here, so that a back-office form read
+        # before the import is refused instead of writing the old values back (ADR 0005)
+        municipality.version += 1
         to_update.append(municipality)
         outcome.changes[entry.ags] = (municipality.name, changes)
     tick(len(entries) - len(to_create) - len(to_update))  # the unchanged ones
@@ -551,7 +555,7 @@ def _write(
             existing[municipality.ags] = municipality
         outcome.created += len(created)
         tick(len(created))
-    fields = sorted(changed_fields | {*DERIVED_FIELDS, "updated_at"})
+    fields = sorted(changed_fields | {*DERIVED_FIELDS, "updated_at", VERSION_FIELD})
     for start in range(0, len(to_update), batch_size):
         chunk = to_update[start : start + batch_size]
         bulk_update_with_history(

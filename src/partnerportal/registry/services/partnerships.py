@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from partnerportal.accounts.models import Membership
 from partnerportal.accounts.roles import MANAGING_ROLES
 from partnerportal.audit.services import attribute_change
+from partnerportal.core.concurrency import version_check, version_claim
 from partnerportal.notifications.events import Event
 from partnerportal.notifications.services import notify
 
@@ -90,10 +91,13 @@ def partnership_transition(
     partnership: Partnership,
     action: str,
     actor,
+    expected_version: int | None,
     valid_from: dt.date | None = None,
     note: str = "",
 ) -> PartnershipStatusChange:
-    """The one way a partnership's status changes: the table in registry.workflows decides."""
+    """The one way a partnership's status changes: the table in registry.workflows decides.
+    `expected_version` is the version the person saw (None: no check, for scripts); a later
+    one raises core.concurrency.EditConflict and nothing changes."""
     transition = transition_get(action)
     if transition is None:
         raise ValidationError(_("Unknown action."))
@@ -101,6 +105,7 @@ def partnership_transition(
         raise PermissionDenied
     with transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        version_claim(locked, expected_version=expected_version)
         if locked.status not in transition.sources:
             raise ValidationError(
                 _("This action is not possible while the status is “%(status)s”.")
@@ -117,6 +122,7 @@ def partnership_transition(
         attribute_change(locked, actor=actor, action=f"partnership.{action}")
         locked.save()
         partnership.status = locked.status
+        partnership.version = locked.version
         if transition.notify_other_side:
             notify(
                 event=Event.PARTNERSHIP_STATUS_CHANGED,
@@ -139,6 +145,7 @@ def partnership_update(
     *,
     partnership: Partnership,
     actor,
+    expected_version: int | None,
     themes: Iterable | None = None,
     programmes: Iterable | None = None,
     actors: list[dict[str, Any]] | None = None,
@@ -147,7 +154,10 @@ def partnership_update(
 ) -> Partnership:
     """Change what an editor may change. `actors` and `contacts` are lists of dicts with the
     model's fields plus an optional `id` (to change an existing row) and `delete`; rows of other
-    partnerships and sides other than the two municipalities are refused."""
+    partnerships and sides other than the two municipalities are refused.
+
+    `expected_version` is the version the form was read at (None: no check, for scripts): if
+    someone saved in between, core.concurrency.EditConflict is raised and nothing changes."""
     if not permissions.can_edit_partnership(actor, partnership):
         raise PermissionDenied
     unknown = set(fields) - set(UPDATABLE_FIELDS)
@@ -155,6 +165,7 @@ def partnership_update(
         raise ValueError(f"Not updatable: {sorted(unknown)}")
     sides = {partnership.municipality_a_id, partnership.municipality_b_id}
     with transaction.atomic():
+        version_claim(partnership, expected_version=expected_version)
         for name, value in fields.items():
             setattr(partnership, name, value)
         attribute_change(partnership, actor=actor, action="partnership.updated")
@@ -260,11 +271,15 @@ def _proposal_people(partnership: Partnership, actor) -> list:
     return [user for user in people if user.pk != actor.pk]
 
 
-def partnership_confirm_proposal(*, partnership: Partnership, actor) -> Partnership:
-    """Staff publish a proposed partnership; this also counts as its first confirmation."""
+def partnership_confirm_proposal(
+    *, partnership: Partnership, actor, expected_version: int | None
+) -> Partnership:
+    """Staff publish a proposed partnership; this also counts as its first confirmation. Only
+    the version staff looked at is published (see partnership_update)."""
     if not permissions.can_confirm_proposed_partnership(actor, partnership):
         raise PermissionDenied
     with transaction.atomic():
+        version_claim(partnership, expected_version=expected_version)
         partnership.is_confirmed = True
         partnership.last_confirmed_at = timezone.now()
         partnership.last_confirmed_by = actor
@@ -280,11 +295,15 @@ def partnership_confirm_proposal(*, partnership: Partnership, actor) -> Partners
     return partnership
 
 
-def partnership_reject_proposal(*, partnership: Partnership, actor, reason: str = "") -> None:
-    """Staff remove a proposal that is wrong; the history keeps the deleted record."""
+def partnership_reject_proposal(
+    *, partnership: Partnership, actor, expected_version: int | None, reason: str = ""
+) -> None:
+    """Staff remove a proposal that is wrong; the history keeps the deleted record. Only the
+    version staff looked at is removed (see partnership_update)."""
     if not permissions.can_reject_proposed_partnership(actor, partnership):
         raise PermissionDenied
     with transaction.atomic():
+        version_claim(partnership, expected_version=expected_version)
         notify(
             event=Event.PARTNERSHIP_PROPOSAL_REJECTED,
             recipients=_proposal_people(partnership, actor),
@@ -299,11 +318,16 @@ def partnership_reject_proposal(*, partnership: Partnership, actor, reason: str 
 # --- Keeping current --------------------------------------------------------------------------
 
 
-def partnership_confirm_current(*, partnership: Partnership, actor) -> Partnership:
-    """'Still correct': the entry was checked by someone who knows it."""
+def partnership_confirm_current(
+    *, partnership: Partnership, actor, expected_version: int | None
+) -> Partnership:
+    """'Still correct': the entry was checked by someone who knows it. It confirms the version
+    that person saw, so a later one raises EditConflict; it does not change the content, so the
+    version stays (an editor's open form is still good)."""
     if not permissions.can_confirm_partnership_current(actor, partnership):
         raise PermissionDenied
     with transaction.atomic():
+        version_check(partnership, expected_version=expected_version)
         partnership.last_confirmed_at = timezone.now()
         partnership.last_confirmed_by = actor
         attribute_change(partnership, actor=actor, action="partnership.confirmed_current")

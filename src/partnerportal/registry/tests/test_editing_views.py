@@ -24,6 +24,7 @@ def edit_data(partnership, **overrides) -> dict:
         "type": partnership.type,
         "start_year": partnership.start_year or "",
         "description": partnership.description,
+        "version": partnership.version,
         "actors-TOTAL_FORMS": "0",
         "actors-INITIAL_FORMS": "0",
         "contacts-TOTAL_FORMS": "0",
@@ -132,11 +133,11 @@ def test_still_correct_button(client, site, world):
     url = reverse("registry:partnership_confirm_current", args=[partnership.pk])
     client.force_login(world["editor"])
     assert client.get(url).status_code == 405
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"version": partnership.version}).status_code == 302
     partnership.refresh_from_db()
     assert partnership.last_confirmed_by == world["editor"]
     client.force_login(world["other_editor"])
-    assert client.post(url).status_code == 403
+    assert client.post(url, {"version": partnership.version}).status_code == 403
 
 
 def test_signed_link_shows_a_page_and_only_post_confirms(client, site, world):
@@ -148,7 +149,7 @@ def test_signed_link_shows_a_page_and_only_post_confirms(client, site, world):
     assert response.status_code == 200 and "<form" in response.text
     partnership.refresh_from_db()
     assert partnership.last_confirmed_at is None
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"version": partnership.version}).status_code == 302
     partnership.refresh_from_db()
     assert partnership.last_confirmed_by == world["editor"]
 
@@ -172,7 +173,8 @@ def test_status_transition_page(client, site, world):
     assert client.post(url, {"note": "x"}).status_code == 403
     client.force_login(world["editor"])
     assert client.get(url).status_code == 200
-    assert client.post(url, {"valid_from": "2024-01-01", "note": "Ruht"}).status_code == 302
+    data = {"valid_from": "2024-01-01", "note": "Ruht", "version": partnership.version}
+    assert client.post(url, data).status_code == 302
     partnership.refresh_from_db()
     assert partnership.status == PartnershipStatus.DORMANT
     unknown = reverse("registry:partnership_transition", args=[partnership.pk, "fly"])
@@ -201,10 +203,11 @@ def test_proposal_decisions_are_for_staff(client, site, world):
     world["partnership"].is_confirmed = False
     world["partnership"].save()
     confirm = reverse("registry:partnership_proposal_confirm", args=[world["partnership"].pk])
+    seen = {"version": world["partnership"].version}
     client.force_login(world["editor"])
-    assert client.post(confirm).status_code == 403
+    assert client.post(confirm, seen).status_code == 403
     client.force_login(world["staff"])
-    assert client.post(confirm).status_code == 302
+    assert client.post(confirm, seen).status_code == 302
     world["partnership"].refresh_from_db()
     assert world["partnership"].is_confirmed
 
@@ -284,7 +287,8 @@ def test_staff_see_who_changed_what_and_revert_it(client, site, world):
             "history_id": record.history_id,
         },
     )
-    assert client.post(revert_url).status_code == 302
+    partnership.refresh_from_db()
+    assert client.post(revert_url, {"version": partnership.version}).status_code == 302
     partnership.refresh_from_db()
     assert partnership.description == "Alt"
 

@@ -74,7 +74,11 @@ def test_reminder_goes_to_each_editor_once_a_month(
 
 
 def test_confirming_ends_the_reminders(world, stale):
-    services.partnership_confirm_current(partnership=stale["partnership"], actor=world["editor"])
+    services.partnership_confirm_current(
+        partnership=stale["partnership"],
+        expected_version=stale["partnership"].version,
+        actor=world["editor"],
+    )
     assert partnerships_remind_stale(now=timezone.now()) == 0
 
 
@@ -84,7 +88,7 @@ def test_link_from_the_email_works_for_the_logged_in_recipient(client, site, wor
     assert client.get(url).status_code == 302  # to the login page first
     client.force_login(world["editor"])
     assert client.get(url).status_code == 200
-    client.post(url)
+    client.post(url, {"version": stale["partnership"].version})
     stale["partnership"].refresh_from_db()
     assert stale["partnership"].last_confirmed_by == world["editor"]
     assert stale["partnership"] not in partnerships_stale()

@@ -59,6 +59,7 @@ def test_update_changes_fields_and_m2m_and_is_attributed(world):
     partnership = world["partnership"]
     services.partnership_update(
         partnership=partnership,
+        expected_version=partnership.version,
         actor=world["editor"],
         type="klimapartnerschaft",
         start_year=2015,
@@ -82,7 +83,10 @@ def test_update_by_someone_elses_editor_is_refused_and_changes_nothing(world):
     partnership = world["partnership"]
     with pytest.raises(PermissionDenied):
         services.partnership_update(
-            partnership=partnership, actor=world["other_editor"], description="Gehackt"
+            partnership=partnership,
+            expected_version=partnership.version,
+            actor=world["other_editor"],
+            description="Gehackt",
         )
     partnership.refresh_from_db()
     assert partnership.description == "Alt"
@@ -92,6 +96,7 @@ def test_update_rows_of_contacts_and_actors(world):
     partnership, koeln = world["partnership"], world["koeln"]
     services.partnership_update(
         partnership=partnership,
+        expected_version=partnership.version,
         actor=world["partner_editor"],
         contacts=[{"municipality": koeln, "name": "Paula", "visibility": "public"}],
         actors=[{"municipality": koeln, "name": "Verein", "kind": "association"}],
@@ -100,6 +105,7 @@ def test_update_rows_of_contacts_and_actors(world):
     assert contact.name == "Paula" and contact.history.latest().history_user is not None
     services.partnership_update(
         partnership=partnership,
+        expected_version=partnership.version,
         actor=world["editor"],
         contacts=[{"id": contact.pk, "name": "Paula P.", "visibility": "editors"}],
     )
@@ -107,6 +113,7 @@ def test_update_rows_of_contacts_and_actors(world):
     assert (contact.name, contact.visibility) == ("Paula P.", "editors")
     services.partnership_update(
         partnership=partnership,
+        expected_version=partnership.version,
         actor=world["editor"],
         contacts=[{"id": contact.pk, "delete": True}],
     )
@@ -115,6 +122,7 @@ def test_update_rows_of_contacts_and_actors(world):
 
 def test_update_refuses_rows_of_another_partnership_and_foreign_sides(world):
     partnership = world["partnership"]
+    seen = partnership.version  # both attempts come from a form read at this version
     elsewhere = pair(world["other"], foreign("Irgendwo"))
     stranger = ContactPerson.objects.create(
         partnership=elsewhere, municipality=world["other"], name="Fremd"
@@ -122,6 +130,7 @@ def test_update_refuses_rows_of_another_partnership_and_foreign_sides(world):
     with pytest.raises(PermissionDenied):
         services.partnership_update(
             partnership=partnership,
+            expected_version=seen,
             actor=world["editor"],
             contacts=[{"id": stranger.pk, "name": "Übernommen"}],
         )
@@ -130,6 +139,7 @@ def test_update_refuses_rows_of_another_partnership_and_foreign_sides(world):
     with pytest.raises(ValidationError):
         services.partnership_update(
             partnership=partnership,
+            expected_version=seen,
             actor=world["editor"],
             description="Teil",
             contacts=[{"municipality": world["other"], "name": "Falsche Seite"}],
@@ -187,8 +197,12 @@ def test_staff_confirm_or_reject_a_proposal(world):
         actor=world["editor"], municipality=world["koeln"], partner=foreign("Kidira", "SN")
     )
     with pytest.raises(PermissionDenied):
-        services.partnership_confirm_proposal(partnership=proposal, actor=world["editor"])
-    services.partnership_confirm_proposal(partnership=proposal, actor=world["staff"])
+        services.partnership_confirm_proposal(
+            partnership=proposal, expected_version=proposal.version, actor=world["editor"]
+        )
+    services.partnership_confirm_proposal(
+        partnership=proposal, expected_version=proposal.version, actor=world["staff"]
+    )
     proposal.refresh_from_db()
     assert proposal.is_confirmed and proposal.last_confirmed_by == world["staff"]
     assert Activity.objects.filter(
@@ -199,9 +213,13 @@ def test_staff_confirm_or_reject_a_proposal(world):
         actor=world["editor"], municipality=world["koeln"], partner=foreign("Padang", "ID")
     )
     with pytest.raises(PermissionDenied):
-        services.partnership_reject_proposal(partnership=second, actor=world["editor"])
+        services.partnership_reject_proposal(
+            partnership=second, expected_version=second.version, actor=world["editor"]
+        )
     pk = second.pk
-    services.partnership_reject_proposal(partnership=second, actor=world["staff"], reason="Doppelt")
+    services.partnership_reject_proposal(
+        partnership=second, expected_version=second.version, actor=world["staff"], reason="Doppelt"
+    )
     assert not Partnership.objects.filter(pk=pk).exists()
     deleted = Partnership.history.filter(id=pk).latest()
     assert deleted.history_type == "-" and deleted.history_user == world["staff"]
@@ -210,8 +228,14 @@ def test_staff_confirm_or_reject_a_proposal(world):
 def test_confirm_current_sets_when_and_who(world):
     partnership = world["partnership"]
     with pytest.raises(PermissionDenied):
-        services.partnership_confirm_current(partnership=partnership, actor=world["other_editor"])
-    services.partnership_confirm_current(partnership=partnership, actor=world["partner_editor"])
+        services.partnership_confirm_current(
+            partnership=partnership,
+            expected_version=partnership.version,
+            actor=world["other_editor"],
+        )
+    services.partnership_confirm_current(
+        partnership=partnership, expected_version=partnership.version, actor=world["partner_editor"]
+    )
     partnership.refresh_from_db()
     assert partnership.last_confirmed_by == world["partner_editor"]
     assert partnership.last_confirmed_at is not None

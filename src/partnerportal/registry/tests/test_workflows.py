@@ -51,6 +51,7 @@ def test_transition_records_history_audit_and_tells_the_other_side(world):
     partnership = world["partnership"]
     change = partnership_transition(
         partnership=partnership,
+        expected_version=partnership.version,
         action="pause",
         actor=world["editor"],
         valid_from=dt.date(2024, 3, 1),
@@ -75,7 +76,12 @@ def test_transition_records_history_audit_and_tells_the_other_side(world):
     )
     assert told == {world["partner_editor"].pk}
 
-    partnership_transition(partnership=partnership, action="reactivate", actor=world["staff"])
+    partnership_transition(
+        partnership=partnership,
+        expected_version=partnership.version,
+        action="reactivate",
+        actor=world["staff"],
+    )
     partnership.refresh_from_db()
     assert partnership.status == S.REACTIVATED
     assert PartnershipStatusChange.objects.filter(partnership=partnership).count() == 2
@@ -84,11 +90,26 @@ def test_transition_records_history_audit_and_tells_the_other_side(world):
 def test_transition_from_the_wrong_state_or_by_the_wrong_person_changes_nothing(world):
     partnership = world["partnership"]
     with pytest.raises(ValidationError):
-        partnership_transition(partnership=partnership, action="activate", actor=world["editor"])
+        partnership_transition(
+            partnership=partnership,
+            expected_version=partnership.version,
+            action="activate",
+            actor=world["editor"],
+        )
     with pytest.raises(ValidationError):
-        partnership_transition(partnership=partnership, action="fly", actor=world["editor"])
+        partnership_transition(
+            partnership=partnership,
+            expected_version=partnership.version,
+            action="fly",
+            actor=world["editor"],
+        )
     with pytest.raises(PermissionDenied):
-        partnership_transition(partnership=partnership, action="end", actor=world["other_editor"])
+        partnership_transition(
+            partnership=partnership,
+            expected_version=partnership.version,
+            action="end",
+            actor=world["other_editor"],
+        )
     partnership.refresh_from_db()
     assert partnership.status == S.ACTIVE
     assert not PartnershipStatusChange.objects.exists()

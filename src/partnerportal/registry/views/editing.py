@@ -13,6 +13,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from partnerportal.core.concurrency import EditConflict
+from partnerportal.core.forms import form_with_version
+
 from .. import permissions
 from ..forms.editing import (
     ActorFormSet,
@@ -22,10 +25,12 @@ from ..forms.editing import (
     ProposeForm,
     RejectForm,
     TransitionForm,
+    VersionForm,
     formset_rows,
 )
 from ..models import Municipality, Partnership
 from ..selectors import freshness
+from ..selectors.history import partnership_changes_since
 from ..services import partnerships as services
 from ..workflows import transition_get
 
@@ -53,16 +58,72 @@ def _partnership(pk: int) -> Partnership:
     )
 
 
+def _visible_partnership(request: HttpRequest, pk: int) -> Partnership:
+    """The partnership, or 404 for one the person may not see: a page about a hidden proposal
+    must not tell that it exists (a 403 would). Who may see but not act gets 403 after this."""
+    partnership = _partnership(pk)
+    if not permissions.can_view_partnership(request.user, partnership):
+        raise Http404
+    return partnership
+
+
 def _error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
+def _conflict_context(request: HttpRequest, conflict: EditConflict) -> dict:
+    """What the page needs to say why nothing was saved: the changes since the version the form
+    was read at, and the current version for the form that keeps the person's input."""
+    partnership = conflict.obj
+    return {
+        "conflict": True,
+        "conflict_changes": partnership_changes_since(
+            partnership, version=conflict.expected_version, user=request.user
+        ),
+        "current_version": conflict.current_version,
+    }
+
+
+def _conflict_page(
+    request: HttpRequest,
+    conflict: EditConflict,
+    *,
+    partnership: Partnership,
+    action_url: str,
+    button_label: str,
+    reason: str | None = None,
+) -> HttpResponse:
+    """The one-button actions (confirm, reject, "still correct") refused for a conflict: what
+    changed, and the same button again for the current version."""
+    if conflict.deleted:
+        messages.error(request, _("This partnership has been removed in the meantime."))
+        return redirect(municipality_page_url(partnership.municipality_a))
+    partnership.refresh_from_db()
+    context = {
+        **_conflict_context(request, conflict),
+        "partnership": partnership,
+        "action_url": action_url,
+        "button_label": button_label,
+        "reason": reason,
+        "page_url": partnership_page_url(partnership),
+    }
+    return render(request, "registry/editing/conflict.html", context, status=409)
+
+
+def _posted_version(request: HttpRequest) -> int:
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("The form is incomplete. Please reload the page and try again."))
+    return form.cleaned_data["version"]
+
+
 @login_required
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _partnership(pk)
+    partnership = _visible_partnership(request, pk)
     if not permissions.can_edit_partnership(request.user, partnership):
         raise PermissionDenied
     kwargs = {"form_kwargs": {"partnership": partnership}, "instance": partnership}
+    conflict = {}
     if request.method == "POST":
         form = PartnershipForm(request.POST, instance=partnership)
         actors = ActorFormSet(request.POST, prefix="actors", **kwargs)
@@ -73,6 +134,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.partnership_update(
                     partnership=partnership,
                     actor=request.user,
+                    expected_version=data["version"],
                     type=data["type"],
                     start_year=data["start_year"],
                     description=data["description"],
@@ -81,12 +143,18 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actors=formset_rows(actors),
                     contacts=formset_rows(contacts),
                 )
+            except EditConflict as error:
+                if error.deleted:
+                    messages.error(request, _("This partnership has been removed in the meantime."))
+                    return redirect(municipality_page_url(partnership.municipality_a))
+                conflict = _conflict_context(request, error)
+                form_with_version(form, error.current_version)
             except ValidationError as error:
                 _error(request, error)
             else:
                 messages.success(request, _("The partnership has been saved."))
                 return redirect(partnership_page_url(partnership))
-        status = 400
+        status = 409 if conflict else 400
     else:
         form = PartnershipForm(instance=partnership)
         actors = ActorFormSet(prefix="actors", **kwargs)
@@ -98,43 +166,77 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "actors": actors,
         "contacts": contacts,
         "page_url": partnership_page_url(partnership),
+        **conflict,
     }
     return render(request, "registry/editing/partnership_edit.html", context, status=status)
 
 
 @login_required
 def partnership_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    partnership = _partnership(pk)
+    partnership = _visible_partnership(request, pk)
     transition = transition_get(action)
     if transition is None:
         raise Http404
     if not transition.allowed(request.user, partnership):
         raise PermissionDenied
-    form = TransitionForm(request.POST or None)
+    form = TransitionForm(request.POST or None, initial={"version": partnership.version})
+    conflict = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.partnership_transition(
                 partnership=partnership,
                 action=action,
                 actor=request.user,
+                expected_version=form.cleaned_data["version"],
                 valid_from=form.cleaned_data["valid_from"],
                 note=form.cleaned_data["note"],
             )
+        except EditConflict as error:
+            if error.deleted:
+                messages.error(request, _("This partnership has been removed in the meantime."))
+                return redirect(municipality_page_url(partnership.municipality_a))
+            conflict = _conflict_context(request, error)
+            form_with_version(form, error.current_version)
+            partnership.refresh_from_db()
         except ValidationError as error:
             _error(request, error)
+            return redirect(partnership_page_url(partnership))
         else:
             messages.success(request, _("The status has been changed."))
-        return redirect(partnership_page_url(partnership))
-    context = {"partnership": partnership, "transition": transition, "form": form}
-    return render(request, "registry/editing/transition.html", context)
+            return redirect(partnership_page_url(partnership))
+    context = {"partnership": partnership, "transition": transition, "form": form, **conflict}
+    status = 409 if conflict else 400 if form.is_bound else 200
+    return render(request, "registry/editing/transition.html", context, status=status)
 
 
 @require_POST
 @login_required
 def partnership_confirm_current(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _partnership(pk)
-    services.partnership_confirm_current(partnership=partnership, actor=request.user)
-    messages.success(request, _("Thank you: the entry is confirmed as correct."))
+    partnership = _visible_partnership(request, pk)
+    if not permissions.can_confirm_partnership_current(request.user, partnership):
+        raise PermissionDenied
+    return _confirm_current(request, partnership, request.path)
+
+
+def _confirm_current(request: HttpRequest, partnership: Partnership, action_url: str):
+    try:
+        services.partnership_confirm_current(
+            partnership=partnership,
+            actor=request.user,
+            expected_version=_posted_version(request),
+        )
+    except EditConflict as conflict:
+        return _conflict_page(
+            request,
+            conflict,
+            partnership=partnership,
+            action_url=action_url,
+            button_label=_("Yes, still correct"),
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Thank you: the entry is confirmed as correct."))
     return redirect(partnership_page_url(partnership))
 
 
@@ -148,13 +250,11 @@ def partnership_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
     partnership_id, user_id = read
     if user_id != request.user.pk:
         raise PermissionDenied
-    partnership = _partnership(partnership_id)
+    partnership = _visible_partnership(request, partnership_id)
     if not permissions.can_confirm_partnership_current(request.user, partnership):
         raise PermissionDenied
     if request.method == "POST":
-        services.partnership_confirm_current(partnership=partnership, actor=request.user)
-        messages.success(request, _("Thank you: the entry is confirmed as correct."))
-        return redirect(partnership_page_url(partnership))
+        return _confirm_current(request, partnership, request.path)
     context = {"partnership": partnership, "page_url": partnership_page_url(partnership)}
     return render(request, "registry/editing/confirm_link.html", context)
 
@@ -212,24 +312,61 @@ def partnership_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def partnership_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _partnership(pk)
+    partnership = _visible_partnership(request, pk)
     if not permissions.can_confirm_proposed_partnership(request.user, partnership):
         raise PermissionDenied
-    services.partnership_confirm_proposal(partnership=partnership, actor=request.user)
-    messages.success(request, _("The partnership is confirmed and now public."))
+    try:
+        services.partnership_confirm_proposal(
+            partnership=partnership,
+            actor=request.user,
+            expected_version=_posted_version(request),
+        )
+    except EditConflict as conflict:
+        return _conflict_page(
+            request,
+            conflict,
+            partnership=partnership,
+            action_url=request.path,
+            button_label=_("Confirm proposal"),
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The partnership is confirmed and now public."))
     return redirect(partnership_page_url(partnership))
 
 
 @require_POST
 @login_required
 def partnership_proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _partnership(pk)
+    partnership = _visible_partnership(request, pk)
     if not permissions.can_reject_proposed_partnership(request.user, partnership):
         raise PermissionDenied
     form = RejectForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        _error(
+            request,
+            ValidationError(_("The form is incomplete. Please reload the page and try again.")),
+        )
+        return redirect(partnership_page_url(partnership))
+    reason = form.cleaned_data["reason"]
     municipality = partnership.municipality_a
-    services.partnership_reject_proposal(partnership=partnership, actor=request.user, reason=reason)
+    try:
+        services.partnership_reject_proposal(
+            partnership=partnership,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            reason=reason,
+        )
+    except EditConflict as conflict:
+        return _conflict_page(
+            request,
+            conflict,
+            partnership=partnership,
+            action_url=request.path,
+            button_label=_("Reject proposal"),
+            reason=reason,
+        )
     messages.success(request, _("The proposal has been removed."))
     return redirect(municipality_page_url(municipality))
 
