@@ -4,8 +4,8 @@ municipalities and programmes (core.concurrency, ADR 0005)."""
 import re
 
 import pytest
-from django.test import Client
 
+from partnerportal.accounts.tests.clients import Client
 from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
 from partnerportal.geo.models import Country
 from partnerportal.geo.services import countries_sync, country_permissions_ensure

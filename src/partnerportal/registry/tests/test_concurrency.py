@@ -9,10 +9,10 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from partnerportal.accounts.tests.clients import Client
 from partnerportal.registry.models import Partnership, PartnershipStatus, Theme
 from partnerportal.registry.services import partnerships as services
 
