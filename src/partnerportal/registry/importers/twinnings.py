@@ -8,7 +8,8 @@ input leaves the database as it was; indexes are built in memory so that 22,000 
 seconds, not one query per row.
 
 The registry's own CSV export (atlas/exports.py) is this format with columns added after the
-original eight (EXTRA_COLUMNS, each optional), so that an export reads back without loss: an AGS
+original eight (EXTRA_COLUMNS, each optional), so that an export reads back without loss (its
+cells escaped against spreadsheet formulas are read back as they were, core/csv.py): an AGS
 or GeoNames id settles its side exactly (the name rules remain the fallback), and type, status,
 start year and themes are applied to the partnerships the file creates. Coordinates may be
 empty in such a file (a Kreis has no point of its own)."""
@@ -29,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from partnerportal.core import csv as safe_csv
 from partnerportal.geo.gazetteer import (
     Gazetteer,
     country_code,
@@ -315,6 +317,7 @@ def read_rows(data: bytes, *, themes: set[str] | None = None) -> list[Row]:
         line = reader.line_num
         if not values or values == [""]:
             continue
+        values = [safe_csv.unescape_cell(value) for value in values]  # the export's escaping
         if len(values) != len(columns):
             missing = columns[len(values)] if len(values) < len(columns) else ""
             raise ImportFileError(
@@ -850,7 +853,7 @@ def write_report(path: Path, failures: list[tuple[Row, str, Failure]], result: R
             f"# German side resolved to an AGS municipality: {result.german_resolved} of "
             f"{result.german_rows} rows with a German side ({result.german_rate:.2%})\n"
         )
-        writer = csv.writer(handle)
+        writer = safe_csv.writer(handle)
         writer.writerow(["row", "side", "reason", "candidates", *HEADER])
         for row, side, failure in sorted(failures, key=lambda f: (f[0].number, f[1])):
             candidates = "; ".join(

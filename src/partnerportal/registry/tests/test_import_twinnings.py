@@ -179,6 +179,25 @@ def test_unresolvable_rows_go_to_report_and_review_and_second_run_changes_nothin
     )
 
 
+def test_report_writes_formulas_as_text(germany, tmp_path):
+    path = write(
+        tmp_path,
+        [
+            ["=cmd|' /C calc'!A0", "Germany", 50.0, 10.0, "Lille", "France", 50.63, 3.06],
+            ["Köln", "Germany", 50.94, 6.96, "@SUM(1+1)", "+49 Land", -8.35, -74.57],
+        ],
+    )
+    report = tmp_path / "report.csv"
+    run(path, report=report)
+    with report.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[2:]
+    assert [(r[0], r[4], r[8], r[9]) for r in rows] == [
+        ("2", "'=cmd|' /C calc'!A0", "Lille", "France"),
+        ("3", "Köln", "'@SUM(1+1)", "'+49 Land"),
+    ]
+    assert rows[1][10:] == ["-8.35", "-74.57"]  # numbers stay numbers
+
+
 GOOD = ["Köln", "Germany", "50.94", "6.96", "Lille", "France", "50.63", "3.06"]
 
 
