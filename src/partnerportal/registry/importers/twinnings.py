@@ -745,6 +745,7 @@ class _Import:
         self.foreign = ForeignResolver(gazetteer_factory)
         self.countries: set[str] = set()
         self.cache: OrderedDict[tuple, Resolution] = OrderedDict()
+        self.unsaved: list[tuple] = []  # cache keys that name a place not stored yet
 
     def resolve(
         self,
@@ -775,6 +776,8 @@ class _Import:
         else:
             found = (self.foreign.resolve(city, iso2, lat, lng), None)
         self.cache[key] = found
+        if isinstance(found[0], Municipality):
+            self.unsaved.append(key)
         if len(self.cache) > RESOLVE_CACHE_SIZE:
             self.cache.popitem(last=False)
         return found
@@ -829,10 +832,11 @@ class _Import:
         self.result.municipalities_created += len(new)
         self.result.unverified_created += sum(1 for m in new if not m.verified)
         self.foreign.settle()
-        self.cache = OrderedDict(
-            (key, (ref.pk if isinstance(ref, Municipality) else ref, failure))
-            for key, (ref, failure) in self.cache.items()
-        )
+        for key in self.unsaved:
+            if key in self.cache:
+                ref, failure = self.cache[key]
+                self.cache[key] = (_pk(ref), failure)
+        self.unsaved = []
 
     def _partnerships(self, resolved, failures) -> None:
         result = self.result

@@ -31,9 +31,13 @@ def no_whole_file(monkeypatch):
 
 
 def test_twinnings_are_read_line_by_line(no_whole_file, germany, tmp_path):
-    path = write(tmp_path, [GOOD] * 50)
+    peru = ["Köln", "Germany", "50.94", "6.96", "Yarinacocha", "Peru", "-8.35", "-74.57"]
+    path = write(tmp_path, [GOOD, peru] * 25)
     result = import_twinnings(path, gazetteer_factory=gazetteer, batch_size=7)
-    assert result.rows == 50 and result.partnerships_created == 1
+    # Places and pairs made in one batch are found again in the next ones.
+    assert result.rows == 50 and result.partnerships_created == 2
+    assert result.municipalities_created == 2 and result.unverified_created == 1
+    assert result.partnerships_existing == 0
 
 
 def test_municipalities_are_read_line_by_line(no_whole_file, tmp_path):
