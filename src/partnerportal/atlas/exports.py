@@ -16,7 +16,6 @@ that travels without its page, and an API answer must not change with the caller
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -30,6 +29,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from partnerportal.core import csv as safe_csv
 from partnerportal.registry.importers.twinnings import EXTRA_COLUMNS, HEADER, THEME_SEPARATOR
 from partnerportal.registry.models import ImportRun, Municipality, Partnership
 from partnerportal.registry.selectors.public import b_is_home
@@ -256,8 +256,10 @@ class _Echo:
 
 def csv_chunks(rows: Iterable[ExportRow]) -> Iterator[bytes]:
     """The CSV, a few hundred rows per chunk. No comment line before the header: the importer
-    (and most tools) expect the header first; each row names its sources instead."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    (and most tools) expect the header first; each row names its sources instead. Cells that a
+    spreadsheet would run as formulas are written as text (core/csv.py); the importer reads
+    them back as they were."""
+    writer = safe_csv.writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow(COLUMNS).encode()
     chunk: list[str] = []
     for row in rows:

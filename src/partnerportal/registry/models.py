@@ -49,6 +49,9 @@ class MunicipalityQuerySet(models.QuerySet):
         )
 
 
+SEARCH_NAME_LENGTH = 200
+
+
 class Municipality(VersionedModel):
     class Kind(models.TextChoices):
         GEMEINDE = "gemeinde", _("municipality")
@@ -69,7 +72,7 @@ class Municipality(VersionedModel):
     name_suffix = models.CharField(
         _("name suffix"), max_length=80, blank=True, help_text=_('e.g. "Stadt", "Hansestadt"')
     )
-    search_name = models.CharField(max_length=200, db_index=True, editable=False)
+    search_name = models.CharField(max_length=SEARCH_NAME_LENGTH, db_index=True, editable=False)
     alternate_names = models.JSONField(_("alternate names"), default=list, blank=True)
     country = models.ForeignKey(
         "geo.Country",
@@ -142,7 +145,8 @@ class Municipality(VersionedModel):
     def refresh_derived_fields(self) -> None:
         """Search name and map position follow name and coordinates; bulk writers (the importers)
         call this themselves because bulk_create() skips save()."""
-        self.search_name = fold(self.name)
+        # Folding can lengthen a name (ß becomes ss): the search name is cut to its field.
+        self.search_name = fold(self.name)[:SEARCH_NAME_LENGTH]
         if self.latitude is None or self.longitude is None:
             self.map_x = self.map_y = None
         else:
@@ -514,6 +518,13 @@ class ReviewItem(models.Model):
         verbose_name=_("resolved by"),
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    #: The unresolved place and its pair (importers.twinnings.review_key): one item however
+    #: often the pair comes back, in this file or a later one. Empty for items kept only as a
+    #: record (duplicates from before the key existed, see migration 0005).
+    key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    occurrences = models.PositiveIntegerField(
+        _("lines"), default=1, help_text=_("How many lines of imports named this pair")
+    )
 
     class Meta:
         verbose_name = _("review item")

@@ -220,6 +220,9 @@ CONTENT_SECURITY_POLICY_ADMIN_PATHS = ("/admin/",)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PARTNERPORTAL_UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# The importers (import_municipalities, import_twinnings) refuse a larger file before reading it;
+# they read in bounded memory whatever the size, so the limit bounds their time, not memory.
+PARTNERPORTAL_IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 
 # --- Languages: German first, English complete; right-to-left ready.
 LANGUAGE_CODE = "de"

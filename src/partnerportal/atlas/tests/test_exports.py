@@ -122,6 +122,24 @@ def test_csv_columns_and_values(client, registry):
     assert kreis["lat1"] == "" and kreis["lng1"] == ""  # a Kreis has no point
 
 
+def test_csv_writes_formulas_as_text_and_numbers_as_numbers(client, registry):
+    """A name a spreadsheet would run as a formula gets a leading apostrophe; a negative
+    coordinate stays a number."""
+    Municipality.objects.filter(name="Kyiv").update(name='=HYPERLINK("http://evil.invalid")')
+    Municipality.objects.filter(name="Lima").update(name="@SUM(1+1)")
+    _response, body = _download(client, "csv", "all_pairs=on")
+    text = body.decode()
+    assert "=HYPERLINK" in text and '\'=HYPERLINK(""http://evil.invalid"")' in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["city2"] for r in rows} >= {'\'=HYPERLINK("http://evil.invalid")', "'@SUM(1+1)"}
+    lima = next(r for r in rows if r["city1"] == "Aachen")
+    assert (lima["lat2"], lima["lng2"]) == ("-12.04", "-77.03")
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "@", "\t", "\r")), value
+            assert not value.startswith("-") or float(value) < 0, value
+
+
 @pytest.mark.parametrize("extension", ["csv", "xlsx", "geojson"])
 def test_no_export_holds_an_unconfirmed_partnership(client, registry, extension):
     proposal = registry["proposal"].pk

@@ -264,6 +264,19 @@ def test_csv_download(client, network):
     assert all("dl-de/by-2-0" in row[-1] and "CC BY-SA 4.0" in row[-1] for row in rows[1:])
 
 
+def test_csv_download_writes_formulas_as_text(client, network):
+    """Country names are edited in the back office: one that looks like a formula must not run
+    in the spreadsheet of whoever downloads the chart."""
+    Country.objects.filter(pk="PE").update(name_en="=HYPERLINK(1)", name_de="=HYPERLINK(1)")
+    _bump()  # update() sends no signal; the statistics are cached under the registry version
+    with translation.override("en"):
+        response = client.get(reverse("atlas:statistics_csv", args=["country"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_key = {row[0]: row for row in rows[1:]}
+    assert by_key["PE"][1] == "'=HYPERLINK(1)"
+    assert by_key["PE"][2] == "1"
+
+
 def test_svg_download_is_a_standalone_accessible_image(client, network):
     response = client.get(reverse("atlas:statistics_svg", args=["growth"]))
     assert response.status_code == 200

@@ -8,7 +8,6 @@ download never costs more than the page it was linked from.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
+
+from partnerportal.core import csv as safe_csv
 
 from .. import charts
 from ..charts import chart_context, percent
@@ -79,7 +80,7 @@ def statistics_csv(request: HttpRequest, chart: str) -> HttpResponse:
     attribution survives any cutting and pasting."""
     series = _series_or_404(request, chart)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = safe_csv.writer(buffer, lineterminator="\r\n")  # labels as text, never formulas
     header = [gettext("Key"), series.dimension or gettext("Label"), *series.columns]
     if series.total is not None:
         header.append(gettext("Share (%)"))

@@ -1,9 +1,12 @@
 """Import of the Destatis Gemeindeverzeichnis (GV-ISys) in its raw CSV form.
 
 The file is read and checked completely before anything is written, so that a bad line leaves
-the stored data untouched; the writes then happen in one transaction with bulk statements (the
-full file has ~16,000 lines), and their history records are created in bulk too, because bulk
-statements bypass django-simple-history's signals.
+the stored data untouched; it is then read a second time and written in one transaction, a
+batch of municipalities at a time, with bulk statements (the full file has ~16,000 lines), and
+their history records are created in bulk too, because bulk statements bypass
+django-simple-history's signals. Neither reading keeps the Gemeinden: memory stays bounded
+whatever the file's size (reading.py), and a file over IMPORT_MAX_BYTES is refused unread.
+Every name is checked against the length of the field it is stored in.
 
 Record types: 10 Land, 20 Regierungsbezirk (statistische Region), 30 Region (Baden-Württemberg,
 not used), 40 Kreis, 50 Gemeindeverband, 60 Gemeinde. A kreisfreie Stadt appears as a 40 and a
@@ -14,13 +17,12 @@ Textkennzeichen 65/66: forests, lakes, coastal waters) are not municipalities an
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +34,8 @@ from partnerportal.geo.services import country_ensure
 
 from ..changes import registry_changed
 from ..models import DERIVED_FIELDS, ImportRun, Municipality
-from .errors import ImportFileError
+from .errors import ImportFileError, NothingToImport, check_length
+from .reading import LineReader, check_size, count_lines
 
 HEADER = [
     "satzart",
@@ -60,6 +63,8 @@ COLUMN = {name: index for index, name in enumerate(HEADER)}
 
 CHANGE_REASON = "import.destatis"
 BATCH_SIZE = 1000
+#: AGS per IN (...) query: below SQLite's historical limit of 999 parameters.
+QUERY_CHUNK = 900
 
 Kind = Municipality.Kind
 
@@ -97,11 +102,15 @@ class Entry:
 
 @dataclass(slots=True)
 class ParsedFile:
+    """What the first reading keeps: the Kreise (with their Gemeinden's sums), and of the
+    Gemeinden only their number and which AGS the file lists."""
+
     sha256: str
     lines: int
     kreise: list[Entry]
-    gemeinden: list[Entry]
+    gemeinden: int
     skipped: int
+    listed: _AgsSet
 
 
 @dataclass(slots=True)
@@ -125,21 +134,15 @@ Progress = Callable[[str, int, int], None]
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        offset = error.start
-        line_start = raw.rfind(b"\n", 0, offset) + 1
-        line = raw.count(b"\n", 0, offset) + 1
-        # The column is the number of separators before the bad byte (quotes are rare here).
-        column = raw[line_start:offset].count(b",")
-        name = HEADER[column] if line > 1 and column < len(HEADER) else ""
-        raise ImportFileError(
-            _("the file is not UTF-8 encoded (byte 0x%(byte)02x).") % {"byte": raw[offset]},
-            line=line,
-            field=name,
-        ) from error
+def _bad_encoding(raw: bytes, position: int, line: int, offset: int) -> NoReturn:
+    # The column is the number of separators before the bad byte (quotes are rare here).
+    column = raw[:position].count(b",")
+    name = HEADER[column] if line > 1 and column < len(HEADER) else ""
+    raise ImportFileError(
+        _("the file is not UTF-8 encoded (byte 0x%(byte)02x).") % {"byte": raw[position]},
+        line=line,
+        field=name,
+    )
 
 
 def _key(row: list[str], name: str, length: int, line: int) -> str:
@@ -235,175 +238,229 @@ def _name(row: list[str], line: int) -> str:
     return value
 
 
-def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedFile:
-    """Read and check the whole file; raise ImportFileError at the first bad line."""
-    raw = Path(path).read_bytes()
-    text = _decode(raw)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(_("the file is empty."), line=1) from None
-    except csv.Error as error:
-        raise ImportFileError(str(error), line=1) from None
-    if [column.strip() for column in header] != HEADER:
-        wrong = next(
-            (
-                expected
-                for expected, found in zip(HEADER, header + [""] * len(HEADER), strict=False)
-                if expected != found.strip()
-            ),
-            "",
-        )
-        raise ImportFileError(
-            _("this is not the Destatis Gemeindeverzeichnis header; expected “%(expected)s”.")
-            % {"expected": ",".join(HEADER)},
-            line=1,
-            field=wrong,
-        )
+def _stored(value: str, field_name: str, line: int) -> str:
+    """The name, if it fits the Municipality field it goes into."""
+    return check_length(value, Municipality, field_name, line=line, column="gemeindename")
 
-    states: dict[str, str] = {}
-    districts: dict[str, str] = {}  # land+rb -> Regierungsbezirk
-    kreise: dict[str, tuple[str, str, int]] = {}  # 5-digit key -> (name, textkennzeichen, line)
-    associations: dict[str, str] = {}  # 9-digit key -> name ("" for verbandsfreie Gemeinden)
-    gemeinden: list[Entry] = []
-    seen: dict[str, int] = {}
-    skipped = 0
-    total = len(raw.splitlines()) - 1
-    count = 0
-    try:
+
+def _official(row: list[str], line: int) -> tuple[str, str]:
+    """Name and suffix of a Kreis or Gemeinde, each checked against its field."""
+    name, suffix = _split_name(_name(row, line))
+    return _stored(name, "name", line), _stored(suffix, "name_suffix", line)
+
+
+@dataclass
+class _Parser:
+    """One pass over the file: the Gemeinden (record type 60) one at a time, validated, with
+    the names of their Land, Regierungsbezirk, Kreis and Verband, which come before them and
+    are all that is kept (a few thousand names)."""
+
+    path: Path
+    progress: Progress | None = None
+    total: int = 0
+    states: dict[str, str] = field(default_factory=dict)
+    districts: dict[str, str] = field(default_factory=dict)  # land+rb -> Regierungsbezirk
+    #: 5-digit key -> (official name, name, suffix, textkennzeichen, line)
+    kreise: dict[str, tuple[str, str, str, str, int]] = field(default_factory=dict)
+    associations: dict[str, str] = field(default_factory=dict)  # 9-digit key -> name
+    lines: int = 0
+    skipped: int = 0
+    sha256: str = ""
+
+    def entries(self) -> Iterator[Entry]:
+        with self.path.open("rb") as handle:
+            source = LineReader(handle, on_bad_encoding=_bad_encoding)
+            reader = csv.reader(source)
+            try:
+                yield from self._entries(reader)
+            except csv.Error as error:
+                raise ImportFileError(str(error), line=reader.line_num) from None
+            self.sha256 = source.hexdigest()
+
+    def _entries(self, reader) -> Iterator[Entry]:
+        header = next(reader, None)
+        if header is None:
+            raise ImportFileError(_("the file is empty."), line=1)
+        if [column.strip() for column in header] != HEADER:
+            wrong = next(
+                (
+                    expected
+                    for expected, found in zip(HEADER, header + [""] * len(HEADER), strict=False)
+                    if expected != found.strip()
+                ),
+                "",
+            )
+            raise ImportFileError(
+                _("this is not the Destatis Gemeindeverzeichnis header; expected “%(expected)s”.")
+                % {"expected": ",".join(HEADER)},
+                line=1,
+                field=wrong,
+            )
         for row in reader:
             line = reader.line_num
-            count += 1
-            if progress and count % 2000 == 0:
-                progress("read", count, total)
+            self.lines += 1
+            if self.progress and self.lines % 2000 == 0:
+                self.progress("read", self.lines, max(self.total, self.lines))
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
-            if len(row) < len(HEADER):
-                raise ImportFileError(
-                    _("the line ends after %(found)s of %(expected)s fields.")
-                    % {"found": len(row), "expected": len(HEADER)},
-                    line=line,
-                    field=HEADER[len(row)],
-                )
-            if len(row) > len(HEADER):
-                raise ImportFileError(
-                    _("the line has %(found)s fields instead of %(expected)s.")
-                    % {"found": len(row), "expected": len(HEADER)},
-                    line=line,
-                )
-            record = row[0].strip()
-            if record == "10":
-                states[_key(row, "land", 2, line)] = _name(row, line)
-            elif record == "20":
-                key = _key(row, "land", 2, line) + _key(row, "rb", 1, line)
-                districts[key] = _name(row, line)
-            elif record == "30":
+            entry = self._record(row, line)
+            if entry is not None:
+                yield entry
+
+    def _record(self, row: list[str], line: int) -> Entry | None:
+        if len(row) < len(HEADER):
+            raise ImportFileError(
+                _("the line ends after %(found)s of %(expected)s fields.")
+                % {"found": len(row), "expected": len(HEADER)},
+                line=line,
+                field=HEADER[len(row)],
+            )
+        if len(row) > len(HEADER):
+            raise ImportFileError(
+                _("the line has %(found)s fields instead of %(expected)s.")
+                % {"found": len(row), "expected": len(HEADER)},
+                line=line,
+            )
+        record = row[0].strip()
+        if record == "10":
+            key = _key(row, "land", 2, line)
+            self.states[key] = _stored(_name(row, line), "state", line)
+        elif record == "20":
+            key = _key(row, "land", 2, line) + _key(row, "rb", 1, line)
+            self.districts[key] = _stored(_name(row, line), "administrative_district", line)
+        elif record == "30":
+            _key(row, "land", 2, line)
+            _key(row, "rb", 1, line)
+        elif record == "40":
+            key = (
+                _key(row, "land", 2, line) + _key(row, "rb", 1, line) + _key(row, "kreis", 2, line)
+            )
+            kind = _textkennzeichen(row, KREISFREI_40 | KREIS_40, line)
+            name, suffix = _official(row, line)
+            official = _name(row, line)
+            if kind in KREIS_40:  # its Gemeinden name it as their district
+                _stored(official, "district", line)
+            self.kreise[key] = (official, name, suffix, kind, line)
+        elif record == "50":
+            key = (
                 _key(row, "land", 2, line)
-                _key(row, "rb", 1, line)
-            elif record == "40":
-                key = (
-                    _key(row, "land", 2, line)
-                    + _key(row, "rb", 1, line)
-                    + _key(row, "kreis", 2, line)
-                )
-                kind = _textkennzeichen(row, KREISFREI_40 | KREIS_40, line)
-                kreise[key] = (_name(row, line), kind, line)
-            elif record == "50":
-                key = (
-                    _key(row, "land", 2, line)
-                    + _key(row, "rb", 1, line)
-                    + _key(row, "kreis", 2, line)
-                    + _key(row, "vb", 4, line)
-                )
-                kind = _textkennzeichen(row, {str(n) for n in range(50, 60)}, line)
-                associations[key] = "" if kind == SELF_ASSOCIATION else _name(row, line)
-            elif record == "60":
-                land = _key(row, "land", 2, line)
-                rb = _key(row, "rb", 1, line)
-                kreis = _key(row, "kreis", 2, line)
-                vb = _key(row, "vb", 4, line)
-                ags = land + rb + kreis + _key(row, "gemeinde", 3, line)
-                kind_code = _textkennzeichen(row, set(GEMEINDE_KINDS) | UNINCORPORATED, line)
-                official = _name(row, line)
-                if kind_code in UNINCORPORATED:
-                    skipped += 1
-                    continue
-                if ags in seen:
-                    raise ImportFileError(
-                        _("the AGS %(ags)s already appeared on line %(line)s.")
-                        % {"ags": ags, "line": seen[ags]},
-                        line=line,
-                        field="gemeinde",
-                    )
-                seen[ags] = line
-                name, suffix = _split_name(official)
-                kind = GEMEINDE_KINDS[kind_code]
-                kreis_key = land + rb + kreis
-                kreis_record = kreise.get(kreis_key)
-                in_kreis = kreis_record is not None and kreis_record[1] in KREIS_40
-                gemeinden.append(
-                    Entry(
-                        ags=ags,
-                        line=line,
-                        parent_ags=kreis_key + "000" if in_kreis else "",
-                        values={
-                            "name": name,
-                            "name_suffix": suffix,
-                            "kind": kind,
-                            "state": states.get(land, ""),
-                            "administrative_district": districts.get(land + rb, ""),
-                            "district": kreis_record[0] if in_kreis else "",
-                            "association": associations.get(kreis_key + vb, ""),
-                            "population": _integer(row, "bevoelkerung", line),
-                            "area_km2": _area(row, "flaeche", line),
-                            "postal_code": _postal_code(row, line),
-                            "longitude": _coordinate(row, "laengengrad", line, LONGITUDE_RANGE),
-                            "latitude": _coordinate(row, "breitengrad", line, LATITUDE_RANGE),
-                        },
-                    )
-                )
-            else:
-                raise ImportFileError(
-                    _("unknown record type “%(value)s” (expected 10 to 60).") % {"value": record},
-                    line=line,
-                    field="satzart",
-                )
-    except csv.Error as error:
-        raise ImportFileError(str(error), line=reader.line_num) from None
+                + _key(row, "rb", 1, line)
+                + _key(row, "kreis", 2, line)
+                + _key(row, "vb", 4, line)
+            )
+            kind = _textkennzeichen(row, {str(n) for n in range(50, 60)}, line)
+            self.associations[key] = (
+                "" if kind == SELF_ASSOCIATION else _stored(_name(row, line), "association", line)
+            )
+        elif record == "60":
+            return self._gemeinde(row, line)
+        else:
+            raise ImportFileError(
+                _("unknown record type “%(value)s” (expected 10 to 60).") % {"value": record},
+                line=line,
+                field="satzart",
+            )
+        return None
 
-    return ParsedFile(
-        sha256=hashlib.sha256(raw).hexdigest(),
-        lines=count,
-        kreise=_kreis_entries(kreise, states, districts, gemeinden, seen),
-        gemeinden=gemeinden,
-        skipped=skipped,
-    )
+    def _gemeinde(self, row: list[str], line: int) -> Entry | None:
+        land = _key(row, "land", 2, line)
+        rb = _key(row, "rb", 1, line)
+        kreis = _key(row, "kreis", 2, line)
+        vb = _key(row, "vb", 4, line)
+        ags = land + rb + kreis + _key(row, "gemeinde", 3, line)
+        kind_code = _textkennzeichen(row, set(GEMEINDE_KINDS) | UNINCORPORATED, line)
+        name, suffix = _official(row, line)
+        if kind_code in UNINCORPORATED:
+            self.skipped += 1
+            return None
+        kreis_key = land + rb + kreis
+        kreis_record = self.kreise.get(kreis_key)
+        in_kreis = kreis_record is not None and kreis_record[3] in KREIS_40
+        return Entry(
+            ags=ags,
+            line=line,
+            parent_ags=kreis_key + "000" if in_kreis else "",
+            values={
+                "name": name,
+                "name_suffix": suffix,
+                "kind": GEMEINDE_KINDS[kind_code],
+                "state": self.states.get(land, ""),
+                "administrative_district": self.districts.get(land + rb, ""),
+                "district": kreis_record[0] if in_kreis else "",
+                "association": self.associations.get(kreis_key + vb, ""),
+                "population": _integer(row, "bevoelkerung", line),
+                "area_km2": _area(row, "flaeche", line),
+                "postal_code": _postal_code(row, line),
+                "longitude": _coordinate(row, "laengengrad", line, LONGITUDE_RANGE),
+                "latitude": _coordinate(row, "breitengrad", line, LATITUDE_RANGE),
+            },
+        )
 
 
-def _kreis_entries(kreise, states, districts, gemeinden, seen) -> list[Entry]:
-    """Kreise as municipalities of their own; population and area are their Gemeinden's sums."""
+class _AgsSet:
+    """Which 8-digit AGS the file names: a bit each, 12.5 MB for all 100 million of them
+    (a set of strings would grow with the file)."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray(10**8 // 8)
+
+    def add(self, ags: str) -> bool:
+        """Mark it; False if it was marked already."""
+        number = int(ags)
+        byte, bit = number >> 3, 1 << (number & 7)
+        if self._bits[byte] & bit:
+            return False
+        self._bits[byte] |= bit
+        return True
+
+    def __contains__(self, ags: str) -> bool:
+        if len(ags) != 8 or not ags.isdigit():
+            return False
+        number = int(ags)
+        return bool(self._bits[number >> 3] & (1 << (number & 7)))
+
+
+def _first_line(path: Path, ags: str) -> int:
+    """The line where a Gemeinde's AGS first appears (read again only to word an error)."""
+    return next(entry.line for entry in _Parser(path).entries() if entry.ags == ags)
+
+
+def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedFile:
+    """Read and check the whole file, keeping the Kreise and what the Gemeinden add up to but
+    not the Gemeinden themselves; raise ImportFileError at the first bad line."""
+    path = Path(path)
+    total = max(count_lines(path) - 1, 0) if progress else 0
+    parser = _Parser(path, progress=progress, total=total)
+    listed = _AgsSet()
     population: dict[str, int] = {}
     area: dict[str, Decimal] = {}
-    for entry in gemeinden:
+    gemeinden = 0
+    for entry in parser.entries():
+        if not listed.add(entry.ags):
+            raise ImportFileError(
+                _("the AGS %(ags)s already appeared on line %(line)s.")
+                % {"ags": entry.ags, "line": _first_line(path, entry.ags)},
+                line=entry.line,
+                field="gemeinde",
+            )
+        gemeinden += 1
         if entry.parent_ags:
             key = entry.parent_ags
             population[key] = population.get(key, 0) + (entry.values["population"] or 0)
             area[key] = area.get(key, Decimal(0)) + (entry.values["area_km2"] or Decimal(0))
-    entries = []
-    for key, (official, kind, line) in kreise.items():
+    kreise = []
+    for key, (_official_name, name, suffix, kind, line) in parser.kreise.items():
         if kind not in KREIS_40:
             continue
         ags = key + "000"
-        if ags in seen:
+        if ags in listed:
             raise ImportFileError(
                 _("the AGS %(ags)s of this Kreis is also a Gemeinde's (line %(line)s).")
-                % {"ags": ags, "line": seen[ags]},
+                % {"ags": ags, "line": _first_line(path, ags)},
                 line=line,
                 field="kreis",
             )
-        name, suffix = _split_name(official)
-        entries.append(
+        kreise.append(
             Entry(
                 ags=ags,
                 line=line,
@@ -411,8 +468,8 @@ def _kreis_entries(kreise, states, districts, gemeinden, seen) -> list[Entry]:
                     "name": name,
                     "name_suffix": suffix,
                     "kind": Kind.KREIS,
-                    "state": states.get(key[:2], ""),
-                    "administrative_district": districts.get(key[:3], ""),
+                    "state": parser.states.get(key[:2], ""),
+                    "administrative_district": parser.districts.get(key[:3], ""),
                     "district": "",
                     "association": "",
                     "population": population.get(ags),
@@ -423,7 +480,16 @@ def _kreis_entries(kreise, states, districts, gemeinden, seen) -> list[Entry]:
                 },
             )
         )
-    return entries
+    if not gemeinden and not kreise:
+        raise NothingToImport()
+    return ParsedFile(
+        sha256=parser.sha256,
+        lines=parser.lines,
+        kreise=kreise,
+        gemeinden=gemeinden,
+        skipped=parser.skipped,
+        listed=listed,
+    )
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -434,16 +500,18 @@ def municipalities_import(
 ) -> ImportOutcome:
     """Create or update every Kreis and Gemeinde of the file, matched by AGS.
 
-    Raises ImportFileError before writing anything when the file is malformed."""
+    Raises ImportFileError before writing anything when the file is malformed. The file is
+    read twice: once to check it all and add up the Kreise, then, in one transaction, to write
+    the Kreise and the Gemeinden a batch at a time; memory holds a batch, not the file."""
     path = Path(path)
+    check_size(path)
     parsed = parse_file(path, progress=progress)
-    total = len(parsed.kreise) + len(parsed.gemeinden)
+    total = len(parsed.kreise) + parsed.gemeinden
     started = timezone.now()
     history_user = actor if (actor is not None and actor.is_authenticated) else None
     with transaction.atomic():
         registry_changed()  # bulk writes send no signals
         country = country_ensure("DE")
-        existing = {m.ags: m for m in Municipality.objects.filter(ags__isnull=False)}
         run = ImportRun.objects.create(
             kind=ImportRun.Kind.MUNICIPALITIES,
             file_name=path.name,
@@ -460,29 +528,46 @@ def municipalities_import(
             if progress:
                 progress("write", done, total)
 
+        write = partial(
+            _write,
+            country_id=country.pk,
+            outcome=outcome,
+            history_user=history_user,
+            batch_size=batch_size,
+            tick=tick,
+        )
         # Kreise first, so that their ids exist when the Gemeinden point to them.
-        for entries in (parsed.kreise, parsed.gemeinden):
-            parents = {ags: m.pk for ags, m in existing.items()}
-            _write(
-                entries,
-                existing=existing,
-                parents=parents,
-                country_id=country.pk,
-                outcome=outcome,
-                history_user=history_user,
-                batch_size=batch_size,
-                tick=tick,
+        write(parsed.kreise, parents={})
+        parents = dict(
+            Municipality.objects.filter(ags__in=[k.ags for k in parsed.kreise]).values_list(
+                "ags", "pk"
             )
-        listed = {entry.ags for entry in parsed.kreise} | {e.ags for e in parsed.gemeinden}
+        )
+        parser = _Parser(path)
+        batch: list[Entry] = []
+        for entry in parser.entries():
+            batch.append(entry)
+            if len(batch) >= batch_size:
+                write(batch, parents=parents)
+                batch = []
+        write(batch, parents=parents)
+        if parser.sha256 != parsed.sha256:
+            raise ImportFileError(_("the file changed while it was being imported."))
+
+        kreise = {entry.ags for entry in parsed.kreise}
         outcome.missing = sum(
             1
-            for ags, municipality in existing.items()
-            if ags not in listed and municipality.source == Municipality.Source.DESTATIS
+            for ags in Municipality.objects.filter(
+                source=Municipality.Source.DESTATIS, ags__isnull=False
+            )
+            .values_list("ags", flat=True)
+            .iterator(chunk_size=5000)
+            if ags not in parsed.listed and ags not in kreise
         )
         run.counts = {
             "rows": parsed.lines,
             "kreise": len(parsed.kreise),
-            "gemeinden": len(parsed.gemeinden),
+            "gemeinden": parsed.gemeinden,
             "created": outcome.created,
             "updated": outcome.updated,
             "unchanged": outcome.unchanged,
@@ -497,7 +582,6 @@ def municipalities_import(
 def _write(
     entries: list[Entry],
     *,
-    existing: dict[str, Municipality],
     parents: dict[str, int],
     country_id: str,
     outcome: ImportOutcome,
@@ -505,7 +589,14 @@ def _write(
     batch_size: int,
     tick: Callable[[int], None],
 ) -> None:
+    """One batch: the municipalities with these AGS are read, then created or updated."""
+    if not entries:
+        return
     now = timezone.now()
+    existing: dict[str, Municipality] = {}
+    for start in range(0, len(entries), QUERY_CHUNK):
+        chunk = [entry.ags for entry in entries[start : start + QUERY_CHUNK]]
+        existing.update((m.ags, m) for m in Municipality.objects.filter(ags__in=chunk))
     to_create: list[Municipality] = []
     to_update: list[Municipality] = []
     changed_fields: set[str] = set()

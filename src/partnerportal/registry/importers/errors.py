@@ -28,3 +28,24 @@ class ImportFileError(Exception):
         if self.line is not None:
             return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
         return self.message
+
+
+class NothingToImport(ImportFileError):
+    """A file with its header and no rows: refused, so that no empty import run is recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The file holds only its header row: nothing to import."))
+
+
+def check_length(value: str, model, field_name: str, *, line: int, column: str) -> str:
+    """The value, if it fits the model field it is stored in; refused with line and column
+    otherwise (SQLite would store it whole, PostgreSQL would fail with a raw DataError)."""
+    limit = model._meta.get_field(field_name).max_length
+    if len(value) > limit:
+        raise ImportFileError(
+            _("The value has %(length)s characters; at most %(limit)s are allowed.")
+            % {"length": len(value), "limit": limit},
+            line=line,
+            field=column,
+        )
+    return value

@@ -3,12 +3,17 @@
 Each side is resolved to a municipality: German places to their Destatis (AGS) municipality,
 foreign places through the GeoNames gazetteer, and a foreign place the gazetteer lacks is created
 from the row, unverified. Whatever cannot be resolved without guessing goes to the report and the
-review queue. All rows are validated first and everything is written in one transaction, so bad
-input leaves the database as it was; indexes are built in memory so that 22,000 rows take
-seconds, not one query per row.
+review queue (one item per unresolved place of a pair, counting the lines that name it). The file
+is read and written a batch of rows at a time in one transaction, so memory stays bounded
+whatever its size (a file over IMPORT_MAX_BYTES is refused unread) and bad input on any line
+leaves the database as it was; the registry's places are indexed in memory, and what is already
+stored (partnerships, review items) is looked up per batch, so that 22,000 rows take seconds,
+not one query per row. Place and country names are checked against the length of the fields
+they are stored in.
 
 The registry's own CSV export (atlas/exports.py) is this format with columns added after the
-original eight (EXTRA_COLUMNS, each optional), so that an export reads back without loss: an AGS
+original eight (EXTRA_COLUMNS, each optional), so that an export reads back without loss (its
+cells escaped against spreadsheet formulas are read back as they were, core/csv.py): an AGS
 or GeoNames id settles its side exactly (the name rules remain the fallback), and type, status,
 start year and themes are applied to the partnerships the file creates. Coordinates may be
 empty in such a file (a Kreis has no point of its own)."""
@@ -17,18 +22,23 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import math
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, NoReturn
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from partnerportal.core import csv as safe_csv
 from partnerportal.geo.gazetteer import (
     Gazetteer,
     country_code,
@@ -36,10 +46,12 @@ from partnerportal.geo.gazetteer import (
     distance_km,
     exonyms,
 )
+from partnerportal.geo.models import Country
 from partnerportal.geo.services import country_ensure
 
 from ..changes import registry_changed
 from ..models import (
+    SEARCH_NAME_LENGTH,
     ImportRun,
     Municipality,
     Partnership,
@@ -50,7 +62,8 @@ from ..models import (
     Theme,
 )
 from ..text import fold
-from .errors import ImportFileError
+from .errors import ImportFileError, NothingToImport, check_length
+from .reading import LineReader, check_size, count_lines
 
 HEADER = ["city1", "country1", "lat1", "lng1", "city2", "country2", "lat2", "lng2"]
 #: Columns the registry's export adds after HEADER; "id", "url" and "attribution" are read but
@@ -69,6 +82,12 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "attribution",
 )
 THEME_SEPARATOR = ";"
+#: Rows resolved and written together; memory holds one batch, not the file.
+BATCH_SIZE = 2000
+#: Ids per IN (...) query: below SQLite's historical limit of 999 parameters.
+QUERY_CHUNK = 900
+#: Places resolved recently (a list names its large cities again and again); bounded.
+RESOLVE_CACHE_SIZE = 50_000
 START_YEAR_RANGE = (1000, 2100)
 CHANGE_REASON = "import.twinnings"
 
@@ -280,20 +299,28 @@ def _ids(values: dict[str, str], n: str, *, line: int) -> tuple[str, int | None]
     return ags, geonames_id
 
 
-def read_rows(data: bytes, *, themes: set[str] | None = None) -> list[Row]:
-    """Every row of the file, validated; the first fault raises ImportFileError.
+def _bad_encoding(raw: bytes, position: int, line: int, offset: int) -> NoReturn:
+    raise ImportFileError(
+        _("The file is not UTF-8 encoded (byte %(byte)s).") % {"byte": offset}, line=line
+    )
 
-    `themes` are the theme codes a "themes" column may name (read from the database when the
-    file has that column and none are given)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError(
-            _("The file is not UTF-8 encoded (byte %(byte)s).") % {"byte": error.start},
-            line=line,
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+
+#: The stored field each text column must fit (a country column names a country).
+_TEXT_LIMITS = {
+    "city1": (Municipality, "name"),
+    "city2": (Municipality, "name"),
+    "country1": (Country, "name_en"),
+    "country2": (Country, "name_en"),
+}
+
+
+def read_rows(lines: Iterable[str], *, themes: set[str] | None = None) -> Iterator[Row]:
+    """Every row of the file, validated, one at a time; the first fault raises ImportFileError.
+
+    `lines` are the file's lines with their endings (a LineReader, or a text file opened with
+    newline=""). `themes` are the theme codes a "themes" column may name (read from the database
+    when the file has that column and none are given)."""
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -304,7 +331,6 @@ def read_rows(data: bytes, *, themes: set[str] | None = None) -> list[Row]:
     extended = len(columns) > len(HEADER)
     if "themes" in columns and themes is None:
         themes = set(Theme.objects.values_list("code", flat=True))
-    rows: list[Row] = []
     while True:
         try:
             values = next(reader)
@@ -315,6 +341,7 @@ def read_rows(data: bytes, *, themes: set[str] | None = None) -> list[Row]:
         line = reader.line_num
         if not values or values == [""]:
             continue
+        values = [safe_csv.unescape_cell(value) for value in values]  # the export's escaping
         if len(values) != len(columns):
             missing = columns[len(values)] if len(values) < len(columns) else ""
             raise ImportFileError(
@@ -327,6 +354,9 @@ def read_rows(data: bytes, *, themes: set[str] | None = None) -> list[Row]:
         raw = {h: everything[h] for h in HEADER}
         sides: list[Point] = []
         for n in ("1", "2"):
+            for name in (f"city{n}", f"country{n}"):
+                model, model_field = _TEXT_LIMITS[name]
+                check_length(raw[name].strip(), model, model_field, line=line, column=name)
             city = raw[f"city{n}"].strip()
             if not city:
                 raise ImportFileError(_("The place name is empty."), line=line, field=f"city{n}")
@@ -342,8 +372,29 @@ def read_rows(data: bytes, *, themes: set[str] | None = None) -> list[Row]:
         if extended:
             row.ids = (_ids(everything, "1", line=line), _ids(everything, "2", line=line))
             row.attributes = _attributes(everything, line=line, themes=themes or set())
-        rows.append(row)
-    return rows
+        yield row
+
+
+def review_key(raw: dict[str, str], side: str) -> str:
+    """One review item per unresolved place of a pair, however often and in whichever order
+    (A–B or B–A) the pair appears: the pair's two places, sorted, and the one that failed.
+    Computed from the original eight columns alone, as migration 0005 did for older items."""
+
+    def number(value: str) -> float | str | None:
+        value = value.strip()
+        try:
+            return float(value) if value else None
+        except ValueError:
+            return value
+
+    places = [
+        [raw[f"city{n}"].strip(), raw[f"country{n}"].strip(), number(raw[f"lat{n}"]),
+         number(raw[f"lng{n}"])]
+        for n in ("1", "2")
+    ]  # fmt: skip
+    failed = places[int(side) - 1]
+    text = json.dumps([sorted(places, key=json.dumps), failed], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # --- German places ---------------------------------------------------------------------------
@@ -540,6 +591,11 @@ class GermanResolver:
 # --- Foreign places --------------------------------------------------------------------------
 
 
+def _search_name(name: str) -> str:
+    """The search name the place of that name is stored with (Municipality.search_name)."""
+    return fold(name)[:SEARCH_NAME_LENGTH]
+
+
 class ForeignResolver:
     """Foreign places: an existing municipality, a gazetteer place (created when first needed)
     or, failing both, a place created from the row and marked unverified."""
@@ -567,10 +623,10 @@ class ForeignResolver:
 
     def _existing_by_name(self, country: str, name: str, lat: float | None, lng: float | None):
         if lat is None or lng is None:  # without a point, only a name that one place bears
-            found = self.by_name.get((country, fold(name)), ())
+            found = self.by_name.get((country, _search_name(name)), ())
             return found[0][2] if len(found) == 1 else None
         best, best_km = None, math.inf
-        for mlat, mlng, ref in self.by_name.get((country, fold(name)), ()):
+        for mlat, mlng, ref in self.by_name.get((country, _search_name(name)), ()):
             km = 0.0 if mlat is None or mlng is None else distance_km(lat, lng, mlat, mlng)
             if km < best_km:
                 best, best_km = ref, km
@@ -634,6 +690,15 @@ class ForeignResolver:
         )
         return self._remember(muni, None)
 
+    def settle(self) -> None:
+        """The new places are stored: keep their ids instead of the objects."""
+        for muni in self.new:
+            if muni.geonames_id:
+                self.by_geonames[muni.geonames_id] = muni.pk
+            entries = self.by_name[(muni.country_id, muni.search_name)]
+            entries[:] = [(lat, lng, muni.pk if ref is muni else ref) for lat, lng, ref in entries]
+        self.new = []
+
     def _remember(self, muni: Municipality, geonames_id: int | None) -> Municipality:
         muni.refresh_derived_fields()
         self.new.append(muni)
@@ -653,100 +718,129 @@ def _pk(ref: int | Municipality) -> int:
     return ref if isinstance(ref, int) else ref.pk
 
 
-def import_twinnings(
-    path: Path | str,
-    *,
-    actor=None,
-    report: Path | str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    gazetteer_factory: Callable[[], Gazetteer] = default_gazetteer,
-) -> Result:
-    """Import a twin towns file; raises ImportFileError (and writes nothing) on bad input."""
-    path = Path(path)
-    data = path.read_bytes()
-    theme_ids = dict(Theme.objects.values_list("code", "pk"))
-    rows = read_rows(data, themes=set(theme_ids))
-    result = Result(run=None, rows=len(rows))
+def _chunks(items: list, size: int = QUERY_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
-    german = GermanResolver(GermanIndex())
-    foreign = ForeignResolver(gazetteer_factory)
-    cache: dict[tuple, tuple[int | Municipality | None, Failure | None]] = {}
+
+Resolution = tuple[int | Municipality | None, Failure | None]
+
+
+class _Import:
+    """One run over the file, a batch of rows at a time: resolve, create the new places, then
+    the batch's partnerships, status history, themes and review items, and append its failures
+    to the report. What outlives a batch is what dedupe needs: the index of places (the
+    registry's and those this run created, by name), a bounded cache of resolved places and the
+    counters; partnerships and review items already stored are looked up per batch."""
+
+    def __init__(self, *, run: ImportRun, path: Path, actor, theme_ids: dict[str, int],
+                 gazetteer_factory: Callable[[], Gazetteer], report) -> None:  # fmt: skip
+        self.run = run
+        self.actor = actor
+        self.theme_ids = theme_ids
+        self.report = report
+        self.note = _("Imported from %(file)s") % {"file": path.name}
+        self.result = Result(run=run)
+        self.german = GermanResolver(GermanIndex())
+        self.foreign = ForeignResolver(gazetteer_factory)
+        self.countries: set[str] = set()
+        self.cache: OrderedDict[tuple, Resolution] = OrderedDict()
+        self.unsaved: list[tuple] = []  # cache keys that name a place not stored yet
 
     def resolve(
+        self,
         city: str,
         country_raw: str,
         lat: float | None,
         lng: float | None,
         ags: str = "",
         geonames_id: int | None = None,
-    ) -> tuple[int | Municipality | None, Failure | None]:
+    ) -> Resolution:
         key = (city, country_raw, lat, lng, ags, geonames_id)
-        if key not in cache:
-            iso2 = country_code(country_raw)
-            exact = bool(ags or geonames_id) or lat is None or lng is None
-            if iso2 is None:
-                cache[key] = (None, Failure(_("Unknown country “%s”.") % country_raw))
-            elif iso2 == "DE":
-                if exact:
-                    muni, failure = german.resolve_exactly(city, ags, lat, lng)
-                else:
-                    muni, failure = german.resolve(city, lat, lng)
-                cache[key] = (muni.pk if muni else None, failure)
-            elif exact:
-                cache[key] = (foreign.resolve_exactly(city, iso2, geonames_id, lat, lng), None)
+        if key in self.cache:
+            self.cache.move_to_end(key)
+            return self.cache[key]
+        iso2 = country_code(country_raw)
+        exact = bool(ags or geonames_id) or lat is None or lng is None
+        found: Resolution
+        if iso2 is None:
+            found = (None, Failure(_("Unknown country “%s”.") % country_raw))
+        elif iso2 == "DE":
+            if exact:
+                muni, failure = self.german.resolve_exactly(city, ags, lat, lng)
             else:
-                cache[key] = (foreign.resolve(city, iso2, lat, lng), None)
-        return cache[key]
+                muni, failure = self.german.resolve(city, lat, lng)
+            found = (muni.pk if muni else None, failure)
+        elif exact:
+            found = (self.foreign.resolve_exactly(city, iso2, geonames_id, lat, lng), None)
+        else:
+            found = (self.foreign.resolve(city, iso2, lat, lng), None)
+        self.cache[key] = found
+        if isinstance(found[0], Municipality):
+            self.unsaved.append(key)
+        if len(self.cache) > RESOLVE_CACHE_SIZE:
+            self.cache.popitem(last=False)
+        return found
 
-    resolved: list[tuple[Row, int | Municipality, int | Municipality]] = []
-    failures: list[tuple[Row, str, Failure]] = []
-    for position, row in enumerate(rows, start=1):
-        refs = []
-        is_german = False
-        german_ok = True
-        for side, (city, country_raw, lat, lng), (ags, geonames_id) in zip(
-            ("1", "2"), row.sides, row.ids, strict=True
-        ):
-            ref, failure = resolve(city, country_raw, lat, lng, ags, geonames_id)
-            if country_code(country_raw) == "DE":
-                is_german = True
-                german_ok = german_ok and ref is not None
-            if failure:
-                failures.append((row, side, failure))
-            refs.append(ref)
-        if is_german:
-            result.german_rows += 1
-            result.german_resolved += german_ok
-        if refs[0] is not None and refs[1] is not None:
-            resolved.append((row, refs[0], refs[1]))
-        if progress and (position % 500 == 0 or position == len(rows)):
-            progress(position, len(rows))
+    def batch(self, rows: list[Row]) -> None:
+        result = self.result
+        result.rows += len(rows)
+        resolved: list[tuple[Row, int | Municipality, int | Municipality]] = []
+        failures: list[tuple[Row, str, Failure]] = []
+        for row in rows:
+            refs = []
+            is_german = False
+            german_ok = True
+            for side, (city, country_raw, lat, lng), (ags, geonames_id) in zip(
+                ("1", "2"), row.sides, row.ids, strict=True
+            ):
+                ref, failure = self.resolve(city, country_raw, lat, lng, ags, geonames_id)
+                if country_code(country_raw) == "DE":
+                    is_german = True
+                    german_ok = german_ok and ref is not None
+                if failure:
+                    failures.append((row, side, failure))
+                refs.append(ref)
+            if is_german:
+                result.german_rows += 1
+                result.german_resolved += german_ok
+            if refs[0] is not None and refs[1] is not None:
+                resolved.append((row, refs[0], refs[1]))
+        self._places()
+        self._partnerships(resolved, failures)
+        failures.sort(key=lambda f: (f[0].number, f[1]))
+        self._review_items(failures)
+        if self.report is not None:
+            write_report_rows(self.report, failures)
+        result.report_rows += len(failures)
 
-    with transaction.atomic():
-        registry_changed()  # bulk writes send no signals
-        for iso2 in sorted(foreign.countries):
+    def _places(self) -> None:
+        """Store the places this batch created; from now on they are known by their id."""
+        new = self.foreign.new
+        if not new:
+            return
+        for iso2 in sorted({m.country_id for m in new} - self.countries):
             country_ensure(iso2)
-        if foreign.new:
-            bulk_create_with_history(
-                foreign.new,
-                Municipality,
-                batch_size=500,
-                default_user=actor,
-                default_change_reason=CHANGE_REASON,
-            )
-            result.municipalities_created = len(foreign.new)
-            result.unverified_created = sum(1 for m in foreign.new if not m.verified)
-        run = ImportRun.objects.create(
-            kind=ImportRun.Kind.TWINNINGS,
-            file_name=path.name,
-            file_sha256=hashlib.sha256(data).hexdigest(),
-            actor=actor,
+            self.countries.add(iso2)
+        bulk_create_with_history(
+            new,
+            Municipality,
+            batch_size=500,
+            default_user=self.actor,
+            default_change_reason=CHANGE_REASON,
         )
-        result.run = run
+        self.result.municipalities_created += len(new)
+        self.result.unverified_created += sum(1 for m in new if not m.verified)
+        self.foreign.settle()
+        for key in self.unsaved:
+            if key in self.cache:
+                ref, failure = self.cache[key]
+                self.cache[key] = (_pk(ref), failure)
+        self.unsaved = []
 
-        existing = set(Partnership.objects.values_list("municipality_a_id", "municipality_b_id"))
-        seen: set[tuple[int, int]] = set()
-        new_partnerships: list[Partnership] = []
+    def _partnerships(self, resolved, failures) -> None:
+        result = self.result
+        pairs: dict[tuple[int, int], Row] = {}
         for row, first, second in resolved:
             a, b = sorted((_pk(first), _pk(second)))
             if a == b:
@@ -754,13 +848,27 @@ def import_twinnings(
                     (row, "2", Failure(_("Both sides resolve to the same municipality.")))
                 )
                 continue
-            if (a, b) in existing:
-                result.partnerships_existing += 1
+            pairs.setdefault((a, b), row)  # B–A after A–B in the same batch: the first row
+        stored: dict[tuple[int, int], int | None] = {}
+        for chunk in _chunks(sorted({a for a, _b in pairs})):
+            for a, b, run_id in Partnership.objects.filter(municipality_a_id__in=chunk).values_list(
+                "municipality_a_id", "municipality_b_id", "import_run_id"
+            ):
+                if (a, b) in pairs:
+                    stored[(a, b)] = run_id
+        new: list[Partnership] = []
+        by_number: dict[int, Attributes] = {}
+        for row, first, second in resolved:
+            a, b = sorted((_pk(first), _pk(second)))
+            if a == b:
                 continue
-            if (a, b) in seen:
+            if (a, b) in stored and stored[(a, b)] != self.run.pk:
+                result.partnerships_existing += 1  # in the registry before this run
+                continue
+            if (a, b) in stored or pairs[(a, b)] is not row:
                 continue  # B–A after A–B in the same file
-            seen.add((a, b))
-            new_partnerships.append(
+            by_number[row.number] = row.attributes
+            new.append(
                 Partnership(
                     municipality_a_id=a,
                     municipality_b_id=b,
@@ -768,95 +876,168 @@ def import_twinnings(
                     status=row.attributes.status,
                     start_year=row.attributes.start_year,
                     is_confirmed=True,
-                    import_run=run,
+                    import_run=self.run,
                     import_row=row.number,
-                    created_by=actor,
+                    created_by=self.actor,
                 )
             )
-        if new_partnerships:
-            bulk_create_with_history(
-                new_partnerships,
-                Partnership,
-                batch_size=1000,
-                default_user=actor,
-                default_change_reason=CHANGE_REASON,
-            )
-            created = list(
-                Partnership.objects.filter(import_run=run).values_list("pk", "import_row")
-            )
-            by_number = {row.number: row.attributes for row in rows}
-            note = _("Imported from %(file)s") % {"file": path.name}
-            PartnershipStatusChange.objects.bulk_create(
-                [
-                    PartnershipStatusChange(
-                        partnership_id=pk,
-                        status=by_number[import_row].status,
-                        note=f"{note}, {_('row')} {import_row}",
-                        actor=actor,
-                    )
-                    for pk, import_row in created
-                ],
-                batch_size=1000,
-            )
-            Partnership.themes.through.objects.bulk_create(
-                [
-                    Partnership.themes.through(partnership_id=pk, theme_id=theme_ids[code])
-                    for pk, import_row in created
-                    for code in by_number[import_row].themes
-                ],
-                batch_size=1000,
-            )
-        result.partnerships_created = len(new_partnerships)
+        if not new:
+            return
+        bulk_create_with_history(
+            new,
+            Partnership,
+            batch_size=1000,
+            default_user=self.actor,
+            default_change_reason=CHANGE_REASON,
+        )
+        created = []
+        for chunk in _chunks(sorted(by_number)):
+            created += Partnership.objects.filter(
+                import_run=self.run, import_row__in=chunk
+            ).values_list("pk", "import_row")
+        PartnershipStatusChange.objects.bulk_create(
+            [
+                PartnershipStatusChange(
+                    partnership_id=pk,
+                    status=by_number[import_row].status,
+                    note=f"{self.note}, {_('row')} {import_row}",
+                    actor=self.actor,
+                )
+                for pk, import_row in created
+            ],
+            batch_size=1000,
+        )
+        Partnership.themes.through.objects.bulk_create(
+            [
+                Partnership.themes.through(partnership_id=pk, theme_id=self.theme_ids[code])
+                for pk, import_row in created
+                for code in by_number[import_row].themes
+            ],
+            batch_size=1000,
+        )
+        result.partnerships_created += len(new)
 
-        known = {
-            (number, side, json.dumps(raw, sort_keys=True))
-            for number, side, raw in ReviewItem.objects.filter(
-                import_run__kind=ImportRun.Kind.TWINNINGS
-            ).values_list("row_number", "side", "raw")
-        }
-        items = []
+    def _review_items(self, failures: list[tuple[Row, str, Failure]]) -> None:
+        """One item per unresolved place of a pair: the first line makes it, every further
+        line (in this file or a later one) adds to its count and leaves it as staff left it."""
+        lines: dict[str, int] = {}
+        first: dict[str, tuple[Row, str, Failure]] = {}
         for row, side, failure in failures:
-            key = (row.number, side, json.dumps(row.raw, sort_keys=True))
-            if key in known:
-                continue
-            known.add(key)
-            items.append(
-                ReviewItem(
-                    import_run=run,
-                    row_number=row.number,
-                    raw=row.raw,
-                    side=side,
-                    reason=failure.reason[:300],
-                    candidates=failure.candidates,
+            key = review_key(row.raw, side)
+            lines[key] = lines.get(key, 0) + 1
+            first.setdefault(key, (row, side, failure))
+        if not lines:
+            return
+        known: set[str] = set()
+        for chunk in _chunks(sorted(lines)):
+            known.update(ReviewItem.objects.filter(key__in=chunk).values_list("key", flat=True))
+        by_count: dict[int, list[str]] = {}
+        for key in known:
+            by_count.setdefault(lines[key], []).append(key)
+        for count, keys in by_count.items():
+            for chunk in _chunks(keys):
+                ReviewItem.objects.filter(key__in=chunk).update(
+                    occurrences=F("occurrences") + count
                 )
+        items = [
+            ReviewItem(
+                import_run=self.run,
+                row_number=row.number,
+                raw=row.raw,
+                side=side,
+                reason=failure.reason[:300],
+                candidates=failure.candidates,
+                key=key,
+                occurrences=lines[key],
             )
+            for key, (row, side, failure) in first.items()
+            if key not in known
+        ]
         ReviewItem.objects.bulk_create(items, batch_size=1000)
-        result.review_items_created = len(items)
-        result.report_rows = len(failures)
+        self.result.review_items_created += len(items)
 
-        run.counts = result.as_counts()
-        run.finished_at = timezone.now()
-        run.save(update_fields=["counts", "finished_at"])
 
-    if report:
-        write_report(Path(report), failures, result)
+def import_twinnings(
+    path: Path | str,
+    *,
+    actor=None,
+    report: Path | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    gazetteer_factory: Callable[[], Gazetteer] = default_gazetteer,
+    batch_size: int = BATCH_SIZE,
+) -> Result:
+    """Import a twin towns file; raises ImportFileError (and writes nothing) on bad input.
+
+    The file is read a batch of rows at a time inside one transaction, so that memory stays
+    bounded whatever its size and a fault on any line undoes the whole run. The report is
+    written to a temporary file and put in place only when the import succeeded."""
+    path = Path(path)
+    check_size(path)
+    total = max(count_lines(path) - 1, 0) if progress else 0
+    theme_ids = dict(Theme.objects.values_list("code", "pk"))
+    with (
+        path.open("rb") as handle,
+        tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as pending,
+    ):
+        report_writer = safe_csv.writer(pending) if report else None
+        with transaction.atomic():
+            source = LineReader(handle, on_bad_encoding=_bad_encoding)
+            rows = read_rows(source, themes=set(theme_ids))
+            first = next(rows, None)
+            if first is None:
+                raise NothingToImport()
+            registry_changed()  # bulk writes send no signals
+            run = ImportRun.objects.create(
+                kind=ImportRun.Kind.TWINNINGS, file_name=path.name, actor=actor
+            )
+            work = _Import(
+                run=run,
+                path=path,
+                actor=actor,
+                theme_ids=theme_ids,
+                gazetteer_factory=gazetteer_factory,
+                report=report_writer,
+            )
+            batch = [first]
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= batch_size:
+                    work.batch(batch)
+                    batch = []
+                    if progress:
+                        progress(work.result.rows, max(total, work.result.rows))
+            work.batch(batch)
+            if progress:
+                progress(work.result.rows, work.result.rows)
+            result = work.result
+            run.file_sha256 = source.hexdigest()
+            run.counts = result.as_counts()
+            run.finished_at = timezone.now()
+            run.save(update_fields=["file_sha256", "counts", "finished_at"])
+        if report:
+            pending.seek(0)
+            write_report(Path(report), pending, result)
     return result
 
 
-def write_report(path: Path, failures: list[tuple[Row, str, Failure]], result: Result) -> None:
-    """CSV of every row not imported as a partnership: the original row, where and why."""
+def write_report_rows(writer, failures: list[tuple[Row, str, Failure]]) -> None:
+    for row, side, failure in failures:
+        candidates = "; ".join(
+            f"{c['name']} ({c.get('ags') or c.get('id')}, {c.get('km')} km)"
+            for c in failure.candidates
+        )
+        writer.writerow(
+            [row.number, side, failure.reason, candidates, *(row.raw[h] for h in HEADER)]
+        )
+
+
+def write_report(path: Path, rows: IO[str], result: Result) -> None:
+    """CSV of every row not imported as a partnership: the original row, where and why (the
+    rows as write_report_rows() wrote them, in the order of the file)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(
             f"# German side resolved to an AGS municipality: {result.german_resolved} of "
             f"{result.german_rows} rows with a German side ({result.german_rate:.2%})\n"
         )
-        writer = csv.writer(handle)
-        writer.writerow(["row", "side", "reason", "candidates", *HEADER])
-        for row, side, failure in sorted(failures, key=lambda f: (f[0].number, f[1])):
-            candidates = "; ".join(
-                f"{c['name']} ({c.get('ags') or c.get('id')}, {c.get('km')} km)"
-                for c in failure.candidates
-            )
-            writer.writerow(
-                [row.number, side, failure.reason, candidates, *(row.raw[h] for h in HEADER)]
-            )
+        safe_csv.writer(handle).writerow(["row", "side", "reason", "candidates", *HEADER])
+        shutil.copyfileobj(rows, handle)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 from django.utils import translation
 
 from partnerportal.registry.importers.destatis import HEADER, municipalities_import
@@ -332,3 +333,51 @@ def test_empty_file_is_refused(tmp_path):
     with translation.override("en"), pytest.raises(ImportFileError) as raised:
         municipalities_import(actor=None, path=path)
     assert raised.value.line == 1
+
+
+# --- Bad input, bounded -----------------------------------------------------------------------
+
+
+def test_a_file_over_the_size_limit_is_refused_up_front(tmp_path):
+    path = _write(tmp_path, SAMPLE)
+    size = path.stat().st_size
+    with override_settings(PARTNERPORTAL_IMPORT_MAX_BYTES=size - 1):
+        with pytest.raises(CommandError) as raised:
+            _run(path)
+        assert "imports take at most" in str(raised.value)
+        assert f"{size - 1} bytes" in str(raised.value)
+        with translation.override("de"), pytest.raises(ImportFileError) as raised:
+            municipalities_import(actor=None, path=path)
+        assert "Importe dürfen höchstens" in str(raised.value)
+    assert not Municipality.objects.exists() and not ImportRun.objects.exists()
+    with override_settings(PARTNERPORTAL_IMPORT_MAX_BYTES=size):
+        assert "5 created" in _run(path)
+
+
+@pytest.mark.parametrize(
+    ("marker", "old", "new", "limit"),
+    [
+        (",Averlak,", "Averlak", "A" * 5000, 200),  # Municipality.name
+        (",Averlak,", "Averlak", '"Averlak, ' + "S" * 81 + '"', 80),  # name_suffix
+        ("Schleswig-Holstein", "Schleswig-Holstein", "S" * 61, 60),  # state
+        ("Burg-St. Michaelisdonn", "Burg-St. Michaelisdonn", "B" * 161, 160),  # association
+    ],
+    ids=["name", "name-suffix", "state", "association"],
+)
+def test_a_name_longer_than_its_field_is_refused_with_line_and_field(
+    tmp_path, marker, old, new, limit
+):
+    rows = _replace(marker, old, new)
+    line = 1 + next(n for n, row in enumerate(rows, start=1) if new in row)
+    with translation.override("en"), pytest.raises(ImportFileError) as raised:
+        municipalities_import(actor=None, path=_write(tmp_path, rows))
+    assert (raised.value.line, raised.value.field) == (line, "gemeindename")
+    assert f"at most {limit}" in str(raised.value)
+    assert not Municipality.objects.exists() and not ImportRun.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [[], ["", ""]], ids=["header", "header-and-blank-lines"])
+def test_a_file_with_only_its_header_is_nothing_to_import(tmp_path, rows):
+    with pytest.raises(CommandError, match="nothing to import"):
+        _run(_write(tmp_path, rows))
+    assert not ImportRun.objects.exists()

@@ -4,13 +4,15 @@ import csv
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.utils import translation
 
 from partnerportal.geo.gazetteer import Gazetteer, Place
 from partnerportal.geo.services import country_ensure
 from partnerportal.registry.importers.errors import ImportFileError
 from partnerportal.registry.importers.twinnings import HEADER, import_twinnings
-from partnerportal.registry.models import Municipality, Partnership, ReviewItem
+from partnerportal.registry.models import ImportRun, Municipality, Partnership, ReviewItem
 
 DATA = Path(__file__).resolve().parents[4] / ".." / "shared" / "data"
 
@@ -179,6 +181,25 @@ def test_unresolvable_rows_go_to_report_and_review_and_second_run_changes_nothin
     )
 
 
+def test_report_writes_formulas_as_text(germany, tmp_path):
+    path = write(
+        tmp_path,
+        [
+            ["=cmd|' /C calc'!A0", "Germany", 50.0, 10.0, "Lille", "France", 50.63, 3.06],
+            ["Köln", "Germany", 50.94, 6.96, "@SUM(1+1)", "+49 Land", -8.35, -74.57],
+        ],
+    )
+    report = tmp_path / "report.csv"
+    run(path, report=report)
+    with report.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[2:]
+    assert [(r[0], r[4], r[8], r[9]) for r in rows] == [
+        ("2", "'=cmd|' /C calc'!A0", "Lille", "France"),
+        ("3", "Köln", "'@SUM(1+1)", "'+49 Land"),
+    ]
+    assert rows[1][10:] == ["-8.35", "-74.57"]  # numbers stay numbers
+
+
 GOOD = ["Köln", "Germany", "50.94", "6.96", "Lille", "France", "50.63", "3.06"]
 
 
@@ -236,3 +257,115 @@ def test_real_data_resolves_at_least_97_percent_of_german_sides(shared_data):
     result = import_twinnings(shared_data / "twin_cities.csv")
     assert result.german_rows > 3000
     assert result.german_rate >= 0.97
+
+
+# --- Bad input, bounded -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The file is 1.1 KB; imports take at most 1000 bytes (setting IMPORT_MAX_BYTES)."),
+        (
+            "de",
+            "Die Datei ist 1,1 KB groß; Importe dürfen höchstens 1000 Bytes groß sein "
+            "(Einstellung IMPORT_MAX_BYTES).",
+        ),
+    ],
+)
+def test_a_file_over_the_size_limit_is_refused_up_front(germany, tmp_path, language, expected):
+    path = write(tmp_path, [GOOD] * 21)
+    assert 1000 < path.stat().st_size < 1200
+    with (
+        override_settings(PARTNERPORTAL_IMPORT_MAX_BYTES=1000),
+        translation.override(language),
+        pytest.raises(ImportFileError) as caught,
+    ):
+        run(path)
+    assert str(caught.value).replace("\xa0", " ") == expected
+    assert not ImportRun.objects.exists() and not Partnership.objects.exists()
+    with override_settings(PARTNERPORTAL_IMPORT_MAX_BYTES=1200):
+        assert run(path).partnerships_created == 1
+
+
+def test_the_same_unresolvable_pair_is_one_review_item_that_counts_its_lines(germany, tmp_path):
+    nowhere = ["Nirgendwo", "Germany", 50.0, 10.0, "Lille", "France", 50.63, 3.06]
+    reversed_ = nowhere[4:] + nowhere[:4]
+    both = ["Nirgendwo", "Germany", 50.0, 10.0, "Varna", "", 43.2, 27.9]  # both sides fail
+    path = write(tmp_path, [nowhere] * 5 + [reversed_, both, both])
+    report = tmp_path / "report.csv"
+
+    result = run(path, report=report)
+
+    assert result.review_items_created == 3 and result.report_rows == 10
+    items = {(i.raw["city1"], i.raw["city2"], i.side): i for i in ReviewItem.objects.all()}
+    assert set(items) == {("Nirgendwo", "Lille", "1"), ("Nirgendwo", "Varna", "1"),
+                          ("Nirgendwo", "Varna", "2")}  # fmt: skip
+    assert items[("Nirgendwo", "Lille", "1")].row_number == 2
+    assert items[("Nirgendwo", "Lille", "1")].occurrences == 6  # A–B five times and B–A once
+    assert items[("Nirgendwo", "Varna", "2")].occurrences == 2
+    with report.open(encoding="utf-8") as handle:
+        assert len(handle.readlines()) == 2 + 10  # the report still names every line
+
+    again = run(path)
+    assert again.review_items_created == 0
+    assert ReviewItem.objects.count() == 3
+    assert ReviewItem.objects.get(side="1", raw__city2="Lille").occurrences == 12
+
+
+def test_a_dismissed_review_item_stays_dismissed_on_reimport(germany, tmp_path):
+    path = write(tmp_path, [["Nirgendwo", "Germany", 50.0, 10.0, "Lille", "France", 50.6, 3.0]])
+    run(path)
+    ReviewItem.objects.update(status=ReviewItem.Status.DISMISSED)
+    run(path)
+    (item,) = ReviewItem.objects.all()
+    assert item.status == ReviewItem.Status.DISMISSED and item.occurrences == 2
+
+
+@pytest.mark.parametrize("column", ["city1", "city2"])
+def test_a_place_name_longer_than_the_field_is_refused_with_line_and_field(
+    germany, tmp_path, column
+):
+    long_row = dict(zip(HEADER, GOOD, strict=True)) | {column: "Ä" * 5000}
+    path = write(tmp_path, [GOOD, list(long_row.values())])
+    with translation.override("en"), pytest.raises(ImportFileError) as caught:
+        run(path)
+    assert (caught.value.line, caught.value.field) == (3, column)
+    assert "5000 characters" in str(caught.value) and "200" in str(caught.value)
+    assert not Partnership.objects.exists()
+    assert not Municipality.objects.exclude(country_id="DE").exists()
+
+
+def test_a_country_longer_than_any_country_name_is_refused(germany, tmp_path):
+    path = write(tmp_path, [[*GOOD[:5], "X" * 5000, *GOOD[6:]]])
+    with pytest.raises(ImportFileError) as caught:
+        run(path)
+    assert (caught.value.line, caught.value.field) == (2, "country2")
+    assert not ReviewItem.objects.exists()
+
+
+@pytest.mark.parametrize("content", [",".join(HEADER) + "\n", ",".join(HEADER) + "\n\n\n"])
+def test_a_file_with_only_its_header_is_nothing_to_import(germany, tmp_path, content):
+    path = tmp_path / "header.csv"
+    path.write_text(content, encoding="utf-8")
+    with translation.override("en"), pytest.raises(ImportFileError) as caught:
+        run(path)
+    assert "nothing to import" in str(caught.value).lower()
+    assert not ImportRun.objects.exists()
+
+
+def test_the_command_says_nothing_to_import(germany, tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text(",".join(HEADER) + "\n", encoding="utf-8")
+    with translation.override("en"), pytest.raises(CommandError, match="nothing to import"):
+        call_command("import_twinnings", str(path))
+    assert not ImportRun.objects.exists()
+
+
+def test_a_name_that_fits_keeps_its_search_name_within_the_field(germany, tmp_path):
+    """fold() writes ß as ss: a name of 150 ß fits its field, its search name of 300 letters
+    would not (PostgreSQL refused the whole import)."""
+    path = write(tmp_path, [["Köln", "Germany", 50.94, 6.96, "ß" * 150, "Peru", -8.3, -74.5]])
+    run(path)
+    place = Municipality.objects.get(name="ß" * 150)
+    assert place.search_name == "s" * 200

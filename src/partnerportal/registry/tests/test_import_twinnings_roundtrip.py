@@ -117,6 +117,42 @@ def test_export_reads_back_without_loss(registry, tmp_path):
     assert list(dormant.status_changes.values_list("status", flat=True)) == ["ruhend"]
 
 
+#: Names a spreadsheet would run as formulas: the export writes them as text, and the import
+#: reads them back as they were (including a name that begins with an apostrophe of its own).
+FORMULA_NAMES = ["=HYPERLINK(1)", "+Plus", "-Minus", "@At", "\tTab", "'=Quoted", "'s-Hertogenbosch"]
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_names_that_look_like_formulas_read_back_without_loss(registry, tmp_path):
+    foreign = {"kind": Municipality.Kind.FOREIGN, "source": Municipality.Source.IMPORT}
+    for n, name in enumerate(FORMULA_NAMES):
+        place = _place(name, "NL", latitude=52.0 + n / 10, longitude=-4.5 - n / 10, **foreign)
+        _pair(registry["koeln"], place, start_year=1990 + n)
+    before = snapshot()
+    names = set(Municipality.objects.values_list("pk", "name"))
+    path = export_csv(tmp_path / "export.csv")
+    text = path.read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1)" in text and "''=Quoted" in text and "'s-Hertogenbosch" in text
+    with path.open(encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    formulas = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t")) and not _number(c)]
+    assert formulas == []
+
+    Partnership.objects.all().delete()
+    result = import_twinnings(path, gazetteer_factory=gazetteer)
+
+    assert result.report_rows == 0 and result.municipalities_created == 0
+    assert snapshot() == before
+    assert set(Municipality.objects.values_list("pk", "name")) == names
+
+
 def test_an_export_row_resolves_by_its_ids_and_applies_its_attributes(registry, tmp_path):
     path = tmp_path / "rows.csv"
     row = dict.fromkeys(COLUMNS, "")

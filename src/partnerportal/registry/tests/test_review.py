@@ -162,3 +162,35 @@ def test_dismiss_page(client, site, queue):
     assert response.status_code == 302
     queue["item"].refresh_from_db()
     assert queue["item"].status == "dismissed"
+
+
+def test_migration_keys_items_and_merges_duplicates(queue):
+    """Migration 0005: duplicates of one unresolved place of a pair (B–A included) become one
+    item counting them; the item staff dealt with is the one kept, open duplicates go, and a
+    second settled one stays as a record without a key."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("partnerportal.registry.migrations.0005_review_item_key")
+    run, first = queue["run"], queue["item"]
+    reversed_raw = {f"{k[:-1]}{'2' if k[-1] == '1' else '1'}": v for k, v in RAW.items()}
+    make = {"import_run": run, "reason": "r", "candidates": []}
+    open_twin = ReviewItem.objects.create(row_number=8, raw=RAW, side="1", **make)
+    dismissed = ReviewItem.objects.create(
+        row_number=9, raw=reversed_raw, side="2", status=ReviewItem.Status.DISMISSED, **make
+    )
+    resolved = ReviewItem.objects.create(
+        row_number=10, raw=RAW, side="1", status=ReviewItem.Status.RESOLVED, **make
+    )
+    other_side = ReviewItem.objects.create(row_number=8, raw=RAW, side="2", **make)
+
+    migration.key_review_items(apps, None)
+
+    assert not ReviewItem.objects.filter(pk__in=[first.pk, open_twin.pk]).exists()
+    dismissed.refresh_from_db()
+    resolved.refresh_from_db()
+    other_side.refresh_from_db()
+    assert dismissed.key and dismissed.occurrences == 4
+    assert resolved.key is None  # kept as the record of what staff did
+    assert other_side.key and other_side.key != dismissed.key and other_side.occurrences == 1
