@@ -172,7 +172,7 @@ def test_migration_keys_items_and_merges_duplicates(queue):
 
     from django.apps import apps
 
-    migration = import_module("partnerportal.registry.migrations.0005_review_item_key")
+    migration = import_module("partnerportal.registry.migrations.0006_review_item_key")
     run, first = queue["run"], queue["item"]
     reversed_raw = {f"{k[:-1]}{'2' if k[-1] == '1' else '1'}": v for k, v in RAW.items()}
     make = {"import_run": run, "reason": "r", "candidates": []}
