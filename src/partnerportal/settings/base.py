@@ -247,6 +247,23 @@ STATICFILES_DIRS = [
     # Natural Earth country outlines (public domain) as TopoJSON: the atlas's offline basemap.
     ("vendor/world-atlas", NODE_MODULES / "world-atlas"),
 ]
+STATICFILES_FINDERS = [
+    "partnerportal.core.staticfiles.VendorFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
+#: Files of those packages that no page loads (core/staticfiles.py): the finer outlines, the
+#: unminified and module builds; collectstatic would hash and compress them on every update.
+PARTNERPORTAL_STATIC_IGNORE = [
+    "*-10m.json",
+    "*-50m.json",
+    "leaflet-src*",
+    "htmx.js",
+    "htmx.amd.js",
+    "htmx.cjs.js",
+    "htmx.esm.js",
+    "htmx.min.js.gz",
+    "*.d.ts",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
