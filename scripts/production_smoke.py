@@ -211,6 +211,10 @@ def crawl_pages(crawl: Crawl) -> None:
             if response.headers.get("Content-Type", "").startswith("text/html"):
                 targets += [(target, True) for target in LINK.findall(response.text)]
                 targets += [(target, False) for target in SCRIPT_ADDRESS.findall(response.text)]
+            # An error page's links are not checked as links: its language switch leads to the
+            # same missing address in the other language, which is right.
+            if response.status_code >= 400:
+                targets = [(target, False) for target, _is_link in targets]
             for target, is_link in targets:
                 absolute = urljoin(url, target.replace("&amp;", "&"))
                 split = urlsplit(absolute)
