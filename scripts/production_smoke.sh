@@ -9,11 +9,8 @@
 # the section cannot drift from what is tested. Everything lives in a temporary directory and a
 # database of its own, both removed at the end; gunicorn is stopped. Bounded in time.
 #
-#   scripts/production_smoke.sh                 both databases, side by side
+#   scripts/production_smoke.sh                 both databases
 #   SMOKE_DATABASES=sqlite scripts/production_smoke.sh
-# With both, the SQLite pass runs as a second invocation of this script beside the PostgreSQL
-# pass (its own directory, port, server; SMOKE_PARALLEL=0 runs them one after the other); its
-# output follows that of the PostgreSQL pass.
 # Settings: SMOKE_PG_SERVER (postgres://postgres@127.0.0.1:5432), SMOKE_PG_DATABASE (a name of
 # its own per run), SHARED_DATA (../shared/data), SMOKE_MAX_EXAMPLES (schemathesis, 10).
 set -euo pipefail
@@ -35,7 +32,6 @@ STARTED=$SECONDS
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/partnerportal-smoke.XXXXXX")
 SERVER_PID=""
 PG_CREATED=""
-BESIDE_PID=""
 
 step() { printf '\n\033[1m--> [%s, %s s] %s\033[0m\n' "$(date -u +%H:%M:%S)" "$((SECONDS - STARTED))" "$*"; }
 
@@ -56,24 +52,10 @@ drop_database() {
     fi
 }
 
-# The pass run beside this one: wait for it (stopping it first when this one failed; it cleans up
-# after itself), then show what it printed. Returns its exit code.
-finish_beside() {
-    [ -n "$BESIDE_PID" ] || return 0
-    local rc=0
-    if [ "${1:-}" = stop ]; then kill -TERM "$BESIDE_PID" 2>/dev/null || true; fi
-    wait "$BESIDE_PID" || rc=$?
-    BESIDE_PID=""
-    step "[sqlite] the pass that ran beside: exit code $rc"
-    sed 's/^/  | /' "$WORK/beside.log"
-    return $rc
-}
-
 cleanup() {
     local rc=$?
     stop_server
     drop_database
-    [ $rc -eq 0 ] || finish_beside stop || true
     if [ $rc -ne 0 ] && [ -f "$WORK/gunicorn.log" ]; then
         echo "--- last lines of the gunicorn log ---" >&2
         tail -n 60 "$WORK/gunicorn.log" >&2 || true
@@ -179,15 +161,6 @@ install_and_check() {
     stop_server
 }
 
-if [ "${SMOKE_PARALLEL:-1}" = 1 ] && [[ " $DATABASES_TO_TEST " == *" sqlite "* ]] \
-    && [[ " $DATABASES_TO_TEST " == *" postgresql "* ]]; then
-    SMOKE_DATABASES=sqlite SMOKE_PARALLEL=0 "$ROOT/scripts/production_smoke.sh" \
-        >"$WORK/beside.log" 2>&1 </dev/null &
-    BESIDE_PID=$!
-    DATABASES_TO_TEST=${DATABASES_TO_TEST//sqlite/}
-    step "[sqlite] runs beside the other passes (pid $BESIDE_PID); its output follows theirs"
-fi
-
 for database in $DATABASES_TO_TEST; do
     case $database in
         sqlite)
@@ -204,5 +177,3 @@ for database in $DATABASES_TO_TEST; do
         *) echo "Unknown database: $database (sqlite, postgresql)" >&2; exit 2 ;;
     esac
 done
-
-finish_beside
