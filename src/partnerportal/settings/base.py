@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent.parent
-VAR_DIR = Path(environ.Env().str("PARTNERPORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 NODE_MODULES = BASE_DIR / "node_modules"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+#: Static files, and by default the SQLite database and the uploads (README: Settings).
+VAR_DIR = Path(env.str("PARTNERPORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
