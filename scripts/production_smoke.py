@@ -9,7 +9,11 @@ running installation, run schemathesis against its API.
 English), follows the links of every HTML page (pages, static files, the atlas's data URLs),
 fills the routes with arguments from the real ids it met, and requests every operation of the
 OpenAPI document with real ids from the API's own lists; each API answer is checked against the
-document. It fails on any 5xx, a connection error or an answer the document does not describe.
+document. It fails on any 5xx, a connection error or an answer the document does not describe,
+and on a 4xx of a link on one of our pages (href, src, a redirect's Location) or of a static
+file: such a link is a bug of the page. Addresses the crawl made up (the resolver's routes,
+filled with ids met elsewhere) and the script addresses of the atlas (data-*-url, to which the
+script adds its parameters) may well answer 4xx asked as they are: those are only listed.
 It runs in the server's environment (settings, database) so that it can read the URL resolver.
 Bounded: at most --per-route addresses per route and --budget seconds in all.
 """
@@ -29,7 +33,11 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 #: Requests come as through the TLS proxy of a production set-up (SECURE_PROXY_SSL_HEADER).
 HEADERS = {"X-Forwarded-Proto": "https", "User-Agent": "partnerportal-production-smoke"}
-LINK = re.compile(r"""(?:href|src|data-[\w-]*url)\s*=\s*["']([^"'#][^"']*)["']""")
+#: Links and sources on a page: each must lead somewhere.
+LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"'#][^"']*)["']""")
+#: Addresses a page hands its script (the atlas's JSON endpoints): the script adds parameters,
+#: so asked bare they may refuse (400); a data-*-url-template is no address and is left alone.
+SCRIPT_ADDRESS = re.compile(r"""data-[\w-]*url\s*=\s*["']([^"'#][^"']*)["']""")
 #: The Wagtail back office and documents are not public pages; the back office's start is.
 SKIP_PREFIXES = ("/admin/", "/documents/", "/media/")
 API_PREFIX = "/api/v1/"
@@ -64,6 +72,12 @@ class Crawl:
     per_key: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    #: 4xx answers to links on our own pages (a failure) and to addresses made up (a report).
+    answers: dict[str, int] = field(default_factory=dict)
+    broken_links: dict[str, str] = field(default_factory=dict)
+    other_4xx: list[str] = field(default_factory=list)
+    #: (seconds, address) of every page and static file asked, for the slowest ones.
+    timings: list[tuple[float, str]] = field(default_factory=list)
     routes_seen: set[str] = field(default_factory=set)
     kwargs_seen: dict[str, set] = field(default_factory=lambda: defaultdict(set))
     truncated: bool = False
@@ -71,7 +85,9 @@ class Crawl:
     static: int = 0
     api_requests: int = 0
 
-    def get(self, url: str, referer: str = ""):
+    def get(self, url: str, referer: str, *, linked: bool):
+        """linked: the address is a link or source on the page `referer` (or where it redirects),
+        not one the crawl made up or a script address."""
         import requests
 
         try:
@@ -79,10 +95,22 @@ class Crawl:
         except requests.RequestException as error:
             self.failures.append(f"{url}: {error.__class__.__name__}: {error}")
             return None
-        self.statuses[response.status_code] += 1
-        if response.status_code >= 500:
-            self.failures.append(f"{url}: {response.status_code} (linked from {referer or '-'})")
+        status = response.status_code
+        self.statuses[status] += 1
+        self.timings.append((response.elapsed.total_seconds(), url))
+        self.answers[url] = status
+        if status >= 500:
+            self.failures.append(f"{url}: {status} (linked from {referer or '-'})")
+        elif 400 <= status < 500:
+            if linked or urlsplit(url).path.startswith("/static/"):
+                self.link_broken(url, referer)
+            elif status != 405:  # 405: a POST-only route, asked by its bare address
+                self.other_4xx.append(f"{url}: {status} ({referer})")
         return response
+
+    def link_broken(self, url: str, referer: str) -> None:
+        if url not in self.broken_links:
+            self.broken_links[url] = f"{url}: {self.answers[url]} (linked from {referer})"
 
 
 def _route(path: str) -> tuple[str, dict]:
@@ -142,22 +170,27 @@ def crawl_pages(crawl: Crawl) -> None:
     from django.utils import translation
 
     plain, with_arguments = _resolver_routes()
-    queue: list[tuple[str, str]] = [(crawl.base + path, "(resolver)") for path in plain]
-    queue = [(url, ref) for url, ref in queue if _wanted(urlsplit(url).path)]
+    #: (address, where it came from, whether it is a link on that page)
+    queue: list[tuple[str, str, bool]] = [
+        (crawl.base + path, "(resolver)", False) for path in plain if _wanted(path)
+    ]
 
     def drain() -> None:
         while queue:
             if time.monotonic() > crawl.deadline:
                 crawl.truncated = True
                 return
-            url, referer = queue.pop(0)
+            url, referer, linked = queue.pop(0)
             if url in crawl.seen:
+                # Asked before as a made-up address: a link to it that fails is still broken.
+                if linked and 400 <= crawl.answers.get(url, 200) < 500:
+                    crawl.link_broken(url, referer)
                 continue
             parts = urlsplit(url)
             if parts.path.startswith("/static/"):
                 crawl.seen.add(url)
                 crawl.static += 1
-                crawl.get(url, referer)
+                crawl.get(url, referer, linked=linked)
                 continue
             name, kwargs = _route(parts.path)
             key = (name, bool(parts.query))
@@ -165,26 +198,30 @@ def crawl_pages(crawl: Crawl) -> None:
                 continue
             crawl.per_key[key] += 1
             crawl.seen.add(url)
-            response = crawl.get(url, referer)
+            response = crawl.get(url, referer, linked=linked)
             if response is None:
                 continue
             crawl.pages += 1
             crawl.routes_seen.add(name)
             for argument, value in kwargs.items():
                 crawl.kwargs_seen[argument].add(value)
-            targets = []
+            targets: list[tuple[str, bool]] = []
             if response.is_redirect and response.headers.get("Location"):
-                targets.append(response.headers["Location"])
+                targets.append((response.headers["Location"], True))
             if response.headers.get("Content-Type", "").startswith("text/html"):
-                targets += LINK.findall(response.text)
-            for target in targets:
+                targets += [(target, True) for target in LINK.findall(response.text)]
+                targets += [(target, False) for target in SCRIPT_ADDRESS.findall(response.text)]
+            # An error page's links are not checked as links: its language switch leads to the
+            # same missing address in the other language, which is right.
+            if response.status_code >= 400:
+                targets = [(target, False) for target, _is_link in targets]
+            for target, is_link in targets:
                 absolute = urljoin(url, target.replace("&amp;", "&"))
                 split = urlsplit(absolute)
                 if split.netloc != urlsplit(crawl.base).netloc or not _wanted(split.path):
                     continue
                 clean = urlunsplit(("http", split.netloc, split.path, split.query, ""))
-                if clean not in crawl.seen:
-                    queue.append((clean, url))
+                queue.append((clean, url, is_link))
 
     drain()
     # Routes no link led to: fill their arguments with real values met on the way.
@@ -199,7 +236,7 @@ def crawl_pages(crawl: Crawl) -> None:
                     except NoReverseMatch:
                         continue
                     if _wanted(path):
-                        queue.append((crawl.base + path, "(resolver, real ids)"))
+                        queue.append((crawl.base + path, "(resolver, real ids)", False))
                     break
     drain()
     not_reached = sorted(
@@ -355,6 +392,16 @@ def command_crawl(args) -> int:
         f"page answers {dict(sorted(crawl.statuses.items()))}, {elapsed:.1f} s"
         + (" (time budget reached: the rest was left out)" if crawl.truncated else "")
     )
+    slowest = sorted(crawl.timings, reverse=True)[:5]
+    print(
+        "  slowest pages: "
+        + ", ".join(f"{url.removeprefix(crawl.base)} {seconds:.1f} s" for seconds, url in slowest)
+    )
+    if crawl.other_4xx:
+        print("  4xx of addresses the crawl made up or a script completes (reported only):")
+        for line in crawl.other_4xx:
+            print(f"    {line}")
+    crawl.failures += [f"broken link: {line}" for line in crawl.broken_links.values()]
     if crawl.failures:
         print(f"  FAILED: {len(crawl.failures)} answers:", file=sys.stderr)
         for failure in crawl.failures[:50]:

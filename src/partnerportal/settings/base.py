@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent.parent
-VAR_DIR = Path(environ.Env().str("PARTNERPORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 NODE_MODULES = BASE_DIR / "node_modules"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+#: Static files, and by default the SQLite database and the uploads (README: Settings).
+VAR_DIR = Path(env.str("PARTNERPORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
@@ -249,6 +250,23 @@ STATICFILES_DIRS = [
     ("vendor/topojson", NODE_MODULES / "topojson-client" / "dist"),
     # Natural Earth country outlines (public domain) as TopoJSON: the atlas's offline basemap.
     ("vendor/world-atlas", NODE_MODULES / "world-atlas"),
+]
+STATICFILES_FINDERS = [
+    "partnerportal.core.staticfiles.VendorFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
+#: Files of those packages that no page loads (core/staticfiles.py): the finer outlines, the
+#: unminified and module builds; collectstatic would hash and compress them on every update.
+PARTNERPORTAL_STATIC_IGNORE = [
+    "*-10m.json",
+    "*-50m.json",
+    "leaflet-src*",
+    "htmx.js",
+    "htmx.amd.js",
+    "htmx.cjs.js",
+    "htmx.esm.js",
+    "htmx.min.js.gz",
+    "*.d.ts",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

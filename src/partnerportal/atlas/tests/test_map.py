@@ -4,9 +4,10 @@ its partners, caching under the registry version, and the page and JSON endpoint
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 
 from partnerportal.accounts.tests.factories import MunicipalityFactory
@@ -177,6 +178,28 @@ def test_the_atlas_page_lists_what_the_map_shows(
     initial = json.loads(html.split('id="atlas-initial" type="application/json">')[1].split("<")[0])
     assert initial["clusters"]["partnerships"] == 4
     assert {c["iso2"] for c in initial["countries"]} == {"FR", "PE", "SN"}
+
+
+def test_the_map_is_handed_real_addresses_and_templates_marked_as_such(client, site, network):
+    """The page hands the script addresses it asks as they are (data-*-url) and templates for one
+    place (data-*-url-template, 0 standing for its id, filled in as atlas.js does). The templates
+    were plain data-*-url once: to anyone reading the page, links to place 0, which is a 404."""
+    html = client.get("/en/atlas/").content.decode()
+    attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', html))
+    for name, value in attributes.items():
+        if not name.endswith("-url") or not value.startswith("/") or value.startswith("/static/"):
+            continue
+        try:
+            kwargs = resolve(value).kwargs
+        except Resolver404:
+            kwargs = {}
+        assert 0 not in kwargs.values(), f"data-{name} names an object that cannot exist: {value}"
+    koeln = network["koeln"].pk
+    place = re.sub(r"0\.json$", f"{koeln}.json", attributes["place-url-template"])
+    page = re.sub(r"/0/$", f"/{koeln}/", attributes["page-url-template"])
+    assert place == reverse("atlas:place", args=[koeln])
+    assert client.get(place).json()["name"] == "Köln"
+    assert client.get(page).status_code == 200
 
 
 def test_the_atlas_page_takes_the_registry_filters(client, site, network):

@@ -393,7 +393,7 @@
       var item = element("li");
       if (cluster.id) {
         var link = element("a", "kern-link", cluster.name);
-        link.href = self.data.pageUrl.replace(/\/0\/$/, "/" + cluster.id + "/");
+        link.href = self.data.pageUrlTemplate.replace(/\/0\/$/, "/" + cluster.id + "/");
         item.appendChild(link);
         if (cluster.cn) {
           item.appendChild(document.createTextNode(" "));
@@ -425,7 +425,7 @@
 
   Atlas.prototype.selectPlace = function (id, fit) {
     var self = this;
-    var url = this.url(this.data.placeUrl.replace(/0\.json$/, id + ".json"));
+    var url = this.url(this.data.placeUrlTemplate.replace(/0\.json$/, id + ".json"));
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) {
