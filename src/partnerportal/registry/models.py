@@ -15,8 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from partnerportal.core.concurrency import VersionedModel
 from partnerportal.core.i18n import localized_name
-
-from .text import fold
+from partnerportal.core.text import fold
 
 #: Fields that save() derives from others (see Municipality.refresh_derived_fields).
 DERIVED_FIELDS = ("search_name", "map_x", "map_y")
