@@ -9,8 +9,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from partnerportal.audit.permissions import visibility_register
+        from partnerportal.core.caching import change_version_register
 
         from . import signals  # noqa: F401
+        from .changes import registry_last_modified, registry_version
         from .models import Actor, ContactPerson, Partnership
         from .permissions import can_view_contact, can_view_partnership
 
@@ -20,3 +22,5 @@ class RegistryConfig(AppConfig):
             Actor, lambda user, actor: can_view_partnership(user, actor.partnership)
         )
         visibility_register(ContactPerson, can_view_contact)
+        # ETag and Last-Modified (API, atlas) follow the registry's change version.
+        change_version_register(version=registry_version, last_modified=registry_last_modified)
