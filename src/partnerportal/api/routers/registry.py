@@ -5,7 +5,7 @@ partnerships also as files (CSV, XLSX, GeoJSON).
 Every endpoint is open data (`auth=None`): it returns only public fields, only confirmed
 partnerships, and contact persons only where they agreed to be shown to everyone. Every read
 answers 304 to a matching If-None-Match (core/caching.py); the rate limits are set on the API
-(api/throttling.py)."""
+(core/throttling.py)."""
 
 from datetime import date, datetime
 from decimal import Decimal
