@@ -16,10 +16,6 @@ class CoreConfig(AppConfig):
         from .setup import cache_tables_after_migrate
 
         job_register("sessions_clear", timedelta(days=1), tasks.sessions_clear)
-        job_register(
-            "invitations_expire_cleanup", timedelta(hours=1), tasks.invitations_expire_cleanup
-        )
-        job_register("activities_prune", timedelta(days=1), tasks.activities_prune)
 
         post_migrate.connect(
             cache_tables_after_migrate, sender=self, dispatch_uid="partnerportal.core.cache_tables"
