@@ -8,8 +8,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from .events import ROUTES, Event
+from .mail import email_send
 from .models import Activity
-from .services import email_send
 
 logger = logging.getLogger(__name__)
 
