@@ -10,9 +10,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from partnerportal.audit.permissions import auditors_register
         from partnerportal.core.schedule import job_register
 
         from . import signals, tasks  # noqa: F401
+        from .roles import MANAGING_ROLES, has_role
+
+        # The agency's administrators and editors may see the audit trail and undo changes.
+        auditors_register(lambda user: has_role(user, *MANAGING_ROLES))
 
         job_register(
             "invitations_expire_cleanup", timedelta(hours=1), tasks.invitations_expire_cleanup
