@@ -73,9 +73,10 @@ test-browser: install assets messages ## Run only the browser tests (Debian's /u
 test-pg: install assets messages ## Run the suite on PostgreSQL at 127.0.0.1:5432
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/partnerportal} $(PYTEST) -q -m "not browser"
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the layers (import-linter, pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .

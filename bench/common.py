@@ -105,10 +105,10 @@ def import_real_data() -> None:
 
 def generate_synthetic(municipalities: int = 11_000, partnerships: int = 20_000) -> None:
     """SYNTHETIC data: random German and foreign places and random pairs among them."""
+    from partnerportal.core.text import fold
     from partnerportal.geo.services import country_ensure
     from partnerportal.registry.models import Municipality, Partnership, PartnershipType
     from partnerportal.registry.selectors.public import FEDERAL_STATES
-    from partnerportal.registry.text import fold
 
     rng = random.Random(42)
     countries = [country_ensure(c) for c in ("FR", "PL", "UA", "PE", "TZ", "US", "TR", "IT")]

@@ -8,7 +8,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from partnerportal.api.api import api
+from partnerportal.atlas.views.places import place_urlpatterns
 from partnerportal.core import views as core_views
+from partnerportal.registry import urls as registry_urls
 
 handler400 = "partnerportal.core.views.bad_request"
 handler403 = "partnerportal.core.views.permission_denied"
@@ -40,7 +42,11 @@ urlpatterns += i18n_patterns(
     path("aktivitaet/", include("partnerportal.notifications.urls")),
     path("aenderungen/", include("partnerportal.audit.urls")),
     path("api/", include("partnerportal.api.urls")),
-    path("register/", include("partnerportal.registry.urls")),
+    # The Land and country pages are atlas's, at the registry's addresses and in its namespace.
+    path(
+        "register/",
+        include(([*registry_urls.urlpatterns, *place_urlpatterns], registry_urls.app_name)),
+    ),
     path("atlas/", include("partnerportal.atlas.urls")),
     path("", include("partnerportal.content.urls")),
     path("", include(wagtail_urls)),

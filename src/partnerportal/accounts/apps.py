@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,4 +10,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from partnerportal.audit.permissions import auditors_register
+        from partnerportal.core.schedule import job_register
+
+        from . import signals, tasks  # noqa: F401
+        from .roles import MANAGING_ROLES, has_role
+
+        # The agency's administrators and editors may see the audit trail and undo changes.
+        auditors_register(lambda user: has_role(user, *MANAGING_ROLES))
+
+        job_register(
+            "invitations_expire_cleanup", timedelta(hours=1), tasks.invitations_expire_cleanup
+        )

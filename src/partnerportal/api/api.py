@@ -11,9 +11,9 @@ from ninja.errors import Throttled
 
 from partnerportal import __version__
 from partnerportal.atlas.exports import SOURCES
+from partnerportal.core.throttling import AnonymousRate, UserRate, handle_throttled
 
 from .documentation import extra, responses
-from .throttling import AnonymousRate, UserRate, handle_throttled
 
 api = NinjaAPI(
     title="Partnerportal API",

@@ -13,8 +13,7 @@ from partnerportal.atlas.exports import (
     GEOJSON_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
 )
-
-from .throttling import ThrottledOut
+from partnerportal.core.throttling import ThrottledOut
 
 
 class NotFoundOut(Schema):

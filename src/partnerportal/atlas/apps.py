@@ -6,3 +6,11 @@ class AtlasConfig(AppConfig):
     name = "partnerportal.atlas"
     label = "atlas"
     verbose_name = _("Atlas and statistics")
+
+    def ready(self) -> None:
+        from partnerportal.registry.views.public import municipality_context_register
+
+        from .views.places import municipality_place_context
+
+        # The municipality page shows the atlas's small charts of its partnerships.
+        municipality_context_register(municipality_place_context)

@@ -9,8 +9,13 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
-        from . import signals
+        from partnerportal.core.i18n import translations_register
 
+        from . import signals
+        from .selectors import page_translation_urls
+
+        # The language links of a Wagtail page lead to its translations.
+        translations_register(page_translation_urls)
         post_migrate.connect(
             signals.site_after_migrate, sender=self, dispatch_uid="partnerportal.content.site"
         )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import tasks
+        from .schedule import job_register
         from .setup import cache_tables_after_migrate
+
+        job_register("sessions_clear", timedelta(days=1), tasks.sessions_clear)
 
         post_migrate.connect(
             cache_tables_after_migrate, sender=self, dispatch_uid="partnerportal.core.cache_tables"

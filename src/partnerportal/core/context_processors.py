@@ -1,12 +1,10 @@
-"""What every page's layout needs: the main navigation and the roles of the person asking."""
+"""What every page's layout needs from core: the main navigation. The apps add their own
+(`accounts.context_processors.roles`, `content.context_processors.legal_links`)."""
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
-
-from partnerportal.accounts.roles import user_roles
-from partnerportal.content.selectors import legal_page_links
 
 
 def main_navigation(request: HttpRequest) -> list[dict]:
@@ -30,10 +28,4 @@ def main_navigation(request: HttpRequest) -> list[dict]:
 
 
 def layout(request: HttpRequest) -> dict:
-    # A request refused early (a disallowed host, say) has no user yet.
-    user = getattr(request, "user", None)
-    return {
-        "main_navigation": SimpleLazyObject(lambda: main_navigation(request)),
-        "user_roles": SimpleLazyObject(lambda: user_roles(user)),
-        "legal_links": SimpleLazyObject(lambda: legal_page_links(request)),
-    }
+    return {"main_navigation": SimpleLazyObject(lambda: main_navigation(request))}

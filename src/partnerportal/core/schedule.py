@@ -5,6 +5,9 @@ every few minutes, which enqueues the jobs that are due. When each job last ran 
 shared cache, so it does not matter which machine cron runs on; a short lock in the same cache
 keeps two overlapping calls from enqueuing a job twice. If the cache is emptied, every job is
 simply due once more, which the jobs are written to tolerate.
+
+Each app registers its own jobs with `job_register` in its AppConfig.ready(), so core imports
+none of the apps; the catalogue lists them in the order of INSTALLED_APPS.
 """
 
 from dataclasses import dataclass
@@ -13,10 +16,6 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.utils import timezone
 from django_tasks.base import Task
-
-from partnerportal.registry import tasks as registry_tasks
-
-from . import tasks
 
 CACHE_PREFIX = "partnerportal:schedule"
 LOCK_SECONDS = 60
@@ -29,12 +28,19 @@ class Job:
     task: Task
 
 
-JOBS: tuple[Job, ...] = (
-    Job("sessions_clear", timedelta(days=1), tasks.sessions_clear),
-    Job("invitations_expire_cleanup", timedelta(hours=1), tasks.invitations_expire_cleanup),
-    Job("activities_prune", timedelta(days=1), tasks.activities_prune),
-    Job("partnerships_remind_stale", timedelta(days=1), registry_tasks.partnerships_remind_stale),
-)
+#: The registered jobs (see job_register).
+JOBS: list[Job] = []
+
+
+def job_register(name: str, interval: timedelta, task: Task) -> None:
+    """Add a periodic job to the catalogue (from the owning app's ready()); registering a name
+    again replaces its entry."""
+    job = Job(name, interval, task)
+    for index, known in enumerate(JOBS):
+        if known.name == name:
+            JOBS[index] = job
+            return
+    JOBS.append(job)
 
 
 def job_get(name: str) -> Job:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pycountry
 
-from partnerportal.registry.text import fold
+from partnerportal.core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,10 @@ class NotificationsConfig(AppConfig):
     name = "partnerportal.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from partnerportal.core.schedule import job_register
+
+        from . import tasks
+
+        job_register("activities_prune", timedelta(days=1), tasks.activities_prune)

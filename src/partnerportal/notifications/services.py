@@ -1,23 +1,21 @@
 """Telling people what happened: one entry per recipient in the activity feed, and an e-mail for
 events that are routed there. E-mails go out through a background task after the transaction
-commits, so a rolled-back change never mails anyone and a slow mail server never slows a page."""
+commits, so a rolled-back change never mails anyone and a slow mail server never slows a page.
+`email_send` (mail.py) is offered here too, for the apps that mail someone without a feed entry."""
 
-import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from .events import ROUTES, Channel, Event
+from .mail import email_send
 from .models import Activity
+from .tasks import activity_email_send
 
-logger = logging.getLogger(__name__)
+__all__ = ["activities_mark_read", "email_send", "notify"]
 
 
 def notify(
@@ -56,34 +54,12 @@ def notify(
     with transaction.atomic():
         activities = Activity.objects.bulk_create(activities)
         if Channel.EMAIL in route.channels:
-            from .tasks import activity_email_send
-
             for activity in activities:
                 if activity.recipient.is_active and activity.recipient.anonymised_at is None:
                     transaction.on_commit(
                         lambda pk=activity.pk: activity_email_send.enqueue(activity_id=pk)
                     )
     return activities
-
-
-def email_send(*, to_email: str, language: str, template: str, context: dict) -> None:
-    """Render and send one e-mail in the recipient's language, as text with an HTML alternative.
-
-    The language is the recipient's, not that of whoever triggered the event, hence the explicit
-    override: a task has no request whose language could leak in.
-    """
-    with translation.override(language):
-        feed_url = settings.SITE_URL.rstrip("/") + reverse("notifications:feed")
-        context = {"site_url": settings.SITE_URL, "feed_url": feed_url, **context}
-        subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
-        subject = " ".join(subject.split())
-        text = render_to_string(f"notifications/email/{template}.txt", context)
-        html = render_to_string(f"notifications/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to_email])
-    message.attach_alternative(html, "text/html")
-    message.send()
-    # Only the template: addresses and names are personal data and stay out of the logs.
-    logger.info("E-mail sent: template=%s language=%s", template, language)
 
 
 def activities_mark_read(*, user) -> int:

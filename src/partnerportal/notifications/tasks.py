@@ -2,14 +2,19 @@
 another machine later, when objects passed in would be stale or unpicklable."""
 
 import logging
+from datetime import timedelta
 
+from django.utils import timezone
 from django_tasks import task
 
 from .events import ROUTES, Event
+from .mail import email_send
 from .models import Activity
-from .services import email_send
 
 logger = logging.getLogger(__name__)
+
+#: Read feed entries older than this are deleted; unread ones are kept until read.
+ACTIVITY_RETENTION = timedelta(days=365)
 
 
 @task()
@@ -44,3 +49,12 @@ def email_deliver(*, to_email: str, language: str, template: str, context: dict)
     """Send an e-mail to an address that has no feed entry behind it (an invitee without an
     account, a person whose account is being deleted). `context` must be JSON-serialisable."""
     email_send(to_email=to_email, language=language, template=template, context=context)
+
+
+@task()
+def activities_prune() -> int:
+    """Feed entries are a notice, not a record (the audit trail is): drop old read ones."""
+    cutoff = timezone.now() - ACTIVITY_RETENTION
+    deleted, _ = Activity.objects.filter(read_at__isnull=False, created_at__lt=cutoff).delete()
+    logger.info("Old read activities deleted: %d", deleted)
+    return deleted

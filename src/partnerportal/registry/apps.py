@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,11 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from partnerportal.audit.permissions import visibility_register
+        from partnerportal.core.caching import change_version_register
+        from partnerportal.core.schedule import job_register
 
-        from . import signals  # noqa: F401
+        from . import signals, tasks  # noqa: F401
+        from .changes import registry_last_modified, registry_version
         from .models import Actor, ContactPerson, Partnership
         from .permissions import can_view_contact, can_view_partnership
 
@@ -20,3 +25,8 @@ class RegistryConfig(AppConfig):
             Actor, lambda user, actor: can_view_partnership(user, actor.partnership)
         )
         visibility_register(ContactPerson, can_view_contact)
+        # ETag and Last-Modified (API, atlas) follow the registry's change version.
+        change_version_register(version=registry_version, last_modified=registry_last_modified)
+        job_register(
+            "partnerships_remind_stale", timedelta(days=1), tasks.partnerships_remind_stale
+        )

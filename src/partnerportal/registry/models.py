@@ -4,8 +4,6 @@ with their status history, themes, programmes, actors, contacts and provenance."
 
 from __future__ import annotations
 
-import math
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,23 +13,11 @@ from simple_history.models import HistoricalRecords
 
 from partnerportal.core.concurrency import VersionedModel
 from partnerportal.core.i18n import localized_name
-
-from .text import fold
+from partnerportal.core.mercator import web_mercator
+from partnerportal.core.text import fold
 
 #: Fields that save() derives from others (see Municipality.refresh_derived_fields).
 DERIVED_FIELDS = ("search_name", "map_x", "map_y")
-#: Web Mercator ends here; the poles lie at infinity.
-MERCATOR_MAX_LATITUDE = 85.0511287798
-
-
-def web_mercator(latitude: float, longitude: float) -> tuple[float, float]:
-    """The position on the unit Web Mercator square (x east, y south), as map tiles use it."""
-    lat = math.radians(max(-MERCATOR_MAX_LATITUDE, min(MERCATOR_MAX_LATITUDE, latitude)))
-    x = (longitude + 180.0) / 360.0
-    y = (1.0 - math.log(math.tan(lat) + 1.0 / math.cos(lat)) / math.pi) / 2.0
-    return min(max(x, 0.0), 1.0), min(max(y, 0.0), 1.0)
-
-
 # --- Municipalities ---------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Registry URLs under /<lang>/register/: the public pages and the editing pages, each in a
-module of its own."""
+module of its own. The Land and country pages, in the same namespace, are atlas's
+(atlas/views/places.py; partnerportal/urls.py adds them)."""
 
 from django.urls import include, path
 

@@ -109,6 +109,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
                 "partnerportal.core.context_processors.layout",
+                "partnerportal.accounts.context_processors.roles",
+                "partnerportal.content.context_processors.legal_links",
             ],
         },
     },

@@ -4,8 +4,8 @@ partnerships also as files (CSV, XLSX, GeoJSON).
 
 Every endpoint is open data (`auth=None`): it returns only public fields, only confirmed
 partnerships, and contact persons only where they agreed to be shown to everyone. Every read
-answers 304 to a matching If-None-Match (api/caching.py); the rate limits are set on the API
-(api/throttling.py)."""
+answers 304 to a matching If-None-Match (core/caching.py); the rate limits are set on the API
+(core/throttling.py)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +21,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from partnerportal.atlas.exports import SOURCES, export_response
+from partnerportal.core.caching import conditional, etag_for
 from partnerportal.geo.models import Country, DacIncomeGroup, WorldRegion
 from partnerportal.geo.selectors import country_get, country_list
 from partnerportal.registry.models import Municipality, PartnershipStatus, PartnershipType
@@ -33,7 +34,6 @@ from partnerportal.registry.selectors.api import (
 )
 from partnerportal.registry.selectors.public import FEDERAL_STATES
 
-from ..caching import conditional, etag_for
 from ..documentation import (
     CSV_CONTENT,
     GEOJSON_CONTENT,

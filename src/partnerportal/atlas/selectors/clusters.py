@@ -23,6 +23,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from partnerportal.core.i18n import name_field
+from partnerportal.core.mercator import web_mercator
 from partnerportal.geo.models import Country
 from partnerportal.registry.models import (
     Municipality,
@@ -125,11 +126,6 @@ def _longitude(x: float) -> float:
     return x * 360.0 - 180.0
 
 
-def _mercator_y(latitude: float) -> float:
-    lat = math.radians(max(-85.0511287798, min(85.0511287798, latitude)))
-    return (1.0 - math.log(math.tan(lat) + 1.0 / math.cos(lat)) / math.pi) / 2.0
-
-
 def cell_size(zoom: int) -> float:
     """Edge of a grid cell on the unit square at `zoom`."""
     return CELL_PIXELS / (TILE_PIXELS * 2**zoom)
@@ -143,8 +139,8 @@ def _snapped_area(view: MapView) -> tuple[int, int, int, int]:
     east = (max(-180.0, min(180.0, view.east)) + 180.0) / 360.0
     if east <= west or view.east - view.west >= 360.0:
         west, east = 0.0, 1.0
-    north = _mercator_y(max(view.south, view.north))
-    south = _mercator_y(min(view.south, view.north))
+    _, north = web_mercator(max(view.south, view.north), 0.0)
+    _, south = web_mercator(min(view.south, view.north), 0.0)
 
     def clamp(value: int) -> int:
         return max(0, min(blocks - 1, value))

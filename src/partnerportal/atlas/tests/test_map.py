@@ -18,8 +18,9 @@ from partnerportal.atlas.selectors.clusters import (
     atlas_place,
     cell_size,
 )
+from partnerportal.core.mercator import web_mercator
 from partnerportal.geo.services import country_ensure
-from partnerportal.registry.models import Municipality, Partnership, web_mercator
+from partnerportal.registry.models import Municipality, Partnership
 from partnerportal.registry.selectors.public import PartnershipFilters
 
 pytestmark = pytest.mark.django_db

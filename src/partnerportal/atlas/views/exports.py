@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from partnerportal.api.caching import conditional, etag_for
-from partnerportal.api.throttling import AnonymousRate, UserRate
+from partnerportal.core.caching import conditional, etag_for
+from partnerportal.core.throttling import AnonymousRate, UserRate
 from partnerportal.registry.forms.filters import PartnershipFilterForm
 from partnerportal.registry.selectors.public import partnership_list
 

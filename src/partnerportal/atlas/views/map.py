@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from partnerportal.api.caching import conditional
+from partnerportal.core.caching import conditional
 
 from ..forms import (
     AtlasFilterForm,

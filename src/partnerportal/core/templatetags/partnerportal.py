@@ -11,7 +11,7 @@ from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from partnerportal.core.i18n import babel_locale
+from partnerportal.core.i18n import babel_locale, page_translation_urls
 
 register = template.Library()
 
@@ -20,8 +20,6 @@ register = template.Library()
 def language_links(context: template.Context) -> list[dict]:
     """One link per language to the same page in that language (translated Wagtail pages
     included), so that switching never loses one's place."""
-    from partnerportal.content.selectors import page_translation_urls
-
     request = context.get("request")
     page = context.get("page")
     current = get_language()

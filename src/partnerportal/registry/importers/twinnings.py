@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from partnerportal.core import csv as safe_csv
+from partnerportal.core.text import fold
 from partnerportal.geo.gazetteer import (
     Gazetteer,
     country_code,
@@ -61,7 +62,6 @@ from ..models import (
     ReviewItem,
     Theme,
 )
-from ..text import fold
 from .errors import ImportFileError, NothingToImport, check_length
 from .reading import LineReader, check_size, count_lines
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def fill_map_positions(apps, schema_editor):
     """Existing places get their Web Mercator position (new ones get it on save)."""
-    from partnerportal.registry.models import web_mercator
+    from partnerportal.core.mercator import web_mercator
 
     Municipality = apps.get_model("registry", "Municipality")
     batch = []

@@ -26,6 +26,7 @@ from django.http import Http404
 
 from partnerportal.accounts.models import Membership
 from partnerportal.core.i18n import name_field
+from partnerportal.core.text import fold
 from partnerportal.geo.models import Country
 
 from .. import permissions
@@ -38,7 +39,6 @@ from ..models import (
     PartnershipType,
     Theme,
 )
-from ..text import fold
 
 GERMANY = "DE"
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from partnerportal.accounts.tests.factories import MunicipalityFactory
+from partnerportal.atlas.selectors import places
 from partnerportal.geo.models import Country
 from partnerportal.geo.services import country_ensure
 from partnerportal.registry.models import Municipality, Partnership
-from partnerportal.registry.selectors import places
 from partnerportal.registry.selectors.public import FEDERAL_STATES
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,7 @@ the query string and render; the reads are in selectors/public.py."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from urllib.parse import urlencode
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,11 +13,10 @@ from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from partnerportal.atlas.charts import chart_context
-
 from ..forms.filters import MunicipalitySearchForm, PartnershipFilterForm
-from ..selectors import places
 from ..selectors import public as selectors
+from ..selectors.places import state_slug
+from ..selectors.public import FEDERAL_STATES
 
 SEARCH_PAGE_SIZE = 20
 LIST_PAGE_SIZE = 50
@@ -32,7 +30,7 @@ def _query_without(request: HttpRequest, *keys: str) -> str:
     return params.urlencode()
 
 
-def _detail_url_prefixes() -> dict[str, str]:
+def detail_url_prefixes() -> dict[str, str]:
     """Long tables link every row; one reverse() per row cost more than the query. The detail
     URLs are <list URL><pk>/ (see urlpatterns below), so the rows append the pk."""
     return {
@@ -95,7 +93,7 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editor_names": data.editor_names,
             "editor_count": data.editor_count,
             "focus_hash": _atlas_hash(data.municipality),
-            **_detail_url_prefixes(),
+            **detail_url_prefixes(),
             **_municipality_place_context(data.municipality, has_rows=bool(data.partnerships)),
         },
     )
@@ -149,74 +147,33 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "sort_links": {link["key"]: link for link in sort_links},
             "page_query": _query_without(request, "page"),
-            **_detail_url_prefixes(),
+            **detail_url_prefixes(),
         },
     )
 
 
-# --- Place pages: a Land, a country, and the small charts of a municipality -------------------
-# (reads in selectors/places.py; the charts are drawn by atlas/charts.py)
+# --- The municipality page's additions from other apps -----------------------------------------
+
+#: Functions (municipality, *, has_rows) -> dict that add to the municipality page's context:
+#: atlas adds the small charts (see municipality_context_register).
+_MUNICIPALITY_CONTEXT: list[Callable[..., dict]] = []
+
+
+def municipality_context_register(provider: Callable[..., dict]) -> None:
+    """Let a higher app add to the municipality page (called from its ready()):
+    `provider(municipality, has_rows=bool)` returns context; it should not query when
+    `has_rows` is false (a municipality without partnerships)."""
+    if provider not in _MUNICIPALITY_CONTEXT:
+        _MUNICIPALITY_CONTEXT.append(provider)
 
 
 def _municipality_place_context(municipality, *, has_rows: bool) -> dict:
-    """The Land's page and, when the municipality has partnerships, two small charts: no query
-    at all for a municipality without any."""
-    state = municipality.state if municipality.state in places.FEDERAL_STATES else ""
-    context = {"state_slug": places.state_slug(state) if state else ""}
-    if has_rows:
-        series = places.municipality_charts(municipality)
-        context["place_charts"] = [
-            chart_context(item, id_prefix=f"place-chart-{key}", downloads=False)
-            for key, item in series.items()
-        ]
+    """The link to the Land's page, and what the other apps add (the atlas's small charts)."""
+    state = municipality.state if municipality.state in FEDERAL_STATES else ""
+    context = {"state_slug": state_slug(state) if state else ""}
+    for provider in _MUNICIPALITY_CONTEXT:
+        context.update(provider(municipality, has_rows=has_rows))
     return context
-
-
-def _place_charts(charts: dict, query: str) -> list[dict]:
-    """Small charts leave out the rows without partnerships (a Senegal page need not list the
-    fourteen Länder it has no partner in); the statistics page and the downloads keep them."""
-    return [
-        chart_context(
-            replace(series, rows=[row for row in series.rows if row.value]),
-            id_prefix=f"place-chart-{key}",
-            query=query,
-        )
-        for key, series in charts.items()
-    ]
-
-
-@require_GET
-def state_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Public: a Land, its partnerships and most connected municipalities. Unknown Land: 404."""
-    data = places.state_page(slug)
-    query = urlencode({"state": data.state})
-    return render(
-        request,
-        "registry/state_detail.html",
-        {
-            "page": data,
-            "charts": _place_charts(data.charts, query),
-            "focus_query": query,
-            **_detail_url_prefixes(),
-        },
-    )
-
-
-@require_GET
-def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
-    """Public: a country's partnerships with German municipalities. Unknown country: 404."""
-    data = places.country_page(iso2)
-    query = urlencode({"country": data.country.pk})
-    return render(
-        request,
-        "registry/country_detail.html",
-        {
-            "page": data,
-            "charts": _place_charts(data.charts, query),
-            "focus_query": query,
-            **_detail_url_prefixes(),
-        },
-    )
 
 
 urlpatterns = [
@@ -224,6 +181,4 @@ urlpatterns = [
     path("kommunen/<int:pk>/", municipality_detail, name="municipality_detail"),
     path("partnerschaften/", partnership_list, name="partnership_list"),
     path("partnerschaften/<int:pk>/", partnership_detail, name="partnership_detail"),
-    path("bundeslaender/<slug:slug>/", state_detail, name="state_detail"),
-    path("laender/<str:iso2>/", country_detail, name="country_detail"),
 ]

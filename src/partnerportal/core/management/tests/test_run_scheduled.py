@@ -8,9 +8,11 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from partnerportal.accounts import tasks as accounts_tasks
 from partnerportal.accounts.tests.factories import InvitationFactory, UserFactory
 from partnerportal.core import tasks
 from partnerportal.core.schedule import JOBS, job_enqueue, job_get, job_last_run, jobs_due
+from partnerportal.notifications import tasks as notifications_tasks
 from partnerportal.notifications.events import Event
 from partnerportal.notifications.models import Activity
 from partnerportal.notifications.services import notify
@@ -90,7 +92,7 @@ def test_invitations_expire_cleanup_counts_expired_open_ones():
     InvitationFactory(expires_at=past)
     InvitationFactory(expires_at=past, revoked_at=past)
     InvitationFactory()
-    assert tasks.invitations_expire_cleanup.call() == 1
+    assert accounts_tasks.invitations_expire_cleanup.call() == 1
 
 
 def test_activities_prune_deletes_only_old_read_entries():
@@ -102,7 +104,7 @@ def test_activities_prune_deletes_only_old_read_entries():
     Activity.objects.filter(pk=ids[0]).update(created_at=old, read_at=old)  # pruned
     Activity.objects.filter(pk=ids[1]).update(created_at=old)  # unread: kept
     Activity.objects.filter(pk=ids[2]).update(read_at=timezone.now())  # recent: kept
-    assert tasks.activities_prune.call() == 1
+    assert notifications_tasks.activities_prune.call() == 1
     assert set(Activity.objects.values_list("pk", flat=True)) == {ids[1], ids[2]}
 
 

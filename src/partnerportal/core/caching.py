@@ -1,15 +1,18 @@
-"""ETag and Last-Modified for the API's reads, from the registry's change version.
+"""ETag and Last-Modified for the API's reads and the atlas's pages, from a change version.
 
-The version (registry/changes.py) moves whenever the registry changes, so an answer stays valid
-until then: a client that sends If-None-Match (or If-Modified-Since) gets 304 without the
-database being asked. The ETag hashes the version, the software version and the full address
-with its query, so two URLs never share one; the answers do not depend on the caller's language
-or login, so nothing else goes into it. The site's downloads of the list use the same."""
+The app that owns the data registers its version here (the registry, in its AppConfig.ready:
+`change_version_register`), so that core does not import it. The version (registry/changes.py)
+moves whenever the registry changes, so an answer stays valid until then: a client that sends
+If-None-Match (or If-Modified-Since) gets 304 without the database being asked. The ETag hashes
+the version, the software version and the full address with its query, so two URLs never share
+one; the answers do not depend on the caller's language or login, so nothing else goes into
+it. The site's downloads of the list use the same."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponseBase
@@ -17,7 +20,25 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from partnerportal import __version__
-from partnerportal.registry.changes import registry_last_modified, registry_version
+
+_SOURCE: dict[str, Callable] = {}
+
+
+def change_version_register(
+    *, version: Callable[[], float], last_modified: Callable[[float], datetime]
+) -> None:
+    """Let the app that owns the data say what its change version is and when it last changed
+    (called from its ready())."""
+    _SOURCE["version"] = version
+    _SOURCE["last_modified"] = last_modified
+
+
+def change_version() -> float:
+    return _SOURCE["version"]()
+
+
+def _last_modified(version: float) -> datetime:
+    return _SOURCE["last_modified"](version)
 
 
 def etag_for(request: HttpRequest, version: float | None = None) -> str:
@@ -28,7 +49,7 @@ def etag_for(request: HttpRequest, version: float | None = None) -> str:
     if known is not None:
         return known
     if version is None:
-        version = registry_version()
+        version = change_version()
     key = f"{__version__}|{version!r}|{request.build_absolute_uri()}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
@@ -47,10 +68,10 @@ def conditional(
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        version = registry_version()
+        version = change_version()
         etag = etag_for(request, version)
         request.registry_etag = etag
-        modified_at = int(registry_last_modified(version).timestamp())
+        modified_at = int(_last_modified(version).timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=modified_at)
         if response is None:
             response = view(request, *args, **kwargs)

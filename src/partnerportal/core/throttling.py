@@ -1,6 +1,7 @@
-"""Rate limits of the API: anonymous callers per address (API_ANON_RATE), logged-in people per
-account (API_USER_RATE), counted in Django's shared cache so the limit holds across processes
-and app servers. A caller over the limit gets a JSON 429 with Retry-After."""
+"""Rate limits of the API and of the atlas's downloads: anonymous callers per address
+(API_ANON_RATE), logged-in people per account (API_USER_RATE), counted in Django's shared cache
+so the limit holds across processes and app servers. A caller over the limit gets a JSON 429
+with Retry-After."""
 
 from __future__ import annotations
 

@@ -1,0 +1,32 @@
+"""Rendering and sending one e-mail. Both the services and the tasks use it; the tasks import
+this module, not the services, so that the services can enqueue the tasks without a cycle."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def email_send(*, to_email: str, language: str, template: str, context: dict) -> None:
+    """Render and send one e-mail in the recipient's language, as text with an HTML alternative.
+
+    The language is the recipient's, not that of whoever triggered the event, hence the explicit
+    override: a task has no request whose language could leak in.
+    """
+    with translation.override(language):
+        feed_url = settings.SITE_URL.rstrip("/") + reverse("notifications:feed")
+        context = {"site_url": settings.SITE_URL, "feed_url": feed_url, **context}
+        subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
+        subject = " ".join(subject.split())
+        text = render_to_string(f"notifications/email/{template}.txt", context)
+        html = render_to_string(f"notifications/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to_email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    # Only the template: addresses and names are personal data and stay out of the logs.
+    logger.info("E-mail sent: template=%s language=%s", template, language)
