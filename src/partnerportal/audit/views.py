@@ -24,7 +24,12 @@ def _model_or_404(app_label: str, model_name: str):
 
 
 def _object_or_404(request: HttpRequest, model, pk: str):
-    """The object, or 404 for one the person may not see (as its own page answers)."""
+    """The object, or 404 for one the person may not see (as its own page answers), and for a
+    key that is not one of the model's (the URL takes any text: "abc" for a numeric key)."""
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except ValidationError:
+        raise Http404 from None
     obj = get_object_or_404(model, pk=pk)
     if not can_see_object(request.user, obj):
         raise Http404

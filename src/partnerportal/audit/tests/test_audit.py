@@ -233,6 +233,8 @@ def test_anonymous_is_sent_to_login(client):
         ("registry", "nomodel", "1"),
         ("accounts", "user", "1"),
         ("registry", "municipality", "999999"),
+        ("registry", "municipality", "abc"),
+        ("registry", "partnership", "1.5"),
     ],
 )
 def test_unknown_or_untracked_model_or_object_is_404(client, app_label, model_name, pk):
