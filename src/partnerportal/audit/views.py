@@ -41,7 +41,7 @@ def _expected_version(request: HttpRequest, obj) -> int | None:
     if not is_versioned(obj):
         return None
     value = request.POST.get(VERSION_FIELD, "")
-    if not value.isdigit():
+    if not value.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
         raise ValidationError(_("The form is incomplete. Please reload the page and try again."))
     return int(value)
 

@@ -189,6 +189,27 @@ def test_revert_view_reverts_a_real_change(client):
     assert municipality.name == "Altstadt"
 
 
+@pytest.mark.parametrize("version", ["", "-1", "²", "1.0"])
+def test_revert_view_refuses_a_malformed_version_with_message(client, version):
+    editor = UserFactory(role="agency_editor")
+    municipality = MunicipalityFactory(name="Altstadt")
+    _rename(municipality, actor=editor, name="Neustadt")
+    client.force_login(editor)
+
+    response = client.post(
+        _revert_url(municipality, municipality.history.latest().history_id),
+        {"version": version},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        _("The form is incomplete. Please reload the page and try again.")
+    ]
+    municipality.refresh_from_db()
+    assert municipality.name == "Neustadt"
+
+
 def test_revert_view_refuses_creation_with_message(client):
     editor = UserFactory(role="agency_editor")
     municipality = MunicipalityFactory(name="Altstadt")

@@ -296,7 +296,7 @@ def partnership_propose(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(partnership_page_url(partnership))
         partner = form.cleaned_data.get("partner") if hasattr(form, "cleaned_data") else None
-    elif request.GET.get("partner", "").isdigit():
+    elif request.GET.get("partner", "").isdecimal():  # not isdigit(): int("²") fails
         partner = Municipality.objects.filter(pk=request.GET["partner"]).first()
     context = {
         "municipality": municipality,
