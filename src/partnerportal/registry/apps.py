@@ -19,4 +19,10 @@ class RegistryConfig(AppConfig):
         visibility_register(
             Actor, lambda user, actor: can_view_partnership(user, actor.partnership)
         )
-        visibility_register(ContactPerson, can_view_contact)
+        # A public contact of a hidden proposal is as hidden as the proposal.
+        visibility_register(
+            ContactPerson,
+            lambda user, contact: (
+                can_view_partnership(user, contact.partnership) and can_view_contact(user, contact)
+            ),
+        )
