@@ -300,11 +300,20 @@ def _row(obj, fields: list[str]) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
+#: What an entry the person caused for someone else says about that someone: left out.
+_RECIPIENT_FIELDS = frozenset({"recipient_id", "read_at"})
+
+
 def _activity_rows(user: User) -> list[dict]:
-    """Activity feed entries the person received or caused."""
+    """Activity feed entries the person received or caused; of those they caused for someone
+    else, not who received them nor when they read them (the recipient's data, not theirs)."""
     entries = Activity.objects.filter(Q(recipient=user) | Q(actor=user)).order_by("created_at")
     return [
-        {field.attname: getattr(entry, field.attname) for field in Activity._meta.concrete_fields}
+        {
+            field.attname: getattr(entry, field.attname)
+            for field in Activity._meta.concrete_fields
+            if entry.recipient_id == user.pk or field.attname not in _RECIPIENT_FIELDS
+        }
         for entry in entries
     ]
 
