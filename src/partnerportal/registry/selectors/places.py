@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from partnerportal.atlas.selectors import statistics
 from partnerportal.atlas.selectors.statistics import Row, Series
 from partnerportal.geo.models import Country, WorldRegion
+from partnerportal.geo.selectors import country_get
 
 from ..models import Municipality, Partnership, PartnershipType
 from .public import FEDERAL_STATES, PartnershipFilters, partnership_filtered
@@ -148,10 +149,9 @@ class CountryPage:
 def country_page(iso2: str) -> CountryPage:
     """A country's partnerships with German municipalities, by Land and type, and its most
     connected municipalities. Unknown code: 404."""
-    try:
-        country = Country.objects.get(pk=iso2.upper())
-    except Country.DoesNotExist as exc:
-        raise Http404 from exc
+    country = country_get(iso2=iso2)
+    if country is None:
+        raise Http404
     filters = PartnershipFilters(country=country.pk)
     data = statistics.network_statistics(filters)
     top = _cached(
