@@ -67,3 +67,18 @@ def test_a_nul_byte_is_refused_naming_its_line(germany, tmp_path):
     with pytest.raises(ImportFileError) as caught:
         municipalities_import(actor=None, path=gv)
     assert caught.value.line == 5
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\n", b"\xef\xbb\xbf\r\n"])
+def test_a_file_with_nothing_but_a_bom_or_an_empty_line_is_empty(germany, tmp_path, content):
+    """Not "expected the header, found ''": such a file is as empty as one of no bytes."""
+    from django.utils.translation import gettext as _
+
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as caught:
+        import_twinnings(path, gazetteer_factory=gazetteer)
+    assert (caught.value.message, caught.value.line) == (_("The file is empty."), 1)
+    with pytest.raises(ImportFileError) as caught:
+        municipalities_import(actor=None, path=path)
+    assert (caught.value.message, caught.value.line) == (_("the file is empty."), 1)
