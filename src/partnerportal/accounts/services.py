@@ -300,11 +300,20 @@ def _row(obj, fields: list[str]) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
+#: What an entry the person caused for someone else says about that someone: left out.
+_RECIPIENT_FIELDS = frozenset({"recipient_id", "read_at"})
+
+
 def _activity_rows(user: User) -> list[dict]:
-    """Activity feed entries the person received or caused."""
+    """Activity feed entries the person received or caused; of those they caused for someone
+    else, not who received them nor when they read them (the recipient's data, not theirs)."""
     entries = Activity.objects.filter(Q(recipient=user) | Q(actor=user)).order_by("created_at")
     return [
-        {field.attname: getattr(entry, field.attname) for field in Activity._meta.concrete_fields}
+        {
+            field.attname: getattr(entry, field.attname)
+            for field in Activity._meta.concrete_fields
+            if entry.recipient_id == user.pk or field.attname not in _RECIPIENT_FIELDS
+        }
         for entry in entries
     ]
 
@@ -406,21 +415,42 @@ def _email_verified(user: User, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-def _activity_names_scrub(*, names: list[str]) -> None:
+def _activity_targets_about(user: User) -> Q:
+    """The feed entries whose target is about `user` (their memberships, the invitations to or
+    accepted by them): read before account_delete removes or rewrites those targets."""
+    from django.contrib.contenttypes.models import ContentType
+
+    addresses = [
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    ]
+    targets = {
+        Membership: Membership.objects.filter(user=user),
+        Invitation: Invitation.objects.filter(Q(accepted_by=user) | Q(email__in=addresses)),
+    }
+    query = Q(pk__in=[])
+    for model, objects in targets.items():
+        ids = [str(pk) for pk in objects.values_list("pk", flat=True)]
+        if ids:
+            query |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return query
+
+
+def _activity_names_scrub(*, about: Q, names: list[str]) -> None:
     """Other people's feed entries keep what happened, but no longer who it was: the stored
-    target text ("Erika Muster – Köln") is the only place a name lives on."""
+    target text ("Erika Muster – Köln") is the only place a name lives on. Only entries about
+    the person are touched, each name once: a name is free text ("Köln") and may be part of
+    what every other entry says."""
     names = [n for n in names if n]
     if not names:
         return
-    query = Q()
-    for name in names:
-        query |= Q(target_repr__contains=name)
     replacement = _("deleted user")
-    for activity in Activity.objects.filter(query).only("pk", "target_repr"):
+    for activity in Activity.objects.filter(about).only("pk", "target_repr"):
         text = activity.target_repr
         for name in names:
-            text = text.replace(name, replacement)
-        Activity.objects.filter(pk=activity.pk).update(target_repr=text)
+            text = text.replace(name, replacement, 1)
+        if text != activity.target_repr:
+            Activity.objects.filter(pk=activity.pk).update(target_repr=text)
 
 
 def account_delete(*, actor: User, user: User) -> User:
@@ -436,6 +466,7 @@ def account_delete(*, actor: User, user: User) -> User:
         # A last word to the address the person used, if it was ever confirmed to be theirs.
         farewell_to = user.email if _email_verified(user, user.email) else None
         farewell_language = user.language or settings.LANGUAGE_CODE
+        entries_about_them = _activity_targets_about(user)
         for membership in Membership.objects.filter(user=user, status=Membership.Status.REQUESTED):
             attribute_change(membership, actor=actor, action="membership.withdrawn")
             membership.delete()
@@ -457,7 +488,7 @@ def account_delete(*, actor: User, user: User) -> User:
         EmailAddress.objects.filter(user=user).delete()
         # The person's own feed is about them and of no use to anyone else.
         Activity.objects.filter(recipient=user).delete()
-        _activity_names_scrub(names=[user.email, user.name])
+        _activity_names_scrub(about=entries_about_them, names=[user.email, user.name])
         Authenticator.objects.filter(user=user).delete()
         user.groups.clear()
         user.email = f"deleted-{user.pk}@anonymised.invalid"

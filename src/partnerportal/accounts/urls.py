@@ -24,7 +24,7 @@ urlpatterns = [
     path("mitgliedschaften/<int:pk>/beenden/", views.membership_end, name="membership_end"),
     path("einladungen/neu/", views.invitation_create, name="invitation_create"),
     path("einladungen/<int:pk>/widerrufen/", views.invitation_revoke, name="invitation_revoke"),
-    path("einladung/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("einladung/<slug:token>/", views.invitation_accept, name="invitation_accept"),
     path("daten/", views.data_export, name="data_export"),
     path("loeschen/", views.account_delete, name="account_delete"),
 ]

@@ -5,9 +5,9 @@ from . import views
 app_name = "audit"
 
 urlpatterns = [
-    path("<str:app_label>/<str:model_name>/<str:pk>/", views.history, name="history"),
+    path("<str:app_label>/<str:model_name>/<slug:pk>/", views.history, name="history"),
     path(
-        "<str:app_label>/<str:model_name>/<str:pk>/<int:history_id>/revert/",
+        "<str:app_label>/<str:model_name>/<slug:pk>/<int:history_id>/revert/",
         views.revert,
         name="revert",
     ),

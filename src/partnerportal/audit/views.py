@@ -24,7 +24,12 @@ def _model_or_404(app_label: str, model_name: str):
 
 
 def _object_or_404(request: HttpRequest, model, pk: str):
-    """The object, or 404 for one the person may not see (as its own page answers)."""
+    """The object, or 404 for one the person may not see (as its own page answers), and for a
+    key that is not one of the model's (the URL takes any text: "abc" for a numeric key)."""
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except ValidationError:
+        raise Http404 from None
     obj = get_object_or_404(model, pk=pk)
     if not can_see_object(request.user, obj):
         raise Http404
@@ -36,7 +41,7 @@ def _expected_version(request: HttpRequest, obj) -> int | None:
     if not is_versioned(obj):
         return None
     value = request.POST.get(VERSION_FIELD, "")
-    if not value.isdigit():
+    if not value.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
         raise ValidationError(_("The form is incomplete. Please reload the page and try again."))
     return int(value)
 

@@ -17,8 +17,16 @@ def country_list(*, region: str = "", oda_recipient: bool | None = None) -> Quer
     return countries.order_by("name_de")
 
 
+def is_country_code(text: str) -> bool:
+    """Two ASCII letters: anything else (a NUL byte, which PostgreSQL refuses in a query, among
+    them) names no country and is not asked of the database."""
+    return len(text) == 2 and text.isascii() and text.isalpha()
+
+
 def country_get(*, iso2: str) -> Country | None:
     """One country by its ISO code (any case), or None."""
+    if not is_country_code(iso2):
+        return None
     return Country.objects.filter(pk=iso2.upper()).first()
 
 

@@ -24,7 +24,13 @@ class RegistryConfig(AppConfig):
         visibility_register(
             Actor, lambda user, actor: can_view_partnership(user, actor.partnership)
         )
-        visibility_register(ContactPerson, can_view_contact)
+        # A public contact of a hidden proposal is as hidden as the proposal.
+        visibility_register(
+            ContactPerson,
+            lambda user, contact: (
+                can_view_partnership(user, contact.partnership) and can_view_contact(user, contact)
+            ),
+        )
         # ETag and Last-Modified (API, atlas) follow the registry's change version.
         change_version_register(version=registry_version, last_modified=registry_last_modified)
         job_register(

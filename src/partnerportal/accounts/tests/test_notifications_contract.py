@@ -57,3 +57,49 @@ def test_decline_reaches_the_person(real_notifications, django_capture_on_commit
             actor=UserFactory(role="agency_admin", mfa=True), membership=request
         )
     assert Activity.objects.filter(recipient=request.user, event="membership.declined").exists()
+
+
+def test_export_of_entries_caused_for_others_leaves_out_the_recipient(
+    real_notifications, django_capture_on_commit_callbacks
+):
+    """Who was told of a person's request, and when they read it, is the recipient's data."""
+    from django.utils import timezone
+
+    Activity = real_notifications
+    municipality = MunicipalityFactory()
+    staff = UserFactory(role="agency_editor", mfa=True)
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_request(actor=person, municipality=municipality)
+    Activity.objects.filter(recipient=staff).update(read_at=timezone.now())
+
+    exported = json.loads(services.account_export_json(actor=person, user=person))
+
+    [entry] = [a for a in exported["activity"] if a["event"] == "membership.requested"]
+    assert entry["actor_id"] == person.pk
+    assert "recipient_id" not in entry and "read_at" not in entry
+
+
+def test_deletion_scrubs_the_name_from_entries_about_the_person_only(
+    real_notifications, django_capture_on_commit_callbacks
+):
+    """A name is free text ("Köln", "e"): the entries of other people that are not about the
+    person keep their text; those about the person's request lose the name."""
+    Activity = real_notifications
+    koeln = MunicipalityFactory(name="Köln")
+    staff = UserFactory(role="agency_editor", mfa=True)
+    other = UserFactory(name="Erika Muster")
+    person = UserFactory(name="Köln")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_request(actor=other, municipality=koeln)
+        services.membership_request(actor=person, municipality=koeln)
+    about_other = Activity.objects.get(recipient=staff, actor=other)
+    about_person = Activity.objects.get(recipient=staff, actor=person)
+    assert about_other.target_repr == "Erika Muster – Köln"
+
+    services.account_delete(actor=person, user=person)
+
+    about_other.refresh_from_db()
+    assert about_other.target_repr == "Erika Muster – Köln"
+    about_person.refresh_from_db()
+    assert about_person.target_repr.count("Köln") == 1  # the municipality, not the name

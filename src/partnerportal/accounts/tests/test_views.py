@@ -254,6 +254,12 @@ def test_invitation_accept_anonymous_is_asked_to_log_in(municipality, client):
     assert not Membership.objects.exists()
 
 
+@pytest.mark.parametrize("token", ["a%00b", "a.b", "%C3%A4"])
+def test_invitation_link_with_a_token_we_never_make_is_404(client, token):
+    """Tokens are URL-safe base64; a NUL byte used to reach PostgreSQL, which refuses it (500)."""
+    assert client.get(f"/de/konto/einladung/{token}/").status_code == 404
+
+
 def test_invitation_accept_flow(municipality):
     invitation = InvitationFactory(municipality=municipality, email="gast@example.org")
     person = UserFactory(email="gast@example.org")

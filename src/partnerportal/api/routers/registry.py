@@ -214,7 +214,9 @@ class MunicipalityFilters(Schema):
     q: str = Field("", description='Name, ignoring case, accents, umlauts and ß ("Koln").')
     # No `examples=` on query parameters: ninja copies them into the parameter object, where
     # OpenAPI wants a map of Example objects, and the document would be invalid.
-    country: str = Field("", description="ISO 3166 alpha-2 code, e.g. DE.")
+    country: str = Field(
+        "", pattern=r"^([A-Za-z]{2})?$", description="ISO 3166 alpha-2 code, e.g. DE."
+    )
 
 
 FederalState = Literal[FEDERAL_STATES]  # type: ignore[valid-type]

@@ -91,6 +91,11 @@ def test_unknown_ids_answer_404_json(client, registry):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert client.get("/api/v1/countries/XX").status_code == 404
+    # Not a code at all; a NUL byte used to be a DataError (500) on PostgreSQL.
+    for odd in ("%00", "D%00", "DEU", "%C3%84%C3%84"):
+        assert client.get(f"/api/v1/countries/{odd}").status_code == 404
+        # As a filter it is refused as the partnerships' country filter is.
+        assert client.get(f"/api/v1/municipalities?country={odd}").status_code == 422
 
 
 def test_partnerships_are_public_only_and_filterable(client, registry):

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from partnerportal.geo.models import Country, WorldRegion
+from partnerportal.geo.selectors import country_get
 from partnerportal.registry.models import Municipality, Partnership, PartnershipType
 from partnerportal.registry.selectors.places import STATE_SLUGS, state_from_slug, state_slug
 from partnerportal.registry.selectors.public import (
@@ -148,10 +149,9 @@ class CountryPage:
 def country_page(iso2: str) -> CountryPage:
     """A country's partnerships with German municipalities, by Land and type, and its most
     connected municipalities. Unknown code: 404."""
-    try:
-        country = Country.objects.get(pk=iso2.upper())
-    except Country.DoesNotExist as exc:
-        raise Http404 from exc
+    country = country_get(iso2=iso2)
+    if country is None:
+        raise Http404
     filters = PartnershipFilters(country=country.pk)
     data = statistics.network_statistics(filters)
     top = _cached(

@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -189,6 +191,27 @@ def test_revert_view_reverts_a_real_change(client):
     assert municipality.name == "Altstadt"
 
 
+@pytest.mark.parametrize("version", ["", "-1", "²", "1.0"])
+def test_revert_view_refuses_a_malformed_version_with_message(client, version):
+    editor = UserFactory(role="agency_editor")
+    municipality = MunicipalityFactory(name="Altstadt")
+    _rename(municipality, actor=editor, name="Neustadt")
+    client.force_login(editor)
+
+    response = client.post(
+        _revert_url(municipality, municipality.history.latest().history_id),
+        {"version": version},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        _("The form is incomplete. Please reload the page and try again.")
+    ]
+    municipality.refresh_from_db()
+    assert municipality.name == "Neustadt"
+
+
 def test_revert_view_refuses_creation_with_message(client):
     editor = UserFactory(role="agency_editor")
     municipality = MunicipalityFactory(name="Altstadt")
@@ -233,12 +256,18 @@ def test_anonymous_is_sent_to_login(client):
         ("registry", "nomodel", "1"),
         ("accounts", "user", "1"),
         ("registry", "municipality", "999999"),
+        ("registry", "municipality", "abc"),
+        ("registry", "partnership", "1.5"),
+        ("geo", "country", "D\x00"),  # a DataError (500) on PostgreSQL
     ],
 )
 def test_unknown_or_untracked_model_or_object_is_404(client, app_label, model_name, pk):
     client.force_login(UserFactory(role="agency_admin"))
-    history_url = reverse("audit:history", args=[app_label, model_name, pk])
-    revert_url = reverse("audit:revert", args=[app_label, model_name, pk, 1])
+    # Built by hand: reverse() refuses a key the URL pattern does not take ("1.5").
+    history_url = reverse("audit:history", args=[app_label, model_name, "0"]).replace(
+        "/0/", f"/{quote(pk)}/"
+    )
+    revert_url = f"{history_url}1/revert/"
     assert client.get(history_url).status_code == 404
     assert client.post(revert_url).status_code == 404
 

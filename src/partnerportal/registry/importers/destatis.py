@@ -279,7 +279,7 @@ class _Parser:
 
     def _entries(self, reader) -> Iterator[Entry]:
         header = next(reader, None)
-        if header is None:
+        if not header:  # no line, or only a byte order mark or an empty line
             raise ImportFileError(_("the file is empty."), line=1)
         if [column.strip() for column in header] != HEADER:
             wrong = next(

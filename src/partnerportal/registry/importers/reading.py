@@ -4,7 +4,8 @@ Both importers read their file line by line through `LineReader` (csv.reader tak
 of lines), so that only the current row is held, never the file: a 200 MB file used to take
 gigabytes as bytes, then as text, then as a list of rows. Each line is decoded on its own, which
 names the line of a byte that is not UTF-8 exactly (a newline byte never occurs inside a UTF-8
-sequence). The checksum is taken while reading.
+sequence), and of a NUL byte (which PostgreSQL cannot store in text). The checksum is taken
+while reading.
 
 `check_size()` refuses a file over `PARTNERPORTAL_IMPORT_MAX_BYTES` (environment variable
 `IMPORT_MAX_BYTES`) before a line is read.
@@ -85,6 +86,10 @@ class LineReader:
             except UnicodeDecodeError as error:
                 self._on_bad_encoding(
                     raw[start:], error.start, self.line, self.offset + start + error.start
+                )
+            if "\x00" in text:  # PostgreSQL stores no NUL in text, SQLite would: refuse on both
+                raise ImportFileError(
+                    _("The line contains a NUL byte, which no text may hold."), line=self.line
                 )
             self.offset += len(raw)
             yield text

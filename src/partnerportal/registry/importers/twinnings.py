@@ -325,7 +325,7 @@ def read_rows(lines: Iterable[str], *, themes: set[str] | None = None) -> Iterat
         header = next(reader, None)
     except csv.Error as error:
         raise ImportFileError(str(error), line=1) from None
-    if header is None:
+    if not header:  # no line, or only a byte order mark or an empty line
         raise ImportFileError(_("The file is empty."), line=1)
     columns = _header_columns(header)
     extended = len(columns) > len(HEADER)

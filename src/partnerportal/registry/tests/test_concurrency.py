@@ -340,3 +340,20 @@ def test_parallel_edits_each_adding_a_theme_lose_none(parallel_world, retry):
         f"\n{connection.vendor}, {'until saved' if retry else 'once'}: {people} people, "
         f"{len(landed)} landed, {len(refusals)} refusals, {len(kept)} themes kept"
     )
+
+
+def test_a_double_submit_does_not_blame_someone_else(site, world):
+    """A double click sends the form twice: the second is refused, and the page says the change
+    was the person's own (it is saved), not that someone else changed the entry."""
+    partnership = world["partnership"]
+    client = client_for(world["editor"])
+    url = reverse("registry:partnership_transition", args=[partnership.pk, "pause"])
+    seen = form_version(client.get(url))
+    assert client.post(url, {"version": seen, "note": ""}).status_code == 302
+    response = client.post(url, {"version": seen, "note": ""})
+    assert response.status_code == 409
+    assert "Jemand anderes" not in response.text
+    assert "Sie selbst haben diese Partnerschaft" in response.text
+    partnership.refresh_from_db()
+    assert partnership.status == PartnershipStatus.DORMANT
+    assert partnership.status_changes.count() == 1

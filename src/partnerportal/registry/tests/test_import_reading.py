@@ -51,3 +51,34 @@ def test_a_line_longer_than_the_limit_is_refused(monkeypatch, germany, tmp_path)
     with pytest.raises(ImportFileError) as caught:
         import_twinnings(path, gazetteer_factory=gazetteer)
     assert caught.value.line == 3
+
+
+def test_a_nul_byte_is_refused_naming_its_line(germany, tmp_path):
+    """PostgreSQL cannot store NUL in text (SQLite can): refused while reading, on both."""
+    from partnerportal.registry.models import ImportRun, ReviewItem
+
+    path = write(tmp_path, [GOOD, ["K\x00ln", *GOOD[1:]]])
+    with pytest.raises(ImportFileError) as caught:
+        import_twinnings(path, gazetteer_factory=gazetteer)
+    assert caught.value.line == 3
+    assert not ImportRun.objects.exists() and not ReviewItem.objects.exists()
+
+    gv = _write(tmp_path, [*SAMPLE[:3], SAMPLE[3].replace("Flensburg", "Flens\x00burg")])
+    with pytest.raises(ImportFileError) as caught:
+        municipalities_import(actor=None, path=gv)
+    assert caught.value.line == 5
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\n", b"\xef\xbb\xbf\r\n"])
+def test_a_file_with_nothing_but_a_bom_or_an_empty_line_is_empty(germany, tmp_path, content):
+    """Not "expected the header, found ''": such a file is as empty as one of no bytes."""
+    from django.utils.translation import gettext as _
+
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as caught:
+        import_twinnings(path, gazetteer_factory=gazetteer)
+    assert (caught.value.message, caught.value.line) == (_("The file is empty."), 1)
+    with pytest.raises(ImportFileError) as caught:
+        municipalities_import(actor=None, path=path)
+    assert (caught.value.message, caught.value.line) == (_("the file is empty."), 1)

@@ -128,7 +128,11 @@ def test_country_page_in_english(client, network):
 
 @pytest.mark.parametrize(
     ("name", "args"),
-    [("registry:state_detail", ["atlantis"]), ("registry:country_detail", ["XX"])],
+    [
+        ("registry:state_detail", ["atlantis"]),
+        ("registry:country_detail", ["XX"]),
+        ("registry:country_detail", ["D\x00"]),  # a DataError (500) on PostgreSQL
+    ],
 )
 def test_unknown_places_are_404(client, site, name, args):
     assert client.get(reverse(name, args=args)).status_code == 404

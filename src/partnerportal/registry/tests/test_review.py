@@ -146,6 +146,8 @@ def test_queue_pages(client, site, queue):
     assert "Several places of that name." in text and "Lamia" in text
     text = client.get(detail_url).text
     assert f"?partner={queue['lamia'].pk}" in text  # suggested from the row's other side
+    for odd in ("²", "9" * 30):  # isdigit() yet no number for int() or the database
+        assert client.get(detail_url, {"partner": odd}).status_code == 200
     text = client.get(detail_url, {"q": "lamia"}).text
     assert "Neustadt an der Weinstraße" in text  # the candidate
     assert f"?partner={queue['lamia'].pk}" in text  # found by search, usable as the other side

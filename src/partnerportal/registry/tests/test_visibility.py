@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from partnerportal.accounts.tests.factories import UserFactory
-from partnerportal.registry.models import Actor, Partnership
+from partnerportal.registry.models import Actor, ContactPerson, Partnership
 
 from .test_services_partnerships import make_world
 
@@ -23,10 +23,17 @@ def proposal(db):
     actor = Actor.objects.create(
         partnership=partnership, municipality=world["koeln"], name="Verein"
     )
-    return {**world, "proposal": partnership, "actor": actor}
+    # A contact who agreed to be public: public on the partnership's page, once it is public.
+    contact = ContactPerson.objects.create(
+        partnership=partnership,
+        municipality=world["koeln"],
+        name="Erika Muster",
+        visibility=ContactPerson.Visibility.PUBLIC,
+    )
+    return {**world, "proposal": partnership, "actor": actor, "contact": contact}
 
 
-def _pages(partnership: Partnership, actor: Actor) -> list[tuple[str, str]]:
+def _pages(partnership: Partnership, actor: Actor, contact: ContactPerson) -> list[tuple[str, str]]:
     pk = partnership.pk
     trail = {"app_label": "registry", "model_name": "partnership", "pk": pk}
     record = partnership.history.latest().history_id
@@ -48,6 +55,13 @@ def _pages(partnership: Partnership, actor: Actor) -> list[tuple[str, str]]:
                 kwargs={"app_label": "registry", "model_name": "actor", "pk": actor.pk},
             ),
         ),
+        (
+            "get",
+            reverse(
+                "audit:history",
+                kwargs={"app_label": "registry", "model_name": "contactperson", "pk": contact.pk},
+            ),
+        ),
     ]
 
 
@@ -64,7 +78,7 @@ def test_a_hidden_proposal_answers_404_on_every_page(client, site, proposal, who
         (method, url): getattr(client, method)(
             url, {"version": proposal["proposal"].version}
         ).status_code
-        for method, url in _pages(proposal["proposal"], proposal["actor"])
+        for method, url in _pages(proposal["proposal"], proposal["actor"], proposal["contact"])
     }
     assert answers == dict.fromkeys(answers, 404)
     assert Partnership.objects.filter(pk=proposal["proposal"].pk, is_confirmed=False).exists()

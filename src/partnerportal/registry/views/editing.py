@@ -75,11 +75,15 @@ def _conflict_context(request: HttpRequest, conflict: EditConflict) -> dict:
     """What the page needs to say why nothing was saved: the changes since the version the form
     was read at, and the current version for the form that keeps the person's input."""
     partnership = conflict.obj
+    changes = partnership_changes_since(
+        partnership, version=conflict.expected_version, user=request.user
+    )
     return {
         "conflict": True,
-        "conflict_changes": partnership_changes_since(
-            partnership, version=conflict.expected_version, user=request.user
-        ),
+        "conflict_changes": changes,
+        # A form sent twice (a double click, a second window): the change is the person's own.
+        "conflict_by_you": bool(changes)
+        and all(change.user_id == request.user.pk for change in changes),
         "current_version": conflict.current_version,
     }
 
@@ -296,7 +300,7 @@ def partnership_propose(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(partnership_page_url(partnership))
         partner = form.cleaned_data.get("partner") if hasattr(form, "cleaned_data") else None
-    elif request.GET.get("partner", "").isdigit():
+    elif request.GET.get("partner", "").isdecimal():  # not isdigit(): int("²") fails
         partner = Municipality.objects.filter(pk=request.GET["partner"]).first()
     context = {
         "municipality": municipality,

@@ -46,7 +46,7 @@ def _candidates(item: ReviewItem) -> list[Municipality]:
     ids = []
     for candidate in item.candidates or []:
         value = candidate.get("id") if isinstance(candidate, dict) else candidate
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        if isinstance(value, int) or (isinstance(value, str) and value.isdecimal()):
             ids.append(int(value))
     found = Municipality.objects.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -67,7 +67,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sibling = services.review_item_sibling(item)
     partner = services.review_item_known_partner(sibling)
     partner_needed = partner is None and not (sibling and sibling.status == ReviewItem.Status.OPEN)
-    if partner_needed and request.GET.get("partner", "").isdigit():
+    if partner_needed and request.GET.get("partner", "").isdecimal():
         # Staff chose the other side from the search first (a link, so GET changes nothing).
         partner = Municipality.objects.filter(pk=request.GET["partner"]).first()
     suggestions = _partner_suggestions(item) if partner_needed else []
