@@ -318,3 +318,43 @@ def test_abilities_agree_with_the_single_permission_checks(world):
                 "decide_proposal": permissions.can_confirm_proposed_partnership(user, partnership),
                 "history": permissions.can_view_partnership_history(user, partnership),
             }
+
+
+def test_a_row_removed_meanwhile_shows_what_changed_not_a_hidden_field_error(client, site, world):
+    """Someone removes a contact while another editor has the form open: the second save is
+    refused as a conflict that names the change, with the person's other input kept."""
+    partnership = world["partnership"]
+    url = reverse("registry:partnership_edit", args=[partnership.pk])
+    row = {
+        "contacts-0-municipality": str(world["koeln"].pk),
+        "contacts-0-name": "Paula",
+        "contacts-0-visibility": "public",
+    }
+    client.force_login(world["editor"])
+    client.post(url, edit_data(partnership, **{"contacts-TOTAL_FORMS": "1", **row}))
+    partnership.refresh_from_db()
+    contact = partnership.contacts.get()
+    seen = edit_data(
+        partnership,
+        description="Meine Ergänzung",
+        **{
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "1",
+            "contacts-0-id": str(contact.pk),
+            **row,
+        },
+    )
+    # Meanwhile someone else (agency staff) removes the contact.
+    staff = Client()
+    staff.force_login(UserFactory(role="agency_editor", mfa=True))
+    removal = {**seen, "description": partnership.description, "contacts-0-DELETE": "on"}
+    assert staff.post(url, removal).status_code == 302
+
+    response = client.post(url, seen)
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "Nicht gespeichert" in text
+    assert "Meine Ergänzung" in text
+    partnership.refresh_from_db()
+    assert partnership.description != "Meine Ergänzung"
+    assert not partnership.contacts.exists()

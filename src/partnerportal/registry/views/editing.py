@@ -158,6 +158,20 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The partnership has been saved."))
                 return redirect(partnership_page_url(partnership))
+        else:
+            # Refused rows (an actor or contact someone removed meanwhile) come from a change
+            # since the page was read: say what changed, not only that a hidden field is wrong.
+            sent = request.POST.get(form.add_prefix("version"), "")
+            if sent.isdecimal() and int(sent) != partnership.version:
+                conflict = _conflict_context(
+                    request,
+                    EditConflict(
+                        partnership,
+                        expected_version=int(sent),
+                        current_version=partnership.version,
+                    ),
+                )
+                form_with_version(form, partnership.version)
         status = 409 if conflict else 400
     else:
         form = PartnershipForm(instance=partnership)
