@@ -86,3 +86,23 @@ def open_data(db) -> dict:
         "kyiv": kyiv,
         "proposal": proposal,
     }
+
+
+@pytest.fixture
+def wsgi_schema():
+    """The API's OpenAPI document, called through Django's plain WSGI handler. That handler
+    closes the database connection when a request starts and ends, as in production; the test's
+    transaction lives on that connection (Django's test client disconnects these receivers in
+    the same way)."""
+    import schemathesis
+    from django.core import signals
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

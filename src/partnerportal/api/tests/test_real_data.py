@@ -7,10 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-import schemathesis
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
@@ -37,18 +33,6 @@ def kosovo_rows(tmp_path) -> Path:
     path = tmp_path / "kosovo.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def wsgi_schema():
-    # As in test_schemathesis.py: the plain WSGI handler must not close the test's connection.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db

@@ -9,10 +9,6 @@ as the schema comes from the app under test with its database) do not run on pyt
 import time
 
 import pytest
-import schemathesis
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -34,18 +30,9 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(open_data, settings):
+def api_schema(open_data, settings, wsgi_schema):
     settings.API_ANON_RATE = "100000/m"  # hundreds of calls within seconds
-    # The plain WSGI handler closes the database connection when a request starts and ends, as
-    # in production; the test's transaction lives on that connection (Django's test client
-    # disconnects these receivers in the same way).
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+    return wsgi_schema
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
