@@ -2,26 +2,21 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from partnerportal.registry.models import Municipality
-
-from .models import User
+from .models import Membership, User
 
 
-class KernFormMixin:
-    """Give every widget the KERN UX input class, so templates stay plain."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = (
-                "kern-form-input__select"
-                if isinstance(field.widget, forms.Select)
-                else "kern-form-input__input"
-            )
-            field.widget.attrs.setdefault("class", css)
+def municipality_field() -> forms.ModelChoiceField:
+    """The municipality a membership or invitation is for. The model is the one the membership
+    points at, so accounts needs no import of the registry above it (docs/decisions/0006)."""
+    municipality_model = Membership._meta.get_field("municipality").related_model
+    return forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=municipality_model.objects.order_by("name"),
+        empty_label=_("Please choose"),
+    )
 
 
-class ProfileForm(KernFormMixin, forms.ModelForm):
+class ProfileForm(forms.ModelForm):
     language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
     class Meta:
@@ -29,12 +24,8 @@ class ProfileForm(KernFormMixin, forms.ModelForm):
         fields = ["name", "language"]
 
 
-class MembershipRequestForm(KernFormMixin, forms.Form):
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"),
-        queryset=Municipality.objects.order_by("name"),
-        empty_label=_("Please choose"),
-    )
+class MembershipRequestForm(forms.Form):
+    municipality = municipality_field()
     message = forms.CharField(
         label=_("Message (optional)"),
         required=False,
@@ -44,17 +35,13 @@ class MembershipRequestForm(KernFormMixin, forms.Form):
     )
 
 
-class InvitationForm(KernFormMixin, forms.Form):
+class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"),
-        queryset=Municipality.objects.order_by("name"),
-        empty_label=_("Please choose"),
-    )
+    municipality = municipality_field()
     language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
 
 
-class AccountDeleteForm(KernFormMixin, forms.Form):
+class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -10,9 +10,13 @@ from typing import TYPE_CHECKING
 from .roles import MANAGING_ROLES, has_role
 
 if TYPE_CHECKING:
-    from partnerportal.registry.models import Municipality
+    from django.db.models import Model
 
     from .models import Invitation, Membership
+
+    #: The registry's Municipality, which memberships point at; accounts sits below the registry
+    #: (docs/decisions/0006), so the rules take any model instance and never import it.
+    Municipality = Model
 
 
 def _is_person(user) -> bool:

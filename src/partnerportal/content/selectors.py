@@ -7,28 +7,19 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from partnerportal.core.versions import ChangeVersion
+
 from .models import LegalPages
 
 LEGAL_FIELDS = ("imprint_page", "privacy_page", "accessibility_page")
-#: Bumped by content/signals.py whenever pages or the legal-pages setting change.
-LAYOUT_VERSION_KEY = "content:layout-version"
+#: Moved by content/signals.py whenever pages or the legal-pages setting change.
+LAYOUT_VERSION = ChangeVersion("content:layout-version")
 LAYOUT_CACHE_SECONDS = 60 * 60 * 24
-
-
-def layout_version() -> int:
-    version = cache.get(LAYOUT_VERSION_KEY)
-    if version is None:
-        cache.add(LAYOUT_VERSION_KEY, 1, None)
-        version = cache.get(LAYOUT_VERSION_KEY) or 1
-    return version
 
 
 def layout_changed() -> None:
     """Pages or settings that the layout shows changed: every cached footer is stale."""
-    try:
-        cache.incr(LAYOUT_VERSION_KEY)
-    except ValueError:  # not there (never read, or evicted): start a new series
-        cache.set(LAYOUT_VERSION_KEY, 2, None)
+    LAYOUT_VERSION.changed()
 
 
 def page_translation_urls(request: HttpRequest, page: Page) -> dict[str, str]:
@@ -47,7 +38,7 @@ def legal_page_links(request: HttpRequest) -> dict[str, str]:
         host = request.get_host()
     except DisallowedHost:  # the 400 page for a forged host needs no footer links
         return {}
-    key = f"content:legal-links:{layout_version()}:{host}:{get_language()}"
+    key = f"content:legal-links:{LAYOUT_VERSION.current()!r}:{host}:{get_language()}"
     links = cache.get(key)
     if links is None:
         links = _legal_page_links(request)

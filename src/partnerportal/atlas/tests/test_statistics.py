@@ -15,7 +15,7 @@ from partnerportal.accounts.tests.factories import MunicipalityFactory
 from partnerportal.atlas.selectors import statistics
 from partnerportal.geo.models import Country
 from partnerportal.geo.services import country_ensure
-from partnerportal.registry.changes import _bump
+from partnerportal.registry.changes import REGISTRY_VERSION
 from partnerportal.registry.models import Municipality, Partnership, Theme
 from partnerportal.registry.selectors.public import PartnershipFilters
 
@@ -195,7 +195,7 @@ def test_cache_follows_the_registry_version(network):
     Partnership.objects.filter(pk=network["p5"].pk).update(is_confirmed=False)
     # Unchanged version (update() sends no signal): the cached figures stay.
     assert statistics.network_statistics(PartnershipFilters()).summary.partnerships == 4
-    _bump()
+    REGISTRY_VERSION.bump()
     assert statistics.network_statistics(PartnershipFilters()).summary.partnerships == 3
 
 
@@ -268,7 +268,8 @@ def test_csv_download_writes_formulas_as_text(client, network):
     """Country names are edited in the back office: one that looks like a formula must not run
     in the spreadsheet of whoever downloads the chart."""
     Country.objects.filter(pk="PE").update(name_en="=HYPERLINK(1)", name_de="=HYPERLINK(1)")
-    _bump()  # update() sends no signal; the statistics are cached under the registry version
+    # update() sends no signal; the statistics are cached under the registry version
+    REGISTRY_VERSION.bump()
     with translation.override("en"):
         response = client.get(reverse("atlas:statistics_csv", args=["country"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
