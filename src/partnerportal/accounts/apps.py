@@ -19,6 +19,4 @@ class AccountsConfig(AppConfig):
         # The agency's administrators and editors may see the audit trail and undo changes.
         auditors_register(lambda user: has_role(user, *MANAGING_ROLES))
 
-        job_register(
-            "invitations_expire_cleanup", timedelta(hours=1), tasks.invitations_expire_cleanup
-        )
+        job_register("invitations_purge_unused", timedelta(days=1), tasks.invitations_purge_unused)

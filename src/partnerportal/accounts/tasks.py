@@ -2,7 +2,9 @@
 Tasks take no objects and return a count, which the database backend stores with the result."""
 
 import logging
+from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -10,13 +12,18 @@ from .models import Invitation
 
 logger = logging.getLogger(__name__)
 
+#: How long an invitation nobody used is kept after it ran out or was revoked: long enough for
+#: staff to answer "my link does not work", short enough not to keep the address of someone who
+#: never joined (DSGVO Art. 5(1)(e)). Accepted invitations stay: they record how a membership began.
+UNUSED_INVITATION_RETENTION = timedelta(days=30)
+
 
 @task()
-def invitations_expire_cleanup() -> int:
-    """Count invitations that ran out unused. They are kept for now (the accounts app decides
-    later whether to delete them); the count shows in the logs whether that is worth doing."""
-    expired = Invitation.objects.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now()
-    ).count()
-    logger.info("Expired open invitations: %d", expired)
-    return expired
+def invitations_purge_unused() -> int:
+    """Delete invitations that were never accepted and ran out or were revoked a while ago."""
+    cutoff = timezone.now() - UNUSED_INVITATION_RETENTION
+    deleted, _ = Invitation.objects.filter(
+        Q(expires_at__lte=cutoff) | Q(revoked_at__lte=cutoff), accepted_at__isnull=True
+    ).delete()
+    logger.info("Unused invitations deleted: %d", deleted)
+    return deleted

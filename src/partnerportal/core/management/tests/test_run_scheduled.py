@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from partnerportal.accounts import tasks as accounts_tasks
+from partnerportal.accounts.models import Invitation
 from partnerportal.accounts.tests.factories import InvitationFactory, UserFactory
 from partnerportal.core import tasks
 from partnerportal.core.schedule import JOBS, job_enqueue, job_get, job_last_run, jobs_due
@@ -38,9 +39,10 @@ def test_all_jobs_are_due_at_first_and_not_right_after():
 
 def test_job_is_due_again_after_its_interval():
     run()
-    job = job_get("invitations_expire_cleanup")
-    later = timezone.now() + job.interval + timedelta(seconds=1)
-    assert jobs_due(now=later) == [job]
+    job = job_get("invitations_purge_unused")
+    now = timezone.now()
+    assert jobs_due(now=now + job.interval - timedelta(minutes=1)) == []
+    assert job in jobs_due(now=now + job.interval + timedelta(seconds=1))
 
 
 def test_cache_loss_makes_jobs_due_again():
@@ -87,12 +89,22 @@ def test_sessions_clear_deletes_only_expired_sessions():
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
 
 
-def test_invitations_expire_cleanup_counts_expired_open_ones():
-    past = timezone.now() - timedelta(days=1)
-    InvitationFactory(expires_at=past)
-    InvitationFactory(expires_at=past, revoked_at=past)
-    InvitationFactory()
-    assert accounts_tasks.invitations_expire_cleanup.call() == 1
+def test_invitations_purge_unused_deletes_only_long_dead_unaccepted_ones():
+    now = timezone.now()
+    long_ago = now - accounts_tasks.UNUSED_INVITATION_RETENTION - timedelta(days=1)
+    recently = now - timedelta(days=1)
+    ran_out = InvitationFactory(expires_at=long_ago)
+    revoked = InvitationFactory(revoked_at=long_ago)
+    kept = [
+        InvitationFactory(),  # open
+        InvitationFactory(expires_at=recently),  # staff may still be asked about it
+        InvitationFactory(revoked_at=recently),
+        InvitationFactory(expires_at=long_ago, accepted_at=long_ago - timedelta(days=1)),
+    ]
+    assert accounts_tasks.invitations_purge_unused.call() == 2
+    remaining = set(Invitation.objects.values_list("pk", flat=True))
+    assert remaining == {invitation.pk for invitation in kept}
+    assert not remaining & {ran_out.pk, revoked.pk}
 
 
 def test_activities_prune_deletes_only_old_read_entries():
@@ -109,6 +121,7 @@ def test_activities_prune_deletes_only_old_read_entries():
 
 
 def test_run_scheduled_runs_the_tasks_inline_in_tests():
-    past = timezone.now() - timedelta(days=1)
+    past = timezone.now() - accounts_tasks.UNUSED_INVITATION_RETENTION - timedelta(days=1)
     InvitationFactory(expires_at=past)
-    assert "Enqueued invitations_expire_cleanup" in run("--only", "invitations_expire_cleanup")
+    assert "Enqueued invitations_purge_unused" in run("--only", "invitations_purge_unused")
+    assert not Invitation.objects.exists()
