@@ -28,8 +28,3 @@ def country_get(*, iso2: str) -> Country | None:
     if not is_country_code(iso2):
         return None
     return Country.objects.filter(pk=iso2.upper()).first()
-
-
-def countries_with_municipalities() -> QuerySet[Country]:
-    """Countries that have at least one municipality in the registry: the choices of a filter."""
-    return Country.objects.filter(municipalities__isnull=False).distinct().order_by("name_de")

@@ -222,7 +222,7 @@ class MunicipalityFilters(Schema):
 FederalState = Literal[FEDERAL_STATES]  # type: ignore[valid-type]
 
 
-class PartnershipFilters(Schema):
+class PartnershipQuery(Schema):
     """The registry list's filters (selectors/public.py), with the list's meaning; unlike the
     list, the API shows all pairs unless `german_side` asks for those with a German side."""
 
@@ -370,12 +370,12 @@ PARTNERSHIP_FILTERS_HELP = (
 )
 @paginate(Pages)
 @decorate_view(conditional)
-def partnerships(request: HttpRequest, filters: Query[PartnershipFilters]):
+def partnerships(request: HttpRequest, filters: Query[PartnershipQuery]):
     """Public: confirmed partnerships only; unconfirmed proposals stay with their editors."""
     return api_partnership_list(filters.selection())
 
 
-def _export(request: HttpRequest, extension: str, filters: PartnershipFilters) -> HttpResponseBase:
+def _export(request: HttpRequest, extension: str, filters: PartnershipQuery) -> HttpResponseBase:
     """Public, like the list. The page addresses in the file are in the site's default language:
     the file must not change with the caller's Accept-Language (its ETag does not)."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -412,7 +412,7 @@ EXPORT_HELP = (
     ),
 )
 @decorate_view(conditional)
-def partnerships_csv(request: HttpRequest, filters: Query[PartnershipFilters]):
+def partnerships_csv(request: HttpRequest, filters: Query[PartnershipQuery]):
     return _export(request, "csv", filters)
 
 
@@ -429,7 +429,7 @@ def partnerships_csv(request: HttpRequest, filters: Query[PartnershipFilters]):
     ),
 )
 @decorate_view(conditional)
-def partnerships_xlsx(request: HttpRequest, filters: Query[PartnershipFilters]):
+def partnerships_xlsx(request: HttpRequest, filters: Query[PartnershipQuery]):
     return _export(request, "xlsx", filters)
 
 
@@ -448,5 +448,5 @@ def partnerships_xlsx(request: HttpRequest, filters: Query[PartnershipFilters]):
     ),
 )
 @decorate_view(conditional)
-def partnerships_geojson(request: HttpRequest, filters: Query[PartnershipFilters]):
+def partnerships_geojson(request: HttpRequest, filters: Query[PartnershipQuery]):
     return _export(request, "geojson", filters)

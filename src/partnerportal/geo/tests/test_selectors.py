@@ -1,9 +1,8 @@
 import pytest
 
 from partnerportal.geo.models import WorldRegion
-from partnerportal.geo.selectors import countries_with_municipalities, country_get, country_list
-from partnerportal.geo.services import countries_sync, country_ensure
-from partnerportal.registry.models import Municipality
+from partnerportal.geo.selectors import country_get, country_list
+from partnerportal.geo.services import countries_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,3 @@ def test_country_reads():
     assert country_list().count() == 249
     assert country_get(iso2="pe").name_en == "Peru"
     assert country_get(iso2="xx") is None
-
-    Municipality.objects.create(name="Kidira", country=country_ensure("SN"))
-    Municipality.objects.create(name="Dakar", country=country_ensure("SN"))
-    assert list(countries_with_municipalities().values_list("pk", flat=True)) == ["SN"]

@@ -128,7 +128,10 @@ class ProposeForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
 
 
-class MunicipalitySearchForm(forms.Form):
+class MunicipalityPickForm(forms.Form):
+    """Find the municipality a partnership or review item is about (the public list's search is
+    `forms.filters.MunicipalitySearchForm`)."""
+
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 

@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -67,10 +67,7 @@ def registry_staff() -> QuerySet:
 
 
 def _partnership_url(partnership: Partnership) -> str:
-    try:
-        path = reverse("registry:partnership_detail", kwargs={"pk": partnership.pk})
-    except NoReverseMatch:  # the public page may not exist yet; the edit page always does
-        path = reverse("registry:partnership_edit", kwargs={"pk": partnership.pk})
+    path = reverse("registry:partnership_detail", kwargs={"pk": partnership.pk})
     return settings.SITE_URL.rstrip("/") + path
 
 

@@ -298,7 +298,8 @@ def test_real_file(destatis_file, capsys):
     assert "0 created, 0 updated, 11,088 unchanged" in output
     with capsys.disabled():
         print(f"\nGV import on {connection.vendor}: first run {first:.1f} s, second {second:.1f} s")
-    assert first < 15
+    # Speed is measured in bench/, not asserted here: on a loaded machine a time limit fails
+    # without anything being wrong.
 
 
 def test_municipality_dropped_from_the_file_is_kept_and_counted(tmp_path):

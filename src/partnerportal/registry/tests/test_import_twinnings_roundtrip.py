@@ -285,4 +285,5 @@ def test_real_data_round_trip(shared_data, db, tmp_path):
     assert result.municipalities_created == 0
     assert Municipality.objects.count() == municipalities
     assert snapshot() == before
-    assert exported < 5, f"export of {len(before)} rows took {exported:.1f} s"
+    # Speed is measured in bench/, not asserted: a loaded machine would fail a time limit.
+    print(f"export of {len(before)} rows took {exported:.1f} s")

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from .. import permissions
 from ..forms.editing import (
     ActorFormSet,
     ContactFormSet,
-    MunicipalitySearchForm,
+    MunicipalityPickForm,
     PartnershipForm,
     ProposeForm,
     RejectForm,
@@ -38,18 +38,11 @@ SEARCH_LIMIT = 20
 
 
 def partnership_page_url(partnership: Partnership) -> str:
-    """The public partnership page, or the edit page while the public pages are not there."""
-    try:
-        return reverse("registry:partnership_detail", kwargs={"pk": partnership.pk})
-    except NoReverseMatch:
-        return reverse("registry:partnership_edit", kwargs={"pk": partnership.pk})
+    return reverse("registry:partnership_detail", kwargs={"pk": partnership.pk})
 
 
 def municipality_page_url(municipality: Municipality) -> str:
-    try:
-        return reverse("registry:municipality_detail", kwargs={"pk": municipality.pk})
-    except NoReverseMatch:
-        return reverse("registry:partnership_propose", kwargs={"pk": municipality.pk})
+    return reverse("registry:municipality_detail", kwargs={"pk": municipality.pk})
 
 
 def _partnership(pk: int) -> Partnership:
@@ -282,7 +275,7 @@ def partnership_propose(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = get_object_or_404(Municipality, pk=pk)
     if not permissions.can_propose_partnership(request.user, municipality):
         raise PermissionDenied
-    search = MunicipalitySearchForm(request.GET or None)
+    search = MunicipalityPickForm(request.GET or None)
     results = []
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..forms.editing import MunicipalitySearchForm, ReviewCreateForm, ReviewResolveForm
+from ..forms.editing import MunicipalityPickForm, ReviewCreateForm, ReviewResolveForm
 from ..models import Municipality, ReviewItem
 from ..services import review as services
 from .editing import SEARCH_LIMIT, partnership_page_url
@@ -56,7 +56,7 @@ def _candidates(item: ReviewItem) -> list[Municipality]:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     item = get_object_or_404(ReviewItem.objects.select_related("import_run"), pk=pk)
-    search = MunicipalitySearchForm(request.GET or None)
+    search = MunicipalityPickForm(request.GET or None)
     results: list[Municipality] = []
     if search.is_valid() and search.cleaned_data["q"]:
         results = list(
