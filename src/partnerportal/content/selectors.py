@@ -39,11 +39,7 @@ def legal_page_links(request: HttpRequest) -> dict[str, str]:
     except DisallowedHost:  # the 400 page for a forged host needs no footer links
         return {}
     key = f"content:legal-links:{LAYOUT_VERSION.current()!r}:{host}:{get_language()}"
-    links = cache.get(key)
-    if links is None:
-        links = _legal_page_links(request)
-        cache.set(key, links, LAYOUT_CACHE_SECONDS)
-    return links
+    return cache.get_or_set(key, lambda: _legal_page_links(request), LAYOUT_CACHE_SECONDS)
 
 
 def _legal_page_links(request: HttpRequest) -> dict[str, str]:

@@ -16,8 +16,8 @@ from datetime import datetime
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition
 
 from partnerportal import __version__
 
@@ -57,27 +57,36 @@ def etag_for(request: HttpRequest, version: float | None = None) -> str:
 def conditional(
     view: Callable[..., HttpResponseBase] | None = None, *, max_age: int | None = None
 ) -> Callable:
-    """Answer 304 to a matching If-None-Match/If-Modified-Since; stamp 200 answers with ETag,
-    Last-Modified and "no-cache" (a cache may keep the answer, but must revalidate it), or with
-    `max_age` seconds of public reuse before revalidating (the atlas's map answers). The
-    registry version is read once per request."""
+    """Django's `condition` with the change version as ETag and Last-Modified: a matching
+    If-None-Match/If-Modified-Since gets 304 without the view being run. 200 and 304 answers
+    also say "no-cache" (a cache may keep the answer, but must revalidate it), or allow
+    `max_age` seconds of public reuse before revalidating (the atlas's map answers). The version
+    is read once per request."""
     if view is None:
         return lambda function: conditional(function, max_age=max_age)
 
+    def version(request: HttpRequest) -> float:
+        if not hasattr(request, "change_version"):
+            request.change_version = change_version()
+        return request.change_version
+
+    def etag(request: HttpRequest, *args, **kwargs) -> str | None:
+        if request.method not in ("GET", "HEAD"):
+            return None
+        request.registry_etag = etag_for(request, version(request))
+        return request.registry_etag
+
+    def last_modified(request: HttpRequest, *args, **kwargs) -> datetime | None:
+        if request.method not in ("GET", "HEAD"):
+            return None
+        return _last_modified(version(request))
+
+    checked = condition(etag_func=etag, last_modified_func=last_modified)(view)
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-        if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        version = change_version()
-        etag = etag_for(request, version)
-        request.registry_etag = etag
-        modified_at = int(_last_modified(version).timestamp())
-        response = get_conditional_response(request, etag=etag, last_modified=modified_at)
-        if response is None:
-            response = view(request, *args, **kwargs)
-        if response.status_code in (200, 304):
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(modified_at)
+        response = checked(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
             if max_age is None:
                 patch_cache_control(response, no_cache=True)
             else:

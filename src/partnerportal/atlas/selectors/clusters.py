@@ -182,11 +182,7 @@ def atlas_clusters(filters: PartnershipFilters, view: MapView) -> ClusterLayer:
     view = MapView(zoom, view.west, view.south, view.east, view.north)
     area = _snapped_area(view)
     key = _cache_key("clusters", filters, zoom, *area)
-    layer = cache.get(key)
-    if layer is None:
-        layer = _clusters_uncached(filters, view, area)
-        cache.set(key, layer, CACHE_SECONDS)
-    return layer
+    return cache.get_or_set(key, lambda: _clusters_uncached(filters, view, area), CACHE_SECONDS)
 
 
 def _clusters_uncached(

@@ -96,11 +96,7 @@ def _top_municipalities(
 def _cached(key: str, compute):
     """Under the registry version and the language, like the statistics (see there)."""
     full_key = statistics.cache_key(PartnershipFilters(), prefix=f"registry:places:{key}")
-    result = cache.get(full_key)
-    if result is None:
-        result = compute()
-        cache.set(full_key, result, statistics.CACHE_TIMEOUT)
-    return result
+    return cache.get_or_set(full_key, compute, statistics.CACHE_TIMEOUT)
 
 
 # --- A Land -----------------------------------------------------------------------------------

@@ -535,12 +535,7 @@ def _compute(filters: PartnershipFilters) -> NetworkStatistics:
 def network_statistics(filters: PartnershipFilters) -> NetworkStatistics:
     """All figures of the statistics page for `filters`, from the cache when the registry has not
     changed since they were counted."""
-    key = cache_key(filters)
-    result = cache.get(key)
-    if result is None:
-        result = _compute(filters)
-        cache.set(key, result, CACHE_TIMEOUT)
-    return result
+    return cache.get_or_set(cache_key(filters), lambda: _compute(filters), CACHE_TIMEOUT)
 
 
 def chart_series(key: str, filters: PartnershipFilters) -> Series:
