@@ -16,12 +16,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnerportal.audit import selectors as audit_selectors
 from partnerportal.audit.services import attribute_change
 from partnerportal.core.workflows import transition_check
 from partnerportal.notifications import services as notifications
+from partnerportal.notifications.events import Event
 from partnerportal.notifications.models import Activity
 
 from . import permissions, workflows
@@ -30,21 +32,17 @@ from .roles import forget_roles, user_roles
 
 logger = logging.getLogger(__name__)
 
-INVITATION_EMAIL_TEMPLATE = "invitation"
-
-
 # --- Notifications -------------------------------------------------------------------------
 
 
 def _notify(
     *, event: str, recipients: list[User], actor: User | None, target: Any, context=None
 ) -> None:
-    """Only active people are told; the notifications app routes to e-mail and feed."""
-    recipients = [r for r in recipients if r is not None and r.is_active]
-    if recipients:
-        notifications.notify(
-            event=event, recipients=recipients, actor=actor, target=target, context=context or {}
-        )
+    """The notifications app decides who is reachable (not the actor, not the inactive) and
+    routes to e-mail and feed."""
+    notifications.notify(
+        event=event, recipients=recipients, actor=actor, target=target, context=context or {}
+    )
 
 
 def _on_commit(func) -> None:
@@ -172,25 +170,26 @@ def invitation_create(
         invitation = Invitation(email=email, municipality=municipality, invited_by=actor)
         attribute_change(invitation, actor=actor, action="invitation.sent")
         invitation.save()
-        context = {
-            "invitation": invitation,
-            "municipality_name": municipality.name,
-            "inviter_name": actor.display_name,
-            "accept_url": invitation_accept_url(invitation, language=language),
-            "expires_at": invitation.expires_at,
-        }
-        _on_commit(
-            lambda: notifications.email_send(
-                to_email=email,
-                language=language,
-                template=INVITATION_EMAIL_TEMPLATE,
-                context=context,
-            )
+        with translation.override(language):
+            expires_on = date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")
+        notifications.email_to_address(
+            event=Event.INVITATION_RECEIVED,
+            to_email=email,
+            language=language,
+            context={
+                "municipality_name": municipality.name,
+                "inviter_name": actor.display_name,
+                "accept_url": invitation_accept_url(invitation, language=language),
+                "expires_on": expires_on,
+            },
         )
         if existing is not None:
             _on_commit(
                 lambda: _notify(
-                    event="invitation.sent", recipients=[existing], actor=actor, target=invitation
+                    event=Event.INVITATION_SENT,
+                    recipients=[existing],
+                    actor=actor,
+                    target=invitation,
                 )
             )
     return invitation
@@ -488,12 +487,10 @@ def account_delete(*, actor: User, user: User) -> User:
         forget_roles(user)
         _sessions_delete(user)
         if farewell_to:
-            _on_commit(
-                lambda: notifications.email_send(
-                    to_email=farewell_to,
-                    language=farewell_language,
-                    template="account_deleted",
-                    context={},
-                )
+            notifications.email_to_address(
+                event=Event.ACCOUNT_DELETED,
+                to_email=farewell_to,
+                language=farewell_language,
+                context={},
             )
     return user
