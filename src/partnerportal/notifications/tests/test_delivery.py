@@ -234,3 +234,23 @@ def test_every_event_is_sent_by_something(event):
         if name in text or f'"{event.value}"' in text:
             return
     pytest.fail(f"nothing sends {name}")
+
+
+def test_mail_other_code_sends_by_itself_is_queued_too(queue, settings):
+    """Wagtail's moderation notices (and Django's mail_admins) call Django's mail API inside
+    the request; the site's backend queues them (the tests' settings swap in the outbox)."""
+    from wagtail.admin.mail import send_mail
+
+    settings.EMAIL_BACKEND = "partnerportal.notifications.backends.QueuedEmailBackend"
+    settings.PARTNERPORTAL_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_mail(
+        "Seite eingereicht", "Bitte prüfen", ["moderator@example.org"], html_message="<p>x</p>"
+    )
+    assert mail.outbox == []
+    [(name, kwargs)] = _queued(queue)
+    assert name == "email_message_deliver" and _json_plain(kwargs)
+    _run(queue)
+    [message] = mail.outbox
+    assert (message.subject, message.to) == ("Seite eingereicht", ["moderator@example.org"])
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert message.alternatives[0].mimetype == "text/html"
