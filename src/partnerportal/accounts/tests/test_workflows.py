@@ -137,3 +137,19 @@ def test_available_actions_by_person():
     assert actions(active, local) == ["leave"]
     assert actions(active, staff) == ["end"]
     assert actions(MembershipFactory(status=M.DECLINED), staff) == []
+
+
+def test_the_page_shows_the_refusal_and_nothing_changes(client):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    staff = UserFactory(role="agency_admin", mfa=True)
+    declined = MembershipFactory(status=M.DECLINED)
+    client.force_login(staff)
+    response = client.post(reverse("accounts:membership_confirm", args=[declined.pk]))
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Über diese Anfrage wurde bereits entschieden."
+    ]
+    declined.refresh_from_db()
+    assert (declined.status, declined.decided_by) == (M.DECLINED, None)

@@ -264,3 +264,11 @@ def test_the_detail_page_draws_the_tables_buttons(client, site, queue):
         text = client.get(detail_url.replace("/de/", "/en/", 1)).text
     assert "This one" not in text and "Create and use" not in text
     assert "Dismiss this row" not in text
+
+
+def test_resolve_through_the_generic_service_asks_for_the_municipality(queue):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.review_item_transition(obj=queue["item"], action="resolve", actor=queue["staff"])
+    assert refused.value.messages == ["Please choose a municipality."]
+    queue["item"].refresh_from_db()
+    assert queue["item"].status == ReviewItem.Status.OPEN
