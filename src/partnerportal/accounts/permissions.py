@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .roles import MANAGING_ROLES, has_role
+from .roles import MANAGING_ROLES, edited_municipality_ids, has_role
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -40,43 +40,48 @@ def can_request_membership(user, municipality: Municipality) -> bool:
     ).exists()
 
 
+def may_decide_membership(user, membership: Membership) -> bool:
+    """Who decides a request (the state is the workflow table's, accounts.workflows): agency
+    admins and editors, or someone already editing for that municipality, never the person."""
+    if not _is_person(user) or membership.user_id == user.pk:
+        return False
+    # The municipalities are read once per request object (a list asks for every row).
+    return can_manage_memberships(user) or (
+        membership.municipality_id in edited_municipality_ids(user)
+    )
+
+
+def is_membership_holder(user, membership: Membership) -> bool:
+    """Only the person themselves asks, withdraws a request or leaves a membership."""
+    return _is_person(user) and membership.user_id == user.pk
+
+
+def may_end_membership(user, membership: Membership) -> bool:
+    """Agency staff end someone's membership (e.g. they left the municipality)."""
+    return _is_person(user) and can_manage_memberships(user)
+
+
 def can_decide_membership(user, membership: Membership) -> bool:
-    """Agency admins and editors, or someone already editing for that municipality."""
     from .models import Membership
 
-    if not _is_person(user) or membership.status != Membership.Status.REQUESTED:
-        return False
-    if membership.user_id == user.pk:
-        return False
-    if can_manage_memberships(user):
-        return True
-    return (
-        Membership.objects.active()
-        .filter(user=user, municipality_id=membership.municipality_id)
-        .exists()
+    return membership.status == Membership.Status.REQUESTED and may_decide_membership(
+        user, membership
     )
 
 
 def can_withdraw_membership(user, membership: Membership) -> bool:
-    """Only the person themselves withdraws a request or leaves a membership."""
     from .models import Membership
 
-    return (
-        _is_person(user)
-        and membership.user_id == user.pk
-        and membership.status in (Membership.Status.REQUESTED, Membership.Status.ACTIVE)
-    )
+    return membership.status in (
+        Membership.Status.REQUESTED,
+        Membership.Status.ACTIVE,
+    ) and is_membership_holder(user, membership)
 
 
 def can_end_membership(user, membership: Membership) -> bool:
-    """Agency staff end someone's active membership (e.g. they left the municipality)."""
     from .models import Membership
 
-    return (
-        _is_person(user)
-        and can_manage_memberships(user)
-        and membership.status == Membership.Status.ACTIVE
-    )
+    return membership.status == Membership.Status.ACTIVE and may_end_membership(user, membership)
 
 
 def can_create_invitation(user, municipality: Municipality | None = None) -> bool:

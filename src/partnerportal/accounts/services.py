@@ -16,21 +16,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnerportal.audit import selectors as audit_selectors
 from partnerportal.audit.services import attribute_change
+from partnerportal.core.workflows import transition_check
 from partnerportal.notifications import services as notifications
+from partnerportal.notifications.events import Event
 from partnerportal.notifications.models import Activity
 
-from . import permissions, selectors
+from . import permissions, workflows
 from .models import Invitation, Membership, User
 from .roles import forget_roles, user_roles
 
 logger = logging.getLogger(__name__)
-
-INVITATION_EMAIL_TEMPLATE = "invitation"
-
 
 # --- Notifications -------------------------------------------------------------------------
 
@@ -38,12 +38,11 @@ INVITATION_EMAIL_TEMPLATE = "invitation"
 def _notify(
     *, event: str, recipients: list[User], actor: User | None, target: Any, context=None
 ) -> None:
-    """Only active people are told; the notifications app routes to e-mail and feed."""
-    recipients = [r for r in recipients if r is not None and r.is_active]
-    if recipients:
-        notifications.notify(
-            event=event, recipients=recipients, actor=actor, target=target, context=context or {}
-        )
+    """The notifications app decides who is reachable (not the actor, not the inactive) and
+    routes to e-mail and feed."""
+    notifications.notify(
+        event=event, recipients=recipients, actor=actor, target=target, context=context or {}
+    )
 
 
 def _on_commit(func) -> None:
@@ -54,115 +53,99 @@ def _on_commit(func) -> None:
 # --- Memberships ---------------------------------------------------------------------------
 
 
-def membership_request(*, actor: User, municipality, message: str = "") -> Membership:
-    """A person asks to edit for a municipality; someone who knows them there decides."""
-    if not permissions.can_request_membership(actor, municipality):
-        raise PermissionDenied(_("You already have a request or membership for this municipality."))
+def membership_transition(
+    *, obj: Membership, action: str, actor: User, message: str = ""
+) -> Membership | None:
+    """The one way a membership's status changes: the table in accounts.workflows decides who
+    may do what from which state, what is recorded and who is told. `obj` may be an unsaved
+    membership of the actor ("request": the row is created, or a declined or ended one is
+    reused, one per person and municipality). Returns None when the row is deleted."""
+    state = workflows.state_of(obj)
+    transition_check(
+        workflows.TRANSITIONS, action=action, obj=obj, actor=actor, state=state,
+        state_label=_membership_state_label(state), wrong_state_message=_refusal(action),
+    )  # fmt: skip
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update()
-            .filter(user=actor, municipality=municipality)
+            .filter(user_id=obj.user_id, municipality_id=obj.municipality_id)
             .first()
-        )
-        if membership is None:
-            membership = Membership(user=actor, municipality=municipality)
-        # A declined or ended membership may be asked for again: the row is reused (one per pair).
-        membership.status = Membership.Status.REQUESTED
-        membership.message = message.strip()
-        membership.created_at = timezone.now()
-        membership.decided_at = None
-        membership.decided_by = None
-        attribute_change(membership, actor=actor, action="membership.requested")
-        membership.save()
-        deciders = [
-            u for u in selectors.membership_deciders(municipality=municipality) if u.pk != actor.pk
-        ]
-        _on_commit(
-            lambda: _notify(
-                event="membership.requested", recipients=deciders, actor=actor, target=membership
-            )
-        )
-    return membership
-
-
-def _membership_decide(
-    *, actor: User, membership: Membership, status: str, action: str
-) -> Membership:
-    if not permissions.can_decide_membership(actor, membership):
-        raise PermissionDenied
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        if membership.status != Membership.Status.REQUESTED:
-            raise ValidationError(_("This request has already been decided."))
-        membership.status = status
-        membership.decided_at = timezone.now()
-        membership.decided_by = actor
-        attribute_change(membership, actor=actor, action=action)
+        ) or obj
+        state = workflows.state_of(membership)
+        transition = transition_check(
+            workflows.TRANSITIONS, action=action, obj=membership, actor=actor, state=state,
+            state_label=_membership_state_label(state), wrong_state_message=_refusal(action),
+        )  # fmt: skip
+        attribute_change(membership, actor=actor, action=transition.audit_action)
+        if transition.target is None:
+            membership.delete()
+            forget_roles(membership.user)
+            return None
+        membership.status = transition.target
+        if transition.action == "request":
+            membership.message = message.strip()
+            membership.created_at = timezone.now()
+            membership.decided_at = None
+            membership.decided_by = None
+        else:
+            membership.decided_at = timezone.now()
+            membership.decided_by = actor
         membership.save()
         forget_roles(membership.user)
-        _on_commit(
-            lambda: _notify(
-                event=action, recipients=[membership.user], actor=actor, target=membership
+        if transition.event:
+            recipients = transition.recipients(membership)
+            _on_commit(
+                lambda: _notify(
+                    event=transition.event, recipients=recipients, actor=actor, target=membership
+                )
             )
-        )
     return membership
+
+
+def _membership_state_label(state: str) -> str:
+    return str(Membership.Status(state).label) if state else ""
+
+
+def _refusal(action: str) -> str | None:
+    """The words for a refusal because of the state, where the generic ones would not do."""
+    return {
+        "request": _("You already have a request or membership for this municipality."),
+        "confirm": _("This request has already been decided."),
+        "decline": _("This request has already been decided."),
+        "end": _("This membership is not active."),
+    }.get(action)
+
+
+def membership_request(*, actor: User, municipality, message: str = "") -> Membership:
+    """A person asks to edit for a municipality; someone who knows them there decides."""
+    membership = Membership.objects.filter(user=actor, municipality=municipality).first()
+    return membership_transition(
+        obj=membership or Membership(user=actor, municipality=municipality),
+        action="request",
+        actor=actor,
+        message=message,
+    )
 
 
 def membership_confirm(*, actor: User, membership: Membership) -> Membership:
     """The person becomes an editor for the municipality."""
-    return _membership_decide(
-        actor=actor,
-        membership=membership,
-        status=Membership.Status.ACTIVE,
-        action="membership.confirmed",
-    )
+    return membership_transition(obj=membership, action="confirm", actor=actor)
 
 
 def membership_decline(*, actor: User, membership: Membership) -> Membership:
     """The request is refused; the row stays so that the decision can be traced."""
-    return _membership_decide(
-        actor=actor,
-        membership=membership,
-        status=Membership.Status.DECLINED,
-        action="membership.declined",
-    )
+    return membership_transition(obj=membership, action="decline", actor=actor)
 
 
 def membership_withdraw(*, actor: User, membership: Membership) -> Membership | None:
-    """The person takes back a request (nothing to keep: it is deleted) or leaves a membership
-    (kept as ended, because edits made under it must stay traceable)."""
-    if not permissions.can_withdraw_membership(actor, membership):
-        raise PermissionDenied
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        if membership.status == Membership.Status.REQUESTED:
-            attribute_change(membership, actor=actor, action="membership.withdrawn")
-            membership.delete()
-            return None
-        membership.status = Membership.Status.ENDED
-        membership.decided_at = timezone.now()
-        membership.decided_by = actor
-        attribute_change(membership, actor=actor, action="membership.left")
-        membership.save()
-        forget_roles(actor)
-    return membership
+    """The person takes back a request (deleted) or leaves a membership (kept as ended)."""
+    action = "withdraw" if membership.status == Membership.Status.REQUESTED else "leave"
+    return membership_transition(obj=membership, action=action, actor=actor)
 
 
 def membership_end(*, actor: User, membership: Membership) -> Membership:
     """Agency staff end an active membership, e.g. when someone leaves the municipality."""
-    if not permissions.can_end_membership(actor, membership):
-        raise PermissionDenied
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        if membership.status != Membership.Status.ACTIVE:
-            raise ValidationError(_("This membership is not active."))
-        membership.status = Membership.Status.ENDED
-        membership.decided_at = timezone.now()
-        membership.decided_by = actor
-        attribute_change(membership, actor=actor, action="membership.ended")
-        membership.save()
-        forget_roles(membership.user)
-    return membership
+    return membership_transition(obj=membership, action="end", actor=actor)
 
 
 # --- Invitations ---------------------------------------------------------------------------
@@ -187,25 +170,26 @@ def invitation_create(
         invitation = Invitation(email=email, municipality=municipality, invited_by=actor)
         attribute_change(invitation, actor=actor, action="invitation.sent")
         invitation.save()
-        context = {
-            "invitation": invitation,
-            "municipality_name": municipality.name,
-            "inviter_name": actor.display_name,
-            "accept_url": invitation_accept_url(invitation, language=language),
-            "expires_at": invitation.expires_at,
-        }
-        _on_commit(
-            lambda: notifications.email_send(
-                to_email=email,
-                language=language,
-                template=INVITATION_EMAIL_TEMPLATE,
-                context=context,
-            )
+        with translation.override(language):
+            expires_on = date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")
+        notifications.email_to_address(
+            event=Event.INVITATION_RECEIVED,
+            to_email=email,
+            language=language,
+            context={
+                "municipality_name": municipality.name,
+                "inviter_name": actor.display_name,
+                "accept_url": invitation_accept_url(invitation, language=language),
+                "expires_on": expires_on,
+            },
         )
         if existing is not None:
             _on_commit(
                 lambda: _notify(
-                    event="invitation.sent", recipients=[existing], actor=actor, target=invitation
+                    event=Event.INVITATION_SENT,
+                    recipients=[existing],
+                    actor=actor,
+                    target=invitation,
                 )
             )
     return invitation
@@ -503,12 +487,10 @@ def account_delete(*, actor: User, user: User) -> User:
         forget_roles(user)
         _sessions_delete(user)
         if farewell_to:
-            _on_commit(
-                lambda: notifications.email_send(
-                    to_email=farewell_to,
-                    language=farewell_language,
-                    template="account_deleted",
-                    context={},
-                )
+            notifications.email_to_address(
+                event=Event.ACCOUNT_DELETED,
+                to_email=farewell_to,
+                language=farewell_language,
+                context={},
             )
     return user

@@ -1,7 +1,8 @@
 """The one catalogue of events people are told about, and where each one goes.
 
 A new event is a member here plus its e-mail templates (notifications/email/<template>.txt,
-.html and _subject.txt); `services.notify` does the rest."""
+.html and _subject.txt); `services.notify` (or `services.email_to_address`, for an address
+without an account) does the rest. Every e-mail of ours is one of these events."""
 
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ class Event(models.TextChoices):
     MEMBERSHIP_CONFIRMED = "membership.confirmed", _("Membership confirmed")
     MEMBERSHIP_DECLINED = "membership.declined", _("Membership declined")
     INVITATION_SENT = "invitation.sent", _("Invitation sent")
+    INVITATION_RECEIVED = "invitation.received", _("Invitation to edit")
     ACCOUNT_DELETED = "account.deleted", _("Account deleted")
     PARTNERSHIP_STATUS_CHANGED = "partnership.status_changed", _("Partnership status changed")
     PARTNERSHIP_PROPOSED = "partnership.proposed", _("Partnership proposed")
@@ -48,11 +50,15 @@ ROUTES: dict[Event, Route] = {
     Event.MEMBERSHIP_REQUESTED: Route(BOTH, "membership_requested"),
     Event.MEMBERSHIP_CONFIRMED: Route(BOTH, "membership_confirmed"),
     Event.MEMBERSHIP_DECLINED: Route(BOTH, "membership_declined"),
+    # A person who already has an account sees the invitation in their feed ...
     Event.INVITATION_SENT: Route(frozenset({Channel.FEED}), "invitation_sent"),
+    # ... and the invitation with its link goes to the address, which may have no account yet
+    # (services.email_to_address).
+    Event.INVITATION_RECEIVED: Route(frozenset({Channel.EMAIL}), "invitation"),
     # The account is gone, so there is no feed to show it in; the confirmation goes by e-mail.
     # The address is gone once the account is anonymised, and the e-mail task skips anonymised
-    # recipients: the deleting service captures the address first and enqueues
-    # `tasks.email_deliver(to_email=..., template="account_deleted", ...)` itself.
+    # recipients: the deleting service captures the address first and sends it with
+    # `services.email_to_address`.
     Event.ACCOUNT_DELETED: Route(frozenset({Channel.EMAIL}), "account_deleted"),
     Event.PARTNERSHIP_STATUS_CHANGED: Route(BOTH, "partnership_status_changed"),
     Event.PARTNERSHIP_PROPOSED: Route(BOTH, "partnership_proposed"),

@@ -4,12 +4,23 @@ this module, not the services, so that the services can enqueue the tasks withou
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
+
+QUEUED_BACKEND = "partnerportal.notifications.backends.QueuedEmailBackend"
+
+
+def _connection():
+    """The backend that really delivers. EMAIL_BACKEND queues (backends.py); delivering through
+    it would only queue again. Where EMAIL_BACKEND is something else (the tests' in-memory
+    outbox), that is used as it is."""
+    if settings.EMAIL_BACKEND == QUEUED_BACKEND:
+        return get_connection(settings.PARTNERPORTAL_EMAIL_DELIVERY_BACKEND)
+    return get_connection()
 
 
 def email_send(*, to_email: str, language: str, template: str, context: dict) -> None:
@@ -25,8 +36,44 @@ def email_send(*, to_email: str, language: str, template: str, context: dict) ->
         subject = " ".join(subject.split())
         text = render_to_string(f"notifications/email/{template}.txt", context)
         html = render_to_string(f"notifications/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to_email])
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to_email], connection=_connection()
+    )
     message.attach_alternative(html, "text/html")
     message.send()
     # Only the template: addresses and names are personal data and stay out of the logs.
     logger.info("E-mail sent: template=%s language=%s", template, language)
+
+
+def message_payload(message: EmailMessage) -> dict:
+    """A message another library rendered (allauth), as plain values a task can carry: the
+    database task queue stores its arguments as JSON."""
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
+        "to": [str(address) for address in message.to],
+        "headers": {str(k): str(v) for k, v in (message.extra_headers or {}).items()},
+        "content_subtype": message.content_subtype,
+        "alternatives": [
+            [str(content), str(mimetype)]
+            for content, mimetype in getattr(message, "alternatives", None) or []
+        ],
+    }
+
+
+def message_send(payload: dict, *, kind: str) -> None:
+    """Send a message built by message_payload; `kind` names it in the log (never an address)."""
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=payload["from_email"],
+        to=payload["to"],
+        headers=payload.get("headers") or None,
+        connection=_connection(),
+    )
+    message.content_subtype = payload.get("content_subtype", "plain")
+    for content, mimetype in payload.get("alternatives", []):
+        message.attach_alternative(content, mimetype)
+    message.send()
+    logger.info("E-mail sent: kind=%s", kind)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from .events import ROUTES, Event
-from .mail import email_send
+from .mail import email_send, message_send
 from .models import Activity
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,13 @@ def email_deliver(*, to_email: str, language: str, template: str, context: dict)
     """Send an e-mail to an address that has no feed entry behind it (an invitee without an
     account, a person whose account is being deleted). `context` must be JSON-serialisable."""
     email_send(to_email=to_email, language=language, template=template, context=context)
+
+
+@task()
+def email_message_deliver(*, message: dict, kind: str) -> None:
+    """Send a message rendered in the request by another library (allauth's confirmation,
+    password reset and security notices), so that the request itself sends nothing."""
+    message_send(message, kind=kind)
 
 
 @task()

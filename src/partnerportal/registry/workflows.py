@@ -1,28 +1,24 @@
-"""The partnership status workflow as data: one table of transitions, read by one service
-(`services.partnerships.partnership_transition`) and by the page that draws the buttons
-(`available_actions`). Nothing else changes a partnership's status."""
+"""The registry's workflows as data: the partnership status and the import review queue, each one
+table of transitions (core.workflows.Transition), read by one service
+(`services.partnerships.partnership_transition`, `services.review.review_item_transition`) and
+by the pages that draw the buttons (`available_actions`). Nothing else changes those states."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Partnership, PartnershipStatus
+from partnerportal.core import workflows as core_workflows
+
+from .models import Partnership, PartnershipStatus, ReviewItem
 
 S = PartnershipStatus
+R = ReviewItem.Status
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    label: str | Promise
-    #: who may: a function (user, partnership) -> bool from registry.permissions
-    allowed: Callable[[object, Partnership], bool] = field(compare=False, default=None)  # type: ignore[assignment]
+class Transition(core_workflows.Transition):
     #: whether the editors of the other side are told (the side effect every transition has)
     notify_other_side: bool = True
 
@@ -46,21 +42,41 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 
 
+def _reviewers(user, item: ReviewItem) -> bool:
+    from .permissions import can_review_imports
+
+    return can_review_imports(user)
+
+
+#: A review item is settled once: resolved with a municipality that exists ("resolve") or that
+#: staff create for it ("create"; the partnership follows once both sides are known), or
+#: dismissed. Staff who review imports do all three.
+REVIEW_ITEM_TRANSITIONS: tuple[core_workflows.Transition, ...] = (
+    core_workflows.Transition("resolve", frozenset({R.OPEN}), R.RESOLVED, _("This one"),
+                              _reviewers),
+    core_workflows.Transition("create", frozenset({R.OPEN}), R.RESOLVED, _("Create and use"),
+                              _reviewers),
+    core_workflows.Transition("dismiss", frozenset({R.OPEN}), R.DISMISSED, _("Dismiss this row"),
+                              _reviewers),
+)  # fmt: skip
+
+
 def transition_get(action: str) -> Transition | None:
     return BY_ACTION.get(action)
 
 
 def transitions_from(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if status in t.sources]
+    return core_workflows.transitions_from(TRANSITIONS, status)
 
 
-def available_actions(partnership: Partnership, user) -> list[Transition]:
-    """The transitions `user` may perform on `partnership` now, for the page's buttons."""
-    decided: dict = {}  # one permission check per distinct rule, not per button
+def table_for(obj) -> tuple[core_workflows.Transition, ...]:
+    """The table that governs `obj`: one per model."""
+    if isinstance(obj, ReviewItem):
+        return REVIEW_ITEM_TRANSITIONS
+    return TRANSITIONS
 
-    def allowed(transition: Transition) -> bool:
-        if transition.allowed not in decided:
-            decided[transition.allowed] = transition.allowed(user, partnership)
-        return decided[transition.allowed]
 
-    return [t for t in transitions_from(partnership.status) if allowed(t)]
+def available_actions(obj: Partnership | ReviewItem, user) -> list[core_workflows.Transition]:
+    """The transitions `user` may perform on `obj` (a partnership or a review item) now, for the
+    page's buttons."""
+    return core_workflows.actions_available(table_for(obj), obj=obj, user=user, state=obj.status)

@@ -282,6 +282,10 @@ STORAGES = {
 # --- E-mail
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# No e-mail is sent inside a request: Django's mail API queues (notifications/backends.py) and
+# the task delivers through the backend of EMAIL_URL.
+PARTNERPORTAL_EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "partnerportal.notifications.backends.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Partnerportal <noreply@partnerportal.invalid>"
 )

@@ -29,7 +29,7 @@ REAL_NOTIFICATION_SERVICES = services.notifications
 def notifications(monkeypatch) -> NotificationRecorder:
     recorder = NotificationRecorder()
     module = types.SimpleNamespace(
-        notify=recorder.notify, email_send=REAL_NOTIFICATION_SERVICES.email_send
+        notify=recorder.notify, email_to_address=REAL_NOTIFICATION_SERVICES.email_to_address
     )
     monkeypatch.setattr(services, "notifications", module)
     return recorder

@@ -72,12 +72,13 @@ def _partnership_url(partnership: Partnership) -> str:
 
 
 def _other_side_editors(partnership: Partnership, actor) -> list:
-    """Editors of the side(s) the actor does not edit: staff acting tells both sides."""
+    """Editors of the side(s) the actor does not edit: staff acting tells both sides (notify
+    leaves out the actor)."""
     recipients = []
     for side in (partnership.municipality_a, partnership.municipality_b):
         if not permissions.edits_for(actor, side):
             recipients.extend(municipality_editors(side))
-    return [user for user in recipients if user.pk != getattr(actor, "pk", None)]
+    return recipients
 
 
 # --- Status workflow --------------------------------------------------------------------------
@@ -265,7 +266,7 @@ def _proposal_people(partnership: Partnership, actor) -> list:
     people += municipality_editors(partnership.municipality_b)
     if partnership.created_by_id:
         people.append(partnership.created_by)
-    return [user for user in people if user.pk != actor.pk]
+    return people  # notify leaves out the actor and the inactive
 
 
 def partnership_confirm_proposal(

@@ -4,16 +4,17 @@ provenance, or they dismiss the row."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerportal.audit.services import attribute_change
+from partnerportal.core.workflows import Transition, transition_check
 from partnerportal.geo.models import Country
 
-from .. import permissions
 from ..models import Municipality, Partnership, PartnershipStatusChange, ReviewItem
+from ..workflows import REVIEW_ITEM_TRANSITIONS
 
 
 def review_item_sibling(item: ReviewItem) -> ReviewItem | None:
@@ -33,11 +34,39 @@ def review_item_known_partner(sibling: ReviewItem | None) -> Municipality | None
     return sibling.resolved_municipality if sibling is not None else None
 
 
-def _check(item: ReviewItem, actor) -> None:
-    if not permissions.can_review_imports(actor):
-        raise PermissionDenied
-    if item.status != ReviewItem.Status.OPEN:
-        raise ValidationError(_("This row has already been dealt with."))
+def _check(item: ReviewItem, actor, action: str) -> Transition:
+    """The row of the table (registry.workflows) that allows `action` on `item` now."""
+    return transition_check(
+        REVIEW_ITEM_TRANSITIONS,
+        action=action,
+        obj=item,
+        actor=actor,
+        state=item.status,
+        wrong_state_message=_("This row has already been dealt with."),
+    )
+
+
+def _state_set(item: ReviewItem, transition: Transition, actor, *, at=None) -> None:
+    """The state change every transition of a review item makes, and who made it when."""
+    item.status = transition.target
+    item.resolved_by = actor
+    item.resolved_at = at or timezone.now()
+
+
+def review_item_transition(*, obj: ReviewItem, action: str, actor) -> ReviewItem:
+    """The one way a review item changes state without recording anything else ("dismiss");
+    "resolve" and "create" need a municipality and go through review_item_resolve and
+    review_item_municipality_create, which check the same table."""
+    transition = _check(obj, actor, action)
+    if transition.action != "dismiss":
+        raise ValidationError(_("Please choose a municipality."), code="municipality_required")
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update().get(pk=obj.pk)
+        transition = _check(item, actor, action)
+        _state_set(item, transition, actor)
+        item.save()
+    obj.status, obj.resolved_by, obj.resolved_at = item.status, item.resolved_by, item.resolved_at
+    return obj
 
 
 def review_item_resolve(
@@ -46,10 +75,10 @@ def review_item_resolve(
     """Record the chosen municipality and, once both sides are known, the row's partnership
     (pair ordered, one partnership for A–B and B–A). Returns the partnership, or None while the
     other side of the row still waits in the queue."""
-    _check(item, actor)
+    _check(item, actor, "resolve")
     with transaction.atomic():
         item = ReviewItem.objects.select_for_update().get(pk=item.pk)
-        _check(item, actor)
+        transition = _check(item, actor, "resolve")
         sibling = review_item_sibling(item)
         if partner is None:
             partner = review_item_known_partner(sibling)
@@ -57,18 +86,14 @@ def review_item_resolve(
             raise ValidationError(_("Please choose the partner municipality as well."))
         if partner is not None and partner.pk == municipality.pk:
             raise ValidationError(_("A municipality cannot partner with itself."))
-        item.status = ReviewItem.Status.RESOLVED
+        _state_set(item, transition, actor)
         item.resolved_municipality = municipality
-        item.resolved_by = actor
-        item.resolved_at = timezone.now()
         item.save()
         if partner is None:
             return None
         if sibling is not None and sibling.status == ReviewItem.Status.OPEN:
-            sibling.status = ReviewItem.Status.RESOLVED
+            _state_set(sibling, transition, actor, at=item.resolved_at)
             sibling.resolved_municipality = partner
-            sibling.resolved_by = actor
-            sibling.resolved_at = item.resolved_at
             sibling.save()
         first, second = Partnership.ordered_pair(municipality, partner)
         partnership = Partnership.objects.filter(
@@ -94,13 +119,7 @@ def review_item_resolve(
 
 def review_item_dismiss(*, item: ReviewItem, actor) -> ReviewItem:
     """The row is wrong or not a partnership: keep it for the record, record nothing."""
-    _check(item, actor)
-    with transaction.atomic():
-        item.status = ReviewItem.Status.DISMISSED
-        item.resolved_by = actor
-        item.resolved_at = timezone.now()
-        item.save()
-    return item
+    return review_item_transition(obj=item, action="dismiss", actor=actor)
 
 
 def review_item_municipality_create(
@@ -115,7 +134,7 @@ def review_item_municipality_create(
 ) -> tuple[Municipality, Partnership | None]:
     """A place no gazetteer lists: staff create it (checked by a person, hence verified) and
     resolve the row with it."""
-    _check(item, actor)
+    _check(item, actor, "create")
     with transaction.atomic():
         municipality = Municipality(
             name=name,

@@ -4,11 +4,14 @@ its provenance, once and atomically."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
+from partnerportal.core.workflows import TransitionRefused
 from partnerportal.geo.services import country_ensure
 from partnerportal.registry.models import ImportRun, Partnership, ReviewItem
 from partnerportal.registry.services import review as services
+from partnerportal.registry.workflows import REVIEW_ITEM_TRANSITIONS
 
 from .test_services_partnerships import foreign
 
@@ -196,3 +199,76 @@ def test_migration_keys_items_and_merges_duplicates(queue):
     assert dismissed.key and dismissed.occurrences == 4
     assert resolved.key is None  # kept as the record of what staff did
     assert other_side.key and other_side.key != dismissed.key and other_side.occurrences == 1
+
+
+# --- The review item's workflow table (registry.workflows) ----------------------------------
+
+
+@pytest.mark.parametrize("action", [t.action for t in REVIEW_ITEM_TRANSITIONS])
+def test_every_row_of_the_review_table(queue, action):
+    transition = next(t for t in REVIEW_ITEM_TRANSITIONS if t.action == action)
+    item, staff = queue["item"], queue["staff"]
+    if action == "resolve":
+        services.review_item_resolve(
+            item=item, actor=staff, municipality=queue["neustadt"], partner=queue["lamia"]
+        )
+    elif action == "create":
+        services.review_item_municipality_create(
+            item=item, actor=staff, name="Neustadt-Süd", country=country_ensure("DE"),
+            partner=queue["lamia"],
+        )  # fmt: skip
+    else:
+        services.review_item_transition(obj=item, action=action, actor=staff)
+    item.refresh_from_db()
+    assert item.status == transition.target and transition.target not in transition.sources
+    assert item.resolved_by == staff and item.resolved_at is not None
+
+
+@pytest.mark.parametrize("settled", [ReviewItem.Status.RESOLVED, ReviewItem.Status.DISMISSED])
+def test_a_review_transition_not_in_the_table_is_refused_and_changes_nothing(queue, settled):
+    item = queue["item"]
+    ReviewItem.objects.filter(pk=item.pk).update(status=settled)
+    item.refresh_from_db()
+    for call in (
+        lambda: services.review_item_transition(obj=item, action="dismiss", actor=queue["staff"]),
+        lambda: services.review_item_resolve(
+            item=item, actor=queue["staff"], municipality=queue["neustadt"], partner=queue["lamia"]
+        ),
+    ):
+        with translation.override("en"), pytest.raises(TransitionRefused) as refused:
+            call()
+        assert refused.value.messages == ["This row has already been dealt with."]
+    item.refresh_from_db()
+    assert (item.status, item.resolved_by, item.resolved_municipality) == (settled, None, None)
+    assert not Partnership.objects.exists()
+
+
+def test_an_unknown_review_action_is_refused(queue):
+    with translation.override("en"), pytest.raises(TransitionRefused) as refused:
+        services.review_item_transition(obj=queue["item"], action="reopen", actor=queue["staff"])
+    assert refused.value.messages == ["Unknown action."]
+    queue["item"].refresh_from_db()
+    assert queue["item"].status == ReviewItem.Status.OPEN
+
+
+def test_the_detail_page_draws_the_tables_buttons(client, site, queue):
+    detail_url = reverse("registry:review_detail", args=[queue["item"].pk])
+    client.force_login(queue["staff"])
+    with translation.override("en"):
+        text = client.get(detail_url.replace("/de/", "/en/", 1)).text
+    assert "This one" in text  # resolve, beside the candidate
+    assert "Create and use" in text
+    assert "Dismiss this row" in text
+    services.review_item_dismiss(item=queue["item"], actor=queue["staff"])
+    with translation.override("en"):
+        text = client.get(detail_url.replace("/de/", "/en/", 1)).text
+    assert "This one" not in text and "Create and use" not in text
+    assert "Dismiss this row" not in text
+
+
+def test_resolve_through_the_generic_service_asks_for_the_municipality(queue):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.review_item_transition(obj=queue["item"], action="resolve", actor=queue["staff"])
+    assert refused.value.messages == ["Please choose a municipality."]
+    queue["item"].refresh_from_db()
+    assert queue["item"].status == ReviewItem.Status.OPEN

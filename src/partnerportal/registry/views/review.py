@@ -17,6 +17,7 @@ from .. import permissions
 from ..forms.editing import MunicipalityPickForm, ReviewCreateForm, ReviewResolveForm
 from ..models import Municipality, ReviewItem
 from ..services import review as services
+from ..workflows import available_actions
 from .editing import SEARCH_LIMIT, partnership_page_url
 
 
@@ -72,7 +73,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         partner = Municipality.objects.filter(pk=request.GET["partner"]).first()
     suggestions = _partner_suggestions(item) if partner_needed else []
     create_form = ReviewCreateForm(prefix="new", initial={"partner": partner})
-    if request.method == "POST" and item.status == ReviewItem.Status.OPEN:
+    if request.method == "POST":
         if "new-name" in request.POST:
             create_form = ReviewCreateForm(request.POST, prefix="new")
             if create_form.is_valid():
@@ -118,6 +119,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "suggestions": suggestions,
         "sibling": sibling,
         "create_form": create_form,
+        # The buttons: the table's transitions open to this person now (none once settled).
+        "actions": {t.action: t for t in available_actions(item, request.user)},
     }
     return render(request, "registry/review/detail.html", context)
 
