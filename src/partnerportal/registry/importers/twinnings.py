@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NoReturn
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -57,11 +58,17 @@ from ..models import (
     Municipality,
     Partnership,
     PartnershipStatus,
-    PartnershipStatusChange,
     PartnershipType,
     ReviewItem,
     Theme,
 )
+from ..services.partnerships import (
+    SOURCE_RULES,
+    PartnershipDraft,
+    PartnershipSource,
+    partnerships_create,
+)
+from ..validators import validate_start_year
 from .errors import ImportFileError, NothingToImport, check_length
 from .reading import LineReader, check_size, count_lines
 
@@ -88,8 +95,7 @@ BATCH_SIZE = 2000
 QUERY_CHUNK = 900
 #: Places resolved recently (a list names its large cities again and again); bounded.
 RESOLVE_CACHE_SIZE = 50_000
-START_YEAR_RANGE = (1000, 2100)
-CHANGE_REASON = "import.twinnings"
+CHANGE_REASON = SOURCE_RULES[PartnershipSource.IMPORT].action
 
 # How far the row's coordinates may lie from the municipality's own to count as the same place.
 # Large cities measure 20–30 km across; neighbouring namesakes are usually much further apart.
@@ -244,6 +250,22 @@ def _whole_number(value: str, *, line: int, name: str, low: int, high: int) -> i
     return int(value)
 
 
+def _start_year(value: str, *, line: int) -> int | None:
+    """A year by the model's rule (validators.py), refused with the model's words."""
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit():
+        raise ImportFileError(
+            _("“%(value)s” is not a year.") % {"value": value}, line=line, field="start_year"
+        )
+    try:
+        validate_start_year(int(value))
+    except ValidationError as error:
+        raise ImportFileError(error.messages[0], line=line, field="start_year") from None
+    return int(value)
+
+
 def _attributes(values: dict[str, str], *, line: int, themes: set[str]) -> Attributes:
     codes = []
     for code in (c.strip() for c in values.get("themes", "").split(THEME_SEPARATOR)):
@@ -270,13 +292,7 @@ def _attributes(values: dict[str, str], *, line: int, themes: set[str]) -> Attri
             name="status",
             default=PartnershipStatus.ACTIVE,
         ),
-        start_year=_whole_number(
-            values.get("start_year", ""),
-            line=line,
-            name="start_year",
-            low=START_YEAR_RANGE[0],
-            high=START_YEAR_RANGE[1],
-        ),
+        start_year=_start_year(values.get("start_year", ""), line=line),
         themes=tuple(codes),
     )
 
@@ -739,7 +755,6 @@ class _Import:
         self.actor = actor
         self.theme_ids = theme_ids
         self.report = report
-        self.note = _("Imported from %(file)s") % {"file": path.name}
         self.result = Result(run=run)
         self.german = GermanResolver(GermanIndex())
         self.foreign = ForeignResolver(gazetteer_factory)
@@ -856,8 +871,7 @@ class _Import:
             ):
                 if (a, b) in pairs:
                     stored[(a, b)] = run_id
-        new: list[Partnership] = []
-        by_number: dict[int, Attributes] = {}
+        drafts: list[PartnershipDraft] = []
         for row, first, second in resolved:
             a, b = sorted((_pk(first), _pk(second)))
             if a == b:
@@ -867,55 +881,20 @@ class _Import:
                 continue
             if (a, b) in stored or pairs[(a, b)] is not row:
                 continue  # B–A after A–B in the same file
-            by_number[row.number] = row.attributes
-            new.append(
-                Partnership(
+            drafts.append(
+                PartnershipDraft(
                     municipality_a_id=a,
                     municipality_b_id=b,
                     type=row.attributes.type,
                     status=row.attributes.status,
                     start_year=row.attributes.start_year,
-                    is_confirmed=True,
+                    theme_ids=[self.theme_ids[code] for code in row.attributes.themes],
                     import_run=self.run,
                     import_row=row.number,
-                    created_by=self.actor,
                 )
             )
-        if not new:
-            return
-        bulk_create_with_history(
-            new,
-            Partnership,
-            batch_size=1000,
-            default_user=self.actor,
-            default_change_reason=CHANGE_REASON,
-        )
-        created = []
-        for chunk in _chunks(sorted(by_number)):
-            created += Partnership.objects.filter(
-                import_run=self.run, import_row__in=chunk
-            ).values_list("pk", "import_row")
-        PartnershipStatusChange.objects.bulk_create(
-            [
-                PartnershipStatusChange(
-                    partnership_id=pk,
-                    status=by_number[import_row].status,
-                    note=f"{self.note}, {_('row')} {import_row}",
-                    actor=self.actor,
-                )
-                for pk, import_row in created
-            ],
-            batch_size=1000,
-        )
-        Partnership.themes.through.objects.bulk_create(
-            [
-                Partnership.themes.through(partnership_id=pk, theme_id=self.theme_ids[code])
-                for pk, import_row in created
-                for code in by_number[import_row].themes
-            ],
-            batch_size=1000,
-        )
-        result.partnerships_created += len(new)
+        partnerships_create(drafts, actor=self.actor, source=PartnershipSource.IMPORT)
+        result.partnerships_created += len(drafts)
 
     def _review_items(self, failures: list[tuple[Row, str, Failure]]) -> None:
         """One item per unresolved place of a pair: the first line makes it, every further
