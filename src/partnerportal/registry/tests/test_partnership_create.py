@@ -175,7 +175,9 @@ def test_import_command_refuses_a_start_year_out_of_range(places, tmp_path):
         call_command(
             "import_twinnings", str(twins_file(tmp_path, str(OUT_OF_RANGE))), stdout=StringIO()
         )
-    assert str(caught.value) == "Zeile 2, Feld „start_year“: " + RANGE_MESSAGE
+    assert str(caught.value) == (
+        "twins.csv wurde nicht importiert: Zeile 2, Feld „start_year“: " + RANGE_MESSAGE
+    )
     assert not Partnership.objects.exists()
 
 
