@@ -2,7 +2,7 @@
 
 The site's downloads (atlas/views/exports.py) and the API's (/api/v1/partnerships.csv and its
 siblings) write the same files through this module. The CSV is the twin towns import format
-(registry/importers/twinnings.py) with columns added after the original eight, so that what the
+(registry/importers/twinnings/) with columns added after the original eight, so that what the
 export writes, the importer reads back without loss.
 
 The full registry is some 21,000 rows: rows are read with two queries whatever their number (the

@@ -16,6 +16,8 @@ from partnerportal.core.i18n import localized_name
 from partnerportal.core.mercator import web_mercator
 from partnerportal.core.text import fold
 
+from .validators import validate_start_year
+
 #: Fields that save() derives from others (see Municipality.refresh_derived_fields).
 DERIVED_FIELDS = ("search_name", "map_x", "map_y")
 # --- Municipalities ---------------------------------------------------------------------------
@@ -244,7 +246,9 @@ class Partnership(VersionedModel):
         default=PartnershipStatus.ACTIVE,
         help_text=_("The latest entry of the status history."),
     )
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, validators=[validate_start_year]
+    )
     description = models.TextField(_("description"), blank=True)
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="partnerships", verbose_name=_("themes")

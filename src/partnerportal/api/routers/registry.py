@@ -33,6 +33,7 @@ from partnerportal.registry.selectors.api import (
     api_partnership_list,
 )
 from partnerportal.registry.selectors.public import FEDERAL_STATES
+from partnerportal.registry.validators import START_YEAR_MAX, START_YEAR_MIN
 
 from ..documentation import (
     CSV_CONTENT,
@@ -247,8 +248,12 @@ class PartnershipQuery(Schema):
         max_length=40,
         description="Theme code, e.g. sdg-13 or klimaschutz.",
     )
-    year_from: int | None = Field(None, ge=1000, le=2100, description="Started in or after.")
-    year_to: int | None = Field(None, ge=1000, le=2100, description="Started in or before.")
+    year_from: int | None = Field(
+        None, ge=START_YEAR_MIN, le=START_YEAR_MAX, description="Started in or after."
+    )
+    year_to: int | None = Field(
+        None, ge=START_YEAR_MIN, le=START_YEAR_MAX, description="Started in or before."
+    )
     german_side: bool = Field(
         False, description="Only pairs with a German side (as the registry's list shows them)."
     )

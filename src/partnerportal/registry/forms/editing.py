@@ -17,6 +17,7 @@ from ..models import (
     Programme,
     Theme,
 )
+from .fields import start_year_field
 
 
 class VersionForm(forms.Form):
@@ -27,6 +28,7 @@ class VersionForm(forms.Form):
 
 class PartnershipForm(forms.ModelForm):
     version = VersionField()
+    start_year = start_year_field(label=_("Start year"))
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
@@ -47,12 +49,6 @@ class PartnershipForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-
-    def clean_start_year(self):
-        year = self.cleaned_data.get("start_year")
-        if year is not None and not 1900 <= year <= 2100:
-            raise forms.ValidationError(_("Please enter a year between 1900 and 2100."))
-        return year
 
 
 class _SideForm(forms.ModelForm):
@@ -122,9 +118,7 @@ class ProposeForm(forms.Form):
         ],
         initial=PartnershipStatus.ACTIVE,
     )
-    start_year = forms.IntegerField(
-        label=_("Start year"), required=False, min_value=1900, max_value=2100
-    )
+    start_year = start_year_field(label=_("Start year"))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
 
 

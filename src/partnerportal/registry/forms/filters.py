@@ -19,6 +19,7 @@ from ..selectors.public import (
     country_choices,
     theme_choices,
 )
+from .fields import start_year_field
 
 ANY = [("", _("all"))]
 
@@ -119,12 +120,8 @@ class PartnershipFilterForm(forms.Form):
         required=False,
         choices=ANY + list(PartnershipStatus.choices),
     )
-    year_from = forms.IntegerField(
-        label=_("Start year from"), required=False, min_value=1000, max_value=2100
-    )
-    year_to = forms.IntegerField(
-        label=_("Start year to"), required=False, min_value=1000, max_value=2100
-    )
+    year_from = start_year_field(label=_("Start year from"))
+    year_to = start_year_field(label=_("Start year to"))
     all_pairs = forms.BooleanField(
         label=_("Include partnerships without a German side"), required=False
     )

@@ -35,7 +35,9 @@ from partnerportal.geo.services import country_ensure
 from ..changes import registry_changed
 from ..models import DERIVED_FIELDS, ImportRun, Municipality
 from .errors import ImportFileError, NothingToImport, check_length
+from .outcome import ImportOutcome, number
 from .reading import LineReader, check_size, count_lines
+from .values import coordinate, name_and_suffix
 
 HEADER = [
     "satzart",
@@ -113,9 +115,11 @@ class ParsedFile:
     listed: _AgsSet
 
 
-@dataclass(slots=True)
-class ImportOutcome:
-    run: ImportRun
+@dataclass
+class MunicipalitiesOutcome(ImportOutcome):
+    rows: int = 0
+    kreise: int = 0
+    gemeinden: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -125,6 +129,43 @@ class ImportOutcome:
     missing: int = 0
     #: AGS -> (name, [(field, old, new), ...]) for every updated municipality.
     changes: dict[str, tuple[str, list[tuple[str, Any, Any]]]] = field(default_factory=dict)
+
+    def counts(self) -> dict:
+        return {
+            "rows": self.rows,
+            "kreise": self.kreise,
+            "gemeinden": self.gemeinden,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "missing": self.missing,
+        }
+
+    def headline(self) -> str:
+        return _(
+            "Municipalities: %(created)s created, %(updated)s updated, %(unchanged)s "
+            "unchanged; %(skipped)s unincorporated areas skipped"
+        ) % {
+            "created": number(self.created),
+            "updated": number(self.updated),
+            "unchanged": number(self.unchanged),
+            "skipped": number(self.skipped),
+        }
+
+    def details(self) -> list[str]:
+        if not self.missing:
+            return []
+        return [
+            _("%(count)s municipalities of earlier imports are not in this file; they were kept.")
+            % {"count": number(self.missing)}
+        ]
+
+    def source(self) -> str:
+        return _(
+            "Federal Statistical Office (Destatis), "
+            "Data licence Germany – attribution – version 2.0"
+        )
 
 
 #: progress(phase, done, total) with phase "read" (lines) or "write" (municipalities).
@@ -186,20 +227,9 @@ def _area(row: list[str], name: str, line: int) -> Decimal | None:
 
 
 def _coordinate(row: list[str], name: str, line: int, bounds: tuple[float, float]) -> float | None:
-    value = row[COLUMN[name]].strip()
-    if not value:
-        return None
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        number = None
-    if number is None or not bounds[0] <= number <= bounds[1]:
-        raise ImportFileError(
-            _("“%(value)s” is not a coordinate in Germany.") % {"value": value},
-            line=line,
-            field=name,
-        )
-    return number
+    return coordinate(
+        row[COLUMN[name]], line=line, field=name, low=bounds[0], high=bounds[1], decimal_comma=True
+    )
 
 
 def _postal_code(row: list[str], line: int) -> str:
@@ -225,12 +255,6 @@ def _textkennzeichen(row: list[str], allowed: set[str], line: int) -> str:
     return value
 
 
-def _split_name(official: str) -> tuple[str, str]:
-    """ "Flensburg, Stadt" -> ("Flensburg", "Stadt"); the suffix may itself hold commas."""
-    name, _sep, suffix = official.partition(",")
-    return name.strip(), suffix.strip()
-
-
 def _name(row: list[str], line: int) -> str:
     value = row[COLUMN["gemeindename"]].strip()
     if not value:
@@ -245,7 +269,7 @@ def _stored(value: str, field_name: str, line: int) -> str:
 
 def _official(row: list[str], line: int) -> tuple[str, str]:
     """Name and suffix of a Kreis or Gemeinde, each checked against its field."""
-    name, suffix = _split_name(_name(row, line))
+    name, suffix = name_and_suffix(_name(row, line))
     return _stored(name, "name", line), _stored(suffix, "name_suffix", line)
 
 
@@ -497,7 +521,7 @@ def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedFile:
 
 def municipalities_import(
     *, actor, path: Path, progress: Progress | None = None, batch_size: int = BATCH_SIZE
-) -> ImportOutcome:
+) -> MunicipalitiesOutcome:
     """Create or update every Kreis and Gemeinde of the file, matched by AGS.
 
     Raises ImportFileError before writing anything when the file is malformed. The file is
@@ -519,7 +543,13 @@ def municipalities_import(
             started_at=started,
             actor=history_user,
         )
-        outcome = ImportOutcome(run=run, skipped=parsed.skipped)
+        outcome = MunicipalitiesOutcome(
+            run=run,
+            rows=parsed.lines,
+            kreise=len(parsed.kreise),
+            gemeinden=parsed.gemeinden,
+            skipped=parsed.skipped,
+        )
         done = 0
 
         def tick(count: int) -> None:
@@ -564,16 +594,7 @@ def municipalities_import(
             .iterator(chunk_size=5000)
             if ags not in parsed.listed and ags not in kreise
         )
-        run.counts = {
-            "rows": parsed.lines,
-            "kreise": len(parsed.kreise),
-            "gemeinden": parsed.gemeinden,
-            "created": outcome.created,
-            "updated": outcome.updated,
-            "unchanged": outcome.unchanged,
-            "skipped": outcome.skipped,
-            "missing": outcome.missing,
-        }
+        run.counts = outcome.counts()
         run.finished_at = timezone.now()
         run.save(update_fields=["counts", "finished_at"])
     return outcome
@@ -584,7 +605,7 @@ def _write(
     *,
     parents: dict[str, int],
     country_id: str,
-    outcome: ImportOutcome,
+    outcome: MunicipalitiesOutcome,
     history_user,
     batch_size: int,
     tick: Callable[[int], None],

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from partnerportal.accounts.models import Membership
 from partnerportal.accounts.roles import MANAGING_ROLES
@@ -28,14 +31,18 @@ from partnerportal.notifications.events import Event
 from partnerportal.notifications.services import notify
 
 from .. import permissions
+from ..changes import registry_changed
 from ..models import (
     Actor,
     ContactPerson,
+    ImportRun,
     Municipality,
     Partnership,
     PartnershipStatus,
     PartnershipStatusChange,
     PartnershipType,
+    Programme,
+    Theme,
 )
 from ..selectors.freshness import partnerships_stale_base
 from ..workflows import transition_get
@@ -47,6 +54,8 @@ CONFIRM_LINK_MAX_AGE = dt.timedelta(days=30)
 _CONFIRM_SALT = "partnerportal.registry.partnership-confirm"
 
 UPDATABLE_FIELDS = ("type", "start_year", "description")
+#: Ids per IN (...) query: below SQLite's historical limit of 999 parameters.
+QUERY_CHUNK = 900
 
 
 # --- Who is told ------------------------------------------------------------------------------
@@ -208,6 +217,240 @@ def _rows_save(model, partnership, rows, sides, actor, noun: str) -> None:
         obj.save()
 
 
+# --- Creation ---------------------------------------------------------------------------------
+
+
+class PartnershipSource(StrEnum):
+    """Where a new partnership comes from; SOURCE_RULES says what that means for it."""
+
+    PROPOSAL = "proposal"  # a municipal editor's proposal (partnership_propose)
+    REVIEW = "review"  # staff settled an import row in the review queue
+    IMPORT = "import"  # a row of a twin towns file (importers/twinnings)
+    DEMO = "demo"  # the demo data
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRule:
+    #: The audit trail's action (the history record's change reason).
+    action: str
+    #: Public at once, or a proposal that staff confirm first.
+    confirmed: bool
+    #: The statuses it may start with: a person proposing states a beginning, staff settling a
+    #: row record a partnership the list calls current, a file may record any stage.
+    statuses: frozenset[str]
+    #: Whether a first status with neither date nor start year holds from the day it is
+    #: recorded: a person saying "active" means now; a file or the queue does not say.
+    dated_today: bool
+
+
+_ANY_STATUS = frozenset(PartnershipStatus.values)
+
+SOURCE_RULES: dict[PartnershipSource, SourceRule] = {
+    PartnershipSource.PROPOSAL: SourceRule(
+        action="partnership.proposed",
+        confirmed=False,
+        statuses=frozenset({PartnershipStatus.INITIATION, PartnershipStatus.ACTIVE}),
+        dated_today=True,
+    ),
+    PartnershipSource.REVIEW: SourceRule(
+        action="partnership.review_resolved",
+        confirmed=True,
+        statuses=frozenset({PartnershipStatus.ACTIVE}),
+        dated_today=False,
+    ),
+    PartnershipSource.IMPORT: SourceRule(
+        action="import.twinnings", confirmed=True, statuses=_ANY_STATUS, dated_today=False
+    ),
+    PartnershipSource.DEMO: SourceRule(
+        action="partnership.created", confirmed=True, statuses=_ANY_STATUS, dated_today=False
+    ),
+}
+
+
+@dataclass(slots=True)
+class PartnershipDraft:
+    """A partnership to be created: the pair (in either order) and what is known about it."""
+
+    municipality_a_id: int
+    municipality_b_id: int
+    type: str = PartnershipType.PARTNERSCHAFT
+    status: str = PartnershipStatus.ACTIVE
+    start_year: int | None = None
+    #: Since when the first status holds, when known (else see first_status_change).
+    since: dt.date | None = None
+    description: str = ""
+    theme_ids: Sequence[int] = ()
+    programme_ids: Sequence[int] = ()
+    import_run: ImportRun | None = None
+    import_row: int | None = None
+
+
+#: Foreign keys are left to the database's constraints: checking each would cost a query.
+_NOT_CLEANED = [
+    "municipality_a",
+    "municipality_b",
+    "import_run",
+    "created_by",
+    "last_confirmed_by",
+]
+
+
+def _first_status_note(source: PartnershipSource, draft: PartnershipDraft) -> str:
+    if source == PartnershipSource.IMPORT and draft.import_run is not None:
+        return _("Imported from %(file)s, row %(row)s") % {
+            "file": draft.import_run.file_name,
+            "row": draft.import_row,
+        }
+    if source == PartnershipSource.REVIEW:
+        return _("Recorded from the import review queue.")
+    if source == PartnershipSource.DEMO:
+        return _("Demo data")
+    return ""
+
+
+def first_status_change(
+    partnership: Partnership, *, draft: PartnershipDraft, source: PartnershipSource, actor
+) -> PartnershipStatusChange:
+    """The entry a new partnership's status history starts with: its status, from the date
+    given, else from 1 January of its start year, else (SourceRule.dated_today) from today."""
+    valid_from = draft.since
+    if valid_from is None and draft.start_year:
+        valid_from = dt.date(draft.start_year, 1, 1)
+    if valid_from is None and SOURCE_RULES[source].dated_today:
+        valid_from = timezone.localdate()
+    return PartnershipStatusChange(
+        partnership=partnership,
+        status=partnership.status,
+        valid_from=valid_from,
+        note=_first_status_note(source, draft)[:300],
+        actor=actor,
+    )
+
+
+def _draft_partnership(draft: PartnershipDraft, *, source: PartnershipSource, user) -> Partnership:
+    """The unsaved partnership, checked by the model's own field rules (validators.py) and by
+    the source's allowed first statuses."""
+    rule = SOURCE_RULES[source]
+    if draft.municipality_a_id == draft.municipality_b_id:
+        raise ValidationError(_("A municipality cannot partner with itself."))
+    a, b = sorted((draft.municipality_a_id, draft.municipality_b_id))
+    partnership = Partnership(
+        municipality_a_id=a,
+        municipality_b_id=b,
+        type=draft.type,
+        status=draft.status,
+        start_year=draft.start_year,
+        description=draft.description,
+        is_confirmed=rule.confirmed,
+        import_run=draft.import_run,
+        import_row=draft.import_row,
+        created_by=user,
+    )
+    partnership.clean_fields(exclude=_NOT_CLEANED)
+    if draft.status not in rule.statuses:
+        raise ValidationError(
+            _("A new partnership cannot start with the status “%(status)s”.")
+            % {"status": partnership.get_status_display()}
+        )
+    return partnership
+
+
+def partnerships_create(
+    drafts: Sequence[PartnershipDraft],
+    *,
+    actor,
+    source: PartnershipSource,
+    batch_size: int = 1000,
+) -> list[Partnership]:
+    """Every new partnership comes into the registry here, one or thousands at a time (the
+    importer): checked by the same rules, with its history record and its first status entry
+    (first_status_change) written in bulk. Callers check who may (a proposal, the review
+    queue); scripts pass actor None. A pair already stored, or twice in `drafts`, raises
+    ValidationError and nothing is written."""
+    user = actor if (actor is not None and actor.is_authenticated) else None
+    partnerships = [_draft_partnership(draft, source=source, user=user) for draft in drafts]
+    if not partnerships:
+        return []
+    pairs = [(p.municipality_a_id, p.municipality_b_id) for p in partnerships]
+    if len(set(pairs)) != len(pairs):
+        raise ValidationError(_("This partnership is already in the registry."))
+    with transaction.atomic():
+        wanted = set(pairs)
+        firsts = sorted({a for a, _b in pairs})
+        for start in range(0, len(firsts), QUERY_CHUNK):
+            stored = Partnership.objects.filter(
+                municipality_a_id__in=firsts[start : start + QUERY_CHUNK]
+            ).values_list("municipality_a_id", "municipality_b_id")
+            if any(pair in wanted for pair in stored):
+                raise ValidationError(_("This partnership is already in the registry."))
+        registry_changed()  # bulk writes send no signals
+        created = bulk_create_with_history(
+            partnerships,
+            Partnership,
+            batch_size=batch_size,
+            default_user=user,
+            default_change_reason=SOURCE_RULES[source].action,
+        )
+        PartnershipStatusChange.objects.bulk_create(
+            [
+                first_status_change(partnership, draft=draft, source=source, actor=user)
+                for partnership, draft in zip(created, drafts, strict=True)
+            ],
+            batch_size=batch_size,
+        )
+        for relation, ids_of in (
+            (Partnership.themes, lambda draft: draft.theme_ids),
+            (Partnership.programmes, lambda draft: draft.programme_ids),
+        ):
+            through = relation.through
+            target = relation.field.m2m_reverse_field_name()
+            rows = [
+                through(partnership_id=partnership.pk, **{f"{target}_id": pk})
+                for partnership, draft in zip(created, drafts, strict=True)
+                for pk in dict.fromkeys(ids_of(draft))
+            ]
+            through.objects.bulk_create(rows, batch_size=batch_size)
+    return created
+
+
+def partnership_create(
+    *,
+    actor,
+    source: PartnershipSource,
+    municipality: Municipality,
+    partner: Municipality,
+    type: str = PartnershipType.PARTNERSCHAFT,
+    status: str = PartnershipStatus.ACTIVE,
+    start_year: int | None = None,
+    since: dt.date | None = None,
+    description: str = "",
+    themes: Iterable[Theme] = (),
+    programmes: Iterable[Programme] = (),
+    import_run: ImportRun | None = None,
+    import_row: int | None = None,
+) -> Partnership:
+    """One new partnership: partnerships_create for a single pair (same checks, same first
+    status entry)."""
+    draft = PartnershipDraft(
+        municipality_a_id=municipality.pk,
+        municipality_b_id=partner.pk,
+        type=type,
+        status=status,
+        start_year=start_year,
+        since=since,
+        description=description,
+        theme_ids=[theme.pk for theme in themes],
+        programme_ids=[programme.pk for programme in programmes],
+        import_run=import_run,
+        import_row=import_row,
+    )
+    [partnership] = partnerships_create([draft], actor=actor, source=source)
+    partnership.municipality_a, partnership.municipality_b = Partnership.ordered_pair(
+        municipality, partner
+    )
+    return partnership
+
+
 # --- Proposals --------------------------------------------------------------------------------
 
 
@@ -225,30 +468,16 @@ def partnership_propose(
     until staff confirm it; the partner side's editors can see it meanwhile."""
     if not permissions.can_propose_partnership(actor, municipality):
         raise PermissionDenied
-    if partner.pk == municipality.pk:
-        raise ValidationError(_("A municipality cannot partner with itself."))
-    first, second = Partnership.ordered_pair(municipality, partner)
     with transaction.atomic():
-        if Partnership.objects.filter(municipality_a=first, municipality_b=second).exists():
-            raise ValidationError(_("This partnership is already in the registry."))
-        partnership = Partnership(
-            municipality_a=first,
-            municipality_b=second,
+        partnership = partnership_create(
+            actor=actor,
+            source=PartnershipSource.PROPOSAL,
+            municipality=municipality,
+            partner=partner,
             type=type,
+            status=status,
             start_year=start_year,
             description=description,
-            status=status,
-            is_confirmed=False,
-            created_by=actor,
-        )
-        attribute_change(partnership, actor=actor, action="partnership.proposed")
-        partnership.full_clean()
-        partnership.save()
-        PartnershipStatusChange.objects.create(
-            partnership=partnership,
-            status=status,
-            valid_from=dt.date(start_year, 1, 1) if start_year else timezone.localdate(),
-            actor=actor,
         )
         recipients = [*registry_staff(), *municipality_editors(partner)]
         notify(

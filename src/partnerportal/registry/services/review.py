@@ -13,8 +13,9 @@ from partnerportal.audit.services import attribute_change
 from partnerportal.core.workflows import Transition, transition_check
 from partnerportal.geo.models import Country
 
-from ..models import Municipality, Partnership, PartnershipStatusChange, ReviewItem
+from ..models import Municipality, Partnership, ReviewItem
 from ..workflows import REVIEW_ITEM_TRANSITIONS
+from .partnerships import PartnershipSource, partnership_create
 
 
 def review_item_sibling(item: ReviewItem) -> ReviewItem | None:
@@ -100,19 +101,13 @@ def review_item_resolve(
             municipality_a=first, municipality_b=second
         ).first()
         if partnership is None:
-            partnership = Partnership(
-                municipality_a=first,
-                municipality_b=second,
+            partnership = partnership_create(
+                actor=actor,
+                source=PartnershipSource.REVIEW,
+                municipality=first,
+                partner=second,
                 import_run=item.import_run,
                 import_row=item.row_number,
-            )
-            attribute_change(partnership, actor=actor, action="partnership.review_resolved")
-            partnership.save()
-            PartnershipStatusChange.objects.create(
-                partnership=partnership,
-                status=partnership.status,
-                note=_("Recorded from the import review queue."),
-                actor=actor,
             )
     return partnership
 

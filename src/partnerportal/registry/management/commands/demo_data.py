@@ -29,11 +29,11 @@ from partnerportal.registry.models import (
     Municipality,
     Partnership,
     PartnershipStatus,
-    PartnershipStatusChange,
     PartnershipType,
     Programme,
     Theme,
 )
+from partnerportal.registry.services.partnerships import PartnershipSource, partnership_create
 
 DEMO_PASSWORD = "partnerportal-demo"  # noqa: S105 - demo only, printed on purpose
 DEMO_DOMAIN = "demo.partnerportal.invalid"
@@ -360,25 +360,19 @@ class Command(BaseCommand):
             ).first()
             if partnership is not None:
                 continue
-            partnership = Partnership(
-                municipality_a=first,
-                municipality_b=second,
+            partnership_create(
+                actor=None,
+                source=PartnershipSource.DEMO,
+                municipality=german,
+                partner=partner,
                 type=spec.type,
                 status=spec.status,
                 start_year=spec.start_year,
+                since=spec.since,
                 description=spec.description,
-                is_confirmed=True,
+                themes=[themes[code] for code in spec.themes if code in themes],
+                programmes=[programmes[slug] for slug in spec.programmes],
             )
-            attribute_change(partnership, actor=None, action="partnership.created")
-            partnership.save()
-            PartnershipStatusChange.objects.create(
-                partnership=partnership,
-                status=spec.status,
-                valid_from=spec.since,
-                note="Demo data",
-            )
-            partnership.themes.add(*(themes[code] for code in spec.themes if code in themes))
-            partnership.programmes.add(*(programmes[slug] for slug in spec.programmes))
             created += 1
         return created
 

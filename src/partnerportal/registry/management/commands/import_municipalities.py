@@ -7,15 +7,11 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from partnerportal.registry.importers.destatis import municipalities_import
 from partnerportal.registry.importers.errors import ImportFileError
-
-
-def _n(value: int) -> str:
-    return number_format(value, force_grouping=True)
+from partnerportal.registry.importers.outcome import summary_lines
 
 
 def _value(value) -> str:
@@ -52,33 +48,8 @@ class Command(BaseCommand):
                     for field_name, old, new in changes
                 )
                 self.stdout.write(f"{ags} {name}: {described}")
-        self.stdout.write(
-            _(
-                "Municipalities: %(created)s created, %(updated)s updated, %(unchanged)s "
-                "unchanged; %(skipped)s unincorporated areas skipped (%(seconds).1f s)."
-            )
-            % {
-                "created": _n(outcome.created),
-                "updated": _n(outcome.updated),
-                "unchanged": _n(outcome.unchanged),
-                "skipped": _n(outcome.skipped),
-                "seconds": seconds,
-            }
-        )
-        if outcome.missing:
-            self.stdout.write(
-                _(
-                    "%(count)s municipalities of earlier imports are not in this file; "
-                    "they were kept."
-                )
-                % {"count": _n(outcome.missing)}
-            )
-        self.stdout.write(
-            _(
-                "Source: Federal Statistical Office (Destatis), "
-                "Data licence Germany – attribution – version 2.0"
-            )
-        )
+        for line in summary_lines(outcome, seconds=seconds):
+            self.stdout.write(line)
 
     def _progress(self, phase: str, done: int, total: int) -> None:
         if phase == "read":

@@ -1,47 +1,46 @@
 """`partnerportal import_twinnings PATH [--report FILE]`: partnerships from a twin towns list."""
 
-import sys
+from __future__ import annotations
+
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from partnerportal.registry.importers.errors import ImportFileError
+from partnerportal.registry.importers.outcome import summary_lines
 from partnerportal.registry.importers.twinnings import import_twinnings
 
 
 class Command(BaseCommand):
     help = "Import partnerships from a twin towns list (city1,country1,lat1,lng1,city2,...)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("path")
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", type=Path, help="the twin towns CSV file")
         parser.add_argument("--report", help="CSV file for the rows that were not imported")
 
-    def handle(self, *args, path, report=None, **options):
+    def handle(self, *args, path: Path, report: str | None = None, **options) -> None:
+        if not path.is_file():
+            raise CommandError(_("File not found: %(path)s") % {"path": path})
+        interactive = self.stderr.isatty()
         started = time.perf_counter()
-        tty = sys.stderr.isatty()
-
-        def progress(done: int, total: int) -> None:
-            if tty:
-                sys.stderr.write(f"\rrows resolved: {done}/{total}")
-                if done == total:
-                    sys.stderr.write("\n")
-                sys.stderr.flush()
-
         try:
-            result = import_twinnings(path, report=report, progress=progress)
-        except ImportFileError as error:
-            raise CommandError(str(error)) from None
-        except OSError as error:
-            raise CommandError(str(error)) from None
-        counts = result.as_counts()
-        self.stdout.write(
-            "Rows: {rows}; partnerships created: {partnerships_created}, already there: "
-            "{partnerships_existing}; municipalities created: {municipalities_created} "
-            "(unverified: {unverified_created}); review items: {review_items_created}; "
-            "rows in the report: {report_rows}.".format(**counts)
-        )
-        self.stdout.write(
-            f"German side resolved to an AGS municipality: {result.german_resolved} of "
-            f"{result.german_rows} rows with a German side ({result.german_rate:.2%})."
-        )
-        self.stdout.write(f"Time: {time.perf_counter() - started:.1f} s.")
+            outcome = import_twinnings(
+                path, report=report, progress=self._progress if interactive else None
+            )
+        except (ImportFileError, OSError) as error:
+            if interactive:
+                self.stderr.write("")
+            raise CommandError(
+                _("%(file)s was not imported: %(error)s") % {"file": path.name, "error": error}
+            ) from error
+        if interactive:
+            self.stderr.write("")
+        for line in summary_lines(outcome, seconds=time.perf_counter() - started):
+            self.stdout.write(line)
+
+    def _progress(self, done: int, total: int) -> None:
+        message = _("Resolving row %(done)s of %(total)s") % {"done": done, "total": total}
+        self.stderr.write("\r" + message + "   ", ending="")
+        self.stderr.flush()
