@@ -312,10 +312,10 @@ def first_status_change(
     partnership: Partnership, *, draft: PartnershipDraft, source: PartnershipSource, actor
 ) -> PartnershipStatusChange:
     """The entry a new partnership's status history starts with: its status, from the date
-    given, else from 1 January of its start year, else (SourceRule.dated_today) from today."""
+    given, else (SourceRule.dated_today) from today, else from an unknown date. The start year
+    says when the partnership began, not since when it has had today's status (a partnership
+    dormant now was not dormant in its first year), so it never dates the status."""
     valid_from = draft.since
-    if valid_from is None and draft.start_year:
-        valid_from = dt.date(draft.start_year, 1, 1)
     if valid_from is None and SOURCE_RULES[source].dated_today:
         valid_from = timezone.localdate()
     return PartnershipStatusChange(

@@ -74,9 +74,9 @@ def test_proposal_through_the_view(client, site):
         proposal,
         source=PartnershipSource.PROPOSAL,
         actor=world["editor"],
-        valid_from=dt.date(1990, 1, 1),
+        valid_from=dt.date.today(),
     )
-    # Without a start year, the status a person states holds from today.
+    # With or without a start year, the status a person states holds from today.
     lima = foreign("Lima")
     data = {"partner": lima.pk, "type": "kontakt", "status": "aktiv"}
     assert client.post(url, data).status_code == 302
@@ -165,7 +165,7 @@ def test_import_command_goes_through_the_service(places, tmp_path):
         partnership,
         source=PartnershipSource.IMPORT,
         actor=None,
-        valid_from=dt.date(1958, 1, 1),
+        valid_from=None,  # the file says since when it began, not since when it is dormant
     )
     assert partnership.status_changes.get().note == "Importiert aus twins.csv, Zeile 2"
 
@@ -189,7 +189,7 @@ def test_demo_data_goes_through_the_service():
     leipzig = Municipality.objects.get(name="Leipzig", country_id="DE")
     partnership = Partnership.objects.involving(leipzig).get()
     assert_started_by_the_service(
-        partnership, source=PartnershipSource.DEMO, actor=None, valid_from=dt.date(1961, 1, 1)
+        partnership, source=PartnershipSource.DEMO, actor=None, valid_from=None
     )
 
 
