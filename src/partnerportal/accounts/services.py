@@ -24,6 +24,7 @@ from partnerportal.notifications import services as notifications
 from partnerportal.notifications.models import Activity
 
 from . import permissions, selectors
+from .actions import AccountsAction
 from .models import Invitation, Membership, User
 from .roles import forget_roles, user_roles
 
@@ -72,7 +73,7 @@ def membership_request(*, actor: User, municipality, message: str = "") -> Membe
         membership.created_at = timezone.now()
         membership.decided_at = None
         membership.decided_by = None
-        attribute_change(membership, actor=actor, action="membership.requested")
+        attribute_change(membership, actor=actor, action=AccountsAction.MEMBERSHIP_REQUESTED)
         membership.save()
         deciders = [
             u for u in selectors.membership_deciders(municipality=municipality) if u.pk != actor.pk
@@ -114,7 +115,7 @@ def membership_confirm(*, actor: User, membership: Membership) -> Membership:
         actor=actor,
         membership=membership,
         status=Membership.Status.ACTIVE,
-        action="membership.confirmed",
+        action=AccountsAction.MEMBERSHIP_CONFIRMED,
     )
 
 
@@ -124,7 +125,7 @@ def membership_decline(*, actor: User, membership: Membership) -> Membership:
         actor=actor,
         membership=membership,
         status=Membership.Status.DECLINED,
-        action="membership.declined",
+        action=AccountsAction.MEMBERSHIP_DECLINED,
     )
 
 
@@ -136,13 +137,13 @@ def membership_withdraw(*, actor: User, membership: Membership) -> Membership | 
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.status == Membership.Status.REQUESTED:
-            attribute_change(membership, actor=actor, action="membership.withdrawn")
+            attribute_change(membership, actor=actor, action=AccountsAction.MEMBERSHIP_WITHDRAWN)
             membership.delete()
             return None
         membership.status = Membership.Status.ENDED
         membership.decided_at = timezone.now()
         membership.decided_by = actor
-        attribute_change(membership, actor=actor, action="membership.left")
+        attribute_change(membership, actor=actor, action=AccountsAction.MEMBERSHIP_LEFT)
         membership.save()
         forget_roles(actor)
     return membership
@@ -159,7 +160,7 @@ def membership_end(*, actor: User, membership: Membership) -> Membership:
         membership.status = Membership.Status.ENDED
         membership.decided_at = timezone.now()
         membership.decided_by = actor
-        attribute_change(membership, actor=actor, action="membership.ended")
+        attribute_change(membership, actor=actor, action=AccountsAction.MEMBERSHIP_ENDED)
         membership.save()
         forget_roles(membership.user)
     return membership
@@ -185,7 +186,7 @@ def invitation_create(
     language = language or (existing.language if existing else None) or settings.LANGUAGE_CODE
     with transaction.atomic():
         invitation = Invitation(email=email, municipality=municipality, invited_by=actor)
-        attribute_change(invitation, actor=actor, action="invitation.sent")
+        attribute_change(invitation, actor=actor, action=AccountsAction.INVITATION_SENT)
         invitation.save()
         context = {
             "invitation": invitation,
@@ -249,7 +250,7 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
         now = timezone.now()
         invitation.accepted_at = now
         invitation.accepted_by = actor
-        attribute_change(invitation, actor=actor, action="invitation.accepted")
+        attribute_change(invitation, actor=actor, action=AccountsAction.INVITATION_ACCEPTED)
         invitation.save()
         membership = (
             Membership.objects.select_for_update()
@@ -259,7 +260,7 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
         membership.status = Membership.Status.ACTIVE
         membership.decided_at = now
         membership.decided_by = invitation.invited_by
-        attribute_change(membership, actor=actor, action="membership.confirmed")
+        attribute_change(membership, actor=actor, action=AccountsAction.MEMBERSHIP_CONFIRMED)
         membership.save()
         forget_roles(actor)
     return membership
@@ -274,7 +275,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
         if not invitation.is_open:
             raise ValidationError(_("This invitation can no longer be revoked."))
         invitation.revoked_at = timezone.now()
-        attribute_change(invitation, actor=actor, action="invitation.revoked")
+        attribute_change(invitation, actor=actor, action=AccountsAction.INVITATION_REVOKED)
         invitation.save()
     return invitation
 
@@ -291,7 +292,7 @@ def user_profile_update(*, actor: User, user: User, name: str, language: str) ->
     with transaction.atomic():
         user.name = name.strip()
         user.language = language
-        attribute_change(user, actor=actor, action="user.profile_updated")
+        attribute_change(user, actor=actor, action=AccountsAction.PROFILE_UPDATED)
         user.save(update_fields=["name", "language"])
     return user
 
@@ -468,13 +469,13 @@ def account_delete(*, actor: User, user: User) -> User:
         farewell_language = user.language or settings.LANGUAGE_CODE
         entries_about_them = _activity_targets_about(user)
         for membership in Membership.objects.filter(user=user, status=Membership.Status.REQUESTED):
-            attribute_change(membership, actor=actor, action="membership.withdrawn")
+            attribute_change(membership, actor=actor, action=AccountsAction.MEMBERSHIP_WITHDRAWN)
             membership.delete()
         for membership in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE):
             membership.status = Membership.Status.ENDED
             membership.decided_at = now
             membership.decided_by = None
-            attribute_change(membership, actor=None, action="membership.ended")
+            attribute_change(membership, actor=None, action=AccountsAction.MEMBERSHIP_ENDED)
             membership.save()
         Membership.objects.filter(user=user).exclude(message="").update(message="")
         # Invitations addressed to the person keep the record that they happened, not the address.
@@ -498,7 +499,7 @@ def account_delete(*, actor: User, user: User) -> User:
         user.is_superuser = False
         user.set_unusable_password()
         user.anonymised_at = now
-        attribute_change(user, actor=None, action="user.anonymised")
+        attribute_change(user, actor=None, action=AccountsAction.USER_ANONYMISED)
         user.save()
         forget_roles(user)
         _sessions_delete(user)

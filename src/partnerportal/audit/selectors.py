@@ -13,14 +13,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
-from partnerportal.audit.actions import action_label
+from partnerportal.audit.actions import AuditAction, action_label
 from partnerportal.core.concurrency import VERSION_FIELD
 
 #: Fields the trail keeps for its own use (which version a record is) but does not show.
 HIDDEN_FIELDS = frozenset({VERSION_FIELD})
 
 #: simple-history's history_type, shown when a change carries no action name of ours.
-HISTORY_TYPE_ACTIONS = {"+": "create", "~": "update", "-": "delete"}
+HISTORY_TYPE_ACTIONS = {
+    "+": AuditAction.CREATED,
+    "~": AuditAction.CHANGED,
+    "-": AuditAction.DELETED,
+}
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from partnerportal.core.concurrency import VERSION_FIELD, is_versioned, version_claim
 
+from .actions import AuditAction
 from .permissions import can_revert_change
 
-REVERT_ACTION = "audit.reverted"
+REVERT_ACTION = AuditAction.REVERTED
 
 
 def attribute_change(obj: models.Model, *, actor, action: str) -> None:

@@ -28,6 +28,7 @@ from partnerportal.notifications.events import Event
 from partnerportal.notifications.services import notify
 
 from .. import permissions
+from ..actions import RegistryAction
 from ..models import (
     Actor,
     ContactPerson,
@@ -119,7 +120,7 @@ def partnership_transition(
             actor=actor if actor.is_authenticated else None,
         )
         locked.status = transition.target
-        attribute_change(locked, actor=actor, action=f"partnership.{action}")
+        attribute_change(locked, actor=actor, action=RegistryAction.for_transition(action))
         locked.save()
         partnership.status = locked.status
         partnership.version = locked.version
@@ -168,7 +169,7 @@ def partnership_update(
         version_claim(partnership, expected_version=expected_version)
         for name, value in fields.items():
             setattr(partnership, name, value)
-        attribute_change(partnership, actor=actor, action="partnership.updated")
+        attribute_change(partnership, actor=actor, action=RegistryAction.PARTNERSHIP_UPDATED)
         partnership.full_clean(exclude=["municipality_a", "municipality_b"])
         partnership.save()
         if themes is not None:
@@ -243,7 +244,7 @@ def partnership_propose(
             is_confirmed=False,
             created_by=actor,
         )
-        attribute_change(partnership, actor=actor, action="partnership.proposed")
+        attribute_change(partnership, actor=actor, action=RegistryAction.PARTNERSHIP_PROPOSED)
         partnership.full_clean()
         partnership.save()
         PartnershipStatusChange.objects.create(
@@ -283,7 +284,7 @@ def partnership_confirm_proposal(
         partnership.is_confirmed = True
         partnership.last_confirmed_at = timezone.now()
         partnership.last_confirmed_by = actor
-        attribute_change(partnership, actor=actor, action="partnership.proposal_confirmed")
+        attribute_change(partnership, actor=actor, action=RegistryAction.PROPOSAL_CONFIRMED)
         partnership.save()
         notify(
             event=Event.PARTNERSHIP_PROPOSAL_CONFIRMED,
@@ -311,7 +312,7 @@ def partnership_reject_proposal(
             target=partnership,
             context={"reason": reason[:500]},
         )
-        attribute_change(partnership, actor=actor, action="partnership.proposal_rejected")
+        attribute_change(partnership, actor=actor, action=RegistryAction.PROPOSAL_REJECTED)
         partnership.delete()
 
 
@@ -330,7 +331,7 @@ def partnership_confirm_current(
         version_check(partnership, expected_version=expected_version)
         partnership.last_confirmed_at = timezone.now()
         partnership.last_confirmed_by = actor
-        attribute_change(partnership, actor=actor, action="partnership.confirmed_current")
+        attribute_change(partnership, actor=actor, action=RegistryAction.CONFIRMED_CURRENT)
         partnership.save(update_fields=["last_confirmed_at", "last_confirmed_by", "updated_at"])
     return partnership
 

@@ -13,6 +13,7 @@ from partnerportal.audit.services import attribute_change
 from partnerportal.geo.models import Country
 
 from .. import permissions
+from ..actions import RegistryAction
 from ..models import Municipality, Partnership, PartnershipStatusChange, ReviewItem
 
 
@@ -81,7 +82,7 @@ def review_item_resolve(
                 import_run=item.import_run,
                 import_row=item.row_number,
             )
-            attribute_change(partnership, actor=actor, action="partnership.review_resolved")
+            attribute_change(partnership, actor=actor, action=RegistryAction.REVIEW_RESOLVED)
             partnership.save()
             PartnershipStatusChange.objects.create(
                 partnership=partnership,
@@ -126,7 +127,7 @@ def review_item_municipality_create(
             source=Municipality.Source.STAFF,
             verified=True,
         )
-        attribute_change(municipality, actor=actor, action="municipality.created")
+        attribute_change(municipality, actor=actor, action=RegistryAction.MUNICIPALITY_CREATED)
         municipality.save()
         partnership = review_item_resolve(
             item=item, actor=actor, municipality=municipality, partner=partner
