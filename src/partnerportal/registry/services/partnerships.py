@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from partnerportal.accounts.models import Membership
 from partnerportal.accounts.roles import MANAGING_ROLES
-from partnerportal.audit.services import attribute_change
+from partnerportal.audit.actions import AuditAction
+from partnerportal.audit.restore import fields_restore
+from partnerportal.audit.services import attribute_change, generic_restore
 from partnerportal.core.concurrency import version_check, version_claim
 from partnerportal.notifications.events import Event
 from partnerportal.notifications.services import notify
@@ -39,7 +41,7 @@ from ..models import (
     PartnershipType,
 )
 from ..selectors.freshness import partnerships_stale_base
-from ..workflows import transition_get
+from ..workflows import transition_get, transitions_from
 
 #: A partnership not confirmed for this long is stale and its editors are reminded.
 #: At most one reminder per partnership in this time; also how long the e-mailed link is valid.
@@ -137,6 +139,59 @@ def partnership_transition(
                 },
             )
     return change
+
+
+def _transition_back(partnership: Partnership, *, status: str, actor) -> str:
+    """The workflow action that leads from the partnership's status to `status` and that
+    `actor` may perform; otherwise ValidationError saying why."""
+    names = {
+        "current": PartnershipStatus(partnership.status).label,
+        "target": PartnershipStatus(status).label,
+    }
+    candidates = [t for t in transitions_from(partnership.status) if t.target == status]
+    if not candidates:
+        raise ValidationError(
+            _(
+                "Nothing was reverted: the workflow does not allow going from “%(current)s” to "
+                "“%(target)s”."
+            )
+            % names
+        )
+    for transition in candidates:
+        if transition.allowed(actor, partnership):
+            return transition.action
+    raise ValidationError(
+        _("Nothing was reverted: you may not change the status from “%(current)s” to “%(target)s”.")
+        % names
+    )
+
+
+def partnership_restore(
+    *, obj: Partnership, previous, actor, expected_version: int | None
+) -> Partnership:
+    """The revert of the audit trail for partnerships (registered with audit.restore): plain
+    fields come back as they were, but another status only through the workflow table, as if
+    the person had chosen that step: checked, recorded as a PartnershipStatusChange and told to
+    the other side. Where the table has no step back, nothing changes and the reason is given.
+    Runs inside the revert's transaction, with `obj` locked."""
+    if obj._state.adding:  # a deleted partnership comes back as it was: no step to take
+        return generic_restore(
+            obj=obj, previous=previous, actor=actor, expected_version=expected_version
+        )
+    with transaction.atomic():
+        transitioned = previous.status != obj.status
+        if transitioned:
+            action = _transition_back(obj, status=previous.status, actor=actor)
+            partnership_transition(
+                partnership=obj, action=action, actor=actor, expected_version=expected_version
+            )
+            expected_version = obj.version
+        changed = fields_restore(obj, previous, exclude=frozenset({"status"}))
+        if changed or not transitioned:
+            version_claim(obj, expected_version=expected_version)
+            attribute_change(obj, actor=actor, action=AuditAction.REVERTED)
+            obj.save()
+    return obj
 
 
 # --- Self-service edits -----------------------------------------------------------------------
