@@ -12,8 +12,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.db import models
+from simple_history.utils import get_m2m_reverse_field_name
 
 from partnerportal.core.concurrency import VERSION_FIELD
+
+from .history import history_deferred
 
 
 class Restorer(Protocol):
@@ -47,4 +50,20 @@ def fields_restore(obj: models.Model, previous, *, exclude: frozenset[str] = fro
         if getattr(obj, model_field.attname) != old:
             setattr(obj, model_field.attname, old)
             changed = True
+    return changed
+
+
+def m2m_restore(obj: models.Model, previous) -> bool:
+    """Set `obj`'s tracked many-to-many fields (a partnership's themes) to what the history
+    record `previous` holds, recorded by the next save of `obj` (history_deferred). Whether
+    anything differed. `obj` must exist."""
+    changed = False
+    with history_deferred(obj):
+        for model_field in getattr(previous, "_history_m2m_fields", ()):
+            name = get_m2m_reverse_field_name(model_field)
+            old = set(getattr(previous, model_field.name).values_list(f"{name}_id", flat=True))
+            manager = getattr(obj, model_field.name)
+            if set(manager.values_list("pk", flat=True)) != old:
+                manager.set(old)
+                changed = True
     return changed

@@ -9,7 +9,7 @@ from partnerportal.core.concurrency import is_versioned, version_claim
 
 from .actions import AuditAction
 from .permissions import can_revert_change
-from .restore import fields_restore, restorer_for
+from .restore import fields_restore, m2m_restore, restorer_for
 
 REVERT_ACTION = AuditAction.REVERTED
 
@@ -76,9 +76,11 @@ def generic_restore(
     registered no restorer (audit.restore), and for restorers to fall back on."""
     with transaction.atomic():
         restoring_deleted = obj._state.adding
-        fields_restore(obj, previous)
         if is_versioned(obj) and not restoring_deleted:
             version_claim(obj, expected_version=expected_version)
+        fields_restore(obj, previous)
+        if not restoring_deleted:  # a deleted object's relations went with it
+            m2m_restore(obj, previous)
         attribute_change(obj, actor=actor, action=REVERT_ACTION)
         obj.save()
     return obj

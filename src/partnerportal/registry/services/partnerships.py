@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from partnerportal.accounts.models import Membership
 from partnerportal.accounts.roles import MANAGING_ROLES
 from partnerportal.audit.actions import AuditAction
-from partnerportal.audit.restore import fields_restore
+from partnerportal.audit.history import history_deferred
+from partnerportal.audit.restore import fields_restore, m2m_restore
 from partnerportal.audit.services import attribute_change, generic_restore
 from partnerportal.core.concurrency import version_check, version_claim
 from partnerportal.notifications.events import Event
@@ -170,9 +171,10 @@ def partnership_restore(
     *, obj: Partnership, previous, actor, expected_version: int | None
 ) -> Partnership:
     """The revert of the audit trail for partnerships (registered with audit.restore): plain
-    fields come back as they were, but another status only through the workflow table, as if
-    the person had chosen that step: checked, recorded as a PartnershipStatusChange and told to
-    the other side. Where the table has no step back, nothing changes and the reason is given.
+    fields, themes and programmes come back as they were, but another status only through the
+    workflow table, as if the person had chosen that step: checked, recorded as a
+    PartnershipStatusChange and told to the other side. Where the table has no step back,
+    nothing changes and the reason is given.
     Runs inside the revert's transaction, with `obj` locked."""
     if obj._state.adding:  # a deleted partnership comes back as it was: no step to take
         return generic_restore(
@@ -187,6 +189,7 @@ def partnership_restore(
             )
             expected_version = obj.version
         changed = fields_restore(obj, previous, exclude=frozenset({"status"}))
+        changed = m2m_restore(obj, previous) or changed
         if changed or not transitioned:
             version_claim(obj, expected_version=expected_version)
             attribute_change(obj, actor=actor, action=AuditAction.REVERTED)
@@ -226,11 +229,13 @@ def partnership_update(
             setattr(partnership, name, value)
         attribute_change(partnership, actor=actor, action=RegistryAction.PARTNERSHIP_UPDATED)
         partnership.full_clean(exclude=["municipality_a", "municipality_b"])
+        # Themes and programmes first, recorded by the save: one edit, one entry in the trail.
+        with history_deferred(partnership):
+            if themes is not None:
+                partnership.themes.set(themes)
+            if programmes is not None:
+                partnership.programmes.set(programmes)
         partnership.save()
-        if themes is not None:
-            partnership.themes.set(themes)
-        if programmes is not None:
-            partnership.programmes.set(programmes)
         if actors is not None:
             _rows_save(Actor, partnership, actors, sides, actor, "actor")
         if contacts is not None:
