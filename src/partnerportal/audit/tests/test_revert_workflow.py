@@ -10,15 +10,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from partnerportal.audit.actions import AuditAction
+from partnerportal.audit.services import change_revert
 from partnerportal.notifications.models import Activity
 from partnerportal.registry.actions import RegistryAction
-from partnerportal.registry.models import PartnershipStatus, PartnershipStatusChange
+from partnerportal.registry.models import Partnership, PartnershipStatus, PartnershipStatusChange
 from partnerportal.registry.services.partnerships import (
+    partnership_propose,
+    partnership_reject_proposal,
     partnership_restore,
     partnership_transition,
     partnership_update,
 )
-from partnerportal.registry.tests.test_services_partnerships import make_world
+from partnerportal.registry.tests.test_services_partnerships import foreign, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +211,25 @@ def test_plain_field_revert_still_restores_the_fields(client, site, world):
         AuditAction.REVERTED,
         world["staff"],
     )
+
+
+def test_a_deleted_partnership_comes_back_as_it_was(world):
+    proposal = partnership_propose(
+        actor=world["editor"], municipality=world["koeln"], partner=foreign("Padang", "ID")
+    )
+    pk = proposal.pk
+    partnership_reject_proposal(
+        partnership=proposal, actor=world["staff"], expected_version=proposal.version
+    )
+    status_changes = PartnershipStatusChange.objects.count()
+
+    change_revert(
+        actor=world["staff"],
+        history_record=Partnership.history.filter(id=pk).latest(),
+        expected_version=None,
+    )
+
+    restored = Partnership.objects.get(pk=pk)
+    assert (restored.status, restored.is_confirmed) == (S.ACTIVE, False)
+    assert restored.history.latest().history_change_reason == AuditAction.REVERTED
+    assert PartnershipStatusChange.objects.count() == status_changes
