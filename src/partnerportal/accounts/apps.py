@@ -10,12 +10,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from partnerportal.audit.actions import actions_register
         from partnerportal.audit.permissions import auditors_register
         from partnerportal.core.schedule import job_register
 
         from . import signals, tasks  # noqa: F401
+        from .actions import AccountsAction
         from .roles import MANAGING_ROLES, has_role
 
+        actions_register(AccountsAction)
         # The agency's administrators and editors may see the audit trail and undo changes.
         auditors_register(lambda user: has_role(user, *MANAGING_ROLES))
 

@@ -27,6 +27,7 @@ from partnerportal.notifications.events import Event
 from partnerportal.notifications.models import Activity
 
 from . import permissions, workflows
+from .actions import AccountsAction
 from .models import Invitation, Membership, User
 from .roles import forget_roles, user_roles
 
@@ -168,7 +169,7 @@ def invitation_create(
     language = language or (existing.language if existing else None) or settings.LANGUAGE_CODE
     with transaction.atomic():
         invitation = Invitation(email=email, municipality=municipality, invited_by=actor)
-        attribute_change(invitation, actor=actor, action="invitation.sent")
+        attribute_change(invitation, actor=actor, action=AccountsAction.INVITATION_SENT)
         invitation.save()
         with translation.override(language):
             expires_on = date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")
@@ -233,7 +234,7 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
         now = timezone.now()
         invitation.accepted_at = now
         invitation.accepted_by = actor
-        attribute_change(invitation, actor=actor, action="invitation.accepted")
+        attribute_change(invitation, actor=actor, action=AccountsAction.INVITATION_ACCEPTED)
         invitation.save()
         membership = (
             Membership.objects.select_for_update()
@@ -243,7 +244,7 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
         membership.status = Membership.Status.ACTIVE
         membership.decided_at = now
         membership.decided_by = invitation.invited_by
-        attribute_change(membership, actor=actor, action="membership.confirmed")
+        attribute_change(membership, actor=actor, action=AccountsAction.MEMBERSHIP_CONFIRMED)
         membership.save()
         forget_roles(actor)
     return membership
@@ -258,7 +259,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
         if not invitation.is_open:
             raise ValidationError(_("This invitation can no longer be revoked."))
         invitation.revoked_at = timezone.now()
-        attribute_change(invitation, actor=actor, action="invitation.revoked")
+        attribute_change(invitation, actor=actor, action=AccountsAction.INVITATION_REVOKED)
         invitation.save()
     return invitation
 
@@ -275,7 +276,7 @@ def user_profile_update(*, actor: User, user: User, name: str, language: str) ->
     with transaction.atomic():
         user.name = name.strip()
         user.language = language
-        attribute_change(user, actor=actor, action="user.profile_updated")
+        attribute_change(user, actor=actor, action=AccountsAction.PROFILE_UPDATED)
         user.save(update_fields=["name", "language"])
     return user
 
@@ -452,13 +453,13 @@ def account_delete(*, actor: User, user: User) -> User:
         farewell_language = user.language or settings.LANGUAGE_CODE
         entries_about_them = _activity_targets_about(user)
         for membership in Membership.objects.filter(user=user, status=Membership.Status.REQUESTED):
-            attribute_change(membership, actor=actor, action="membership.withdrawn")
+            attribute_change(membership, actor=actor, action=AccountsAction.MEMBERSHIP_WITHDRAWN)
             membership.delete()
         for membership in Membership.objects.filter(user=user, status=Membership.Status.ACTIVE):
             membership.status = Membership.Status.ENDED
             membership.decided_at = now
             membership.decided_by = None
-            attribute_change(membership, actor=None, action="membership.ended")
+            attribute_change(membership, actor=None, action=AccountsAction.MEMBERSHIP_ENDED)
             membership.save()
         Membership.objects.filter(user=user).exclude(message="").update(message="")
         # Invitations addressed to the person keep the record that they happened, not the address.
@@ -482,7 +483,7 @@ def account_delete(*, actor: User, user: User) -> User:
         user.is_superuser = False
         user.set_unusable_password()
         user.anonymised_at = now
-        attribute_change(user, actor=None, action="user.anonymised")
+        attribute_change(user, actor=None, action=AccountsAction.USER_ANONYMISED)
         user.save()
         forget_roles(user)
         _sessions_delete(user)

@@ -14,6 +14,7 @@ from partnerportal.core import workflows as core_workflows
 from partnerportal.notifications.events import Event
 
 from . import permissions, selectors
+from .actions import AccountsAction
 from .models import Membership
 
 M = Membership.Status
@@ -24,7 +25,7 @@ NEW = ""
 @dataclass(frozen=True)
 class Transition(core_workflows.Transition):
     #: what the audit trail calls the change
-    audit_action: str = ""
+    audit_action: AccountsAction | str = ""
     #: who is told, after the commit, and of which event ("" tells nobody)
     event: str = ""
     recipients: Callable[[Membership], list] | None = field(compare=False, default=None)
@@ -41,22 +42,22 @@ def _the_person(membership: Membership) -> list:
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("request", frozenset({NEW, M.DECLINED, M.ENDED}), M.REQUESTED,
                _("Ask to edit for a municipality"), permissions.is_membership_holder,
-               audit_action="membership.requested", event=Event.MEMBERSHIP_REQUESTED,
+               audit_action=AccountsAction.MEMBERSHIP_REQUESTED, event=Event.MEMBERSHIP_REQUESTED,
                recipients=_deciders),
     Transition("confirm", frozenset({M.REQUESTED}), M.ACTIVE, _("Confirm"),
-               permissions.may_decide_membership, audit_action="membership.confirmed",
+               permissions.may_decide_membership, audit_action=AccountsAction.MEMBERSHIP_CONFIRMED,
                event=Event.MEMBERSHIP_CONFIRMED, recipients=_the_person),
     Transition("decline", frozenset({M.REQUESTED}), M.DECLINED, _("Decline"),
-               permissions.may_decide_membership, audit_action="membership.declined",
+               permissions.may_decide_membership, audit_action=AccountsAction.MEMBERSHIP_DECLINED,
                event=Event.MEMBERSHIP_DECLINED, recipients=_the_person),
     # A request taken back leaves nothing to keep: the row is deleted (target None).
     Transition("withdraw", frozenset({M.REQUESTED}), None, _("Withdraw request"),
-               permissions.is_membership_holder, audit_action="membership.withdrawn"),
+               permissions.is_membership_holder, audit_action=AccountsAction.MEMBERSHIP_WITHDRAWN),
     # A membership left or ended is kept: edits made under it must stay traceable.
     Transition("leave", frozenset({M.ACTIVE}), M.ENDED, _("Leave"),
-               permissions.is_membership_holder, audit_action="membership.left"),
+               permissions.is_membership_holder, audit_action=AccountsAction.MEMBERSHIP_LEFT),
     Transition("end", frozenset({M.ACTIVE}), M.ENDED, _("End membership"),
-               permissions.may_end_membership, audit_action="membership.ended"),
+               permissions.may_end_membership, audit_action=AccountsAction.MEMBERSHIP_ENDED),
 )  # fmt: skip
 
 

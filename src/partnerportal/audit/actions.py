@@ -1,44 +1,69 @@
-"""The names of the actions that services record in the trail, as people read them. A service
-that records a new action adds its label here; an unknown action is shown by its code."""
+"""The actions services record in the trail, as people read them.
 
+Each app names its actions in a `TextChoices` of its own (`RegistryAction`, `AccountsAction`, …)
+and registers it here from its `AppConfig.ready()` (`actions_register`), so that audit, at the
+foot of the layers, can label codes without importing the apps that record them. The trail
+shows the label; a code nobody registered is shown as it is and warned about when it is
+recorded (`action_check`), which fails the tests (warnings are errors there)."""
+
+import warnings
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-ACTION_LABELS = {
-    "create": _("created"),
-    "update": _("changed"),
-    "delete": _("deleted"),
-    "audit.reverted": _("change reverted"),
-    "membership.requested": _("membership requested"),
-    "membership.confirmed": _("membership confirmed"),
-    "membership.declined": _("membership declined"),
-    "membership.withdrawn": _("request withdrawn"),
-    "membership.left": _("membership left"),
-    "membership.ended": _("membership ended"),
-    "membership.changed": _("membership changed"),
-    "invitation.sent": _("invitation sent"),
-    "invitation.accepted": _("invitation accepted"),
-    "invitation.revoked": _("invitation revoked"),
-    "municipality.updated": _("municipality changed"),
-    "partnership.updated": _("partnership changed"),
-    "partnership.proposed": _("partnership proposed"),
-    "partnership.proposal_confirmed": _("proposal confirmed"),
-    "partnership.proposal_rejected": _("proposal rejected"),
-    "partnership.confirmed_current": _("confirmed as still correct"),
-    "partnership.activate": _("status: activated"),
-    "partnership.pause": _("status: marked as dormant"),
-    "partnership.reactivate": _("status: reactivated"),
-    "partnership.end": _("status: ended"),
-    "actor.created": _("actor added"),
-    "actor.updated": _("actor changed"),
-    "actor.deleted": _("actor removed"),
-    "contact.created": _("contact person added"),
-    "contact.updated": _("contact person changed"),
-    "contact.deleted": _("contact person removed"),
-    "municipality.renamed": _("municipality renamed"),
-    "user.profile_updated": _("profile changed"),
-    "user.anonymised": _("account deleted and anonymised"),
-}
+
+class AuditAction(models.TextChoices):
+    """Audit's own codes: simple-history's kinds of save where no action was named, and the
+    revert."""
+
+    CREATED = "create", _("created")
+    CHANGED = "update", _("changed")
+    DELETED = "delete", _("deleted")
+    REVERTED = "audit.reverted", _("change reverted")
+
+
+class UnknownActionWarning(UserWarning):
+    """A change was recorded under a code no app registered: it has no label to show."""
+
+
+_ACTIONS: dict[str, models.TextChoices] = {}
+
+
+def actions_register(choices: type[models.TextChoices]) -> None:
+    """Let an app make its action codes known, with their labels (called from its ready())."""
+    for member in choices:
+        known = _ACTIONS.get(member.value)
+        if known is not None and type(known) is not choices:
+            raise ImproperlyConfigured(
+                f"Audit action {member.value!r} is registered by {type(known).__name__} "
+                f"and {choices.__name__}."
+            )
+        _ACTIONS[member.value] = member
+
+
+def registered_actions() -> dict[str, models.TextChoices]:
+    """Every registered code with its member (for tests and checks)."""
+    return dict(_ACTIONS)
 
 
 def action_label(code: str) -> str:
-    return str(ACTION_LABELS.get(code, code))
+    member = _ACTIONS.get(code)
+    return str(member.label) if member is not None else code
+
+
+def action_check(code: str | None) -> None:
+    """Warn about a code without a label: the trail could only show it as code."""
+    if code and code not in _ACTIONS:
+        warnings.warn(
+            f"Audit action {code!r} is not registered (audit.actions.actions_register).",
+            UnknownActionWarning,
+            stacklevel=2,
+        )
+
+
+def history_record_check(sender, history_change_reason=None, **kwargs) -> None:
+    action_check(history_change_reason)
+
+
+actions_register(AuditAction)

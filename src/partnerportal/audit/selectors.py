@@ -3,24 +3,31 @@ before/after of each change is computed in memory against the next older record,
 history does not cost one query per row."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
-from partnerportal.audit.actions import action_label
+from partnerportal.audit.actions import AuditAction, action_label
 from partnerportal.core.concurrency import VERSION_FIELD
 
 #: Fields the trail keeps for its own use (which version a record is) but does not show.
 HIDDEN_FIELDS = frozenset({VERSION_FIELD})
 
 #: simple-history's history_type, shown when a change carries no action name of ours.
-HISTORY_TYPE_ACTIONS = {"+": "create", "~": "update", "-": "delete"}
+HISTORY_TYPE_ACTIONS = {
+    "+": AuditAction.CREATED,
+    "~": AuditAction.CHANGED,
+    "-": AuditAction.DELETED,
+}
 
 
 @dataclass(frozen=True)
@@ -79,10 +86,14 @@ def _m2m_ids(model_field, rows) -> list:
 
 
 def _display(model_field, value: Any, related: dict) -> Any:
-    """Choice fields show their label, foreign keys and many-to-many fields the objects they
-    point to."""
-    if value is None or model_field is None:
+    """A value as people read it: choice fields show their label, foreign keys and many-to-many
+    fields the objects they point to, yes/no for booleans, dates and decimals in the active
+    language's format, lists (e.g. alternate names) as text. Integers stay as they are (a year
+    is not "1.999")."""
+    if value is None:
         return value
+    if model_field is None:
+        return _readable(value)
     if model_field.many_to_many:
         names = [
             str(related.get((model_field.related_model, pk), _("#%(pk)s (deleted)") % {"pk": pk}))
@@ -94,6 +105,25 @@ def _display(model_field, value: Any, related: dict) -> Any:
     if model_field.many_to_one:
         obj = related.get((model_field.related_model, value))
         return str(obj) if obj is not None else _("#%(pk)s (deleted)") % {"pk": value}
+    return _readable(value)
+
+
+def _readable(value: Any) -> Any:
+    """A plain value in the active language's words and formats."""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal | float):
+        return number_format(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_readable(item)) for item in value) or None
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_readable(item)}" for key, item in value.items()) or None
     return value
 
 

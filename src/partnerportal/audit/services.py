@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from partnerportal.core.concurrency import VERSION_FIELD, is_versioned, version_claim
+from partnerportal.core.concurrency import is_versioned, version_claim
 
+from .actions import AuditAction
 from .permissions import can_revert_change
+from .restore import fields_restore, m2m_restore, restorer_for
 
-REVERT_ACTION = "audit.reverted"
+REVERT_ACTION = AuditAction.REVERTED
 
 
 def attribute_change(obj: models.Model, *, actor, action: str) -> None:
@@ -25,6 +27,10 @@ def change_revert(*, actor, history_record, expected_version: int | None) -> mod
     undid what; nothing is ever deleted from the history. Fields the history does not track (e.g.
     a membership's message) keep their current value. A creation cannot be undone this way: that
     would be a deletion, which belongs to the owning app's own service and its checks.
+
+    The app that owns the model restores it where it registered a restorer (audit.restore: a
+    partnership's status goes through its workflow); otherwise `generic_restore` writes the
+    tracked fields back. A refusal (ValidationError) changes nothing.
 
     A versioned object (core.concurrency) is only restored while it is still at
     `expected_version`, the version the person saw (None: no check, for scripts); otherwise
@@ -58,13 +64,23 @@ def _restore(
             obj = previous.instance
         if not can_revert_change(actor, obj):
             raise PermissionDenied
+        restore = restorer_for(model) or generic_restore
+        return restore(obj=obj, previous=previous, actor=actor, expected_version=expected_version)
+
+
+def generic_restore(
+    *, obj: models.Model, previous, actor, expected_version: int | None
+) -> models.Model:
+    """Every tracked field back as it was, saved as one change by `actor` (the revert action);
+    a versioned object only while it is still at `expected_version`. For models whose app
+    registered no restorer (audit.restore), and for restorers to fall back on."""
+    with transaction.atomic():
         restoring_deleted = obj._state.adding
-        for model_field in previous.tracked_fields:
-            if model_field.primary_key or model_field.name == VERSION_FIELD:
-                continue
-            setattr(obj, model_field.attname, getattr(previous, model_field.attname))
-        if is_versioned(model) and not restoring_deleted:
+        if is_versioned(obj) and not restoring_deleted:
             version_claim(obj, expected_version=expected_version)
+        fields_restore(obj, previous)
+        if not restoring_deleted:  # a deleted object's relations went with it
+            m2m_restore(obj, previous)
         attribute_change(obj, actor=actor, action=REVERT_ACTION)
         obj.save()
     return obj

@@ -15,12 +15,13 @@ from django.db import transaction
 from partnerportal.accounts.roles import MANAGING_ROLES
 from partnerportal.audit.services import attribute_change
 
+from .actions import GeoAction
 from .models import Country
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 #: The change reason of the sync's own saves: every other change of a country is a staff edit.
-SYNC_ACTION = "country.synced"
+SYNC_ACTION = GeoAction.COUNTRY_SYNCED
 #: The fields the data files provide (names come from pycountry).
 SYNCED_FIELDS = (
     "iso3",

@@ -10,15 +10,22 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from partnerportal.audit.actions import actions_register
         from partnerportal.audit.permissions import visibility_register
+        from partnerportal.audit.restore import restorer_register
         from partnerportal.core.caching import change_version_register
         from partnerportal.core.schedule import job_register
 
         from . import signals, tasks  # noqa: F401
+        from .actions import RegistryAction
         from .changes import registry_last_modified, registry_version
         from .models import Actor, ContactPerson, Partnership
         from .permissions import can_view_contact, can_view_partnership
+        from .services.partnerships import partnership_restore
 
+        actions_register(RegistryAction)
+        # A revert of a partnership's status goes through its workflow.
+        restorer_register(Partnership, partnership_restore)
         # The trail of something hidden from a person answers 404, as its page does.
         visibility_register(Partnership, can_view_partnership)
         visibility_register(

@@ -32,6 +32,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from partnerportal.core.concurrency import VERSION_FIELD
 from partnerportal.geo.services import country_ensure
 
+from ..actions import RegistryAction
 from ..changes import registry_changed
 from ..models import DERIVED_FIELDS, ImportRun, Municipality
 from .errors import ImportFileError, NothingToImport, check_length
@@ -63,7 +64,7 @@ HEADER = [
 ]
 COLUMN = {name: index for index, name in enumerate(HEADER)}
 
-CHANGE_REASON = "import.destatis"
+CHANGE_REASON = RegistryAction.IMPORT_DESTATIS
 BATCH_SIZE = 1000
 #: AGS per IN (...) query: below SQLite's historical limit of 999 parameters.
 QUERY_CHUNK = 900

@@ -25,12 +25,16 @@ from simple_history.utils import bulk_create_with_history
 
 from partnerportal.accounts.models import Membership
 from partnerportal.accounts.roles import MANAGING_ROLES
-from partnerportal.audit.services import attribute_change
+from partnerportal.audit.actions import AuditAction
+from partnerportal.audit.history import history_deferred
+from partnerportal.audit.restore import fields_restore, m2m_restore
+from partnerportal.audit.services import attribute_change, generic_restore
 from partnerportal.core.concurrency import version_check, version_claim
 from partnerportal.notifications.events import Event
 from partnerportal.notifications.services import notify
 
 from .. import permissions
+from ..actions import RegistryAction
 from ..changes import registry_changed
 from ..models import (
     Actor,
@@ -45,7 +49,7 @@ from ..models import (
     Theme,
 )
 from ..selectors.freshness import partnerships_stale_base
-from ..workflows import transition_get
+from ..workflows import transition_get, transitions_from
 
 #: A partnership not confirmed for this long is stale and its editors are reminded.
 #: At most one reminder per partnership in this time; also how long the e-mailed link is valid.
@@ -126,7 +130,7 @@ def partnership_transition(
             actor=actor if actor.is_authenticated else None,
         )
         locked.status = transition.target
-        attribute_change(locked, actor=actor, action=f"partnership.{action}")
+        attribute_change(locked, actor=actor, action=RegistryAction.for_transition(action))
         locked.save()
         partnership.status = locked.status
         partnership.version = locked.version
@@ -143,6 +147,61 @@ def partnership_transition(
                 },
             )
     return change
+
+
+def _transition_back(partnership: Partnership, *, status: str, actor) -> str:
+    """The workflow action that leads from the partnership's status to `status` and that
+    `actor` may perform; otherwise ValidationError saying why."""
+    names = {
+        "current": PartnershipStatus(partnership.status).label,
+        "target": PartnershipStatus(status).label,
+    }
+    candidates = [t for t in transitions_from(partnership.status) if t.target == status]
+    if not candidates:
+        raise ValidationError(
+            _(
+                "Nothing was reverted: the workflow does not allow going from “%(current)s” to "
+                "“%(target)s”."
+            )
+            % names
+        )
+    for transition in candidates:
+        if transition.allowed(actor, partnership):
+            return transition.action
+    raise ValidationError(
+        _("Nothing was reverted: you may not change the status from “%(current)s” to “%(target)s”.")
+        % names
+    )
+
+
+def partnership_restore(
+    *, obj: Partnership, previous, actor, expected_version: int | None
+) -> Partnership:
+    """The revert of the audit trail for partnerships (registered with audit.restore): plain
+    fields, themes and programmes come back as they were, but another status only through the
+    workflow table, as if the person had chosen that step: checked, recorded as a
+    PartnershipStatusChange and told to the other side. Where the table has no step back,
+    nothing changes and the reason is given.
+    Runs inside the revert's transaction, with `obj` locked."""
+    if obj._state.adding:  # a deleted partnership comes back as it was: no step to take
+        return generic_restore(
+            obj=obj, previous=previous, actor=actor, expected_version=expected_version
+        )
+    with transaction.atomic():
+        transitioned = previous.status != obj.status
+        if transitioned:
+            action = _transition_back(obj, status=previous.status, actor=actor)
+            partnership_transition(
+                partnership=obj, action=action, actor=actor, expected_version=expected_version
+            )
+            expected_version = obj.version
+        changed = fields_restore(obj, previous, exclude=frozenset({"status"}))
+        changed = m2m_restore(obj, previous) or changed
+        if changed or not transitioned:
+            version_claim(obj, expected_version=expected_version)
+            attribute_change(obj, actor=actor, action=AuditAction.REVERTED)
+            obj.save()
+    return obj
 
 
 # --- Self-service edits -----------------------------------------------------------------------
@@ -175,13 +234,15 @@ def partnership_update(
         version_claim(partnership, expected_version=expected_version)
         for name, value in fields.items():
             setattr(partnership, name, value)
-        attribute_change(partnership, actor=actor, action="partnership.updated")
+        attribute_change(partnership, actor=actor, action=RegistryAction.PARTNERSHIP_UPDATED)
         partnership.full_clean(exclude=["municipality_a", "municipality_b"])
+        # Themes and programmes first, recorded by the save: one edit, one entry in the trail.
+        with history_deferred(partnership):
+            if themes is not None:
+                partnership.themes.set(themes)
+            if programmes is not None:
+                partnership.programmes.set(programmes)
         partnership.save()
-        if themes is not None:
-            partnership.themes.set(themes)
-        if programmes is not None:
-            partnership.programmes.set(programmes)
         if actors is not None:
             _rows_save(Actor, partnership, actors, sides, actor, "actor")
         if contacts is not None:
@@ -232,7 +293,7 @@ class PartnershipSource(StrEnum):
 @dataclass(frozen=True, slots=True)
 class SourceRule:
     #: The audit trail's action (the history record's change reason).
-    action: str
+    action: RegistryAction
     #: Public at once, or a proposal that staff confirm first.
     confirmed: bool
     #: The statuses it may start with: a person proposing states a beginning, staff settling a
@@ -247,22 +308,28 @@ _ANY_STATUS = frozenset(PartnershipStatus.values)
 
 SOURCE_RULES: dict[PartnershipSource, SourceRule] = {
     PartnershipSource.PROPOSAL: SourceRule(
-        action="partnership.proposed",
+        action=RegistryAction.PARTNERSHIP_PROPOSED,
         confirmed=False,
         statuses=frozenset({PartnershipStatus.INITIATION, PartnershipStatus.ACTIVE}),
         dated_today=True,
     ),
     PartnershipSource.REVIEW: SourceRule(
-        action="partnership.review_resolved",
+        action=RegistryAction.REVIEW_RESOLVED,
         confirmed=True,
         statuses=frozenset({PartnershipStatus.ACTIVE}),
         dated_today=False,
     ),
     PartnershipSource.IMPORT: SourceRule(
-        action="import.twinnings", confirmed=True, statuses=_ANY_STATUS, dated_today=False
+        action=RegistryAction.IMPORT_TWINNINGS,
+        confirmed=True,
+        statuses=_ANY_STATUS,
+        dated_today=False,
     ),
     PartnershipSource.DEMO: SourceRule(
-        action="partnership.created", confirmed=True, statuses=_ANY_STATUS, dated_today=False
+        action=RegistryAction.PARTNERSHIP_CREATED,
+        confirmed=True,
+        statuses=_ANY_STATUS,
+        dated_today=False,
     ),
 }
 
@@ -510,7 +577,7 @@ def partnership_confirm_proposal(
         partnership.is_confirmed = True
         partnership.last_confirmed_at = timezone.now()
         partnership.last_confirmed_by = actor
-        attribute_change(partnership, actor=actor, action="partnership.proposal_confirmed")
+        attribute_change(partnership, actor=actor, action=RegistryAction.PROPOSAL_CONFIRMED)
         partnership.save()
         notify(
             event=Event.PARTNERSHIP_PROPOSAL_CONFIRMED,
@@ -538,7 +605,7 @@ def partnership_reject_proposal(
             target=partnership,
             context={"reason": reason[:500]},
         )
-        attribute_change(partnership, actor=actor, action="partnership.proposal_rejected")
+        attribute_change(partnership, actor=actor, action=RegistryAction.PROPOSAL_REJECTED)
         partnership.delete()
 
 
@@ -557,7 +624,7 @@ def partnership_confirm_current(
         version_check(partnership, expected_version=expected_version)
         partnership.last_confirmed_at = timezone.now()
         partnership.last_confirmed_by = actor
-        attribute_change(partnership, actor=actor, action="partnership.confirmed_current")
+        attribute_change(partnership, actor=actor, action=RegistryAction.CONFIRMED_CURRENT)
         partnership.save(update_fields=["last_confirmed_at", "last_confirmed_by", "updated_at"])
     return partnership
 

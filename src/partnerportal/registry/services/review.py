@@ -13,6 +13,7 @@ from partnerportal.audit.services import attribute_change
 from partnerportal.core.workflows import Transition, transition_check
 from partnerportal.geo.models import Country
 
+from ..actions import RegistryAction
 from ..models import Municipality, Partnership, ReviewItem
 from ..workflows import REVIEW_ITEM_TRANSITIONS
 from .partnerships import PartnershipSource, partnership_create
@@ -140,7 +141,7 @@ def review_item_municipality_create(
             source=Municipality.Source.STAFF,
             verified=True,
         )
-        attribute_change(municipality, actor=actor, action="municipality.created")
+        attribute_change(municipality, actor=actor, action=RegistryAction.MUNICIPALITY_CREATED)
         municipality.save()
         partnership = review_item_resolve(
             item=item, actor=actor, municipality=municipality, partner=partner

@@ -21,10 +21,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from partnerportal.accounts.actions import AccountsAction
 from partnerportal.accounts.models import Membership, User
 from partnerportal.accounts.roles import Role
 from partnerportal.audit.services import attribute_change
 from partnerportal.geo.services import countries_sync, country_ensure
+from partnerportal.registry.actions import RegistryAction
 from partnerportal.registry.models import (
     Municipality,
     Partnership,
@@ -403,7 +405,7 @@ class Command(BaseCommand):
             )
             if membership.status != Membership.Status.ACTIVE:
                 membership.status = Membership.Status.ACTIVE
-                attribute_change(membership, actor=None, action="membership.confirmed")
+                attribute_change(membership, actor=None, action=AccountsAction.MEMBERSHIP_CONFIRMED)
                 membership.save()
             label = str(Role.MUNICIPAL_EDITOR.label)
         totp = "-"
@@ -461,5 +463,5 @@ def _fill(municipality: Municipality, **values) -> None:
             setattr(municipality, name, value)
             changed = True
     if changed:
-        attribute_change(municipality, actor=None, action="municipality.updated")
+        attribute_change(municipality, actor=None, action=RegistryAction.MUNICIPALITY_UPDATED)
         municipality.save()
