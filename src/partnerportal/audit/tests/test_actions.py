@@ -27,7 +27,8 @@ from partnerportal.audit.services import attribute_change, change_revert
 from partnerportal.geo.actions import GeoAction
 from partnerportal.geo.services import SYNC_ACTION, countries_sync
 from partnerportal.registry.actions import RegistryAction
-from partnerportal.registry.importers import destatis, twinnings
+from partnerportal.registry.importers import destatis
+from partnerportal.registry.importers.twinnings import writing as twinnings
 from partnerportal.registry.models import Actor, ContactPerson, PartnershipStatus, Theme
 from partnerportal.registry.services import partnerships as registry_services
 from partnerportal.registry.tests.test_services_partnerships import foreign, make_world, pair
