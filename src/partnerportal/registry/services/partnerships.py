@@ -30,6 +30,7 @@ from partnerportal.audit.history import history_deferred
 from partnerportal.audit.restore import fields_restore, m2m_restore
 from partnerportal.audit.services import attribute_change, generic_restore
 from partnerportal.core.concurrency import version_check, version_claim
+from partnerportal.core.workflows import TransitionRefused, transition_check
 from partnerportal.notifications.events import Event
 from partnerportal.notifications.services import notify
 
@@ -49,7 +50,7 @@ from ..models import (
     Theme,
 )
 from ..selectors.freshness import partnerships_stale_base
-from ..workflows import transition_get, transitions_from
+from ..workflows import TRANSITIONS, transition_get, transitions_from
 
 #: A partnership not confirmed for this long is stale and its editors are reminded.
 #: At most one reminder per partnership in this time; also how long the e-mailed link is valid.
@@ -109,19 +110,25 @@ def partnership_transition(
     """The one way a partnership's status changes: the table in registry.workflows decides.
     `expected_version` is the version the person saw (None: no check, for scripts); a later
     one raises core.concurrency.EditConflict and nothing changes."""
+    # Who may, before anything is locked or compared: an outsider learns nothing of the record.
     transition = transition_get(action)
     if transition is None:
-        raise ValidationError(_("Unknown action."))
+        raise TransitionRefused(_("Unknown action."), code="unknown_action")
     if not transition.allowed(actor, partnership):
         raise PermissionDenied
     with transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
         version_claim(locked, expected_version=expected_version)
-        if locked.status not in transition.sources:
-            raise ValidationError(
-                _("This action is not possible while the status is “%(status)s”.")
-                % {"status": locked.get_status_display()}
-            )
+        # The state as it is now, under the lock, against the same table and in the same words
+        # as every workflow (core.workflows).
+        transition_check(
+            TRANSITIONS,
+            action=action,
+            obj=locked,
+            actor=actor,
+            state=locked.status,
+            state_label=locked.get_status_display(),
+        )
         change = PartnershipStatusChange.objects.create(
             partnership=locked,
             status=transition.target,
