@@ -1,6 +1,156 @@
-"""Shared fixtures: the site structure every page needs, and one logged-in client per role."""
+"""Shared fixtures: the site structure every page needs, and one logged-in client per role.
+
+Under pytest-xdist (`make test` runs `-n 2`) the test database is migrated once per run, not
+once per worker: the first worker that needs it migrates a template (migrate and its
+post_migrate handlers: the cache table, the countries, the home and legal pages), and each
+worker works on a copy of it (Django's `clone_test_db`, as `manage.py test --parallel` does: a
+file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL). Migrating takes about 15 s
+of CPU, most of it Django rendering the migration states of 200-odd migrations."""
+
+import fcntl
+import json
+import tempfile
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+
+
+def _worker_id(config) -> str | None:
+    return getattr(config, "workerinput", {}).get("workerid")
+
+
+def _run_state(testrunuid: str) -> Path:
+    """Where the workers of one run note the templates they made (the controller drops them)."""
+    return Path(tempfile.gettempdir()) / f"partnerportal-test-{testrunuid[:12]}.json"
+
+
+@contextmanager
+def _run_lock(testrunuid: str):
+    with _run_state(testrunuid).with_suffix(".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sqlite_leftovers_remove(connection, name: str) -> None:
+    """Django removes a SQLite test database's file, not its -wal and -shm files beside it."""
+    if connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(name):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+
+
+def pytest_configure(config):
+    # The controller picks the run's id itself, so that it finds the templates afterwards.
+    if _worker_id(config) is None and getattr(config.option, "testrunuid", "x") is None:
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix():
+    """The workers' databases are named by `clone_test_db` (test_NAME_gw0, ...) below."""
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's django_db_setup; in an xdist worker, a copy of the run's template."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    worker = _worker_id(request.config)
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    if not django_db_use_migrations:
+        _disable_migrations()
+    if worker is None or django_db_keepdb or serialized_aliases:
+        # Without workers (or with --reuse-db): pytest-django's own way, with its xdist suffix.
+        if worker is not None:
+            from pytest_django.fixtures import _set_suffix_to_test_databases
+
+            _set_suffix_to_test_databases(suffix=worker)
+        keepdb = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
+        with django_db_blocker.unblock():
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                **keepdb,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(db_cfg, verbosity=verbosity)
+        return
+
+    testrunuid = request.config.workerinput["testrunuid"]
+    restore = {}
+    with django_db_blocker.unblock(), _run_lock(testrunuid):
+        state_path = _run_state(testrunuid)
+        state = json.loads(state_path.read_text()) if state_path.exists() else {}
+        for alias in sorted(aliases):
+            connection = connections[alias]
+            creation = connection.creation
+            if alias in state:
+                restore[alias] = connection.settings_dict["NAME"]
+                connection.settings_dict["NAME"] = state[alias]
+            else:
+                restore[alias] = creation.create_test_db(
+                    verbosity=verbosity, autoclobber=True, serialize=False
+                )
+                state[alias] = connection.settings_dict["NAME"]
+                state_path.write_text(json.dumps(state))
+            if connection.vendor == "sqlite":
+                # The copy is of the database file alone: nothing may wait in the WAL file.
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.close()
+            creation.clone_test_db(suffix=worker, verbosity=verbosity, autoclobber=True)
+            # In place: the threads of live_server and of the concurrency tests open their own
+            # connections from this dictionary.
+            connection.settings_dict.update(creation.get_test_db_clone_settings(worker))
+            connection.close()
+
+    yield
+
+    with django_db_blocker.unblock():
+        for alias, old_name in restore.items():
+            clone = connections[alias].settings_dict["NAME"]
+            connections[alias].creation.destroy_test_db(old_name, verbosity=verbosity)
+            _sqlite_leftovers_remove(connections[alias], clone)
+
+
+def pytest_sessionfinish(session):
+    """In the xdist controller: drop the templates the workers made."""
+    config = session.config
+    testrunuid = getattr(config.option, "testrunuid", None)
+    if _worker_id(config) is not None or not testrunuid:
+        return
+    state_path = _run_state(testrunuid)
+    if not state_path.exists():
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        for alias, name in json.loads(state_path.read_text()).items():
+            connections[alias].creation._destroy_test_db(name, verbosity=0)
+            connections[alias].close()
+            _sqlite_leftovers_remove(connections[alias], name)
+    state_path.unlink()
+    state_path.with_suffix(".lock").unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
