@@ -8,8 +8,9 @@ from partnerportal.accounts.tests.clients import Client
 from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.registry.models import Partnership, PartnershipStatus
 from partnerportal.registry.services.partnerships import confirmation_token_make
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory
 
-from .test_services_partnerships import foreign, make_world
+from .test_services_partnerships import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,9 @@ def test_forged_contact_row_of_another_partnership_is_refused(client, site, worl
         **dict(
             zip(
                 ("municipality_a", "municipality_b"),
-                Partnership.ordered_pair(world["other"], foreign("Fremdstadt")),
+                Partnership.ordered_pair(
+                    world["other"], ForeignMunicipalityFactory(name="Fremdstadt", iso2="PE")
+                ),
                 strict=True,
             )
         )
@@ -182,7 +185,7 @@ def test_status_transition_page(client, site, world):
 
 
 def test_propose_search_and_post(client, site, world):
-    kidira = foreign("Kidira", "SN")
+    kidira = ForeignMunicipalityFactory(name="Kidira", iso2="SN")
     url = reverse("registry:partnership_propose", args=[world["koeln"].pk])
     client.force_login(world["other_editor"])
     assert client.get(url).status_code == 403
