@@ -8,7 +8,7 @@ from partnerportal.accounts.tests.clients import Client
 from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.registry.models import Partnership, PartnershipStatus
 from partnerportal.registry.services.partnerships import confirmation_token_make
-from partnerportal.registry.tests.factories import ForeignMunicipalityFactory
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory, PartnershipFactory
 
 from .test_services_partnerships import make_world
 
@@ -95,17 +95,8 @@ def test_forged_form_without_csrf_token_is_refused(site, world):
 
 def test_forged_contact_row_of_another_partnership_is_refused(client, site, world):
     partnership = world["partnership"]
-    other = Partnership.objects.create(
-        **dict(
-            zip(
-                ("municipality_a", "municipality_b"),
-                Partnership.ordered_pair(
-                    world["other"], ForeignMunicipalityFactory(name="Fremdstadt", iso2="PE")
-                ),
-                strict=True,
-            )
-        )
-    )
+    fremdstadt = ForeignMunicipalityFactory(name="Fremdstadt", iso2="PE")
+    other = PartnershipFactory(between=(world["other"], fremdstadt))
     stranger = other.contacts.create(municipality=world["other"], name="Fremd")
     client.force_login(world["editor"])
     url = reverse("registry:partnership_edit", args=[partnership.pk])
