@@ -1,15 +1,18 @@
 """Shared fixtures: the site structure every page needs, and one logged-in client per role.
 
 Under pytest-xdist (`make test` runs `-n 2`) the test database is migrated once per run, not
-once per worker: the first worker that needs it migrates a template (migrate and its
-post_migrate handlers: the cache table, the countries, the home and legal pages), and each
-worker works on a copy of it (Django's `clone_test_db`, as `manage.py test --parallel` does: a
-file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL). Migrating takes about 15 s
-of CPU, most of it Django rendering the migration states of 200-odd migrations."""
+once per worker: the controlling process migrates a template (migrate and its post_migrate
+handlers: the cache table, the countries, the home and legal pages) while the workers start
+and collect, and each worker works on a copy of it (Django's `clone_test_db`, as
+`manage.py test --parallel` does: a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on
+PostgreSQL). Migrating takes about 15 s of CPU, most of it Django rendering the migration
+states of 200-odd migrations. Should the controller fail, the first worker migrates instead."""
 
 import fcntl
 import json
 import tempfile
+import threading
+import traceback
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +44,56 @@ def _sqlite_leftovers_remove(connection, name: str) -> None:
     if connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(name):
         for suffix in ("-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
+
+
+def _template_make(connection, verbosity: int) -> str:
+    """Migrate a new test database and leave it ready to be copied; returns its name."""
+    connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
+    if connection.vendor == "sqlite":
+        # The copy is of the database file alone: nothing may wait in the WAL file.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return connection.settings_dict["NAME"]
+
+
+#: The controller's migration, running while the workers start.
+_template_thread: list[threading.Thread] = []
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist starts the workers
+def pytest_sessionstart(session):
+    config = session.config
+    testrunuid = getattr(config.option, "testrunuid", None)
+    if (
+        _worker_id(config) is not None
+        or not testrunuid
+        or not getattr(config.option, "numprocesses", None)
+        or config.getvalue("reuse_db")
+        or config.getvalue("nomigrations")
+    ):
+        return
+    lock = _run_state(testrunuid).with_suffix(".lock").open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # the workers wait here until the template is there
+
+    def make() -> None:
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        try:
+            with config.stash[blocking_manager_key].unblock():
+                name = _template_make(connections["default"], verbosity=0)
+            _run_state(testrunuid).write_text(json.dumps({"default": name}))
+        except Exception:
+            traceback.print_exc()  # the first worker migrates instead
+        finally:
+            connections["default"].close()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+
+    thread = threading.Thread(target=make, name="test-database-template", daemon=True)
+    thread.start()
+    _template_thread.append(thread)
 
 
 def pytest_configure(config):
@@ -107,15 +160,9 @@ def django_db_setup(
                 restore[alias] = connection.settings_dict["NAME"]
                 connection.settings_dict["NAME"] = state[alias]
             else:
-                restore[alias] = creation.create_test_db(
-                    verbosity=verbosity, autoclobber=True, serialize=False
-                )
-                state[alias] = connection.settings_dict["NAME"]
+                restore[alias] = connection.settings_dict["NAME"]
+                state[alias] = _template_make(connection, verbosity)
                 state_path.write_text(json.dumps(state))
-            if connection.vendor == "sqlite":
-                # The copy is of the database file alone: nothing may wait in the WAL file.
-                with connection.cursor() as cursor:
-                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             connection.close()
             creation.clone_test_db(suffix=worker, verbosity=verbosity, autoclobber=True)
             # In place: the threads of live_server and of the concurrency tests open their own
@@ -133,11 +180,13 @@ def django_db_setup(
 
 
 def pytest_sessionfinish(session):
-    """In the xdist controller: drop the templates the workers made."""
+    """In the xdist controller: drop the run's template database."""
     config = session.config
     testrunuid = getattr(config.option, "testrunuid", None)
     if _worker_id(config) is not None or not testrunuid:
         return
+    for thread in _template_thread:
+        thread.join()
     state_path = _run_state(testrunuid)
     if not state_path.exists():
         return
