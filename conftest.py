@@ -97,9 +97,9 @@ def pytest_sessionstart(session):
 
 
 #: The tests that take seconds each (measured with --durations; the real reference data, the
-#: schema fuzzing, the permission matrix). They are handed out first, so that the two workers
-#: share them and none is left running alone at the end. Only an order: a name missing here
-#: or gone from the suite changes nothing else.
+#: schema fuzzing, the permission matrix). They are handed out first among their kind, so that
+#: the two workers share them and none is left running alone at the end. Only an order: a name
+#: missing here or gone from the suite changes nothing else.
 SLOW_FIRST = (
     "test_real_data_resolves_at_least_97_percent_of_german_sides",
     "test_real_data_round_trip",
@@ -110,19 +110,33 @@ SLOW_FIRST = (
     "test_demo_data_creates_everything_and_is_idempotent",
     "test_shipped_gazetteer_knows_larger_cities",
     "test_check_deploy_is_clean_for_production_settings",
+    "test_parallel_edits_each_adding_a_theme_lose_none",
 )
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-django put the transactional tests last
+def _database_use(item) -> int:
+    """0: no database; 1: a transaction rolled back after the test; 2: a transactional test,
+    whose flush empties the tables (the data migrations' rows with them), so it comes last."""
+    fixtures = getattr(item, "fixturenames", ())
+    marks = list(item.iter_markers("django_db"))
+    if {"transactional_db", "live_server"} & set(fixtures) or any(
+        mark.kwargs.get("transaction") or mark.kwargs.get("reset_sequences") or any(mark.args)
+        for mark in marks
+    ):
+        return 2
+    return 1 if marks or "db" in fixtures else 0
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own order, which this one keeps
 def pytest_collection_modifyitems(config, items):
-    def rank(item) -> int:
+    """The tests without a database first: the workers run them while the controller still
+    migrates the template. Then the others as pytest-django orders them (transactional tests
+    last), the slow ones of each kind first."""
+
+    def rank(item) -> tuple[int, int]:
         name = getattr(item, "originalname", item.name)
-        transactional = "transactional_db" in getattr(item, "fixturenames", ()) or any(
-            mark.kwargs.get("transaction") for mark in item.iter_markers("django_db")
-        )
-        if name in SLOW_FIRST and not transactional:
-            return SLOW_FIRST.index(name)
-        return len(SLOW_FIRST)
+        slow = SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+        return (_database_use(item), slow)
 
     items.sort(key=rank)  # stable: the rest keeps its order
 
