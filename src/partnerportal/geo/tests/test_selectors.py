@@ -2,8 +2,8 @@ import pytest
 
 from partnerportal.geo.models import WorldRegion
 from partnerportal.geo.selectors import countries_with_municipalities, country_get, country_list
-from partnerportal.geo.services import countries_sync, country_ensure
-from partnerportal.registry.models import Municipality
+from partnerportal.geo.services import countries_sync
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,6 @@ def test_country_reads():
     assert country_get(iso2="pe").name_en == "Peru"
     assert country_get(iso2="xx") is None
 
-    Municipality.objects.create(name="Kidira", country=country_ensure("SN"))
-    Municipality.objects.create(name="Dakar", country=country_ensure("SN"))
+    ForeignMunicipalityFactory(name="Kidira", iso2="SN")
+    ForeignMunicipalityFactory(name="Dakar", iso2="SN")
     assert list(countries_with_municipalities().values_list("pk", flat=True)) == ["SN"]
