@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PP := $(BIN)/partnerportal
 # The tests use their own settings (pyproject.toml); the exported dev settings must not win.
 PYTEST := DJANGO_SETTINGS_MODULE=partnerportal.settings.test $(BIN)/pytest
+# Test processes (pytest-xdist): one per core of a small machine; `make test WORKERS=0` runs in one.
+WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= partnerportal.settings.dev
@@ -62,16 +64,16 @@ demo: demo-data ## Set up everything and serve the demo on http://127.0.0.1:8000
 	$(PP) runserver $(HOST):$(PORT)
 
 test: install assets messages ## Run the whole test suite (SQLite unless DATABASE_URL is set; browser tests in Chromium)
-	$(PYTEST) -q
+	$(PYTEST) -q -n $(WORKERS)
 
 test-fast: install messages ## Run the suite without the browser tests
-	$(PYTEST) -q -m "not browser"
+	$(PYTEST) -q -n $(WORKERS) -m "not browser"
 
 test-browser: install assets messages ## Run only the browser tests (Debian's /usr/bin/chromium)
 	$(PYTEST) -q -m browser
 
 test-pg: install assets messages ## Run the suite on PostgreSQL at 127.0.0.1:5432
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/partnerportal} $(PYTEST) -q -m "not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/partnerportal} $(PYTEST) -q -n $(WORKERS) -m "not browser"
 
 lint: install ## ruff lint and format check, and the layers (import-linter, pyproject.toml)
 	$(BIN)/ruff check .

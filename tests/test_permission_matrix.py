@@ -22,6 +22,7 @@ from partnerportal.accounts.tests.factories import (
     MunicipalityFactory,
     UserFactory,
 )
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory, PartnershipFactory
 
 ROLES = (
     "public",
@@ -118,16 +119,10 @@ def _municipality_change(world: World, role: str) -> dict:
 
 
 def _fresh_partnership(first, *, confirmed: bool = True, **extra):
-    """A new partnership between `first` and a new foreign municipality (pair stored in order)."""
-    from partnerportal.geo.services import country_ensure
-    from partnerportal.registry.models import Municipality, Partnership
-
-    partner = MunicipalityFactory(
-        ags=None, country=country_ensure("PE"), kind=Municipality.Kind.FOREIGN
-    )
-    a, b = Partnership.ordered_pair(first, partner)
-    return Partnership.objects.create(
-        municipality_a=a, municipality_b=b, is_confirmed=confirmed, status="aktiv", **extra
+    """A new partnership between `first` and a new foreign municipality."""
+    partner = ForeignMunicipalityFactory(iso2="PE")
+    return PartnershipFactory(
+        between=(first, partner), is_confirmed=confirmed, status="aktiv", **extra
     )
 
 
@@ -611,10 +606,10 @@ def world(db, site) -> World:
         "public": None,
         "registered": UserFactory(),
         "municipal_editor": UserFactory(municipality=own),
-        "agency_editor": UserFactory(role="agency_editor", mfa=True),
-        "agency_admin": UserFactory(role="agency_admin", mfa=True),
-        "reviewer": UserFactory(role="reviewer", mfa=True),
-        "expert": UserFactory(role="expert"),
+        "agency_editor": UserFactory(agency_staff=True),
+        "agency_admin": UserFactory(agency_admin=True),
+        "reviewer": UserFactory(reviewer=True),
+        "expert": UserFactory(expert=True),
     }
     return World(users=users, own_municipality=own, other_municipality=other)
 

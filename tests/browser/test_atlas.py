@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory
-from partnerportal.geo.services import country_ensure
-from partnerportal.registry.models import Municipality, Partnership
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 from .conftest import SCREENSHOTS
 
@@ -45,11 +47,8 @@ def registry_data():
         ("Kidira", "SN", 14.46, -12.22),
         ("Lille", "FR", 50.63, 3.06),
     ):
-        partner = Municipality.objects.create(
-            name=name, country=country_ensure(iso2), latitude=lat, longitude=lng, kind="foreign"
-        )
-        a, b = Partnership.ordered_pair(koeln, partner)
-        Partnership.objects.create(municipality_a=a, municipality_b=b)
+        partner = ForeignMunicipalityFactory(name=name, iso2=iso2, latitude=lat, longitude=lng)
+        PartnershipFactory(between=(koeln, partner))
     return "small"
 
 

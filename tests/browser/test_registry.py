@@ -3,9 +3,12 @@ partnerships, edit it and see the change; the editor of another municipality is 
 
 import pytest
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
-from partnerportal.geo.services import country_ensure
-from partnerportal.registry.models import Municipality, Partnership
+from partnerportal.accounts.tests.factories import UserFactory
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 from .test_site import log_in, path_of
 
@@ -15,12 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def pfinztal_kidira():
     pfinztal = MunicipalityFactory(name="Pfinztal")
-    kidira = Municipality.objects.create(
-        name="Kidira", country=country_ensure("SN"), kind=Municipality.Kind.FOREIGN
-    )
-    a, b = Partnership.ordered_pair(pfinztal, kidira)
-    partnership = Partnership.objects.create(
-        municipality_a=a, municipality_b=b, description="Schulpartnerschaft seit 1990"
+    kidira = ForeignMunicipalityFactory(name="Kidira", iso2="SN")
+    partnership = PartnershipFactory(
+        between=(pfinztal, kidira), description="Schulpartnerschaft seit 1990"
     )
     return pfinztal, kidira, partnership
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory
-from partnerportal.geo.services import country_ensure
-from partnerportal.registry.models import Municipality, Partnership
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,11 +33,8 @@ def network():
         ("Pfinztal", "Kidira", "SN", 14.46, -12.22, "projektpartnerschaft", 1990),
     ]
     for home, name, iso2, lat, lng, kind, year in partners:
-        partner = Municipality.objects.create(
-            name=name, country=country_ensure(iso2), latitude=lat, longitude=lng, kind="foreign"
-        )
-        a, b = Partnership.ordered_pair(german[home], partner)
-        Partnership.objects.create(municipality_a=a, municipality_b=b, type=kind, start_year=year)
+        partner = ForeignMunicipalityFactory(name=name, iso2=iso2, latitude=lat, longitude=lng)
+        PartnershipFactory(between=(german[home], partner), type=kind, start_year=year)
     return german
 
 

@@ -26,9 +26,19 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # SQLite: the test database is a file, not the shared in-memory one. Threads in a transactional
 # test (registry/tests/test_concurrency.py) then wait for each other's writes as the
 # IMMEDIATE transactions intend; in shared-cache memory they fail at once ("table is locked").
+# Under pytest-xdist each worker works on its own copy of this file (conftest.py: test-NAME_gw0
+# ...). A writer waits up to 30 s for the lock (SQLite's default is 5 s), since 20 threads of a
+# concurrency test share the machine's two cores with the other worker.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import tempfile
 
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"partnerportal-test-{os.getpid()}.sqlite3")
     }
+    DATABASES["default"]["OPTIONS"]["timeout"] = 30  # noqa: F405
+else:
+    # PostgreSQL: a commit does not wait for its WAL record to reach the disk. What a transaction
+    # sees is unchanged; only a crash of the server could lose the last commits of a test
+    # database that is dropped anyway. Migrating, cloning and the transactional tests commit
+    # often.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

@@ -1,27 +1,47 @@
-"""factory_boy factories for people, with a trait per role."""
+"""factory_boy factories for people, with a trait per role.
+
+    UserFactory(agency_staff=True)      # agency editor with a TOTP authenticator (a full login)
+    UserFactory(municipality=koeln)     # municipal editor of Köln (an active membership)
+    UserFactory(role="reviewer")        # any role by its group's name
+
+The registry's factories (places, partnerships, review items) are in registry/tests/factories.py;
+MunicipalityFactory is imported here too, where the tests of accounts have long found it."""
 
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from partnerportal.accounts.models import Invitation, Membership, User
-from partnerportal.geo.services import country_ensure
-from partnerportal.registry.models import Municipality
+from partnerportal.registry.tests.factories import MunicipalityFactory
+
+__all__ = [
+    "PASSWORD",
+    "InvitationFactory",
+    "MembershipFactory",
+    "MunicipalityFactory",
+    "UserFactory",
+]
 
 PASSWORD = "correct-horse-battery-staple"
 
 
-class MunicipalityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Municipality
+def _totp(user) -> None:
+    """A TOTP authenticator; its secret is on user.totp_secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    name = factory.Sequence(lambda n: f"Musterstadt {n}")
-    country = factory.LazyFunction(lambda: country_ensure("DE"))
-    ags = factory.Sequence(lambda n: f"{9000000 + n:08d}")
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+
+
+def _role(user, role: str, totp: bool) -> None:
+    user.groups.add(Group.objects.get(name=role))
+    if totp:
+        _totp(user)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """UserFactory(role="agency_editor"), UserFactory(municipality=m) for a municipal editor."""
+    """UserFactory(role="agency_editor"), UserFactory(municipality=m) for a municipal editor;
+    the traits name the usual people (agency_staff, agency_admin, reviewer, expert)."""
 
     class Meta:
         model = User
@@ -31,6 +51,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Person {n}")
     language = "de"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    class Params:
+        #: Agency staff must use two-factor authentication: these come with a TOTP authenticator.
+        agency_staff = False
+        agency_admin = False
+        reviewer = False
+        expert = False
+
+    # The traits above, after the person is saved (factory_boy's traits cannot reach the
+    # post-generation steps role= and mfa= below, a Maybe of the post-generation phase can).
+    as_agency_staff = factory.Maybe(
+        "agency_staff", factory.PostGeneration(lambda o, *a, **k: _role(o, "agency_editor", True))
+    )
+    as_agency_admin = factory.Maybe(
+        "agency_admin", factory.PostGeneration(lambda o, *a, **k: _role(o, "agency_admin", True))
+    )
+    as_reviewer = factory.Maybe(
+        "reviewer", factory.PostGeneration(lambda o, *a, **k: _role(o, "reviewer", True))
+    )
+    as_expert = factory.Maybe(
+        "expert", factory.PostGeneration(lambda o, *a, **k: _role(o, "expert", False))
+    )
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):
@@ -45,6 +87,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def municipality(obj, create, extracted, **kwargs):
+        """UserFactory(municipality=koeln): a municipal editor of Köln (an active membership)."""
         if create and extracted:
             Membership.objects.create(
                 user=obj, municipality=extracted, status=Membership.Status.ACTIVE
@@ -54,10 +97,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def mfa(obj, create, extracted, **kwargs):
         """mfa=True gives the person a TOTP authenticator; its secret is on obj.totp_secret."""
         if create and extracted:
-            from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-            obj.totp_secret = generate_totp_secret()
-            TOTP.activate(obj, obj.totp_secret)
+            _totp(obj)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -3,70 +3,67 @@ German side, one with no coordinates on a side, one unconfirmed proposal."""
 
 import pytest
 
-from partnerportal.geo.services import country_ensure
 from partnerportal.registry.models import (
     ContactPerson,
     Municipality,
-    Partnership,
     PartnershipStatus,
     PartnershipType,
-    Theme,
 )
-
-
-def place(name: str, country: str, **extra) -> Municipality:
-    return Municipality.objects.create(name=name, country=country_ensure(country), **extra)
-
-
-def pair(first, second, *, themes=(), **extra) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    partnership = Partnership.objects.create(municipality_a=a, municipality_b=b, **extra)
-    partnership.themes.set(Theme.objects.filter(code__in=themes))
-    return partnership
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 
 @pytest.fixture
 def open_data(db) -> dict:
-    destatis = {"source": Municipality.Source.DESTATIS, "kind": Municipality.Kind.STADT}
-    koeln = place(
-        "Köln",
-        "DE",
+    koeln = MunicipalityFactory(
+        name="Köln",
         ags="05315000",
         state="Nordrhein-Westfalen",
         latitude=50.94,
         longitude=6.96,
-        **destatis,
+        destatis=True,
     )
-    leipzig = place(
-        "Leipzig",
-        "DE",
+    leipzig = MunicipalityFactory(
+        name="Leipzig",
         ags="14713000",
         state="Sachsen",
         latitude=51.34,
         longitude=12.37,
-        **destatis,
+        destatis=True,
     )
-    kreis = place(
-        "Paderborn",
-        "DE",
+    kreis = MunicipalityFactory(
+        name="Paderborn",
         ags="05774000",
         state="Nordrhein-Westfalen",
         kind=Municipality.Kind.KREIS,
         source=Municipality.Source.DESTATIS,
     )
-    foreign = {"kind": Municipality.Kind.FOREIGN, "source": Municipality.Source.GEONAMES}
-    lima = place("Lima", "PE", geonames_id=3936456, latitude=-12.04, longitude=-77.03, **foreign)
-    kidira = place(
-        "Kidira",
-        "SN",
+    lima = ForeignMunicipalityFactory(
+        name="Lima",
+        iso2="PE",
+        geonames_id=3936456,
+        latitude=-12.04,
+        longitude=-77.03,
+        geonames=True,
+    )
+    kidira = ForeignMunicipalityFactory(
+        name="Kidira",
+        iso2="SN",
         latitude=14.46,
         longitude=-12.22,
-        kind=Municipality.Kind.FOREIGN,
         source=Municipality.Source.IMPORT,
     )
-    kyiv = place("Kyiv", "UA", geonames_id=703448, latitude=50.45, longitude=30.52, **foreign)
-    climate = pair(
-        koeln, lima, type=PartnershipType.KLIMA, start_year=2017, themes=("sdg-13", "sdg-11")
+    kyiv = ForeignMunicipalityFactory(
+        name="Kyiv", iso2="UA", geonames_id=703448, latitude=50.45, longitude=30.52, geonames=True
+    )
+    climate = PartnershipFactory(
+        between=(koeln, lima),
+        type=PartnershipType.KLIMA,
+        start_year=2017,
+        themes=("sdg-13", "sdg-11"),
     )
     ContactPerson.objects.create(
         partnership=climate,
@@ -74,10 +71,11 @@ def open_data(db) -> dict:
         name="Public Person",
         visibility=ContactPerson.Visibility.PUBLIC,
     )
-    pair(leipzig, kyiv, start_year=1961, status=PartnershipStatus.DORMANT)
-    pair(kreis, kidira, type=PartnershipType.PROJEKT, themes=("sdg-6",))
-    pair(lima, kyiv, type=PartnershipType.FREUNDSCHAFT, start_year=1990)  # no German side
-    proposal = pair(leipzig, kidira, is_confirmed=False, start_year=2024)
+    PartnershipFactory(between=(leipzig, kyiv), start_year=1961, status=PartnershipStatus.DORMANT)
+    PartnershipFactory(between=(kreis, kidira), type=PartnershipType.PROJEKT, themes=("sdg-6",))
+    # No German side:
+    PartnershipFactory(between=(lima, kyiv), type=PartnershipType.FREUNDSCHAFT, start_year=1990)
+    proposal = PartnershipFactory(between=(leipzig, kidira), proposed=True, start_year=2024)
     return {
         "koeln": koeln,
         "leipzig": leipzig,

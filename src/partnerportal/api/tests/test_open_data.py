@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31
 
 from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.registry.models import Partnership
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +135,8 @@ def test_export_queries_do_not_grow_with_the_rows(
 ):
     for index in range(30):
         town = Partnership.objects.first().municipality_a
-        partner = type(town).objects.create(name=f"Ort {index}", country_id="PE")
-        first, second = Partnership.ordered_pair(town, partner)
-        Partnership.objects.create(municipality_a=first, municipality_b=second)
+        partner = ForeignMunicipalityFactory(name=f"Ort {index}", iso2="PE")
+        PartnershipFactory(between=(town, partner))
     with django_assert_max_num_queries(3):
         assert len(_body(client.get(f"/api/v1/partnerships.{extension}"))) > 0
 

@@ -8,39 +8,39 @@ from partnerportal.registry.models import (
     Actor,
     ContactPerson,
     Municipality,
-    Partnership,
     PartnershipStatus,
     PartnershipStatusChange,
     PartnershipType,
     Programme,
     Theme,
 )
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _place(name: str, country: str, **extra) -> Municipality:
-    return Municipality.objects.create(name=name, country=country_ensure(country), **extra)
-
-
-def _partnership(first, second, **extra) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    return Partnership.objects.create(municipality_a=a, municipality_b=b, **extra)
-
-
 @pytest.fixture
 def registry():
-    koeln = _place("Köln", "DE", ags="05315000", kind=Municipality.Kind.KREISFREIE_STADT)
-    muenster = _place("Münster", "DE", ags="05515000")
-    yarinacocha = _place("Yarinacocha", "PE", kind=Municipality.Kind.FOREIGN)
-    kidira = _place("Kidira", "SN", kind=Municipality.Kind.FOREIGN)
-    lima = _place("Lima", "PE", kind=Municipality.Kind.FOREIGN)
+    koeln = MunicipalityFactory(
+        name="Köln", ags="05315000", kind=Municipality.Kind.KREISFREIE_STADT
+    )
+    muenster = MunicipalityFactory(name="Münster", ags="05515000")
+    yarinacocha = ForeignMunicipalityFactory(name="Yarinacocha", iso2="PE")
+    kidira = ForeignMunicipalityFactory(name="Kidira", iso2="SN")
+    lima = ForeignMunicipalityFactory(name="Lima", iso2="PE")
     climate = Theme.objects.get_or_create(
         code="test-klima", defaults={"kind": "field", "name_de": "Klima", "name_en": "Climate"}
     )[0]
     programme = Programme.objects.create(slug="test-prog", name="Test programme")
-    first = _partnership(
-        koeln, yarinacocha, type=PartnershipType.KLIMA, start_year=2017, description="Climate."
+    first = PartnershipFactory(
+        between=(koeln, yarinacocha),
+        type=PartnershipType.KLIMA,
+        start_year=2017,
+        description="Climate.",
     )
     first.themes.add(climate)
     first.programmes.add(programme)
@@ -60,8 +60,8 @@ def registry():
         email="private@example.org",
         visibility=ContactPerson.Visibility.EDITORS,
     )
-    _partnership(muenster, kidira, status=PartnershipStatus.INITIATION)
-    _partnership(muenster, lima, is_confirmed=False)
+    PartnershipFactory(between=(muenster, kidira), initiation=True)
+    PartnershipFactory(between=(muenster, lima), proposed=True)
     return {"koeln": koeln, "muenster": muenster, "yarinacocha": yarinacocha, "lima": lima}
 
 
@@ -171,9 +171,9 @@ def test_countries_answer_with_kosovo_and_with_a_region_not_yet_known(client):
 def test_query_counts_are_bounded(client, registry, django_assert_max_num_queries, url, limit):
     # More rows must not mean more queries.
     for index in range(10):
-        town = _place(f"Ort {index}", "DE", ags=f"0999{index:04d}")
-        partner = _place(f"Partner {index}", "PE")
-        p = _partnership(town, partner, type=PartnershipType.KLIMA)
+        town = MunicipalityFactory(name=f"Ort {index}", ags=f"0999{index:04d}")
+        partner = ForeignMunicipalityFactory(name=f"Partner {index}", iso2="PE")
+        p = PartnershipFactory(between=(town, partner), type=PartnershipType.KLIMA)
         p.themes.add(Theme.objects.get(code="test-klima"))
         ContactPerson.objects.create(
             partnership=p, municipality=town, name="X", visibility="public"

@@ -15,58 +15,50 @@ from partnerportal.atlas.exports import COLUMNS, LICENCE_NOTE
 from partnerportal.geo.services import country_ensure
 from partnerportal.registry.models import (
     Municipality,
-    Partnership,
     PartnershipStatus,
     PartnershipType,
-    Theme,
+)
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def _place(name, country, **extra) -> Municipality:
-    return Municipality.objects.create(name=name, country=country_ensure(country), **extra)
-
-
-def _pair(first, second, *, themes=(), **extra) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    partnership = Partnership.objects.create(municipality_a=a, municipality_b=b, **extra)
-    partnership.themes.set(Theme.objects.filter(code__in=themes))
-    return partnership
-
-
 @pytest.fixture
 def registry():
-    destatis = {"source": Municipality.Source.DESTATIS, "kind": Municipality.Kind.STADT}
     # Created foreign side first: municipality_a is then the partner, and the export must still
     # put the German side first, as the list does.
-    lima = _place(
-        "Lima",
-        "PE",
-        kind=Municipality.Kind.FOREIGN,
-        source=Municipality.Source.GEONAMES,
+    lima = ForeignMunicipalityFactory(
+        name="Lima",
+        iso2="PE",
+        geonames=True,
         geonames_id=3936456,
         latitude=-12.04,
         longitude=-77.03,
     )
-    kyiv = _place("Kyiv", "UA", kind=Municipality.Kind.FOREIGN, latitude=50.45, longitude=30.52)
-    aachen = _place(
-        "Aachen", "DE", ags="05334002", state="Nordrhein-Westfalen", latitude=50.78,
-        longitude=6.08, **destatis,
+    kyiv = ForeignMunicipalityFactory(name="Kyiv", iso2="UA", latitude=50.45, longitude=30.52)
+    aachen = MunicipalityFactory(
+        name="Aachen", ags="05334002", state="Nordrhein-Westfalen", latitude=50.78,
+        longitude=6.08, destatis=True,
     )  # fmt: skip
-    zwickau = _place(
-        "Zwickau", "DE", ags="14524330", state="Sachsen", latitude=50.72, longitude=12.49,
-        **destatis,
+    zwickau = MunicipalityFactory(
+        name="Zwickau", ags="14524330", state="Sachsen", latitude=50.72, longitude=12.49,
+        destatis=True,
     )  # fmt: skip
-    kreis = _place("Paderborn", "DE", ags="05774000", kind=Municipality.Kind.KREIS)
+    kreis = MunicipalityFactory(name="Paderborn", ags="05774000", kind=Municipality.Kind.KREIS)
     rows = {
-        "aachen_lima": _pair(
-            aachen, lima, type=PartnershipType.KLIMA, start_year=2017, themes=("sdg-13",)
+        "aachen_lima": PartnershipFactory(
+            between=(aachen, lima), type=PartnershipType.KLIMA, start_year=2017, themes=("sdg-13",)
         ),
-        "zwickau_kyiv": _pair(zwickau, kyiv, status=PartnershipStatus.DORMANT, start_year=1961),
-        "kreis_lima": _pair(kreis, lima, type=PartnershipType.PROJEKT),
-        "lima_kyiv": _pair(lima, kyiv, start_year=1990),
-        "proposal": _pair(zwickau, lima, is_confirmed=False),
+        "zwickau_kyiv": PartnershipFactory(
+            between=(zwickau, kyiv), status=PartnershipStatus.DORMANT, start_year=1961
+        ),
+        "kreis_lima": PartnershipFactory(between=(kreis, lima), type=PartnershipType.PROJEKT),
+        "lima_kyiv": PartnershipFactory(between=(lima, kyiv), start_year=1990),
+        "proposal": PartnershipFactory(between=(zwickau, lima), proposed=True),
     }
     return rows
 
@@ -256,8 +248,10 @@ def test_downloads_read_in_a_fixed_number_of_queries(
 ):
     lima = Municipality.objects.get(name="Lima")
     for index in range(40):
-        town = _place(f"Ort {index}", "DE", ags=f"0999{index:04d}", latitude=50.0, longitude=8.0)
-        _pair(town, lima, themes=("sdg-1", "sdg-2"))
+        town = MunicipalityFactory(
+            name=f"Ort {index}", ags=f"0999{index:04d}", latitude=50.0, longitude=8.0
+        )
+        PartnershipFactory(between=(town, lima), themes=("sdg-1", "sdg-2"))
     # The filter form's choices (countries, themes) and the rows with their themes.
     with django_assert_max_num_queries(4):
         _download(client, extension, "all_pairs=on&sort=partner")

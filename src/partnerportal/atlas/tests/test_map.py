@@ -10,7 +10,6 @@ import pytest
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory
 from partnerportal.atlas.selectors.clusters import (
     MapView,
     atlas_clusters,
@@ -19,41 +18,38 @@ from partnerportal.atlas.selectors.clusters import (
     cell_size,
 )
 from partnerportal.core.mercator import web_mercator
-from partnerportal.geo.services import country_ensure
-from partnerportal.registry.models import Municipality, Partnership
 from partnerportal.registry.selectors.public import PartnershipFilters
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 ALL = PartnershipFilters()
 
 
-def place(name: str, lat: float, lng: float, iso2: str = "DE", **kwargs) -> Municipality:
-    extra = {} if iso2 == "DE" else {"ags": None, "kind": Municipality.Kind.FOREIGN}
-    return MunicipalityFactory(
-        name=name,
-        country=country_ensure(iso2),
-        latitude=lat,
-        longitude=lng,
-        **{**extra, **kwargs},
-    )
-
-
-def pair(first: Municipality, second: Municipality, **kwargs) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    return Partnership.objects.create(municipality_a=a, municipality_b=b, **kwargs)
-
-
 @pytest.fixture
 def network():
     """Köln and Bonn lie 25 km apart, Leipzig further east; partners in Peru, Senegal, France."""
-    koeln = place("Köln", 50.9375, 6.9603, state="Nordrhein-Westfalen")
-    bonn = place("Bonn", 50.7374, 7.0982, state="Nordrhein-Westfalen")
-    leipzig = place("Leipzig", 51.3397, 12.3731, state="Sachsen")
-    yarinacocha = place("Yarinacocha", -8.35, -74.5667, "PE")
-    kidira = place("Kidira", 14.46, -12.22, "SN")
-    lille = place("Lille", 50.6292, 3.0573, "FR")
-    nowhere = place("Ohne Koordinaten", 0, 0, "FR")
+    koeln = MunicipalityFactory(
+        name="Köln", latitude=50.9375, longitude=6.9603, state="Nordrhein-Westfalen"
+    )
+    bonn = MunicipalityFactory(
+        name="Bonn", latitude=50.7374, longitude=7.0982, state="Nordrhein-Westfalen"
+    )
+    leipzig = MunicipalityFactory(
+        name="Leipzig", latitude=51.3397, longitude=12.3731, state="Sachsen"
+    )
+    yarinacocha = ForeignMunicipalityFactory(
+        name="Yarinacocha", latitude=-8.35, longitude=-74.5667, iso2="PE"
+    )
+    kidira = ForeignMunicipalityFactory(name="Kidira", latitude=14.46, longitude=-12.22, iso2="SN")
+    lille = ForeignMunicipalityFactory(name="Lille", latitude=50.6292, longitude=3.0573, iso2="FR")
+    nowhere = ForeignMunicipalityFactory(
+        name="Ohne Koordinaten", latitude=0, longitude=0, iso2="FR"
+    )
     nowhere.latitude = nowhere.longitude = None
     nowhere.save()
     return {
@@ -63,11 +59,13 @@ def network():
         "yarinacocha": yarinacocha,
         "kidira": kidira,
         "lille": lille,
-        "koeln_yarinacocha": pair(koeln, yarinacocha, type="klimapartnerschaft", start_year=2019),
-        "bonn_kidira": pair(bonn, kidira, start_year=1990),
-        "leipzig_lille": pair(leipzig, lille),
-        "proposed": pair(leipzig, kidira, is_confirmed=False),
-        "unmapped": pair(koeln, nowhere),
+        "koeln_yarinacocha": PartnershipFactory(
+            between=(koeln, yarinacocha), type="klimapartnerschaft", start_year=2019
+        ),
+        "bonn_kidira": PartnershipFactory(between=(bonn, kidira), start_year=1990),
+        "leipzig_lille": PartnershipFactory(between=(leipzig, lille)),
+        "proposed": PartnershipFactory(between=(leipzig, kidira), proposed=True),
+        "unmapped": PartnershipFactory(between=(koeln, nowhere)),
     }
 
 
@@ -150,8 +148,8 @@ def test_a_change_in_the_registry_makes_cached_answers_stale(
     before = atlas_clusters(ALL, MapView(10, 6.5, 50.5, 7.5, 51.2))
     assert len(before.clusters) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        bruehl = place("Brühl", 50.8286, 6.9047)
-        pair(bruehl, network["lille"])
+        bruehl = MunicipalityFactory(name="Brühl", latitude=50.8286, longitude=6.9047)
+        PartnershipFactory(between=(bruehl, network["lille"]))
     after = atlas_clusters(ALL, MapView(10, 6.5, 50.5, 7.5, 51.2))
     assert sorted(c.name for c in after.clusters) == ["Bonn", "Brühl", "Köln"]
 
@@ -236,7 +234,7 @@ def test_json_answers_carry_an_etag_and_answer_304_until_the_registry_changes(
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.get(url + "?type=kontakt", HTTP_IF_NONE_MATCH=etag).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        pair(network["leipzig"], network["yarinacocha"])
+        PartnershipFactory(between=(network["leipzig"], network["yarinacocha"]))
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200
     assert {c["iso2"]: c["count"] for c in again.json()["countries"]}["PE"] == 2

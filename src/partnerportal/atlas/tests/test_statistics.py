@@ -11,26 +11,21 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory
 from partnerportal.atlas.selectors import statistics
 from partnerportal.geo.models import Country
 from partnerportal.geo.services import country_ensure
 from partnerportal.registry.changes import REGISTRY_VERSION
-from partnerportal.registry.models import Municipality, Partnership, Theme
+from partnerportal.registry.models import Partnership, Theme
 from partnerportal.registry.selectors.public import PartnershipFilters
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def foreign(name: str, iso2: str) -> Municipality:
-    return MunicipalityFactory(name=name, country=Country.objects.get(pk=iso2), ags=None)
-
-
-def pair(first: Municipality, second: Municipality, **kwargs) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    return Partnership.objects.create(municipality_a=a, municipality_b=b, **kwargs)
 
 
 def country(iso2: str, region: str, oda: bool) -> Country:
@@ -51,18 +46,30 @@ def network():
     koeln = MunicipalityFactory(name="Köln", state="Nordrhein-Westfalen")
     leipzig = MunicipalityFactory(name="Leipzig", state="Sachsen")
     bonn = MunicipalityFactory(name="Bonn", state="Nordrhein-Westfalen")
-    yarinacocha = foreign("Yarinacocha", "PE")
-    kyjiw = foreign("Kyjiw", "UA")
-    lyon = foreign("Lyon", "FR")
+    yarinacocha = ForeignMunicipalityFactory(name="Yarinacocha", iso2="PE")
+    kyjiw = ForeignMunicipalityFactory(name="Kyjiw", iso2="UA")
+    lyon = ForeignMunicipalityFactory(name="Lyon", iso2="FR")
     climate = Theme.objects.get(code="klimaschutz")
     sdg13 = Theme.objects.get(code="sdg-13")
-    p1 = pair(koeln, yarinacocha, type="klimapartnerschaft", status="aktiv", start_year=2015)
+    p1 = PartnershipFactory(
+        between=(koeln, yarinacocha), type="klimapartnerschaft", status="aktiv", start_year=2015
+    )
     p1.themes.add(climate, sdg13)
-    p2 = pair(leipzig, kyjiw, type="partnerschaft", status="ruhend", start_year=1961)
-    p3 = pair(kyjiw, lyon, type="partnerschaft", status="aktiv", start_year=1990)
-    p4 = pair(koeln, leipzig, type="freundschaft", status="aktiv", start_year=None)
-    p5 = pair(bonn, lyon, type="partnerschaft", status="aktiv", start_year=1962)
-    hidden = pair(leipzig, lyon, type="partnerschaft", start_year=1961, is_confirmed=False)
+    p2 = PartnershipFactory(
+        between=(leipzig, kyjiw), type="partnerschaft", status="ruhend", start_year=1961
+    )
+    p3 = PartnershipFactory(
+        between=(kyjiw, lyon), type="partnerschaft", status="aktiv", start_year=1990
+    )
+    p4 = PartnershipFactory(
+        between=(koeln, leipzig), type="freundschaft", status="aktiv", start_year=None
+    )
+    p5 = PartnershipFactory(
+        between=(bonn, lyon), type="partnerschaft", status="aktiv", start_year=1962
+    )
+    hidden = PartnershipFactory(
+        between=(leipzig, lyon), type="partnerschaft", start_year=1961, proposed=True
+    )
     hidden.themes.add(climate)
     return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "p5": p5, "koeln": koeln}
 

@@ -31,7 +31,8 @@ from partnerportal.registry.importers import destatis
 from partnerportal.registry.importers.twinnings import writing as twinnings
 from partnerportal.registry.models import Actor, ContactPerson, PartnershipStatus, Theme
 from partnerportal.registry.services import partnerships as registry_services
-from partnerportal.registry.tests.test_services_partnerships import foreign, make_world, pair
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory, PartnershipFactory
+from partnerportal.registry.tests.test_services_partnerships import make_world
 from partnerportal.registry.workflows import TRANSITIONS
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,10 @@ def _exercise_registry() -> None:
         registry_services.partnership_transition(
             partnership=partnership, action=action, actor=staff, expected_version=None
         )
-    fresh = pair(world["other"], foreign("Lima"), status=PartnershipStatus.INITIATION)
+    fresh = PartnershipFactory(
+        between=(world["other"], ForeignMunicipalityFactory(name="Lima", iso2="PE")),
+        status=PartnershipStatus.INITIATION,
+    )
     registry_services.partnership_transition(
         partnership=fresh, action="activate", actor=staff, expected_version=None
     )
@@ -99,13 +103,17 @@ def _exercise_registry() -> None:
         partnership=partnership, actor=editor, expected_version=partnership.version
     )
     proposed = registry_services.partnership_propose(
-        actor=editor, municipality=world["koeln"], partner=foreign("Cusco")
+        actor=editor,
+        municipality=world["koeln"],
+        partner=ForeignMunicipalityFactory(name="Cusco", iso2="PE"),
     )
     registry_services.partnership_confirm_proposal(
         partnership=proposed, actor=staff, expected_version=proposed.version
     )
     rejected = registry_services.partnership_propose(
-        actor=editor, municipality=world["koeln"], partner=foreign("Puno")
+        actor=editor,
+        municipality=world["koeln"],
+        partner=ForeignMunicipalityFactory(name="Puno", iso2="PE"),
     )
     registry_services.partnership_reject_proposal(
         partnership=rejected, actor=staff, expected_version=rejected.version

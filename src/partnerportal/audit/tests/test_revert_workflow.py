@@ -21,7 +21,8 @@ from partnerportal.registry.services.partnerships import (
     partnership_transition,
     partnership_update,
 )
-from partnerportal.registry.tests.test_services_partnerships import foreign, make_world
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory
+from partnerportal.registry.tests.test_services_partnerships import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +216,9 @@ def test_plain_field_revert_still_restores_the_fields(client, site, world):
 
 def test_a_deleted_partnership_comes_back_as_it_was(world):
     proposal = partnership_propose(
-        actor=world["editor"], municipality=world["koeln"], partner=foreign("Padang", "ID")
+        actor=world["editor"],
+        municipality=world["koeln"],
+        partner=ForeignMunicipalityFactory(name="Padang", iso2="ID"),
     )
     pk = proposal.pk
     partnership_reject_proposal(

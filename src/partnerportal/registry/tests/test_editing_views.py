@@ -8,8 +8,9 @@ from partnerportal.accounts.tests.clients import Client
 from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.registry.models import Partnership, PartnershipStatus
 from partnerportal.registry.services.partnerships import confirmation_token_make
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory, PartnershipFactory
 
-from .test_services_partnerships import foreign, make_world
+from .test_services_partnerships import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -94,15 +95,8 @@ def test_forged_form_without_csrf_token_is_refused(site, world):
 
 def test_forged_contact_row_of_another_partnership_is_refused(client, site, world):
     partnership = world["partnership"]
-    other = Partnership.objects.create(
-        **dict(
-            zip(
-                ("municipality_a", "municipality_b"),
-                Partnership.ordered_pair(world["other"], foreign("Fremdstadt")),
-                strict=True,
-            )
-        )
-    )
+    fremdstadt = ForeignMunicipalityFactory(name="Fremdstadt", iso2="PE")
+    other = PartnershipFactory(between=(world["other"], fremdstadt))
     stranger = other.contacts.create(municipality=world["other"], name="Fremd")
     client.force_login(world["editor"])
     url = reverse("registry:partnership_edit", args=[partnership.pk])
@@ -182,7 +176,7 @@ def test_status_transition_page(client, site, world):
 
 
 def test_propose_search_and_post(client, site, world):
-    kidira = foreign("Kidira", "SN")
+    kidira = ForeignMunicipalityFactory(name="Kidira", iso2="SN")
     url = reverse("registry:partnership_propose", args=[world["koeln"].pk])
     client.force_login(world["other_editor"])
     assert client.get(url).status_code == 403

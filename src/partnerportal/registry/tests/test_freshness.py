@@ -17,8 +17,9 @@ from partnerportal.registry.services.partnerships import (
     confirmation_token_read,
     partnerships_remind_stale,
 )
+from partnerportal.registry.tests.factories import ForeignMunicipalityFactory, PartnershipFactory
 
-from .test_services_partnerships import foreign, make_world, pair
+from .test_services_partnerships import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,17 @@ def stale(world):
     Partnership.objects.filter(pk=partnership.pk).update(
         last_confirmed_at=LONG_AGO, created_at=LONG_AGO
     )
-    fresh = pair(world["koeln"], foreign("Frisch"), last_confirmed_at=NOW)
-    orphan = pair(foreign("Niemand"), foreign("Keiner"), created_at=NOW - dt.timedelta(days=800))
+    fresh = PartnershipFactory(
+        between=(world["koeln"], ForeignMunicipalityFactory(name="Frisch", iso2="PE")),
+        last_confirmed_at=NOW,
+    )
+    orphan = PartnershipFactory(
+        between=(
+            ForeignMunicipalityFactory(name="Niemand", iso2="PE"),
+            ForeignMunicipalityFactory(name="Keiner", iso2="PE"),
+        ),
+        created_at=NOW - dt.timedelta(days=800),
+    )
     return {"partnership": partnership, "fresh": fresh, "orphan": orphan}
 
 
@@ -122,7 +132,9 @@ def test_reminder_queries_do_not_grow_with_the_partnerships(
     world, stale, django_assert_max_num_queries
 ):
     for n in range(30):
-        partnership = pair(world["koeln"], foreign(f"Alt {n}"))
+        partnership = PartnershipFactory(
+            between=(world["koeln"], ForeignMunicipalityFactory(name=f"Alt {n}", iso2="PE"))
+        )
         Partnership.objects.filter(pk=partnership.pk).update(created_at=LONG_AGO)
     # Per editor and side: the feed entry, its content type and the e-mail task; nothing per
     # partnership beyond the one update.
@@ -132,7 +144,10 @@ def test_reminder_queries_do_not_grow_with_the_partnerships(
 
 def test_stale_page_query_count(client, site, world, stale, django_assert_max_num_queries):
     for n in range(60):
-        pair(world["koeln"], foreign(f"Alt {n}"), created_at=LONG_AGO)
+        PartnershipFactory(
+            between=(world["koeln"], ForeignMunicipalityFactory(name=f"Alt {n}", iso2="PE")),
+            created_at=LONG_AGO,
+        )
     client.force_login(UserFactory(role="agency_editor", mfa=True))
     with django_assert_max_num_queries(15):
         response = client.get(reverse("registry:stale_list"))

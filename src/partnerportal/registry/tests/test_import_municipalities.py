@@ -12,6 +12,7 @@ from django.utils import translation
 from partnerportal.registry.importers.destatis import HEADER, municipalities_import
 from partnerportal.registry.importers.errors import ImportFileError
 from partnerportal.registry.models import ImportRun, Municipality
+from partnerportal.registry.tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,11 +149,7 @@ def test_changed_population_is_reported_as_update(tmp_path):
 
 
 def test_existing_municipality_with_the_same_ags_is_updated_not_duplicated(tmp_path):
-    from partnerportal.geo.services import country_ensure
-
-    Municipality.objects.create(
-        name="Flensburg", ags="01001000", country=country_ensure("DE"), kind=Kind.STADT
-    )
+    MunicipalityFactory(name="Flensburg", ags="01001000", kind=Kind.STADT)
 
     _run(_write(tmp_path, SAMPLE))
 

@@ -13,6 +13,7 @@ from partnerportal.geo.services import country_ensure
 from partnerportal.registry.importers.errors import ImportFileError
 from partnerportal.registry.importers.twinnings import HEADER, import_twinnings
 from partnerportal.registry.models import ImportRun, Municipality, Partnership, ReviewItem
+from partnerportal.registry.tests.factories import MunicipalityFactory
 
 DATA = Path(__file__).resolve().parents[4] / ".." / "shared" / "data"
 
@@ -42,15 +43,7 @@ def germany(db):
         ("Lauf a.d.Pegnitz", "09574138", 49.51, 11.28),
     ]
     return {
-        name: Municipality.objects.create(
-            name=name,
-            ags=ags,
-            country_id="DE",
-            kind=Municipality.Kind.STADT,
-            latitude=lat,
-            longitude=lng,
-            source=Municipality.Source.DESTATIS,
-        )
+        name: MunicipalityFactory(name=name, ags=ags, latitude=lat, longitude=lng, destatis=True)
         for name, ags, lat, lng in places
     }
 

@@ -34,8 +34,9 @@ from partnerportal.registry.services.partnerships import (
 )
 from partnerportal.registry.validators import START_YEAR_MAX, START_YEAR_MIN
 
+from .factories import ForeignMunicipalityFactory, PartnershipFactory
 from .test_review import RAW
-from .test_services_partnerships import foreign, make_world, pair
+from .test_services_partnerships import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def assert_started_by_the_service(partnership: Partnership, *, source, actor, va
 
 def test_proposal_through_the_view(client, site):
     world = make_world()
-    kidira = foreign("Kidira", "SN")
+    kidira = ForeignMunicipalityFactory(name="Kidira", iso2="SN")
     url = reverse("registry:partnership_propose", args=[world["koeln"].pk])
     client.force_login(world["editor"])
     data = {"partner": kidira.pk, "type": "kontakt", "status": "anbahnung", "start_year": "1990"}
@@ -77,7 +78,7 @@ def test_proposal_through_the_view(client, site):
         valid_from=dt.date.today(),
     )
     # With or without a start year, the status a person states holds from today.
-    lima = foreign("Lima")
+    lima = ForeignMunicipalityFactory(name="Lima", iso2="PE")
     data = {"partner": lima.pk, "type": "kontakt", "status": "aktiv"}
     assert client.post(url, data).status_code == 302
     assert Partnership.objects.get(municipality_b=lima).status_changes.get().valid_from == (
@@ -87,7 +88,7 @@ def test_proposal_through_the_view(client, site):
 
 def test_proposal_with_a_start_year_out_of_range_is_refused_with_the_rule(client, site):
     world = make_world()
-    kidira = foreign("Kidira", "SN")
+    kidira = ForeignMunicipalityFactory(name="Kidira", iso2="SN")
     url = reverse("registry:partnership_propose", args=[world["koeln"].pk])
     client.force_login(world["editor"])
     data = {"partner": kidira.pk, "type": "kontakt", "status": "aktiv"}
@@ -105,7 +106,7 @@ def test_review_queue_resolution_through_the_view(client, site):
     run = ImportRun.objects.create(kind=ImportRun.Kind.TWINNINGS, file_name="twins.csv")
     item = ReviewItem.objects.create(import_run=run, row_number=7, raw=RAW, side="1", reason="?")
     neustadt = MunicipalityFactory(name="Neustadt an der Weinstraße")
-    lamia = foreign("Lamia", "GR")
+    lamia = ForeignMunicipalityFactory(name="Lamia", iso2="GR")
     staff = UserFactory(role="agency_editor", mfa=True)
     client.force_login(staff)
     response = client.post(
@@ -206,7 +207,11 @@ def test_demo_data_refuses_a_start_year_out_of_range(monkeypatch):
 
 
 def test_bulk_create_refuses_the_whole_batch_for_one_bad_draft():
-    koeln, lima, kidira = MunicipalityFactory(name="Köln"), foreign("Lima"), foreign("Kidira")
+    koeln, lima, kidira = (
+        MunicipalityFactory(name="Köln"),
+        ForeignMunicipalityFactory(name="Lima", iso2="PE"),
+        ForeignMunicipalityFactory(name="Kidira", iso2="PE"),
+    )
     drafts = [
         PartnershipDraft(municipality_a_id=koeln.pk, municipality_b_id=lima.pk, start_year=1990),
         PartnershipDraft(municipality_a_id=koeln.pk, municipality_b_id=kidira.pk, start_year=3000),
@@ -217,9 +222,12 @@ def test_bulk_create_refuses_the_whole_batch_for_one_bad_draft():
 
 
 def test_bulk_create_refuses_a_stored_pair_and_a_status_its_source_may_not_start_with():
-    koeln, lima = MunicipalityFactory(name="Köln"), foreign("Lima")
-    kidira = foreign("Kidira")
-    pair(koeln, lima)
+    koeln, lima = (
+        MunicipalityFactory(name="Köln"),
+        ForeignMunicipalityFactory(name="Lima", iso2="PE"),
+    )
+    kidira = ForeignMunicipalityFactory(name="Kidira", iso2="PE")
+    PartnershipFactory(between=(koeln, lima))
     stored = PartnershipDraft(municipality_a_id=lima.pk, municipality_b_id=koeln.pk)
     with pytest.raises(ValidationError, match="bereits im Register"):
         partnerships_create([stored], actor=None, source=PartnershipSource.IMPORT)

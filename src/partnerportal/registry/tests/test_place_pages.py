@@ -6,23 +6,16 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory
 from partnerportal.atlas.selectors import places
-from partnerportal.geo.models import Country
 from partnerportal.geo.services import country_ensure
-from partnerportal.registry.models import Municipality, Partnership
 from partnerportal.registry.selectors.public import FEDERAL_STATES
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def foreign(name: str, iso2: str) -> Municipality:
-    return MunicipalityFactory(name=name, country=Country.objects.get(pk=iso2), ags=None)
-
-
-def pair(first: Municipality, second: Municipality, **kwargs) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    return Partnership.objects.create(municipality_a=a, municipality_b=b, **kwargs)
 
 
 @pytest.fixture
@@ -40,15 +33,15 @@ def network(site):
     muenchen = MunicipalityFactory(name="München", state="Bayern")
     nuernberg = MunicipalityFactory(name="Nürnberg", state="Bayern")
     koeln = MunicipalityFactory(name="Köln", state="Nordrhein-Westfalen")
-    lima = foreign("Lima", "PE")
-    cusco = foreign("Cusco", "PE")
-    lyon = foreign("Lyon", "FR")
-    pair(muenchen, lima, type="partnerschaft", start_year=1995)
-    pair(muenchen, lyon, type="freundschaft", start_year=1961)
-    pair(nuernberg, cusco, type="klimapartnerschaft", start_year=2012)
-    pair(koeln, lima, type="partnerschaft", start_year=2001)
-    pair(muenchen, koeln, type="kontakt")
-    pair(nuernberg, lyon, is_confirmed=False)  # proposed: counts nowhere
+    lima = ForeignMunicipalityFactory(name="Lima", iso2="PE")
+    cusco = ForeignMunicipalityFactory(name="Cusco", iso2="PE")
+    lyon = ForeignMunicipalityFactory(name="Lyon", iso2="FR")
+    PartnershipFactory(between=(muenchen, lima), type="partnerschaft", start_year=1995)
+    PartnershipFactory(between=(muenchen, lyon), type="freundschaft", start_year=1961)
+    PartnershipFactory(between=(nuernberg, cusco), type="klimapartnerschaft", start_year=2012)
+    PartnershipFactory(between=(koeln, lima), type="partnerschaft", start_year=2001)
+    PartnershipFactory(between=(muenchen, koeln), type="kontakt")
+    PartnershipFactory(between=(nuernberg, lyon), proposed=True)  # proposed: counts nowhere
     return {"muenchen": muenchen, "nuernberg": nuernberg, "koeln": koeln, "lima": lima}
 
 

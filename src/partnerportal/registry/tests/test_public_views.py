@@ -8,27 +8,19 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
-from partnerportal.geo.services import country_ensure
+from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.registry.models import (
     ContactPerson,
     Municipality,
-    Partnership,
     PartnershipStatusChange,
+)
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def foreign(name: str, iso2: str = "PE", **kwargs) -> Municipality:
-    return MunicipalityFactory(
-        name=name, country=country_ensure(iso2), ags=None, kind="foreign", **kwargs
-    )
-
-
-def pair(first: Municipality, second: Municipality, **kwargs) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    return Partnership.objects.create(municipality_a=a, municipality_b=b, **kwargs)
 
 
 @pytest.fixture
@@ -93,8 +85,10 @@ def test_search_query_count_is_bounded(client, koeln, django_assert_max_num_quer
 
 
 def test_municipality_page_shows_facts_source_map_and_partnerships(client, koeln):
-    partner = foreign("Yarinacocha", source="geonames")
-    partnership = pair(koeln, partner, type="klimapartnerschaft", start_year=2015)
+    partner = ForeignMunicipalityFactory(name="Yarinacocha", iso2="PE", source="geonames")
+    partnership = PartnershipFactory(
+        between=(koeln, partner), type="klimapartnerschaft", start_year=2015
+    )
     PartnershipStatusChange.objects.create(
         partnership=partnership, status="anbahnung", valid_from=date(2014, 3, 1)
     )
@@ -138,7 +132,8 @@ def test_editor_names_only_for_logged_in_people(client, koeln):
 def test_unconfirmed_partnerships_are_hidden_from_the_public_on_the_municipality_page(
     client, koeln
 ):
-    pair(koeln, foreign("Geheimstadt"), is_confirmed=False)
+    secret = ForeignMunicipalityFactory(name="Geheimstadt", iso2="PE")
+    PartnershipFactory(between=(koeln, secret), proposed=True)
     url = reverse("registry:municipality_detail", args=[koeln.pk])
     assert "Geheimstadt" not in client.get(url).text
     client.force_login(UserFactory(municipality=koeln))
@@ -147,7 +142,8 @@ def test_unconfirmed_partnerships_are_hidden_from_the_public_on_the_municipality
 
 def _add_partners(koeln: Municipality, start: int, count: int) -> None:
     for n in range(start, start + count):
-        p = pair(koeln, foreign(f"Partner {n}"), start_year=2000 + n)
+        partner = ForeignMunicipalityFactory(name=f"Partner {n}", iso2="PE")
+        p = PartnershipFactory(between=(koeln, partner), start_year=2000 + n)
         PartnershipStatusChange.objects.create(partnership=p, status="aktiv")
 
 
@@ -183,9 +179,12 @@ def test_unknown_municipality_is_404(client, site):
 
 
 def test_partnership_page(client, koeln):
-    partner = foreign("Yarinacocha")
-    partnership = pair(
-        koeln, partner, type="klimapartnerschaft", start_year=2015, description="Wasser und Klima"
+    partner = ForeignMunicipalityFactory(name="Yarinacocha", iso2="PE")
+    partnership = PartnershipFactory(
+        between=(koeln, partner),
+        type="klimapartnerschaft",
+        start_year=2015,
+        description="Wasser und Klima",
     )
     PartnershipStatusChange.objects.create(
         partnership=partnership, status="aktiv", valid_from=date(2015, 6, 1)
@@ -215,7 +214,8 @@ def test_partnership_page(client, koeln):
 
 
 def test_unconfirmed_partnership_is_404_for_the_public(client, koeln):
-    partnership = pair(koeln, foreign("Geheimstadt"), is_confirmed=False)
+    secret = ForeignMunicipalityFactory(name="Geheimstadt", iso2="PE")
+    partnership = PartnershipFactory(between=(koeln, secret), proposed=True)
     url = reverse("registry:partnership_detail", args=[partnership.pk])
     assert client.get(url).status_code == 404
     client.force_login(UserFactory())
@@ -227,7 +227,8 @@ def test_unconfirmed_partnership_is_404_for_the_public(client, koeln):
 
 
 def test_partnership_page_query_count(client, koeln, django_assert_max_num_queries):
-    partnership = pair(koeln, foreign("Yarinacocha"))
+    partner = ForeignMunicipalityFactory(name="Yarinacocha", iso2="PE")
+    partnership = PartnershipFactory(between=(koeln, partner))
     for n in range(5):
         ContactPerson.objects.create(
             partnership=partnership, municipality=koeln, name=f"P{n}", visibility="public"
@@ -245,14 +246,21 @@ def test_partnership_page_query_count(client, koeln, django_assert_max_num_queri
 
 @pytest.fixture
 def many(koeln):
-    partners = [foreign(f"Ort {n:02d}", "PE" if n % 2 else "UA") for n in range(60)]
+    partners = [
+        ForeignMunicipalityFactory(name=f"Ort {n:02d}", iso2="PE" if n % 2 else "UA")
+        for n in range(60)
+    ]
     leipzig = MunicipalityFactory(name="Leipzig", state="Sachsen")
     rows = [
-        pair(koeln, p, type="partnerschaft", start_year=1950 + n) for n, p in enumerate(partners)
+        PartnershipFactory(between=(koeln, p), type="partnerschaft", start_year=1950 + n)
+        for n, p in enumerate(partners)
     ]
-    rows.append(pair(leipzig, partners[0], type="freundschaft", start_year=1990))
-    rows.append(pair(partners[1], partners[2], type="freundschaft"))  # no German side
-    pair(leipzig, partners[3], is_confirmed=False)
+    rows.append(
+        PartnershipFactory(between=(leipzig, partners[0]), type="freundschaft", start_year=1990)
+    )
+    # No German side:
+    rows.append(PartnershipFactory(between=(partners[1], partners[2]), type="freundschaft"))
+    PartnershipFactory(between=(leipzig, partners[3]), proposed=True)
     return rows
 
 

@@ -6,14 +6,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
+from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.core.workflows import TransitionRefused
 from partnerportal.geo.services import country_ensure
 from partnerportal.registry.models import ImportRun, Partnership, ReviewItem
 from partnerportal.registry.services import review as services
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    ImportRunFactory,
+    MunicipalityFactory,
+    ReviewItemFactory,
+)
 from partnerportal.registry.workflows import REVIEW_ITEM_TRANSITIONS
-
-from .test_services_partnerships import foreign
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +35,10 @@ RAW = {
 
 @pytest.fixture
 def queue():
-    run = ImportRun.objects.create(kind=ImportRun.Kind.TWINNINGS, file_name="twin_cities.csv")
+    run = ImportRunFactory(kind=ImportRun.Kind.TWINNINGS, file_name="twin_cities.csv")
     neustadt = MunicipalityFactory(name="Neustadt an der Weinstraße")
-    lamia = foreign("Lamia", "GR")
-    item = ReviewItem.objects.create(
+    lamia = ForeignMunicipalityFactory(name="Lamia", iso2="GR")
+    item = ReviewItemFactory(
         import_run=run,
         row_number=7,
         raw=RAW,
@@ -84,7 +88,7 @@ def test_an_existing_pair_is_not_duplicated(queue):
 
 
 def test_both_sides_in_the_queue(queue):
-    other = ReviewItem.objects.create(
+    other = ReviewItemFactory(
         import_run=queue["run"], row_number=7, raw=RAW, side="2", reason="Not in gazetteer."
     )
     first = services.review_item_resolve(
@@ -129,9 +133,7 @@ def test_create_a_municipality_and_dismiss(queue):
         partner=queue["lamia"],
     )
     assert municipality.source == "staff" and partnership.import_row == 7
-    second = ReviewItem.objects.create(
-        import_run=queue["run"], row_number=8, raw=RAW, side="1", reason="?"
-    )
+    second = ReviewItemFactory(import_run=queue["run"], row_number=8, raw=RAW, side="1", reason="?")
     services.review_item_dismiss(item=second, actor=queue["staff"])
     second.refresh_from_db()
     assert second.status == "dismissed"
@@ -181,14 +183,14 @@ def test_migration_keys_items_and_merges_duplicates(queue):
     run, first = queue["run"], queue["item"]
     reversed_raw = {f"{k[:-1]}{'2' if k[-1] == '1' else '1'}": v for k, v in RAW.items()}
     make = {"import_run": run, "reason": "r", "candidates": []}
-    open_twin = ReviewItem.objects.create(row_number=8, raw=RAW, side="1", **make)
-    dismissed = ReviewItem.objects.create(
+    open_twin = ReviewItemFactory(row_number=8, raw=RAW, side="1", **make)
+    dismissed = ReviewItemFactory(
         row_number=9, raw=reversed_raw, side="2", status=ReviewItem.Status.DISMISSED, **make
     )
-    resolved = ReviewItem.objects.create(
+    resolved = ReviewItemFactory(
         row_number=10, raw=RAW, side="1", status=ReviewItem.Status.RESOLVED, **make
     )
-    other_side = ReviewItem.objects.create(row_number=8, raw=RAW, side="2", **make)
+    other_side = ReviewItemFactory(row_number=8, raw=RAW, side="2", **make)
 
     migration.key_review_items(apps, None)
 

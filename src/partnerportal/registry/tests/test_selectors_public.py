@@ -4,29 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory
 from partnerportal.geo.models import Country
 from partnerportal.geo.services import country_ensure
-from partnerportal.registry.models import Municipality, Partnership, Theme
+from partnerportal.registry.models import Partnership, Theme
 from partnerportal.registry.selectors.public import (
     PartnershipFilters,
     municipality_search,
     partnership_list,
     partnership_rows,
 )
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def foreign(name: str, iso2: str, **kwargs) -> Municipality:
-    return MunicipalityFactory(
-        name=name, country=country_ensure(iso2), ags=None, kind="foreign", **kwargs
-    )
-
-
-def pair(first: Municipality, second: Municipality, **kwargs) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    return Partnership.objects.create(municipality_a=a, municipality_b=b, **kwargs)
 
 
 def names(queryset) -> list[str]:
@@ -66,7 +59,7 @@ def test_short_queries_match_name_prefixes_only():
 
 def test_search_filters_by_country():
     MunicipalityFactory(name="Frankfurt")
-    foreign("Frankfort", "US")
+    ForeignMunicipalityFactory(name="Frankfort", iso2="US")
     assert names(municipality_search("Frank", country="US")) == ["Frankfort"]
     assert names(municipality_search("")) == []
 
@@ -86,19 +79,27 @@ def network():
     france.save()
     koeln = MunicipalityFactory(name="Köln", state="Nordrhein-Westfalen")
     leipzig = MunicipalityFactory(name="Leipzig", state="Sachsen")
-    yarinacocha = foreign("Yarinacocha", "PE")
-    kyjiw = foreign("Kyjiw", "UA")
-    lyon = foreign("Lyon", "FR")
+    yarinacocha = ForeignMunicipalityFactory(name="Yarinacocha", iso2="PE")
+    kyjiw = ForeignMunicipalityFactory(name="Kyjiw", iso2="UA")
+    lyon = ForeignMunicipalityFactory(name="Lyon", iso2="FR")
     climate = Theme.objects.get_or_create(
         code="klimaschutz",
         defaults={"kind": "field", "name_de": "Klimaschutz", "name_en": "Climate"},
     )[0]
-    p1 = pair(koeln, yarinacocha, type="klimapartnerschaft", status="aktiv", start_year=2015)
+    p1 = PartnershipFactory(
+        between=(koeln, yarinacocha), type="klimapartnerschaft", status="aktiv", start_year=2015
+    )
     p1.themes.add(climate)
-    p2 = pair(leipzig, kyjiw, type="partnerschaft", status="ruhend", start_year=1961)
-    p3 = pair(kyjiw, lyon, type="partnerschaft", status="aktiv", start_year=1990)
-    p4 = pair(koeln, leipzig, type="freundschaft", status="aktiv", start_year=None)
-    hidden = pair(leipzig, lyon, is_confirmed=False)
+    p2 = PartnershipFactory(
+        between=(leipzig, kyjiw), type="partnerschaft", status="ruhend", start_year=1961
+    )
+    p3 = PartnershipFactory(
+        between=(kyjiw, lyon), type="partnerschaft", status="aktiv", start_year=1990
+    )
+    p4 = PartnershipFactory(
+        between=(koeln, leipzig), type="freundschaft", status="aktiv", start_year=None
+    )
+    hidden = PartnershipFactory(between=(leipzig, lyon), proposed=True)
     return {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "hidden": hidden}
 
 

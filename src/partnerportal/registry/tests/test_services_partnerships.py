@@ -4,42 +4,34 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
-from partnerportal.geo.services import country_ensure
+from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.notifications.models import Activity
 from partnerportal.registry.models import (
     ContactPerson,
-    Municipality,
     Partnership,
     PartnershipStatusChange,
     Theme,
 )
 from partnerportal.registry.services import partnerships as services
+from partnerportal.registry.tests.factories import (
+    ForeignMunicipalityFactory,
+    MunicipalityFactory,
+    PartnershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def foreign(name: str, iso2: str = "PE") -> Municipality:
-    return Municipality.objects.create(
-        name=name, country=country_ensure(iso2), kind=Municipality.Kind.FOREIGN
-    )
-
-
-def pair(first: Municipality, second: Municipality, **kwargs) -> Partnership:
-    a, b = Partnership.ordered_pair(first, second)
-    return Partnership.objects.create(municipality_a=a, municipality_b=b, **kwargs)
 
 
 def make_world() -> dict:
     """Köln with its editor, its partner Yarinacocha with an editor, and someone else's town."""
     koeln = MunicipalityFactory(name="Köln")
-    yarinacocha = foreign("Yarinacocha")
+    yarinacocha = ForeignMunicipalityFactory(name="Yarinacocha", iso2="PE")
     other = MunicipalityFactory(name="Anderswo")
     return {
         "koeln": koeln,
         "partner": yarinacocha,
         "other": other,
-        "partnership": pair(koeln, yarinacocha, description="Alt"),
+        "partnership": PartnershipFactory(between=(koeln, yarinacocha), description="Alt"),
         "editor": UserFactory(municipality=koeln),
         "partner_editor": UserFactory(municipality=yarinacocha),
         "other_editor": UserFactory(municipality=other),
@@ -123,7 +115,9 @@ def test_update_rows_of_contacts_and_actors(world):
 def test_update_refuses_rows_of_another_partnership_and_foreign_sides(world):
     partnership = world["partnership"]
     seen = partnership.version  # both attempts come from a form read at this version
-    elsewhere = pair(world["other"], foreign("Irgendwo"))
+    elsewhere = PartnershipFactory(
+        between=(world["other"], ForeignMunicipalityFactory(name="Irgendwo", iso2="PE"))
+    )
     stranger = ContactPerson.objects.create(
         partnership=elsewhere, municipality=world["other"], name="Fremd"
     )
@@ -151,7 +145,7 @@ def test_update_refuses_rows_of_another_partnership_and_foreign_sides(world):
 def test_propose_creates_an_unconfirmed_partnership_and_tells_staff_and_partner(
     world, django_capture_on_commit_callbacks
 ):
-    new_partner = foreign("Kidira", "SN")
+    new_partner = ForeignMunicipalityFactory(name="Kidira", iso2="SN")
     partner_editor = UserFactory(municipality=new_partner)
     with django_capture_on_commit_callbacks(execute=True):
         partnership = services.partnership_propose(
@@ -180,7 +174,9 @@ def test_propose_creates_an_unconfirmed_partnership_and_tells_staff_and_partner(
 def test_propose_refuses_others_duplicates_and_self(world):
     with pytest.raises(PermissionDenied):
         services.partnership_propose(
-            actor=world["other_editor"], municipality=world["koeln"], partner=foreign("X")
+            actor=world["other_editor"],
+            municipality=world["koeln"],
+            partner=ForeignMunicipalityFactory(name="X", iso2="PE"),
         )
     with pytest.raises(ValidationError):
         services.partnership_propose(
@@ -194,7 +190,9 @@ def test_propose_refuses_others_duplicates_and_self(world):
 
 def test_staff_confirm_or_reject_a_proposal(world):
     proposal = services.partnership_propose(
-        actor=world["editor"], municipality=world["koeln"], partner=foreign("Kidira", "SN")
+        actor=world["editor"],
+        municipality=world["koeln"],
+        partner=ForeignMunicipalityFactory(name="Kidira", iso2="SN"),
     )
     with pytest.raises(PermissionDenied):
         services.partnership_confirm_proposal(
@@ -210,7 +208,9 @@ def test_staff_confirm_or_reject_a_proposal(world):
     ).exists()
 
     second = services.partnership_propose(
-        actor=world["editor"], municipality=world["koeln"], partner=foreign("Padang", "ID")
+        actor=world["editor"],
+        municipality=world["koeln"],
+        partner=ForeignMunicipalityFactory(name="Padang", iso2="ID"),
     )
     with pytest.raises(PermissionDenied):
         services.partnership_reject_proposal(
