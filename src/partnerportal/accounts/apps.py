@@ -12,13 +12,18 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from partnerportal.audit.actions import actions_register
         from partnerportal.audit.permissions import auditors_register
+        from partnerportal.audit.restore import restorer_register
         from partnerportal.core.schedule import job_register
 
         from . import signals, tasks  # noqa: F401
         from .actions import AccountsAction
+        from .models import Membership
+        from .services import membership_restore
         from .roles import MANAGING_ROLES, has_role
 
         actions_register(AccountsAction)
+        # Memberships change only through their workflow: the audit trail's revert is refused.
+        restorer_register(Membership, membership_restore)
         # The agency's administrators and editors may see the audit trail and undo changes.
         auditors_register(lambda user: has_role(user, *MANAGING_ROLES))
 

@@ -117,6 +117,20 @@ def _refusal(action: str) -> str | None:
     }.get(action)
 
 
+def membership_restore(*, obj: Membership, previous, actor, expected_version: int | None):
+    """The revert of the audit trail for memberships (registered with audit.restore): refused.
+    A membership changes only through its own steps (accounts/workflows.py), each told to the
+    people concerned; bringing an ended or declined one back to life, or a withdrawn request,
+    would skip them. The person asks again, or the editors invite them."""
+    raise ValidationError(
+        _(
+            "A membership cannot be reverted. It changes only through its own steps: the "
+            "person asks again, or the agency invites them."
+        ),
+        code="membership_not_revertible",
+    )
+
+
 def membership_request(*, actor: User, municipality, message: str = "") -> Membership:
     """A person asks to edit for a municipality; someone who knows them there decides."""
     membership = Membership.objects.filter(user=actor, municipality=municipality).first()

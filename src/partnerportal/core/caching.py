@@ -86,11 +86,18 @@ def conditional(
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         response = checked(request, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
-            if max_age is None:
-                patch_cache_control(response, no_cache=True)
-            else:
-                patch_cache_control(response, public=True, max_age=max_age)
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if response.status_code not in (200, 304):
+            # An error (400, 404, 429) is no version of the resource: no validators, so that
+            # neither a cache nor a client keeps it as one.
+            del response["ETag"]
+            del response["Last-Modified"]
+            return response
+        if max_age is None:
+            patch_cache_control(response, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=max_age)
         return response
 
     return wrapper

@@ -221,6 +221,8 @@ def test_cluster_json_answers_a_view_and_refuses_a_malformed_one(client, network
     ):
         refused = client.get(url, bad)
         assert refused.status_code == 400
+        # An error is no version of the map: nothing a cache or client could keep as one.
+        assert "ETag" not in refused and "Last-Modified" not in refused
         assert refused["Content-Type"] == "application/json"
 
 

@@ -236,3 +236,39 @@ def test_a_deleted_partnership_comes_back_as_it_was(world):
     assert (restored.status, restored.is_confirmed) == (S.ACTIVE, False)
     assert restored.history.latest().history_change_reason == AuditAction.REVERTED
     assert PartnershipStatusChange.objects.count() == status_changes
+
+
+def test_a_membership_revert_is_refused_and_changes_nothing(client, site, world):
+    """An ended membership cannot be brought back to life behind its workflow (no step, nobody
+    told): the person asks again or is invited."""
+    from partnerportal.accounts.models import Membership
+    from partnerportal.accounts.services import membership_end
+
+    membership = Membership.objects.get(user=world["editor"], municipality=world["koeln"])
+    membership_end(actor=world["staff"], membership=membership)
+    record = membership.history.latest()
+    history_before = membership.history.count()
+    client.force_login(world["staff"])
+
+    response = client.post(
+        reverse(
+            "audit:revert",
+            kwargs={
+                "app_label": "accounts",
+                "model_name": "membership",
+                "pk": membership.pk,
+                "history_id": record.history_id,
+            },
+        ),
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    refusal = _(
+        "A membership cannot be reverted. It changes only through its own steps: the "
+        "person asks again, or the agency invites them."
+    )
+    assert any(refusal in message for message in _messages(response))
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ENDED
+    assert membership.history.count() == history_before
