@@ -18,8 +18,8 @@ class AccountsConfig(AppConfig):
         from . import signals, tasks  # noqa: F401
         from .actions import AccountsAction
         from .models import Membership
-        from .services import membership_restore
         from .roles import MANAGING_ROLES, has_role
+        from .services import membership_restore
 
         actions_register(AccountsAction)
         # Memberships change only through their workflow: the audit trail's revert is refused.

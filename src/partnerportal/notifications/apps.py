@@ -15,3 +15,4 @@ class NotificationsConfig(AppConfig):
         from . import tasks
 
         job_register("activities_prune", timedelta(days=1), tasks.activities_prune)
+        job_register("email_tasks_prune", timedelta(hours=1), tasks.email_tasks_prune)

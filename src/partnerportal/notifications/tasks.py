@@ -65,3 +65,36 @@ def activities_prune() -> int:
     deleted, _ = Activity.objects.filter(read_at__isnull=False, created_at__lt=cutoff).delete()
     logger.info("Old read activities deleted: %d", deleted)
     return deleted
+
+
+#: How long a finished e-mail task keeps its arguments (the address, a reset or invitation link)
+#: in the task table of the database worker: long enough to see that it ran, not longer.
+EMAIL_TASK_RETENTION = timedelta(hours=1)
+#: A failed one is kept a week, for staff to see what failed (its traceback may name the address).
+EMAIL_TASK_FAILED_RETENTION = timedelta(days=7)
+EMAIL_TASK_PATHS = (
+    f"{__name__}.email_deliver",
+    f"{__name__}.email_message_deliver",
+)
+
+
+@task()
+def email_tasks_prune() -> int:
+    """Delete finished e-mail tasks from the database worker's table: their arguments are
+    personal data (addresses, links that sign someone in), which the mail itself no longer needs
+    once sent. Other tasks carry ids only and are left to the worker's own pruning."""
+    from django.db.models import Q
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    deleted, _ = (
+        DBTaskResult.objects.filter(task_path__in=EMAIL_TASK_PATHS)
+        .filter(
+            Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lt=now - EMAIL_TASK_RETENTION)
+            | Q(status=TaskResultStatus.FAILED, finished_at__lt=now - EMAIL_TASK_FAILED_RETENTION)
+        )
+        .delete()
+    )
+    logger.info("Finished e-mail tasks deleted: %d", deleted)
+    return deleted

@@ -254,3 +254,44 @@ def test_mail_other_code_sends_by_itself_is_queued_too(queue, settings):
     assert (message.subject, message.to) == ("Seite eingereicht", ["moderator@example.org"])
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
     assert message.alternatives[0].mimetype == "text/html"
+
+
+def test_finished_email_tasks_leave_the_task_table():
+    """The database worker keeps each task's arguments; for an e-mail they are an address and
+    perhaps a link that signs someone in, so they go once the mail is sent."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from partnerportal.notifications import tasks
+
+    now = timezone.now()
+
+    def row(path, status, finished_ago):
+        return DBTaskResult.objects.create(
+            task_path=path,
+            status=status,
+            finished_at=now - finished_ago if finished_ago is not None else None,
+            args_kwargs={"args": [], "kwargs": {"to_email": "person@example.org"}},
+            backend_name="default",
+            run_after=now,
+        ).pk
+
+    deliver, message = tasks.EMAIL_TASK_PATHS
+    sent_long_ago = row(deliver, TaskResultStatus.SUCCESSFUL, timedelta(hours=2))
+    allauth_sent = row(message, TaskResultStatus.SUCCESSFUL, timedelta(hours=2))
+    failed_long_ago = row(deliver, TaskResultStatus.FAILED, timedelta(days=8))
+    kept = {
+        row(deliver, TaskResultStatus.SUCCESSFUL, timedelta(minutes=5)),  # just sent
+        row(deliver, TaskResultStatus.FAILED, timedelta(days=1)),  # staff may look into it
+        row(deliver, TaskResultStatus.READY, None),  # still to be sent
+        row("partnerportal.core.tasks.sessions_clear", TaskResultStatus.SUCCESSFUL,
+            timedelta(days=30)),  # ids only: not ours to prune
+    }  # fmt: skip
+
+    assert tasks.email_tasks_prune.call() == 3
+    remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert remaining == kept
+    assert not remaining & {sent_long_ago, allauth_sent, failed_long_ago}
