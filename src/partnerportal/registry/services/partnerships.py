@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -458,13 +458,22 @@ def partnerships_create(
             if any(pair in wanted for pair in stored):
                 raise ValidationError(_("This partnership is already in the registry."))
         registry_changed()  # bulk writes send no signals
-        created = bulk_create_with_history(
-            partnerships,
-            Partnership,
-            batch_size=batch_size,
-            default_user=user,
-            default_change_reason=SOURCE_RULES[source].action,
-        )
+        try:
+            with transaction.atomic():
+                created = bulk_create_with_history(
+                    partnerships,
+                    Partnership,
+                    batch_size=batch_size,
+                    default_user=user,
+                    default_change_reason=SOURCE_RULES[source].action,
+                )
+        except IntegrityError:
+            # Someone stored one of the pairs between the check above and the insert.
+            if Partnership.objects.filter(
+                municipality_a_id__in=firsts, municipality_b_id__in={b for _a, b in pairs}
+            ).exists():
+                raise ValidationError(_("This partnership is already in the registry.")) from None
+            raise
         PartnershipStatusChange.objects.bulk_create(
             [
                 first_status_change(partnership, draft=draft, source=source, actor=user)

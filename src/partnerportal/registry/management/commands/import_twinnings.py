@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -29,11 +30,12 @@ class Command(BaseCommand):
             outcome = import_twinnings(
                 path, report=report, progress=self._progress if interactive else None
             )
-        except (ImportFileError, OSError) as error:
+        except (ImportFileError, OSError, ValidationError) as error:
             if interactive:
                 self.stderr.write("")
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
             raise CommandError(
-                _("%(file)s was not imported: %(error)s") % {"file": path.name, "error": error}
+                _("%(file)s was not imported: %(error)s") % {"file": path.name, "error": reason}
             ) from error
         if interactive:
             self.stderr.write("")
