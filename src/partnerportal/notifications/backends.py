@@ -12,6 +12,13 @@ class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
         from .services import email_message_enqueue
 
+        queued = 0
         for message in email_messages:
-            email_message_enqueue(message=message, kind="django.core.mail")
-        return len(email_messages)
+            try:
+                email_message_enqueue(message=message, kind="django.core.mail")
+            except Exception:
+                if not self.fail_silently:
+                    raise
+                continue
+            queued += 1
+        return queued

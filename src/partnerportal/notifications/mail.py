@@ -47,12 +47,18 @@ def email_send(*, to_email: str, language: str, template: str, context: dict) ->
 
 def message_payload(message: EmailMessage) -> dict:
     """A message another library rendered (allauth), as plain values a task can carry: the
-    database task queue stores its arguments as JSON."""
+    database task queue stores its arguments as JSON. Attachments cannot travel that way; no
+    mail of ours or of the libraries we use has one, so one is refused rather than dropped."""
+    if message.attachments:
+        raise ValueError("A queued e-mail cannot carry attachments.")
     return {
         "subject": str(message.subject),
         "body": str(message.body),
         "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
         "to": [str(address) for address in message.to],
+        "cc": [str(address) for address in message.cc],
+        "bcc": [str(address) for address in message.bcc],
+        "reply_to": [str(address) for address in message.reply_to],
         "headers": {str(k): str(v) for k, v in (message.extra_headers or {}).items()},
         "content_subtype": message.content_subtype,
         "alternatives": [
@@ -69,6 +75,9 @@ def message_send(payload: dict, *, kind: str) -> None:
         body=payload["body"],
         from_email=payload["from_email"],
         to=payload["to"],
+        cc=payload.get("cc") or None,
+        bcc=payload.get("bcc") or None,
+        reply_to=payload.get("reply_to") or None,
         headers=payload.get("headers") or None,
         connection=_connection(),
     )

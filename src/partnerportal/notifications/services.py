@@ -95,7 +95,8 @@ def email_to_address(
 def email_message_enqueue(*, message: EmailMessage, kind: str) -> None:
     """Queue a message another library rendered in the request (allauth: it needs the request
     to render). Queued at once rather than after the commit: the message needs no row to be
-    committed, and the database task queue shares the transaction, so a rollback drops it."""
+    committed. With the database task queue (production) the task shares the transaction, so a
+    rollback drops it; with the immediate backend (development) it is sent at once."""
     email_message_deliver.enqueue(message=message_payload(message), kind=kind)
 
 

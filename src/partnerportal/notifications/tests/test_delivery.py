@@ -295,3 +295,28 @@ def test_finished_email_tasks_leave_the_task_table():
     remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert remaining == kept
     assert not remaining & {sent_long_ago, allauth_sent, failed_long_ago}
+
+
+def test_mail_sent_through_django_keeps_copies_and_reply_to(mailoutbox, settings):
+    """What Django's mail API hands the queueing backend arrives whole when the task sends it."""
+    from django.core.mail import EmailMessage
+
+    from partnerportal.notifications.backends import QueuedEmailBackend
+
+    message = EmailMessage(
+        "Subject", "Body", to=["a@example.org"], cc=["b@example.org"], bcc=["c@example.org"],
+        reply_to=["d@example.org"],
+    )  # fmt: skip
+    assert QueuedEmailBackend().send_messages([message]) == 1
+    [sent] = mailoutbox
+    assert (sent.to, sent.cc, sent.bcc, sent.reply_to) == (
+        ["a@example.org"],
+        ["b@example.org"],
+        ["c@example.org"],
+        ["d@example.org"],
+    )
+    with_attachment = EmailMessage("S", "B", to=["a@example.org"])
+    with_attachment.attach("a.txt", "x", "text/plain")
+    assert QueuedEmailBackend(fail_silently=True).send_messages([with_attachment]) == 0
+    with pytest.raises(ValueError):
+        QueuedEmailBackend().send_messages([with_attachment])
