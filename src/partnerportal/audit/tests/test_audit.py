@@ -113,15 +113,35 @@ def test_change_revert_restores_state_before_the_change_and_is_recorded():
 
 
 def test_change_revert_keeps_untracked_fields():
+    """A field the history does not track keeps its current value. (This test reverted a
+    membership's status; memberships now refuse every revert, see
+    test_revert_workflow.test_a_membership_revert_is_refused_and_changes_nothing, so a
+    partnership's untracked reminder date stands in.)"""
+    from django.utils import timezone
+
+    from partnerportal.registry.tests.factories import PartnershipFactory
+
     admin = UserFactory(role="agency_admin")
+    reminded = timezone.now().replace(microsecond=0)
+    partnership = PartnershipFactory(description="Alt", last_reminded_at=reminded)
+    partnership.description = "Neu"
+    partnership.save()
+
+    change_revert(actor=admin, history_record=partnership.history.latest(), expected_version=None)
+
+    partnership.refresh_from_db()
+    assert partnership.description == "Alt"
+    assert partnership.last_reminded_at == reminded
+
     membership = MembershipFactory(requested=True, message="Bitte aufnehmen")
     membership.status = Membership.Status.ACTIVE
     membership.save()
-
-    change_revert(actor=admin, history_record=membership.history.latest(), expected_version=None)
-
+    with pytest.raises(ValidationError):
+        change_revert(
+            actor=admin, history_record=membership.history.latest(), expected_version=None
+        )
     membership.refresh_from_db()
-    assert membership.status == Membership.Status.REQUESTED
+    assert membership.status == Membership.Status.ACTIVE
     assert membership.message == "Bitte aufnehmen"
 
 
