@@ -7,22 +7,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from test_permission_matrix import ROLES  # the roles of the permission matrix
 
 from partnerportal.accounts.tests.factories import (
     MembershipFactory,
     MunicipalityFactory,
     UserFactory,
-)
-
-#: The roles of tests/test_permission_matrix.py.
-ROLES = (
-    "public",
-    "registered",
-    "municipal_editor",
-    "agency_editor",
-    "agency_admin",
-    "reviewer",
-    "expert",
 )
 
 BUTTON = re.compile(

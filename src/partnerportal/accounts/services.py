@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from partnerportal.audit import selectors as audit_selectors
 from partnerportal.audit.services import attribute_change
-from partnerportal.core.workflows import transition_check
+from partnerportal.core.workflows import transition_check, transition_permitted
 from partnerportal.notifications import services as notifications
 from partnerportal.notifications.events import Event
 from partnerportal.notifications.models import Activity
@@ -61,11 +61,8 @@ def membership_transition(
     may do what from which state, what is recorded and who is told. `obj` may be an unsaved
     membership of the actor ("request": the row is created, or a declined or ended one is
     reused, one per person and municipality). Returns None when the row is deleted."""
-    state = workflows.state_of(obj)
-    transition_check(
-        workflows.TRANSITIONS, action=action, obj=obj, actor=actor, state=state,
-        state_label=_membership_state_label(state), wrong_state_message=_refusal(action),
-    )  # fmt: skip
+    # Who may, before anything is locked; the state is judged under the lock.
+    transition_permitted(workflows.TRANSITIONS, action=action, obj=obj, actor=actor)
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update()

@@ -42,6 +42,17 @@ def transitions_from(table: Iterable[Transition], state: str) -> list[Transition
     return [t for t in table if state in t.sources]
 
 
+def transition_permitted(table: Iterable[Transition], *, action: str, obj, actor) -> Transition:
+    """The row for `action` if `actor` may take it on `obj` at all, whatever the state: what a
+    service asks before it locks or compares anything, so an outsider learns nothing."""
+    transition = transition_find(table, action)
+    if transition is None:
+        raise TransitionRefused(_("Unknown action."), code="unknown_action")
+    if not transition.allowed(actor, obj):
+        raise PermissionDenied
+    return transition
+
+
 def transition_check(
     table: Iterable[Transition],
     *,
@@ -55,11 +66,7 @@ def transition_check(
     """The row that lets `actor` perform `action` on `obj` in `state`, or the refusal: an
     unknown action, then who may (PermissionDenied: an outsider learns nothing of the state),
     then the state, with a message that names it."""
-    transition = transition_find(table, action)
-    if transition is None:
-        raise TransitionRefused(_("Unknown action."), code="unknown_action")
-    if not transition.allowed(actor, obj):
-        raise PermissionDenied
+    transition = transition_permitted(table, action=action, obj=obj, actor=actor)
     if state not in transition.sources:
         raise TransitionRefused(
             wrong_state_message

@@ -30,7 +30,7 @@ from partnerportal.audit.history import history_deferred
 from partnerportal.audit.restore import fields_restore, m2m_restore
 from partnerportal.audit.services import attribute_change, generic_restore
 from partnerportal.core.concurrency import version_check, version_claim
-from partnerportal.core.workflows import TransitionRefused, transition_check
+from partnerportal.core.workflows import transition_check, transition_permitted
 from partnerportal.notifications.events import Event
 from partnerportal.notifications.services import notify
 
@@ -50,7 +50,7 @@ from ..models import (
     Theme,
 )
 from ..selectors.freshness import partnerships_stale_base
-from ..workflows import TRANSITIONS, transition_get, transitions_from
+from ..workflows import TRANSITIONS, transitions_from
 
 #: A partnership not confirmed for this long is stale and its editors are reminded.
 #: At most one reminder per partnership in this time; also how long the e-mailed link is valid.
@@ -111,11 +111,7 @@ def partnership_transition(
     `expected_version` is the version the person saw (None: no check, for scripts); a later
     one raises core.concurrency.EditConflict and nothing changes."""
     # Who may, before anything is locked or compared: an outsider learns nothing of the record.
-    transition = transition_get(action)
-    if transition is None:
-        raise TransitionRefused(_("Unknown action."), code="unknown_action")
-    if not transition.allowed(actor, partnership):
-        raise PermissionDenied
+    transition = transition_permitted(TRANSITIONS, action=action, obj=partnership, actor=actor)
     with transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
         version_claim(locked, expected_version=expected_version)
