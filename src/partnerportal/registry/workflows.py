@@ -5,8 +5,6 @@ by the pages that draw the buttons (`available_actions`). Nothing else changes t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
 from partnerportal.core import workflows as core_workflows
@@ -17,10 +15,8 @@ S = PartnershipStatus
 R = ReviewItem.Status
 
 
-@dataclass(frozen=True)
-class Transition(core_workflows.Transition):
-    #: whether the editors of the other side are told (the side effect every transition has)
-    notify_other_side: bool = True
+#: Every status transition tells the editors of the other side (services.partnerships).
+Transition = core_workflows.Transition
 
 
 def _editors_and_staff(user, partnership: Partnership) -> bool:

@@ -137,18 +137,17 @@ def partnership_transition(
         locked.save()
         partnership.status = locked.status
         partnership.version = locked.version
-        if transition.notify_other_side:
-            notify(
-                event=Event.PARTNERSHIP_STATUS_CHANGED,
-                recipients=_other_side_editors(locked, actor),
-                actor=actor,
-                target=locked,
-                context={
-                    "status": locked.status,
-                    "status_label": str(PartnershipStatus(locked.status).label),
-                    "url": _partnership_url(locked),
-                },
-            )
+        notify(
+            event=Event.PARTNERSHIP_STATUS_CHANGED,
+            recipients=_other_side_editors(locked, actor),
+            actor=actor,
+            target=locked,
+            context={
+                "status": locked.status,
+                "status_label": str(PartnershipStatus(locked.status).label),
+                "url": _partnership_url(locked),
+            },
+        )
     return change
 
 
