@@ -40,7 +40,10 @@ messages: install ## Compile the translations (.po -> .mo)
 	@mkdir -p src/partnerportal/locale
 	@$(BIN)/python scripts/compile_messages.py
 
-migrate: install messages ## Create or update the database (SQLite under var/ unless DATABASE_URL is set): tables, cache table, pages, countries
+# Every management command runs Django's system checks, which look for the front-end packages in
+# node_modules (STATICFILES_DIRS): without them each command warns (staticfiles.W004), so the
+# assets come before the first command.
+migrate: install messages assets ## Create or update the database (SQLite under var/ unless DATABASE_URL is set): tables, cache table, pages, countries
 	@mkdir -p var
 	$(PP) migrate --no-input
 
