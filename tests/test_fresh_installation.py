@@ -83,6 +83,8 @@ def test_migrate_creates_the_table_of_a_database_cache(client, settings):
         "/api/v1/status",
         "/api/v1/countries",
         "/api/v1/partnerships",
+        "/api/v1/catalog.ttl",
+        "/api/v1/catalog.jsonld",
     ):
         assert client.get(url).status_code == 200, url
 

@@ -557,6 +557,8 @@ CASES: list[Case] = [
     Case("api:partnerships_csv", ALL_OK),
     Case("api:partnerships_xlsx", ALL_OK),
     Case("api:partnerships_geojson", ALL_OK),
+    Case("api:catalog_ttl", ALL_OK),
+    Case("api:catalog_jsonld", ALL_OK),
     # Atlas: downloads of the partnership list (open data)
     Case("atlas:partnerships_csv", ALL_OK),
     Case("atlas:partnerships_xlsx", ALL_OK),

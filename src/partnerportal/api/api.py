@@ -57,3 +57,7 @@ def status(request: HttpRequest) -> dict:
 from partnerportal.api.routers.registry import router as registry_router  # noqa: E402
 
 api.add_router("/", registry_router)
+
+from partnerportal.api.routers.catalog import router as catalog_router  # noqa: E402
+
+api.add_router("/", catalog_router)

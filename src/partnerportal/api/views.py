@@ -30,5 +30,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "anonymous_rate": rate_text(settings.API_ANON_RATE),
             "user_rate": rate_text(settings.API_USER_RATE),
             "list_url": request.build_absolute_uri(reverse("registry:partnership_list")),
+            "catalog_ttl": request.build_absolute_uri(reverse("api:catalog_ttl")),
+            "catalog_jsonld": request.build_absolute_uri(reverse("api:catalog_jsonld")),
         },
     )

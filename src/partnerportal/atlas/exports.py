@@ -52,6 +52,11 @@ class DataSource:
     licence: str
     licence_url: str
     url: str
+    #: The licence in the vocabulary of DCAT-AP.de (http://dcat-ap.de/def/licenses/), for the
+    #: open-data catalogue (api/catalog.py).
+    licence_uri: str = ""
+    #: Whoever passes the data on must share it under the same licence (CC BY-SA).
+    share_alike: bool = False
 
     @property
     def short(self) -> str:
@@ -67,6 +72,7 @@ SOURCES: dict[str, DataSource] = {
             licence="Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
             licence_url="https://www.govdata.de/dl-de/by-2-0",
             url="https://www.destatis.de/",
+            licence_uri="http://dcat-ap.de/def/licenses/dl-by-de/2.0",
         ),
         DataSource(
             key="geonames",
@@ -74,6 +80,7 @@ SOURCES: dict[str, DataSource] = {
             licence="CC BY 4.0",
             licence_url="https://creativecommons.org/licenses/by/4.0/",
             url="https://www.geonames.org/",
+            licence_uri="http://dcat-ap.de/def/licenses/cc-by/4.0",
         ),
         DataSource(
             key="wikipedia",
@@ -81,6 +88,8 @@ SOURCES: dict[str, DataSource] = {
             licence="CC BY-SA 4.0",
             licence_url="https://creativecommons.org/licenses/by-sa/4.0/",
             url="https://en.wikipedia.org/wiki/Lists_of_twin_towns_and_sister_cities",
+            licence_uri="http://dcat-ap.de/def/licenses/cc-by-sa/4.0",
+            share_alike=True,
         ),
     )
 }

@@ -328,6 +328,14 @@ API_USER_RATE = env.str("API_USER_RATE", default="600/m")
 # with 0 it is REMOTE_ADDR (a caller could forge X-Forwarded-For to escape the limit).
 NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
 
+# --- Open-data catalogue (DCAT-AP.de at /api/v1/catalog.ttl and .jsonld): who publishes the data,
+# whom to ask, and the publisher's id in GovData's list of contributors (dcatde:contributorID,
+# a URI under http://dcat-ap.de/def/contributors/ that GovData assigns; left out while empty).
+OPEN_DATA_PUBLISHER = env.str("OPEN_DATA_PUBLISHER", default="Partnerportal")
+OPEN_DATA_PUBLISHER_URL = env.str("OPEN_DATA_PUBLISHER_URL", default="")
+OPEN_DATA_CONTACT_EMAIL = env.str("OPEN_DATA_CONTACT_EMAIL", default="")
+OPEN_DATA_CONTRIBUTOR_ID = env.str("OPEN_DATA_CONTRIBUTOR_ID", default="")
+
 # --- Logging: to the console, never request bodies, secrets or personal data.
 LOGGING = {
     "version": 1,
