@@ -97,6 +97,7 @@ check-messages: install ## Fail when a message lacks its translation
 bench: install assets messages ## Run the benchmarks in bench/ and print their figures (imports need ../shared/data)
 	$(BIN)/python bench/home.py
 	$(BIN)/python bench/registry.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/atlas.py
 
