@@ -1,16 +1,17 @@
 """Server time and HTML size of every main page with the full real data, against the budget of
 300 ms (median) and 300 KB per page.
 
-Run: .venv/bin/python bench/pages.py [--requests 15] [--warmup 2] [--database-url URL]
+Run: .venv/bin/python bench/pages.py [--requests 10] [--warmup 1] [--database-url URL]
 
 Without --database-url it creates a temporary SQLite database (migrate plus the site structure)
 and imports ../shared/data with `import_municipalities` and `import_twinnings` (or SYNTHETIC data
 when the files are missing or with --synthetic); with --database-url it uses that database and
 imports only when it holds no partnerships yet (e.g. `sqlite:///var/bench-pages.sqlite3` keeps
-the imported data for the next run). `demo_data` adds the logins: the staff pages are fetched
-as the demo agency administrator, whose session holds a verified second factor (the test
-client of accounts/tests/clients.py records it as a real login does), the municipal pages as
-the demo editor of Köln.
+the imported data for the next run). The logins are made as the tests make them (accounts'
+factories): the staff pages are fetched as an agency administrator whose session holds a
+verified second factor (the client of accounts/tests/clients.py records it as a real login
+does), the municipal pages as the editor of Köln; `--editors` municipal editors more fill the
+staff editors page.
 
 Every page is timed with Django's test Client in this process (no network, no browser; DEBUG
 off), `--requests` times after `--warmup` unmeasured requests. The table is sorted by median
@@ -140,19 +141,60 @@ def pages() -> list[tuple[str, str, str]]:
     return result
 
 
+ADMIN_EMAIL = "bench-admin@bench.invalid"
+EDITOR_EMAIL = "bench-koeln@bench.invalid"
+
+
+def people(editors: int) -> int:
+    """The logins (once per database): an agency administrator with a TOTP authenticator (the
+    factory's, as the tests make staff), the editor of Köln, and `editors` further municipal
+    editors of the largest German municipalities, so that the staff editors page lists as many
+    as a running installation might. Returns the number of active memberships."""
+    from django.contrib.auth import get_user_model
+
+    from partnerportal.accounts.models import Membership
+    from partnerportal.accounts.tests.factories import UserFactory
+    from partnerportal.registry.models import Municipality
+
+    users = get_user_model().objects
+    german = Municipality.objects.filter(country_id="DE")
+    koeln = german.filter(name="Köln").first() or german.order_by("-population").first()
+    if not users.filter(email=ADMIN_EMAIL).exists():
+        UserFactory(email=ADMIN_EMAIL, agency_admin=True)
+    if not users.filter(email=EDITOR_EMAIL).exists():
+        UserFactory(email=EDITOR_EMAIL, municipality=koeln)
+    missing = editors - users.filter(email__startswith="bench-editor-").count()
+    if missing > 0:
+        start = editors - missing
+        places = list(german.exclude(pk=koeln.pk).order_by("-population")[start:editors])
+        created = users.bulk_create(
+            [
+                get_user_model()(
+                    email=f"bench-editor-{start + n}@bench.invalid", name=f"Redaktion {place.name}"
+                )
+                for n, place in enumerate(places)
+            ]
+        )
+        Membership.objects.bulk_create(
+            Membership(user=user, municipality=place, status=Membership.Status.ACTIVE)
+            for user, place in zip(created, places, strict=True)
+        )
+    return Membership.objects.filter(status=Membership.Status.ACTIVE).count()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmark every main page against the budget.")
-    parser.add_argument("--requests", type=int, default=15)
-    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--database-url", help="use (and fill if empty) this database")
     parser.add_argument("--synthetic", action="store_true", help="never import ../shared/data")
+    parser.add_argument(
+        "--editors", type=int, default=300, help="municipal editors (active memberships)"
+    )
     args = parser.parse_args()
 
     tmp = django_with_fresh_database("pp-bench-pages-", args.database_url)
-    import io
-
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import setup_test_environment
 
@@ -160,17 +202,13 @@ def main() -> int:
     from partnerportal.registry.models import Municipality, Partnership
 
     data_label = load_registry_data(synthetic=args.synthetic)
-    call_command("demo_data", stdout=io.StringIO())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     setup_test_environment()
-
+    editors = people(args.editors)
     users = get_user_model().objects
     clients = {"public": Client(headers={"host": "localhost"})}
-    for who, email in (
-        ("admin", "admin@demo.partnerportal.invalid"),
-        ("editor", "koeln@demo.partnerportal.invalid"),
-    ):
+    for who, email in (("admin", ADMIN_EMAIL), ("editor", EDITOR_EMAIL)):
         clients[who] = Client(headers={"host": "localhost"})
         clients[who].force_login(users.get(email=email))
 
@@ -185,7 +223,8 @@ def main() -> int:
     print()
     print(
         f"Data: {data_label}; {Municipality.objects.count():,} municipalities, "
-        f"{Partnership.objects.count():,} partnerships; {connection.vendor}"
+        f"{Partnership.objects.count():,} partnerships, {editors} active memberships; "
+        f"{connection.vendor}"
     )
     print(
         f"GET with Django's test Client, median of {args.requests} requests after "

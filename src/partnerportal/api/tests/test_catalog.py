@@ -2,6 +2,7 @@
 properties DCAT-AP.de requires (and those we promise GovData), its distributions fetched, its
 licences checked against the sources'."""
 
+import warnings
 from urllib.parse import urlsplit
 
 import pytest
@@ -61,10 +62,17 @@ SOURCE_LICENCES = {"destatis": DL_BY_DE, "geonames": CC_BY, "wikipedia": CC_BY_S
 DATASETS = {"partnerships", "municipalities", "statistics"}
 
 
+def _parse(data: str, fmt: str) -> Graph:
+    with warnings.catch_warnings():
+        # rdflib 7.6's own JSON-LD parser builds a ConjunctiveGraph, which rdflib deprecates.
+        warnings.filterwarnings("ignore", "ConjunctiveGraph is deprecated", DeprecationWarning)
+        return Graph().parse(data=data, format=fmt)
+
+
 def _graph(client, url: str = TTL, fmt: str = "turtle") -> Graph:
     response = client.get(url)
     assert response.status_code == 200
-    return Graph().parse(data=response.content.decode(), format=fmt)
+    return _parse(response.content.decode(), fmt)
 
 
 def _datasets(graph: Graph) -> dict[str, URIRef]:
@@ -84,7 +92,7 @@ def test_both_formats_parse_and_hold_the_same_graph(client, open_data):
     assert turtle["Content-Type"] == "text/turtle; charset=utf-8"
     assert jsonld["Content-Type"] == "application/ld+json"
     from_turtle = Graph().parse(data=turtle.content.decode(), format="turtle")
-    from_jsonld = Graph().parse(data=jsonld.content.decode(), format="json-ld")
+    from_jsonld = _parse(jsonld.content.decode(), "json-ld")
     assert len(from_turtle) > 100
     assert isomorphic(from_turtle, from_jsonld)
 
@@ -224,11 +232,14 @@ def test_contributor_id_and_contact_address_come_from_the_settings(client, open_
         assert graph.value(contact, VCARD.hasEmail) == URIRef("mailto:opendata@example.org")
 
 
-def test_the_catalogue_answers_304_until_the_registry_changes(client, open_data):
+def test_the_catalogue_answers_304_until_the_registry_changes(
+    client, open_data, django_capture_on_commit_callbacks
+):
     first = client.get(TTL)
     etag = first["ETag"]
     assert client.get(TTL, headers={"if-none-match": etag}).status_code == 304
-    PartnershipFactory(start_year=1950)
+    with django_capture_on_commit_callbacks(execute=True):  # the version moves after commit
+        PartnershipFactory(start_year=1950)
     again = client.get(TTL, headers={"if-none-match": etag})
     assert again.status_code == 200
     graph = Graph().parse(data=again.content.decode(), format="turtle")
