@@ -47,6 +47,9 @@ migrate: install messages assets ## Create or update the database (SQLite under 
 	@mkdir -p var
 	$(PP) migrate --no-input
 
+# The demo says itself that it runs the development server, so Django need not warn about it.
+DEMO_SERVER := DJANGO_RUNSERVER_HIDE_WARNING=true $(PP) runserver
+
 demo-data: migrate assets ## Load the demo data and demo logins
 	$(PP) demo_data
 
@@ -59,12 +62,12 @@ demo-full: demo-data ## Like demo, plus the full reference data from ../shared/d
 	else \
 		echo "No reference data in $(SHARED_DATA): serving the demo data only"; \
 	fi
-	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
-	$(PP) runserver $(HOST):$(PORT)
+	@echo "==> Serving on http://$(HOST):$(PORT)/ with Django's development server, not for production (Ctrl+C stops)"
+	$(DEMO_SERVER) $(HOST):$(PORT)
 
 demo: demo-data ## Set up everything and serve the demo on http://127.0.0.1:8000
-	@echo "==> Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops)"
-	$(PP) runserver $(HOST):$(PORT)
+	@echo "==> Serving on http://$(HOST):$(PORT)/ with Django's development server, not for production (Ctrl+C stops)"
+	$(DEMO_SERVER) $(HOST):$(PORT)
 
 test: install assets messages ## Run the whole test suite (SQLite unless DATABASE_URL is set; browser tests in Chromium)
 	$(PYTEST) -q -n $(WORKERS)
