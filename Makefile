@@ -63,11 +63,11 @@ demo-full: demo-data ## Like demo, plus the full reference data from ../shared/d
 		echo "No reference data in $(SHARED_DATA): serving the demo data only"; \
 	fi
 	@echo "==> Serving on http://$(HOST):$(PORT)/ with Django's development server, not for production (Ctrl+C stops)"
-	$(DEMO_SERVER) $(HOST):$(PORT)
+	@$(DEMO_SERVER) $(HOST):$(PORT)
 
 demo: demo-data ## Set up everything and serve the demo on http://127.0.0.1:8000
 	@echo "==> Serving on http://$(HOST):$(PORT)/ with Django's development server, not for production (Ctrl+C stops)"
-	$(DEMO_SERVER) $(HOST):$(PORT)
+	@$(DEMO_SERVER) $(HOST):$(PORT)
 
 test: install assets messages ## Run the whole test suite (SQLite unless DATABASE_URL is set; browser tests in Chromium)
 	$(PYTEST) -q -n $(WORKERS)

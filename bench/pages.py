@@ -123,6 +123,7 @@ def pages() -> list[tuple[str, str, str]]:
             ),
             "editor",
         ),
+        ("membership request (editor)", reverse("accounts:membership_request"), "editor"),
         ("account (staff)", reverse("accounts:overview"), "admin"),
         (STAFF_EDITORS, reverse("accounts:staff_memberships"), "admin"),
         ("stale partnerships", reverse("registry:stale_list"), "admin"),
@@ -196,6 +197,7 @@ def main() -> int:
     tmp = django_with_fresh_database("pp-bench-pages-", args.database_url)
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django.template.base import Template
     from django.test.utils import setup_test_environment
 
     from partnerportal.accounts.tests.clients import Client
@@ -204,7 +206,13 @@ def main() -> int:
     data_label = load_registry_data(synthetic=args.synthetic)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    # The test Client needs the test environment, whose template instrumentation copies the
+    # context of every template rendered (for response.context); a form widget renders one
+    # template per option, so a page with a select of all municipalities would take minutes.
+    # Rendering stays as in production.
+    production_render = Template._render
     setup_test_environment()
+    Template._render = production_render
     editors = people(args.editors)
     users = get_user_model().objects
     clients = {"public": Client(headers={"host": "localhost"})}
