@@ -6,18 +6,29 @@ handlers: the cache table, the countries, the home and legal pages) while the wo
 and collect, and each worker works on a copy of it (Django's `clone_test_db`, as
 `manage.py test --parallel` does: a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on
 PostgreSQL). Migrating takes about 15 s of CPU, most of it Django rendering the migration
-states of 200-odd migrations. Should the controller fail, the first worker migrates instead."""
+states of 200-odd migrations. Should the controller fail, the first worker migrates instead.
+
+The real Destatis Gemeindeverzeichnis (../shared/data) is imported once per run in the same way:
+the first test that asks for `gemeindeverzeichnis_db` imports it into a copy of its database,
+and every test that asks for it works on a copy of that, in a transaction rolled back after the
+test (the import takes some 10 s of CPU, and three tests start from it)."""
 
 import fcntl
 import json
 import tempfile
 import threading
+import time
 import traceback
 import uuid
 from contextlib import contextmanager
+from io import StringIO
 from pathlib import Path
 
 import pytest
+
+#: The real reference data, where the project workspace has it (CI has it).
+SHARED_DATA = Path(__file__).resolve().parent / ".." / "shared" / "data"
+GEMEINDEVERZEICHNIS = SHARED_DATA / "gemeindeverzeichnis_destatis.csv"
 
 
 def _worker_id(config) -> str | None:
@@ -102,9 +113,9 @@ def pytest_sessionstart(session):
 #: missing here or gone from the suite changes nothing else.
 SLOW_FIRST = (
     "test_real_data_resolves_at_least_97_percent_of_german_sides",
+    "test_every_operation_answers_as_documented",  # while the other worker imports the GV
     "test_real_data_round_trip",
     "test_real_file",
-    "test_every_operation_answers_as_documented",
     "test_countries_from_the_real_twinnings_answer_as_documented",
     "test_permission_matrix",
     "test_demo_data_creates_everything_and_is_idempotent",
@@ -118,6 +129,8 @@ def _database_use(item) -> int:
     """0: no database; 1: a transaction rolled back after the test; 2: a transactional test,
     whose flush empties the tables (the data migrations' rows with them), so it comes last."""
     fixtures = getattr(item, "fixturenames", ())
+    if "gemeindeverzeichnis_db" in fixtures:  # a database of its own, no django_db mark
+        return 1
     marks = list(item.iter_markers("django_db"))
     if {"transactional_db", "live_server"} & set(fixtures) or any(
         mark.kwargs.get("transaction") or mark.kwargs.get("reset_sequences") or any(mark.args)
@@ -170,6 +183,10 @@ def django_db_setup(
     verbosity = request.config.option.verbose
     worker = _worker_id(request.config)
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    if any(
+        "gemeindeverzeichnis_db" in getattr(i, "fixturenames", ()) for i in request.session.items
+    ):
+        aliases.add("default")  # a test database to copy (pytest-django knows only `db`)
     if not django_db_use_migrations:
         _disable_migrations()
     if worker is None or django_db_keepdb or serialized_aliases:
@@ -238,13 +255,117 @@ def pytest_sessionfinish(session):
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
+    state = json.loads(state_path.read_text())
+    databases = [(alias, name) for alias, name in state.items() if alias in connections]
+    if GEMEINDEVERZEICHNIS_KEY in state:
+        databases.append(("default", state[GEMEINDEVERZEICHNIS_KEY]["name"]))
     with config.stash[blocking_manager_key].unblock():
-        for alias, name in json.loads(state_path.read_text()).items():
+        for alias, name in databases:
             connections[alias].creation._destroy_test_db(name, verbosity=0)
             connections[alias].close()
             _sqlite_leftovers_remove(connections[alias], name)
     state_path.unlink()
     state_path.with_suffix(".lock").unlink(missing_ok=True)
+
+
+GEMEINDEVERZEICHNIS_KEY = "gemeindeverzeichnis"
+
+
+def _sqlite_checkpoint(connection) -> None:
+    """A SQLite database is copied as its file alone: nothing may wait in the WAL file."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@contextmanager
+def _database_named(connection, name: str):
+    """The connection on another database of the same server for a while (closed before and
+    after: the next query opens it on the right one)."""
+    original = connection.settings_dict["NAME"]
+    _sqlite_checkpoint(connection)
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
+
+
+def _clone(connection, source: str, suffix: str) -> str:
+    """A copy of the database `source` (file copy or CREATE DATABASE ... TEMPLATE)."""
+    with _database_named(connection, source):
+        connection.creation.clone_test_db(suffix=suffix, verbosity=0, autoclobber=True)
+        return connection.creation.get_test_db_clone_settings(suffix)["NAME"]
+
+
+def _gemeindeverzeichnis_import(connection) -> dict:
+    """A copy of this process's (still empty) test database with the real Gemeindeverzeichnis
+    imported, committed; its name, the import's output and how long the import took."""
+    from django.core.management import call_command
+    from django.utils import translation
+
+    name = _clone(connection, connection.settings_dict["NAME"], "gv")
+    with _database_named(connection, name), translation.override("en"):
+        out = StringIO()
+        started = time.perf_counter()
+        call_command(
+            "import_municipalities", str(GEMEINDEVERZEICHNIS), stdout=out, stderr=StringIO()
+        )
+        seconds = time.perf_counter() - started
+        _sqlite_checkpoint(connection)
+    return {"name": name, "output": out.getvalue(), "seconds": seconds}
+
+
+@pytest.fixture(scope="session")
+def _gemeindeverzeichnis_database(request, django_db_setup, django_db_blocker):
+    """This process's copy of the database with the real Gemeindeverzeichnis: under xdist a
+    copy of the one the run's first asking worker imported (noted in the run's state, dropped
+    by the controller), else imported here."""
+    if not GEMEINDEVERZEICHNIS.is_file():
+        pytest.skip("../shared/data/gemeindeverzeichnis_destatis.csv is not there")
+    from django.db import connections
+
+    connection = connections["default"]
+    # Never the development database: only a test database set up above is copied.
+    assert "test" in Path(str(connection.settings_dict["NAME"])).name, "no test database"
+    worker = _worker_id(request.config)
+    testrunuid = getattr(request.config, "workerinput", {}).get("testrunuid")
+    with django_db_blocker.unblock():
+        if worker is None or not testrunuid or not _run_state(testrunuid).exists():
+            imported = _gemeindeverzeichnis_import(connection)  # one process: used as it is
+            own = imported["name"]
+        else:
+            with _run_lock(testrunuid):
+                state_path = _run_state(testrunuid)
+                state = json.loads(state_path.read_text())
+                if GEMEINDEVERZEICHNIS_KEY not in state:
+                    state[GEMEINDEVERZEICHNIS_KEY] = _gemeindeverzeichnis_import(connection)
+                    state_path.write_text(json.dumps(state))
+                imported = state[GEMEINDEVERZEICHNIS_KEY]
+                own = _clone(connection, imported["name"], worker)
+    yield {**imported, "name": own, "path": GEMEINDEVERZEICHNIS}
+    with django_db_blocker.unblock():
+        connection.creation._destroy_test_db(own, verbosity=0)
+        _sqlite_leftovers_remove(connection, own)
+
+
+@pytest.fixture
+def gemeindeverzeichnis_db(_gemeindeverzeichnis_database, django_db_blocker):
+    """Database access on a database holding the real Destatis Gemeindeverzeichnis (skipped
+    where ../shared/data is not there), instead of `db`: the test runs in a transaction that is
+    rolled back afterwards, as with `db`. Gives the first import's output and duration."""
+    from django.db import connections, transaction
+
+    connection = connections["default"]
+    with (
+        django_db_blocker.unblock(),
+        _database_named(connection, _gemeindeverzeichnis_database["name"]),
+        transaction.atomic(),
+    ):
+        yield _gemeindeverzeichnis_database
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -37,7 +37,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
     DATABASES["default"]["OPTIONS"]["timeout"] = 30  # noqa: F405
 else:
-    # PostgreSQL: a commit does not wait for its WAL record to reach the disk. What a transaction
+    # PostgreSQL: the test database (under pytest-xdist the run's template, which the workers
+    # clone as NAME_gw0 ...) is named after this process, so that two runs on the same server
+    # (two checkouts, or `make test-pg` beside a single module) never drop each other's.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"  # noqa: F405
+    }
+    # A commit does not wait for its WAL record to reach the disk. What a transaction
     # sees is unchanged; only a crash of the server could lose the last commits of a test
     # database that is dropped anyway. Migrating, cloning and the transactional tests commit
     # often.

@@ -1,11 +1,9 @@
-import time
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import override_settings
 from django.utils import translation
 
@@ -255,48 +253,6 @@ def test_progress_reports_reading_and_writing(tmp_path):
         batch_size=2,
     )
     assert calls[-1] == ("write", 5, 5)
-
-
-# --- The real file, when ../shared/data is there ---------------------------------------------
-
-
-@pytest.fixture
-def destatis_file() -> Path:
-    path = (
-        Path(__file__).resolve().parents[4] / ".." / "shared" / "data"
-    ) / "gemeindeverzeichnis_destatis.csv"
-    if not path.is_file():
-        pytest.skip("../shared/data/gemeindeverzeichnis_destatis.csv is not available")
-    return path
-
-
-def test_real_file(destatis_file, capsys):
-    started = time.perf_counter()
-    _run(destatis_file)
-    first = time.perf_counter() - started
-
-    german = Municipality.objects.german()
-    assert german.filter(kind=Kind.KREIS).count() == 294
-    assert german.exclude(kind=Kind.KREIS).count() == 10794
-    assert german.filter(kind=Kind.KREISFREIE_STADT).count() == 107
-    koeln = Municipality.objects.get(ags="05315000")
-    assert koeln.name == "Köln"
-    assert koeln.kind == Kind.KREISFREIE_STADT
-    assert koeln.population > 1_000_000
-    assert koeln.latitude == pytest.approx(50.94, abs=0.05)
-    assert koeln.longitude == pytest.approx(6.96, abs=0.05)
-    assert Municipality.objects.filter(name="Köln").count() == 1
-    assert Municipality.objects.get(ags="08236000").name == "Enzkreis"
-    assert Municipality.objects.get(ags="08215101").parent.ags == "08215000"
-
-    started = time.perf_counter()
-    output = _run(destatis_file)
-    second = time.perf_counter() - started
-    assert "0 created, 0 updated, 11,088 unchanged" in output
-    with capsys.disabled():
-        print(f"\nGV import on {connection.vendor}: first run {first:.1f} s, second {second:.1f} s")
-    # Speed is measured in bench/, not asserted here: on a loaded machine a time limit fails
-    # without anything being wrong.
 
 
 def test_municipality_dropped_from_the_file_is_kept_and_counted(tmp_path):

@@ -232,22 +232,18 @@ def test_wrong_encoding_is_refused(germany, tmp_path):
 
 
 @pytest.fixture
-def shared_data():
-    if (
-        not (DATA / "twin_cities.csv").exists()
-        or not (DATA / "gemeindeverzeichnis_destatis.csv").exists()
-    ):
+def twin_cities():
+    if not (DATA / "twin_cities.csv").exists():
         pytest.skip("../shared/data is not there")
-    return DATA
+    return DATA / "twin_cities.csv"
 
 
-@pytest.mark.django_db(transaction=False)
-def test_real_data_resolves_at_least_97_percent_of_german_sides(shared_data):
-    """The issue's figure on the real files (about a minute on SQLite)."""
-    from django.core.management import call_command
-
-    call_command("import_municipalities", str(shared_data / "gemeindeverzeichnis_destatis.csv"))
-    result = import_twinnings(shared_data / "twin_cities.csv")
+def test_real_data_resolves_at_least_97_percent_of_german_sides(
+    twin_cities, gemeindeverzeichnis_db
+):
+    """The issue's figure on the real files (about a minute on SQLite), on the run's import of
+    the real Gemeindeverzeichnis (conftest.py)."""
+    result = import_twinnings(twin_cities)
     assert result.german_rows > 3000
     assert result.german_rate >= 0.97
 

@@ -260,21 +260,16 @@ REAL_ROWS = 3000
 
 
 @pytest.fixture
-def shared_data():
-    if (
-        not (DATA / "twin_cities.csv").exists()
-        or not (DATA / "gemeindeverzeichnis_destatis.csv").exists()
-    ):
+def twin_cities():
+    if not (DATA / "twin_cities.csv").exists():
         pytest.skip("../shared/data is not there")
-    return DATA
+    return DATA / "twin_cities.csv"
 
 
-def test_real_data_round_trip(shared_data, db, tmp_path):
-    from django.core.management import call_command
-
-    call_command("import_municipalities", str(shared_data / "gemeindeverzeichnis_destatis.csv"))
+def test_real_data_round_trip(twin_cities, gemeindeverzeichnis_db, tmp_path):
+    """On the run's import of the real Gemeindeverzeichnis (conftest.py)."""
     sample = tmp_path / "twins.csv"
-    with (shared_data / "twin_cities.csv").open(encoding="utf-8-sig") as source:
+    with twin_cities.open(encoding="utf-8-sig") as source:
         lines = [line for _, line in zip(range(REAL_ROWS + 1), source, strict=False)]
     sample.write_text("".join(lines), encoding="utf-8")
     import_twinnings(sample)
