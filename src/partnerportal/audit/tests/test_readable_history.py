@@ -115,12 +115,12 @@ def test_dates_are_shown_in_the_active_language(world):
         partnership=partnership, actor=world["editor"], expected_version=partnership.version
     )
     partnership.refresh_from_db()
-    when = timezone.localtime(partnership.last_confirmed_at)
+    when = timezone.localtime(partnership.municipality_confirmed_at)
     with translation.override("de"):
         changes = _by_label(object_history(partnership)[0])
         expected = date_format(when, "SHORT_DATETIME_FORMAT")
-    assert changes["zuletzt bestätigt"] == (None, expected)
-    assert changes["zuletzt bestätigt von"] == (None, str(world["editor"]))
+    assert changes["von der Kommune als aktuell bestätigt"] == (None, expected)
+    assert changes["bestätigt von"] == (None, str(world["editor"]))
 
 
 def test_the_export_of_a_persons_changes_reads_the_same(world):
