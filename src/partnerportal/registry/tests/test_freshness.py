@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.core.schedule import job_get
@@ -273,10 +273,10 @@ def test_scheduled_daily_and_task_runs(world, stale):
 
 def test_stale_page_lists_oldest_first_with_figures(client, site, world, stale):
     client.force_login(UserFactory(role="agency_editor", mfa=True))
-    text = client.get(reverse("registry:stale_list"), HTTP_ACCEPT_LANGUAGE="en").text
+    text = client.get(reverse("registry:stale_list")).text
     assert text.index("Keiner") < text.index("Yarinacocha") < text.index("Neu importiert")
     assert "Frisch" not in text
-    assert "no editor" in text
+    assert "keine Redaktion" in text
 
 
 def test_stale_page_narrows_to_a_municipality_and_starts_a_round(client, site, world, stale):
@@ -334,3 +334,36 @@ def test_stale_page_query_count(client, site, world, stale, django_assert_max_nu
     with django_assert_max_num_queries(20):
         response = client.get(reverse("registry:stale_list"))
     assert response.status_code == 200 and "?page=2" in response.text
+
+
+# --- Provenance: the source by the name people know ------------------------------------------
+
+
+def test_imported_partnership_names_its_source_in_the_pages_language(client, site, tmp_path):
+    from partnerportal.registry.models import ImportRun
+
+    run = ImportRun.objects.create(kind=ImportRun.Kind.TWINNINGS, file_name="twin_cities.csv")
+    partnership = PartnershipFactory(import_run=run, import_row=9032)
+    with translation.override("en"):
+        url = reverse("registry:partnership_detail", args=[partnership.pk])
+    english = client.get(url).text
+    german = client.get(reverse("registry:partnership_detail", args=[partnership.pk])).text
+    for text in (english, german):
+        assert "https://creativecommons.org/licenses/by-sa/4.0/" in text
+        assert "twin_cities.csv" not in text and "9032" not in text  # for staff only
+    assert "Lists of twin towns and sister cities" in english and "Source:" in english
+    assert "Importiert" not in english and "Quelle:" in german
+    client.force_login(UserFactory(role="agency_editor", mfa=True))
+    staff = client.get(url).text
+    assert "twin_cities.csv" in staff and "9032" in staff
+
+
+def test_badges_tell_the_two_confirmations_apart(client, site, world):
+    partnership = PartnershipFactory(fresh=True)
+    unconfirmed = PartnershipFactory(agency_checked=True)
+    with translation.override("en"):
+        text = client.get(reverse("registry:partnership_detail", args=[partnership.pk])).text
+    assert "Confirmed current by the municipality:" in text and "Checked by the agency:" not in text
+    with translation.override("en"):
+        text = client.get(reverse("registry:partnership_detail", args=[unconfirmed.pk])).text
+    assert "Not yet confirmed by a municipality" in text and "Checked by the agency:" in text

@@ -203,7 +203,9 @@ def test_staff_confirm_or_reject_a_proposal(world):
     )
     proposal.refresh_from_db()
     assert proposal.is_confirmed and proposal.agency_checked_by == world["staff"]
-    assert proposal.municipality_confirmed_at is None  # the agency accepted; no municipality said so
+    assert (
+        proposal.municipality_confirmed_at is None
+    )  # the agency accepted; no municipality said so
     assert Activity.objects.filter(
         event="partnership.proposal_confirmed", recipient=world["editor"]
     ).exists()
