@@ -69,7 +69,15 @@ def test_one_edit_through_the_edit_view_is_one_entry_with_readable_values(client
     with translation.override("de"):
         (latest, *_earlier) = object_history(partnership)
         assert latest.action_label == "Partnerschaft geändert"
-        assert _by_label(latest) == {
+        changes = _by_label(latest)
+        # An editor's save is the municipality's confirmation that the entry is current.
+        saved = type(partnership).objects.get(pk=partnership.pk)
+        confirmed = date_format(
+            timezone.localtime(saved.municipality_confirmed_at), "SHORT_DATETIME_FORMAT"
+        )
+        assert changes.pop("von der Kommune als aktuell bestätigt") == (None, confirmed)
+        assert changes.pop("bestätigt von") == (None, str(world["editor"]))
+        assert changes == {
             "Themen": (None, "Bildung, Wasser"),
             "Programme": (None, "KEPOL"),
             "Beschreibung": ("Alt", "Neu"),

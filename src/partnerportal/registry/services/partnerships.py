@@ -174,6 +174,19 @@ def _transition_back(partnership: Partnership, *, status: str, actor) -> str:
     )
 
 
+#: What a revert leaves as it is: the status (it goes through the workflow), and who confirmed
+#: or checked the entry when (facts about what people did, not content to take back).
+RESTORE_KEEPS = frozenset(
+    {
+        "status",
+        "municipality_confirmed_at",
+        "municipality_confirmed_by",
+        "agency_checked_at",
+        "agency_checked_by",
+    }
+)
+
+
 def partnership_restore(
     *, obj: Partnership, previous, actor, expected_version: int | None
 ) -> Partnership:
@@ -195,7 +208,7 @@ def partnership_restore(
                 partnership=obj, action=action, actor=actor, expected_version=expected_version
             )
             expected_version = obj.version
-        changed = fields_restore(obj, previous, exclude=frozenset({"status"}))
+        changed = fields_restore(obj, previous, exclude=RESTORE_KEEPS)
         changed = m2m_restore(obj, previous) or changed
         if changed or not transitioned:
             version_claim(obj, expected_version=expected_version)

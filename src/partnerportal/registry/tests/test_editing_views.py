@@ -309,6 +309,7 @@ def test_abilities_agree_with_the_single_permission_checks(world):
             assert may == {
                 "edit": permissions.can_edit_partnership(user, partnership),
                 "confirm_current": permissions.can_confirm_partnership_current(user, partnership),
+                "check": permissions.can_check_partnership(user, partnership),
                 "decide_proposal": permissions.can_confirm_proposed_partnership(user, partnership),
                 "history": permissions.can_view_partnership_history(user, partnership),
             }
