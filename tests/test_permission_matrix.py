@@ -210,6 +210,16 @@ def _confirm_link_for_someone_else(world: World, role: str) -> dict:
     return {"token": confirmation_token_make(partnership=partnership, user=UserFactory())}
 
 
+def _reminder_round(world: World, role: str) -> dict:
+    from partnerportal.registry.models import ReminderRound
+
+    return {"pk": ReminderRound.objects.create(municipality=world.own_municipality).pk}
+
+
+def _round_data(world: World, role: str) -> dict:
+    return {"per_municipality": 10, "municipality": world.own_municipality.pk}
+
+
 def _municipality_own(world: World, role: str) -> dict:
     return {"pk": world.own_municipality.pk}
 
@@ -273,6 +283,8 @@ PROPOSAL_OWN_NOBODY = {
     **dict.fromkeys(("municipal_editor", "agency_editor", "agency_admin"), "deny"),
 }
 PROPOSAL_OTHER_NOBODY = {**PROPOSAL_OTHER_STAFF, "agency_editor": "deny", "agency_admin": "deny"}
+#: "Still correct" is the municipality's word: its editors only, not agency staff (who check).
+MUNICIPAL_EDITORS_OWN = {**NOBODY_ELSE, "municipal_editor": "ok"}
 
 
 #: url names that are ours. Library views (allauth, Wagtail, the OpenAPI page) are covered by
@@ -449,7 +461,7 @@ CASES: list[Case] = [
     ),
     Case(
         "registry:partnership_confirm_current",
-        EDITORS_OWN,
+        MUNICIPAL_EDITORS_OWN,
         method="post",
         kwargs=_partnership_own,
         data=_seen_version,
@@ -457,11 +469,35 @@ CASES: list[Case] = [
     ),
     Case(
         "registry:partnership_confirm_current",
+        NOBODY_ELSE,
+        method="post",
+        kwargs=_partnership_other,
+        data=_seen_version,
+        label="someone else's",
+    ),
+    Case(
+        "registry:partnership_check",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_partnership_own,
+        data=_seen_version,
+        label="own",
+    ),
+    Case(
+        "registry:partnership_check",
         ADMINS_ONLY,
         method="post",
         kwargs=_partnership_other,
         data=_seen_version,
         label="someone else's",
+    ),
+    Case(
+        "registry:partnership_check",
+        PROPOSAL_OTHER_NOBODY,
+        method="post",
+        kwargs=_proposal_other,
+        data=_seen_version,
+        label="proposal (checked by accepting it)",
     ),
     Case(
         "registry:partnership_confirm_current",
@@ -481,7 +517,7 @@ CASES: list[Case] = [
     ),
     Case(
         "registry:partnership_confirm_link",
-        EDITORS_OWN,
+        MUNICIPAL_EDITORS_OWN,
         kwargs=_confirm_link_for_oneself,
         label="link sent to oneself",
     ),
@@ -545,6 +581,8 @@ CASES: list[Case] = [
         label="proposal of someone else's municipality",
     ),
     Case("registry:stale_list", ADMINS_ONLY),
+    Case("registry:reminder_round_start", ADMINS_ONLY, method="post", data=_round_data),
+    Case("registry:reminder_round_end", ADMINS_ONLY, method="post", kwargs=_reminder_round),
     Case("registry:review_list", ADMINS_ONLY),
     Case("registry:review_detail", ADMINS_ONLY, kwargs=_review_item),
     Case("registry:review_dismiss", ADMINS_ONLY, method="post", kwargs=_review_item),

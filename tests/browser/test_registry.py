@@ -50,6 +50,9 @@ def test_editor_finds_opens_and_edits_a_partnership(page, pfinztal_kidira):
     assert "Klimapartnerschaft mit Kidira, erneuert 2024" in page.content()
     partnership.refresh_from_db()
     assert partnership.description == "Klimapartnerschaft mit Kidira, erneuert 2024"
+    # The editor's save is the municipality's confirmation that the entry is current.
+    assert partnership.municipality_confirmed_at is not None
+    assert page.locator(".pp-badges .kern-badge--success").count() == 1
 
 
 def test_editor_of_another_municipality_is_refused(page, pfinztal_kidira):
@@ -60,3 +63,39 @@ def test_editor_of_another_municipality_is_refused(page, pfinztal_kidira):
     assert page.locator("textarea[name=description]").count() == 0
     partnership.refresh_from_db()
     assert partnership.description == "Schulpartnerschaft seit 1990"
+
+
+def test_stale_list_and_confirmation_badges_have_no_serious_barriers(
+    page, axe, screenshot, pfinztal_kidira
+):
+    """Staff narrow the stale list, start a reminder round and see its progress; the
+    partnership page tells the municipality's confirmation from the agency's check."""
+    from .test_site import make_user
+
+    pfinztal, _kidira, partnership = pfinztal_kidira
+    pfinztal.ags = "08215111"
+    pfinztal.state = "Baden-Württemberg"
+    pfinztal.save()
+    log_in(page, make_user("agency_admin"))
+    page.goto("/de/register/veraltet/")
+    page.select_option("select[name=state]", "Baden-Württemberg")
+    with page.expect_navigation():
+        page.locator("form.pp-filters button[type=submit]").click()
+    assert page.locator("#summary-heading").inner_text() == "Baden-Württemberg"
+    page.fill("input[name=per_municipality]", "5")
+    with page.expect_navigation():
+        page.locator("form[aria-labelledby=start-round-heading] button[type=submit]").click()
+    assert "0 von 1 gefragt" in page.content()
+    screenshot(page, "stale-list")
+    assert axe(page) == []
+    page.goto("/en/register/veraltet/")
+    assert "0 of 1 asked" in page.content()
+    screenshot(page, "stale-list-en")
+    assert axe(page) == []
+    page.goto(f"/en/register/partnerschaften/{partnership.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mark as checked by the agency").click()
+    assert page.locator(".pp-badges .kern-badge--info").count() == 1
+    assert page.locator(".pp-badges .kern-badge--warning").count() == 1  # not the municipality
+    screenshot(page, "partnership-badges-en")
+    assert axe(page) == []

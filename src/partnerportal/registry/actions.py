@@ -14,7 +14,11 @@ class RegistryAction(models.TextChoices):
     PARTNERSHIP_PROPOSED = "partnership.proposed", _("partnership proposed")
     PROPOSAL_CONFIRMED = "partnership.proposal_confirmed", _("proposal confirmed")
     PROPOSAL_REJECTED = "partnership.proposal_rejected", _("proposal rejected")
-    CONFIRMED_CURRENT = "partnership.confirmed_current", _("confirmed as still correct")
+    CONFIRMED_CURRENT = (
+        "partnership.confirmed_current",
+        _("confirmed as current by the municipality"),
+    )
+    AGENCY_CHECKED = "partnership.agency_checked", _("checked by the agency")
     REVIEW_RESOLVED = "partnership.review_resolved", _("import check resolved")
     STATUS_ACTIVATE = "partnership.activate", _("status: activated")
     STATUS_PAUSE = "partnership.pause", _("status: marked as dormant")

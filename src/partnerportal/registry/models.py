@@ -257,22 +257,37 @@ class Partnership(VersionedModel):
         Programme, blank=True, related_name="partnerships", verbose_name=_("programmes")
     )
     is_confirmed = models.BooleanField(
-        _("confirmed by staff"),
+        _("published"),
         default=True,
         help_text=_(
-            "A partnership proposed by a municipal editor is public once staff confirm it."
+            "A partnership proposed by a municipal editor is public once staff accept the proposal."
         ),
     )
-    last_confirmed_at = models.DateTimeField(
-        _("last confirmed"), null=True, blank=True, db_index=True
+    # Two different things, kept apart in words and data (issue 10): the agency checked the
+    # entry (staff accepted a proposal or an import row, or verified the entry), and the
+    # municipality confirmed it is still current (one of its editors said so or saved it).
+    # Only the municipality's confirmation keeps an entry off the stale list.
+    agency_checked_at = models.DateTimeField(
+        _("checked by the agency"), null=True, blank=True, db_index=True
     )
-    last_confirmed_by = models.ForeignKey(
+    agency_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("last confirmed by"),
+        verbose_name=_("checked by"),
+    )
+    municipality_confirmed_at = models.DateTimeField(
+        _("confirmed current by the municipality"), null=True, blank=True, db_index=True
+    )
+    municipality_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
     last_reminded_at = models.DateTimeField(
         _("last reminded"),
@@ -528,3 +543,61 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.import_run} #{self.row_number}/{self.side}: {self.reason}"
+
+
+# --- Keeping the registry current -----------------------------------------------------------
+
+
+class ReminderRoundQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class ReminderRound(models.Model):
+    """Staff work through the entries no municipality has confirmed lately, in batches: a round
+    covers a Land, one municipality or everything, and each run of the daily job asks each
+    municipality's editors about at most `per_municipality` entries, oldest first, so that
+    nobody receives hundreds of requests at once (selectors.freshness, services.freshness)."""
+
+    state = models.CharField(_("federal state"), max_length=60, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    per_municipality = models.PositiveSmallIntegerField(
+        _("entries per municipality and run"), default=20
+    )
+    #: The stale entries in scope when the round started: the "of" in "1,200 of 21,371 asked".
+    total = models.PositiveIntegerField(_("entries at the start"), default=0)
+    asked = models.PositiveIntegerField(_("entries asked about"), default=0)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = ReminderRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder round")
+        verbose_name_plural = _("reminder rounds")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.scope_label
+
+    @property
+    def scope_label(self) -> str:
+        if self.municipality_id:
+            return str(self.municipality)
+        return self.state or str(_("all partnerships"))

@@ -4,7 +4,9 @@
 - A partnership: its editors (active members of either municipality) edit it; agency staff
   edit every partnership, confirm proposed ones and revert changes.
 - Contact persons: by their visibility (public / editors of both sides and staff / staff only).
-- The import review queue and the list of stale entries: agency staff.
+- The import review queue, the list of stale entries and its reminder rounds: agency staff.
+- Two kinds of "confirmed", kept apart: an editor of either side confirms that the entry is
+  still current (for the municipality); agency staff mark it as checked by the agency.
 """
 
 from __future__ import annotations
@@ -72,8 +74,23 @@ def can_change_partnership_status(user, partnership: Partnership) -> bool:
 
 
 def can_confirm_partnership_current(user, partnership: Partnership) -> bool:
-    """'Still correct' only means something for a partnership that staff have confirmed."""
-    return partnership.is_confirmed and can_edit_partnership(user, partnership)
+    """'Still correct' is the municipality's word: an editor of either side says it, for a
+    published partnership (a proposal has nothing to confirm yet). Staff check instead
+    (can_check_partnership)."""
+    if not partnership.is_confirmed:
+        return False
+    edited = edited_municipality_ids(user)
+    return partnership.municipality_a_id in edited or partnership.municipality_b_id in edited
+
+
+def can_check_partnership(user, partnership: Partnership) -> bool:
+    """'Checked by the agency': staff looked at a published entry (a proposal is checked by
+    accepting it)."""
+    return partnership.is_confirmed and is_registry_staff(user)
+
+
+def can_run_reminder_rounds(user) -> bool:
+    return is_registry_staff(user)
 
 
 def can_reject_proposed_partnership(user, partnership: Partnership) -> bool:
@@ -89,12 +106,16 @@ def partnership_abilities(user, partnership: Partnership) -> dict[str, bool]:
     """All the partnership page's editing questions at once, each rule asked only once (the
     page's query budget counts)."""
     if not getattr(user, "is_authenticated", False):
-        return dict.fromkeys(("edit", "confirm_current", "decide_proposal", "history"), False)
-    edit = can_edit_partnership(user, partnership)
+        return dict.fromkeys(
+            ("edit", "confirm_current", "check", "decide_proposal", "history"), False
+        )
     staff = is_registry_staff(user)
+    edited = edited_municipality_ids(user)
+    municipal = partnership.municipality_a_id in edited or partnership.municipality_b_id in edited
     return {
-        "edit": edit,
-        "confirm_current": edit and partnership.is_confirmed,
+        "edit": staff or municipal,
+        "confirm_current": municipal and partnership.is_confirmed,
+        "check": staff and partnership.is_confirmed,
         "decide_proposal": staff and not partnership.is_confirmed,
         "history": staff,
     }

@@ -9,8 +9,8 @@ logger = logging.getLogger(__name__)
 
 @task()
 def partnerships_remind_stale() -> int:
-    """Daily: ask editors to confirm partnerships nobody has confirmed for a year."""
-    from .services.partnerships import partnerships_remind_stale as remind
+    """Daily: the next batch of every running reminder round (services.freshness)."""
+    from .services.freshness import partnerships_remind_stale as remind
 
     count = remind()
     logger.info("Partnerships reminded about: %d", count)

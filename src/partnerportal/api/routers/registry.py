@@ -186,8 +186,21 @@ class PartnershipOut(Schema):
         ..., description="Only contact persons who agreed to be shown publicly."
     )
     status_history: list[StatusChangeOut]
-    last_confirmed_at: datetime | None = Field(
-        None, description="When the municipality last confirmed the entry is correct."
+    municipality_confirmed_at: datetime | None = Field(
+        None,
+        description=(
+            "When an editor of either municipality last confirmed that the entry is current "
+            "(the button 'still correct', or saving the entry); null if no municipality ever "
+            "has. Entries without a confirmation in the last 365 days count as stale."
+        ),
+    )
+    agency_checked_at: datetime | None = Field(
+        None,
+        description=(
+            "When the agency last checked the entry (accepted the proposal, recorded it from "
+            "the import review queue, or marked it as checked); null if it has not. This is "
+            "not the municipality's confirmation."
+        ),
     )
 
     @staticmethod

@@ -69,7 +69,15 @@ def test_one_edit_through_the_edit_view_is_one_entry_with_readable_values(client
     with translation.override("de"):
         (latest, *_earlier) = object_history(partnership)
         assert latest.action_label == "Partnerschaft geändert"
-        assert _by_label(latest) == {
+        changes = _by_label(latest)
+        # An editor's save is the municipality's confirmation that the entry is current.
+        saved = type(partnership).objects.get(pk=partnership.pk)
+        confirmed = date_format(
+            timezone.localtime(saved.municipality_confirmed_at), "SHORT_DATETIME_FORMAT"
+        )
+        assert changes.pop("von der Kommune als aktuell bestätigt") == (None, confirmed)
+        assert changes.pop("bestätigt von") == (None, str(world["editor"]))
+        assert changes == {
             "Themen": (None, "Bildung, Wasser"),
             "Programme": (None, "KEPOL"),
             "Beschreibung": ("Alt", "Neu"),
@@ -115,12 +123,12 @@ def test_dates_are_shown_in_the_active_language(world):
         partnership=partnership, actor=world["editor"], expected_version=partnership.version
     )
     partnership.refresh_from_db()
-    when = timezone.localtime(partnership.last_confirmed_at)
+    when = timezone.localtime(partnership.municipality_confirmed_at)
     with translation.override("de"):
         changes = _by_label(object_history(partnership)[0])
         expected = date_format(when, "SHORT_DATETIME_FORMAT")
-    assert changes["zuletzt bestätigt"] == (None, expected)
-    assert changes["zuletzt bestätigt von"] == (None, str(world["editor"]))
+    assert changes["von der Kommune als aktuell bestätigt"] == (None, expected)
+    assert changes["bestätigt von"] == (None, str(world["editor"]))
 
 
 def test_the_export_of_a_persons_changes_reads_the_same(world):

@@ -134,7 +134,7 @@ class PartnershipFilterForm(forms.Form):
             ("partner", _("Partner")),
             ("country", _("Country")),
             ("start", _("Start year")),
-            ("confirmed", _("Last confirmed")),
+            ("confirmed", _("Confirmed by the municipality")),
         ],
     )
     order = forms.ChoiceField(

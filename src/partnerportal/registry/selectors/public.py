@@ -142,7 +142,8 @@ class PartnershipRow:
     type: str
     status: str
     start_year: int | None
-    last_confirmed_at: datetime | None
+    #: The municipality's confirmation that the entry is current (not the agency's check).
+    municipality_confirmed_at: datetime | None
     is_confirmed: bool
     history: list[StatusEntry]
 
@@ -181,7 +182,7 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
             "type",
             "status",
             "start_year",
-            "last_confirmed_at",
+            "municipality_confirmed_at",
             "is_confirmed",
             "municipality_a_id",
             "municipality_a__name",
@@ -218,7 +219,7 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
                 type=types.get(record["type"], record["type"]),
                 status=statuses.get(record["status"], record["status"]),
                 start_year=record["start_year"],
-                last_confirmed_at=record["last_confirmed_at"],
+                municipality_confirmed_at=record["municipality_confirmed_at"],
                 is_confirmed=record["is_confirmed"],
                 history=history.get(record["pk"], []),
             )
@@ -251,7 +252,6 @@ def partnership_page(pk: int, *, user) -> PartnershipPage:
                 "municipality_b__country",
                 "import_run",
                 "created_by",
-                "last_confirmed_by",
             )
             .prefetch_related(
                 _status_history(),
@@ -284,7 +284,7 @@ SORTS: dict[str, str] = {
     "partner": "partner_name",
     "country": "partner_country",
     "start": "start_year",
-    "confirmed": "last_confirmed_at",
+    "confirmed": "municipality_confirmed_at",
 }
 
 

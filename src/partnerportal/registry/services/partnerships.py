@@ -1,12 +1,13 @@
-"""Writes on partnerships: self-service edits, proposals and their confirmation by staff, the
-status workflow and the freshness confirmation ("still correct"), with the reminders for stale
-entries. Each write checks registry.permissions, runs in one transaction, attributes the change
-for the audit trail and then tells the people concerned."""
+"""Writes on partnerships: self-service edits, proposals and their acceptance by staff, the
+status workflow, the municipality's confirmation that an entry is still current and the
+agency's check (two different things: see Partnership.municipality_confirmed_at and
+agency_checked_at; the reminders are in services.freshness). Each write checks
+registry.permissions, runs in one transaction, attributes the change for the audit trail and
+then tells the people concerned."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,9 +18,9 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -49,12 +50,9 @@ from ..models import (
     Programme,
     Theme,
 )
-from ..selectors.freshness import partnerships_stale_base
 from ..workflows import TRANSITIONS, transitions_from
 
-#: A partnership not confirmed for this long is stale and its editors are reminded.
-#: At most one reminder per partnership in this time; also how long the e-mailed link is valid.
-REMINDER_INTERVAL = dt.timedelta(days=30)
+#: How long the e-mailed "still correct" link is valid.
 CONFIRM_LINK_MAX_AGE = dt.timedelta(days=30)
 _CONFIRM_SALT = "partnerportal.registry.partnership-confirm"
 
@@ -176,6 +174,19 @@ def _transition_back(partnership: Partnership, *, status: str, actor) -> str:
     )
 
 
+#: What a revert leaves as it is: the status (it goes through the workflow), and who confirmed
+#: or checked the entry when (facts about what people did, not content to take back).
+RESTORE_KEEPS = frozenset(
+    {
+        "status",
+        "municipality_confirmed_at",
+        "municipality_confirmed_by",
+        "agency_checked_at",
+        "agency_checked_by",
+    }
+)
+
+
 def partnership_restore(
     *, obj: Partnership, previous, actor, expected_version: int | None
 ) -> Partnership:
@@ -197,7 +208,7 @@ def partnership_restore(
                 partnership=obj, action=action, actor=actor, expected_version=expected_version
             )
             expected_version = obj.version
-        changed = fields_restore(obj, previous, exclude=frozenset({"status"}))
+        changed = fields_restore(obj, previous, exclude=RESTORE_KEEPS)
         changed = m2m_restore(obj, previous) or changed
         if changed or not transitioned:
             version_claim(obj, expected_version=expected_version)
@@ -225,7 +236,11 @@ def partnership_update(
     partnerships and sides other than the two municipalities are refused.
 
     `expected_version` is the version the form was read at (None: no check, for scripts): if
-    someone saved in between, core.concurrency.EditConflict is raised and nothing changes."""
+    someone saved in between, core.concurrency.EditConflict is raised and nothing changes.
+
+    A save by an editor of either side counts as the municipality's confirmation that the entry
+    is current (municipality_confirmed_at): they had the whole entry in front of them. Staff
+    saving is not the municipality's word and leaves it as it was."""
     if not permissions.can_edit_partnership(actor, partnership):
         raise PermissionDenied
     unknown = set(fields) - set(UPDATABLE_FIELDS)
@@ -236,6 +251,9 @@ def partnership_update(
         version_claim(partnership, expected_version=expected_version)
         for name, value in fields.items():
             setattr(partnership, name, value)
+        if permissions.can_confirm_partnership_current(actor, partnership):
+            partnership.municipality_confirmed_at = timezone.now()
+            partnership.municipality_confirmed_by = actor
         attribute_change(partnership, actor=actor, action=RegistryAction.PARTNERSHIP_UPDATED)
         partnership.full_clean(exclude=["municipality_a", "municipality_b"])
         # Themes and programmes first, recorded by the save: one edit, one entry in the trail.
@@ -304,6 +322,9 @@ class SourceRule:
     #: Whether a first status with neither date nor start year holds from the day it is
     #: recorded: a person saying "active" means now; a file or the queue does not say.
     dated_today: bool
+    #: Whether recording it means the agency checked it (staff settling a review item did;
+    #: a file, a proposal still to be accepted and the demo data did not).
+    agency_checked: bool = False
 
 
 _ANY_STATUS = frozenset(PartnershipStatus.values)
@@ -320,6 +341,7 @@ SOURCE_RULES: dict[PartnershipSource, SourceRule] = {
         confirmed=True,
         statuses=frozenset({PartnershipStatus.ACTIVE}),
         dated_today=False,
+        agency_checked=True,
     ),
     PartnershipSource.IMPORT: SourceRule(
         action=RegistryAction.IMPORT_TWINNINGS,
@@ -360,16 +382,14 @@ _NOT_CLEANED = [
     "municipality_b",
     "import_run",
     "created_by",
-    "last_confirmed_by",
+    "agency_checked_by",
+    "municipality_confirmed_by",
 ]
 
 
 def _first_status_note(source: PartnershipSource, draft: PartnershipDraft) -> str:
-    if source == PartnershipSource.IMPORT and draft.import_run is not None:
-        return _("Imported from %(file)s, row %(row)s") % {
-            "file": draft.import_run.file_name,
-            "row": draft.import_row,
-        }
+    # An import's file and row are the partnership's provenance (import_run, import_row),
+    # named on its page in the reader's language: a note here would be frozen in one.
     if source == PartnershipSource.REVIEW:
         return _("Recorded from the import review queue.")
     if source == PartnershipSource.DEMO:
@@ -415,6 +435,9 @@ def _draft_partnership(draft: PartnershipDraft, *, source: PartnershipSource, us
         import_row=draft.import_row,
         created_by=user,
     )
+    if rule.agency_checked:
+        partnership.agency_checked_at = timezone.now()
+        partnership.agency_checked_by = user
     partnership.clean_fields(exclude=_NOT_CLEANED)
     if draft.status not in rule.statuses:
         raise ValidationError(
@@ -579,15 +602,16 @@ def _proposal_people(partnership: Partnership, actor) -> list:
 def partnership_confirm_proposal(
     *, partnership: Partnership, actor, expected_version: int | None
 ) -> Partnership:
-    """Staff publish a proposed partnership; this also counts as its first confirmation. Only
-    the version staff looked at is published (see partnership_update)."""
+    """Staff publish a proposed partnership: the agency has checked it (agency_checked_at); the
+    municipality's confirmation is its editors' to give. Only the version staff looked at is
+    published (see partnership_update)."""
     if not permissions.can_confirm_proposed_partnership(actor, partnership):
         raise PermissionDenied
     with transaction.atomic():
         version_claim(partnership, expected_version=expected_version)
         partnership.is_confirmed = True
-        partnership.last_confirmed_at = timezone.now()
-        partnership.last_confirmed_by = actor
+        partnership.agency_checked_at = timezone.now()
+        partnership.agency_checked_by = actor
         attribute_change(partnership, actor=actor, action=RegistryAction.PROPOSAL_CONFIRMED)
         partnership.save()
         notify(
@@ -626,17 +650,37 @@ def partnership_reject_proposal(
 def partnership_confirm_current(
     *, partnership: Partnership, actor, expected_version: int | None
 ) -> Partnership:
-    """'Still correct': the entry was checked by someone who knows it. It confirms the version
-    that person saw, so a later one raises EditConflict; it does not change the content, so the
-    version stays (an editor's open form is still good)."""
+    """'Still correct', said by an editor of either side: the municipality confirms the entry
+    is current (municipality_confirmed_at), which takes it off the stale list. It confirms the
+    version that person saw, so a later one raises EditConflict; it does not change the
+    content, so the version stays (an editor's open form is still good)."""
     if not permissions.can_confirm_partnership_current(actor, partnership):
         raise PermissionDenied
     with transaction.atomic():
         version_check(partnership, expected_version=expected_version)
-        partnership.last_confirmed_at = timezone.now()
-        partnership.last_confirmed_by = actor
+        partnership.municipality_confirmed_at = timezone.now()
+        partnership.municipality_confirmed_by = actor
         attribute_change(partnership, actor=actor, action=RegistryAction.CONFIRMED_CURRENT)
-        partnership.save(update_fields=["last_confirmed_at", "last_confirmed_by", "updated_at"])
+        partnership.save(
+            update_fields=["municipality_confirmed_at", "municipality_confirmed_by", "updated_at"]
+        )
+    return partnership
+
+
+def partnership_check(
+    *, partnership: Partnership, actor, expected_version: int | None
+) -> Partnership:
+    """Agency staff mark a published entry as checked by the agency (agency_checked_at). This
+    is not the municipality's confirmation and leaves the stale list as it is. Same version
+    rule as partnership_confirm_current."""
+    if not permissions.can_check_partnership(actor, partnership):
+        raise PermissionDenied
+    with transaction.atomic():
+        version_check(partnership, expected_version=expected_version)
+        partnership.agency_checked_at = timezone.now()
+        partnership.agency_checked_by = actor
+        attribute_change(partnership, actor=actor, action=RegistryAction.AGENCY_CHECKED)
+        partnership.save(update_fields=["agency_checked_at", "agency_checked_by", "updated_at"])
     return partnership
 
 
@@ -656,67 +700,3 @@ def confirmation_token_read(token: str) -> tuple[int, int] | None:
         return int(partnership_id), int(user_id)
     except (signing.BadSignature, ValueError):
         return None
-
-
-def partnerships_remind_stale(*, now: dt.datetime | None = None) -> int:
-    """Ask the editors of stale partnerships to confirm them: one e-mail per editor listing
-    their stale entries, each partnership at most once per REMINDER_INTERVAL. Returns the number
-    of partnerships reminded about. `last_reminded_at` is bookkeeping, not a change of the
-    entry, so it is written without an audit record."""
-    now = now or timezone.now()
-    due = (
-        partnerships_stale_base(now=now)
-        .select_related("municipality_a", "municipality_b")
-        .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=now - REMINDER_INTERVAL))
-        .filter(
-            Q(municipality_a__memberships__status=Membership.Status.ACTIVE)
-            | Q(municipality_b__memberships__status=Membership.Status.ACTIVE)
-        )
-        .distinct()
-    )
-    per_editor: dict[tuple[int, int], list[Partnership]] = defaultdict(list)
-    editors: dict[int, Any] = {}
-    municipalities: dict[int, Municipality] = {}
-    reminded: set[int] = set()
-    due = list(due)
-    side_ids = {p.municipality_a_id for p in due} | {p.municipality_b_id for p in due}
-    editors_of: dict[int, list] = defaultdict(list)
-    for membership in (
-        Membership.objects.active()
-        .filter(user__is_active=True, municipality_id__in=side_ids)
-        .select_related("user")
-    ):
-        editors_of[membership.municipality_id].append(membership.user)
-    for partnership in due:
-        for side in (partnership.municipality_a, partnership.municipality_b):
-            municipalities[side.pk] = side
-            for user in editors_of[side.pk]:
-                editors[user.pk] = user
-                per_editor[(user.pk, side.pk)].append(partnership)
-                reminded.add(partnership.pk)
-    base = settings.SITE_URL.rstrip("/")
-    with transaction.atomic():
-        for (user_id, municipality_id), partnerships in per_editor.items():
-            user = editors[user_id]
-            with translation.override(user.language or "de"):
-                items = [
-                    {
-                        "name": str(p),
-                        "confirm_url": base
-                        + reverse(
-                            "registry:partnership_confirm_link",
-                            kwargs={"token": confirmation_token_make(partnership=p, user=user)},
-                        ),
-                        "edit_url": base
-                        + reverse("registry:partnership_edit", kwargs={"pk": p.pk}),
-                    }
-                    for p in partnerships
-                ]
-            notify(
-                event=Event.PARTNERSHIP_CONFIRMATION_REQUESTED,
-                recipients=[user],
-                target=municipalities[municipality_id],
-                context={"partnerships": items},
-            )
-        Partnership.objects.filter(pk__in=reminded).update(last_reminded_at=now)
-    return len(reminded)

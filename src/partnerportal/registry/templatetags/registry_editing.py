@@ -34,6 +34,8 @@ def partnership_actions_for(partnership, user) -> dict:
         "confirm_current_url": reverse(
             "registry:partnership_confirm_current", kwargs={"pk": partnership.pk}
         ),
+        "can_check": may["check"],
+        "check_url": reverse("registry:partnership_check", kwargs={"pk": partnership.pk}),
         "can_decide_proposal": may["decide_proposal"],
         "proposal_confirm_url": reverse(
             "registry:partnership_proposal_confirm", kwargs={"pk": partnership.pk}

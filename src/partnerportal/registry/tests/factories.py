@@ -87,9 +87,17 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
         ended = factory.Trait(status=PartnershipStatus.ENDED)
         proposed = factory.Trait(is_confirmed=False)
         hidden = factory.Trait(proposed=True)
+        #: The municipality confirmed it over a year ago (a partnership nobody ever confirmed,
+        #: the default, is stale too).
         stale = factory.Trait(
-            last_confirmed_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=400))
+            municipality_confirmed_at=factory.LazyFunction(
+                lambda: timezone.now() - timedelta(days=400)
+            )
         )
+        #: Confirmed as current by its municipality today.
+        fresh = factory.Trait(municipality_confirmed_at=factory.LazyFunction(timezone.now))
+        #: Checked by the agency today (not the municipality's confirmation).
+        agency_checked = factory.Trait(agency_checked_at=factory.LazyFunction(timezone.now))
 
     @factory.post_generation
     def themes(obj, create, extracted, **kwargs):

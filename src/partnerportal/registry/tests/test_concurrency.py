@@ -214,10 +214,13 @@ def test_still_correct_for_an_older_version_is_refused(site, world):
     seen = form_version(client.get(reverse("registry:partnership_detail", args=[partnership.pk])))
     _edit_meanwhile(world, partnership)
     url = reverse("registry:partnership_confirm_current", args=[partnership.pk])
+    partnership.refresh_from_db()
+    saved_by_partner = partnership.municipality_confirmed_at  # the partner's save confirmed it
     response = client.post(url, {"version": seen})
     assert response.status_code == 409
     partnership.refresh_from_db()
-    assert partnership.last_confirmed_at is None
+    assert partnership.municipality_confirmed_at == saved_by_partner
+    assert partnership.municipality_confirmed_by == world["partner_editor"]
 
 
 def test_revert_of_a_change_on_an_older_page_is_refused(site, world):

@@ -90,7 +90,7 @@ def test_forged_form_without_csrf_token_is_refused(site, world):
     )
     assert response.status_code == 403
     partnership.refresh_from_db()
-    assert partnership.description == "Alt" and partnership.last_confirmed_at is None
+    assert partnership.description == "Alt" and partnership.municipality_confirmed_at is None
 
 
 def test_forged_contact_row_of_another_partnership_is_refused(client, site, world):
@@ -129,7 +129,7 @@ def test_still_correct_button(client, site, world):
     assert client.get(url).status_code == 405
     assert client.post(url, {"version": partnership.version}).status_code == 302
     partnership.refresh_from_db()
-    assert partnership.last_confirmed_by == world["editor"]
+    assert partnership.municipality_confirmed_by == world["editor"]
     client.force_login(world["other_editor"])
     assert client.post(url, {"version": partnership.version}).status_code == 403
 
@@ -142,10 +142,10 @@ def test_signed_link_shows_a_page_and_only_post_confirms(client, site, world):
     response = client.get(url)
     assert response.status_code == 200 and "<form" in response.text
     partnership.refresh_from_db()
-    assert partnership.last_confirmed_at is None
+    assert partnership.municipality_confirmed_at is None
     assert client.post(url, {"version": partnership.version}).status_code == 302
     partnership.refresh_from_db()
-    assert partnership.last_confirmed_by == world["editor"]
+    assert partnership.municipality_confirmed_by == world["editor"]
 
 
 def test_signed_link_is_bound_to_its_recipient_and_expires(client, site, world, settings):
@@ -309,6 +309,7 @@ def test_abilities_agree_with_the_single_permission_checks(world):
             assert may == {
                 "edit": permissions.can_edit_partnership(user, partnership),
                 "confirm_current": permissions.can_confirm_partnership_current(user, partnership),
+                "check": permissions.can_check_partnership(user, partnership),
                 "decide_proposal": permissions.can_confirm_proposed_partnership(user, partnership),
                 "history": permissions.can_view_partnership_history(user, partnership),
             }

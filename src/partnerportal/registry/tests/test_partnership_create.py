@@ -168,7 +168,11 @@ def test_import_command_goes_through_the_service(places, tmp_path):
         actor=None,
         valid_from=None,  # the file says since when it began, not since when it is dormant
     )
-    assert partnership.status_changes.get().note == "Importiert aus twins.csv, Zeile 2"
+    # File and row are the partnership's provenance, named on its page in the reader's
+    # language; a note would be frozen in the importer's.
+    assert partnership.status_changes.get().note == ""
+    assert (partnership.import_run.file_name, partnership.import_row) == ("twins.csv", 2)
+    assert partnership.agency_checked_at is None and partnership.municipality_confirmed_at is None
 
 
 def test_import_command_refuses_a_start_year_out_of_range(places, tmp_path):

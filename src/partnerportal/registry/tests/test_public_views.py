@@ -110,7 +110,9 @@ def test_municipality_page_shows_facts_source_map_and_partnerships(client, koeln
     country = reverse("registry:country_detail", args=[partner.country_id])
     assert f'href="{country}"' in text  # the partner's country links to its page
     partner_page = client.get(reverse("registry:municipality_detail", args=[partner.pk]))
-    assert "GeoNames (CC BY 4.0)" in partner_page.text
+    # The source by its name, with the licence linked (in the page's language).
+    assert "GeoNames-Ortsverzeichnis" in partner_page.text
+    assert 'href="https://creativecommons.org/licenses/by/4.0/"' in partner_page.text
 
 
 def test_municipality_page_with_tile_server(client, koeln, settings):

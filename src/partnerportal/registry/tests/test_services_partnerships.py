@@ -202,7 +202,10 @@ def test_staff_confirm_or_reject_a_proposal(world):
         partnership=proposal, expected_version=proposal.version, actor=world["staff"]
     )
     proposal.refresh_from_db()
-    assert proposal.is_confirmed and proposal.last_confirmed_by == world["staff"]
+    assert proposal.is_confirmed and proposal.agency_checked_by == world["staff"]
+    assert (
+        proposal.municipality_confirmed_at is None
+    )  # the agency accepted; no municipality said so
     assert Activity.objects.filter(
         event="partnership.proposal_confirmed", recipient=world["editor"]
     ).exists()
@@ -237,8 +240,8 @@ def test_confirm_current_sets_when_and_who(world):
         partnership=partnership, expected_version=partnership.version, actor=world["partner_editor"]
     )
     partnership.refresh_from_db()
-    assert partnership.last_confirmed_by == world["partner_editor"]
-    assert partnership.last_confirmed_at is not None
+    assert partnership.municipality_confirmed_by == world["partner_editor"]
+    assert partnership.municipality_confirmed_at is not None
     assert partnership.history.latest().history_change_reason == "partnership.confirmed_current"
 
 

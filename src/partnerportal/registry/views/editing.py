@@ -1,7 +1,10 @@
-"""Registry views: self-service editing, proposals, the status workflow, "still correct" and
-the list of stale entries. Views parse input and render; registry.services decide."""
+"""Registry views: self-service editing, proposals, the status workflow, "still correct" (the
+municipality's confirmation), the agency's check, and the list of stale entries with its
+reminder rounds. Views parse input and render; registry.services decide."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,9 +31,11 @@ from ..forms.editing import (
     VersionForm,
     formset_rows,
 )
-from ..models import Municipality, Partnership
+from ..forms.freshness import ReminderRoundForm, StaleScopeForm
+from ..models import Municipality, Partnership, ReminderRound
 from ..selectors import freshness
 from ..selectors.history import partnership_changes_since
+from ..services import freshness as freshness_services
 from ..services import partnerships as services
 from ..workflows import transition_get
 
@@ -251,6 +256,34 @@ def _confirm_current(request: HttpRequest, partnership: Partnership, action_url:
     return redirect(partnership_page_url(partnership))
 
 
+@require_POST
+@login_required
+def partnership_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: "checked by the agency" (not the municipality's confirmation)."""
+    partnership = _visible_partnership(request, pk)
+    if not permissions.can_check_partnership(request.user, partnership):
+        raise PermissionDenied
+    try:
+        services.partnership_check(
+            partnership=partnership,
+            actor=request.user,
+            expected_version=_posted_version(request),
+        )
+    except EditConflict as conflict:
+        return _conflict_page(
+            request,
+            conflict,
+            partnership=partnership,
+            action_url=request.path,
+            button_label=_("Mark as checked by the agency"),
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The entry is marked as checked by the agency."))
+    return redirect(partnership_page_url(partnership))
+
+
 @login_required
 def partnership_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
     """The e-mailed 'still correct' link: GET shows one button, only the POST confirms, and
@@ -384,12 +417,83 @@ def partnership_proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def stale_list(request: HttpRequest) -> HttpResponse:
+    """The entries no municipality has confirmed within a year or ever, narrowed to a Land or a
+    municipality, with the running reminder rounds and the municipalities nobody can be asked
+    at (no editor)."""
     if not permissions.can_view_stale_partnerships(request.user):
         raise PermissionDenied
-    paginator = Paginator(freshness.partnerships_stale(), 50)
+    scope_form = StaleScopeForm(request.GET or None, states=freshness.states())
+    scope = freshness.Scope()
+    if scope_form.is_valid():
+        data = scope_form.cleaned_data
+        scope = freshness.Scope(state=data["state"], municipality=data["municipality_obj"])
+        if scope.municipality is not None:
+            scope = freshness.Scope(municipality=scope.municipality)
+    paginator = Paginator(freshness.partnerships_stale(scope=scope), 50)
     page = paginator.get_page(request.GET.get("page"))
-    context = {"page": page, "stale_after_days": freshness.STALE_AFTER.days}
+    for partnership in page.object_list:
+        partnership.editor_sides = [
+            (partnership.municipality_a, partnership.editors_a),
+            (partnership.municipality_b, partnership.editors_b),
+        ]
+    scope_query = ""
+    if scope.municipality is not None:
+        scope_query = urlencode({"municipality": scope.municipality.ags})
+    elif scope.state:
+        scope_query = urlencode({"state": scope.state})
+    round_form = ReminderRoundForm(
+        initial={"state": scope.state, "municipality": scope.municipality}
+    )
+    context = {
+        "page": page,
+        "stale_after_days": freshness.STALE_AFTER.days,
+        "scope": scope,
+        "scope_form": scope_form,
+        "summary": freshness.stale_summary(scope=scope),
+        "without_editor": freshness.municipalities_without_editor(scope=scope),
+        "rounds": freshness.reminder_rounds_running(),
+        "round_form": round_form,
+        "scope_query": scope_query,
+    }
     return render(request, "registry/editing/stale_list.html", context)
+
+
+@require_POST
+@login_required
+def reminder_round_start(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_run_reminder_rounds(request.user):
+        raise PermissionDenied
+    form = ReminderRoundForm(request.POST)
+    if not form.is_valid():
+        _error(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        return redirect("registry:stale_list")
+    data = form.cleaned_data
+    reminder_round = freshness_services.reminder_round_start(
+        actor=request.user,
+        per_municipality=data["per_municipality"],
+        state=data["state"],
+        municipality=data["municipality"],
+    )
+    messages.success(
+        request,
+        _("The reminder round for %(scope)s has started: the next daily run asks the first batch.")
+        % {"scope": reminder_round.scope_label},
+    )
+    return redirect("registry:stale_list")
+
+
+@require_POST
+@login_required
+def reminder_round_end(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_run_reminder_rounds(request.user):
+        raise PermissionDenied
+    reminder_round = get_object_or_404(ReminderRound, pk=pk)
+    freshness_services.reminder_round_end(reminder_round=reminder_round, actor=request.user)
+    messages.success(
+        request,
+        _("The reminder round for %(scope)s has ended.") % {"scope": reminder_round.scope_label},
+    )
+    return redirect("registry:stale_list")
 
 
 urlpatterns = [
@@ -428,5 +532,16 @@ urlpatterns = [
         partnership_proposal_reject,
         name="partnership_proposal_reject",
     ),
+    path(
+        "partnerschaften/<int:pk>/geprueft/",
+        partnership_check,
+        name="partnership_check",
+    ),
     path("veraltet/", stale_list, name="stale_list"),
+    path("veraltet/erinnerungsrunde/", reminder_round_start, name="reminder_round_start"),
+    path(
+        "veraltet/erinnerungsrunde/<int:pk>/beenden/",
+        reminder_round_end,
+        name="reminder_round_end",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from ..forms.filters import MunicipalitySearchForm, PartnershipFilterForm
 from ..selectors import public as selectors
 from ..selectors.places import state_slug
+from ..selectors.provenance import partnership_provenance
 from ..selectors.public import FEDERAL_STATES
 
 SEARCH_PAGE_SIZE = 20
@@ -109,6 +110,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partnership": data.partnership,
             "contacts": data.contacts,
             "show_person": data.show_person,
+            "provenance": partnership_provenance(data.partnership, user=request.user),
         },
     )
 
