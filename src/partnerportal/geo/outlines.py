@@ -17,6 +17,7 @@ whole registry (a few seconds) and needs nothing from outside Python.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import math
@@ -26,10 +27,19 @@ from pathlib import Path
 
 import pycountry
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
 OUTLINE_FILE = Path("world-atlas") / "countries-50m.json"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+#: Outlines without an ISO code (Kosovo, northern Cyprus, Somaliland) are kept under this key: a
+#: point inside them cannot be judged.
+UNCODED = "-"
+#: A point at sea whose nearest outline is its own country's, within this distance, lies on an
+#: island too small for the 1:50m outlines (Helgoland, Vis, the Aeolian Islands).
+ISLAND_KM = 100.0
 #: How far outside its country's 1:50m outline a place may lie and still fit (coasts, islands,
 #: generalised borders). See the ADR for the distribution on the real data.
 TOLERANCE_KM = 15.0
@@ -46,10 +56,13 @@ class Polygon:
 
 @dataclass(frozen=True, slots=True)
 class CountryFit:
-    """The answer for one point. `fits` is None when the country has no outline."""
+    """The answer for one point. `fits` is None when it cannot be told: the country has no
+    outline, or the point lies in a territory the outlines leave without a code (Kosovo,
+    northern Cyprus, Somaliland)."""
 
     fits: bool | None
-    distance_km: float = 0.0  # how far outside the outline (0 inside)
+    distance_km: float = 0.0  # how far outside the country's outline (0 inside)
+    lies_in: str = ""  # the ISO code of the outline the point lies in instead, if any
 
     @property
     def misplaced(self) -> bool:
@@ -108,9 +121,7 @@ def country_outlines() -> dict[str, tuple[Polygon, ...]]:
     codes = _numeric_to_alpha2()
     outlines: dict[str, list[Polygon]] = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
-        code = codes.get(str(geometry.get("id", "")))
-        if code is None:
-            continue
+        code = codes.get(str(geometry.get("id", "")), UNCODED)
         if geometry["type"] == "Polygon":
             parts = [geometry["arcs"]]
         elif geometry["type"] == "MultiPolygon":
@@ -167,20 +178,57 @@ def _distance_km(lng: float, lat: float, polygon: Polygon, limit_km: float) -> f
     return math.sqrt(best)
 
 
+@cache
+def country_parts() -> dict[str, frozenset[str]]:
+    """Codes whose outlines count as part of a country (geo/data/outline_parts.csv): Crimea
+    for Ukraine, Åland for Finland, Greenland for Denmark..."""
+    parts: dict[str, set[str]] = {}
+    with (DATA_DIR / "outline_parts.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            parts.setdefault(row["iso2"].upper(), set()).add(row["part"].upper())
+    return {code: frozenset(found) for code, found in parts.items()}
+
+
+def _nearest_km(lng: float, lat: float, polygons, limit_km: float) -> float:
+    distances = (_distance_km(lng, lat, polygon, limit_km) for polygon in polygons)
+    return min(distances, default=math.inf)
+
+
 def country_fit(
     latitude: float, longitude: float, iso2: str, *, tolerance_km: float = TOLERANCE_KM
 ) -> CountryFit:
-    """Whether the point lies in the country's outline or within `tolerance_km` of it."""
-    polygons = country_outlines().get((iso2 or "").upper())
-    if not polygons:
+    """Whether the point lies in its country: inside the outline (or of a part of it, see
+    country_parts), within `tolerance_km` of it, or at sea on an island the outlines are too
+    coarse to show (nearest to its own country, within ISLAND_KM)."""
+    outlines = country_outlines()
+    iso2 = (iso2 or "").upper()
+    if not outlines.get(iso2):
         return CountryFit(None)
     lng = (longitude + 180.0) % 360.0 - 180.0
-    if any(_inside(lng, latitude, polygon) for polygon in polygons):
+    own_codes = {iso2} | country_parts().get(iso2, frozenset())
+    own = [polygon for code in own_codes for polygon in outlines.get(code, ())]
+    if any(_inside(lng, latitude, polygon) for polygon in own):
         return CountryFit(True)
     # How far outside: searched up to a generous limit, so that the report can say "120 km".
-    limit = max(tolerance_km, 500.0)
-    distance = min(_distance_km(lng, latitude, polygon, limit) for polygon in polygons)
-    return CountryFit(distance <= tolerance_km, distance)
+    distance = _nearest_km(lng, latitude, own, max(tolerance_km, 500.0))
+    if distance <= tolerance_km:
+        return CountryFit(True, distance)
+    containing = [
+        code
+        for code, polygons in outlines.items()
+        if code not in own_codes and any(_inside(lng, latitude, polygon) for polygon in polygons)
+    ]
+    if UNCODED in containing:
+        return CountryFit(None, distance)
+    if not containing and distance <= ISLAND_KM:
+        others = (
+            _nearest_km(lng, latitude, polygons, distance)
+            for code, polygons in outlines.items()
+            if code not in own_codes
+        )
+        if min(others, default=math.inf) > distance:
+            return CountryFit(True, distance)
+    return CountryFit(False, distance, containing[0] if containing else "")
 
 
 def countries_containing(latitude: float, longitude: float) -> list[str]:
@@ -189,7 +237,7 @@ def countries_containing(latitude: float, longitude: float) -> list[str]:
     return [
         code
         for code, polygons in country_outlines().items()
-        if any(_inside(lng, latitude, polygon) for polygon in polygons)
+        if code != UNCODED and any(_inside(lng, latitude, polygon) for polygon in polygons)
     ]
 
 
@@ -216,3 +264,35 @@ def federal_state_topology() -> dict | None:
         return None
     topology, _end = json.JSONDecoder().raw_decode(text, start + len(STATES_MARKER))
     return topology
+
+
+# --- For forms and the review queue -----------------------------------------------------------
+
+
+def coordinates_reason(fit: CountryFit) -> str:
+    distance = "∞" if fit.distance_km == float("inf") else f"{fit.distance_km:.0f}"
+    if fit.lies_in:
+        return _("The coordinates lie in %(country)s, %(km)s km outside the country.") % {
+            "country": fit.lies_in,
+            "km": distance,
+        }
+    return _("The coordinates lie %(km)s km outside the country.") % {"km": distance}
+
+
+def coordinates_error(
+    *, latitude: float | None, longitude: float | None, country_id: str
+) -> ValidationError | None:
+    """The error an edit form shows for coordinates outside the country, else None."""
+    if latitude is None or longitude is None or not country_id:
+        return None
+    fit = country_fit(latitude, longitude, country_id)
+    if not fit.misplaced:
+        return None
+    return ValidationError(
+        _(
+            "These coordinates lie outside the country (%(reason)s) Please check latitude and "
+            "longitude: a point of the right place lies within its country."
+        )
+        % {"reason": coordinates_reason(fit)},
+        code="outside_country",
+    )
