@@ -43,9 +43,7 @@ def test_a_place_outside_its_country_goes_to_review_and_leaves_the_map():
     granada = ForeignMunicipalityFactory(
         name="Granada", iso2="NI", latitude=SPAIN_GRANADA[0], longitude=SPAIN_GRANADA[1]
     )
-    fine = ForeignMunicipalityFactory(
-        name="León", iso2="NI", latitude=12.4379, longitude=-86.8780
-    )
+    fine = ForeignMunicipalityFactory(name="León", iso2="NI", latitude=12.4379, longitude=-86.8780)
     output = _check_command()
     assert "1 moved to the review queue" in output
 
@@ -110,7 +108,9 @@ def test_staff_resolve_the_item_with_coordinates_that_fit():
 
 
 def test_edit_forms_refuse_coordinates_abroad():
-    granada = ForeignMunicipalityFactory(name="Granada", iso2="NI", latitude=11.93, longitude=-85.96)
+    granada = ForeignMunicipalityFactory(
+        name="Granada", iso2="NI", latitude=11.93, longitude=-85.96
+    )
     granada.full_clean()
     granada.latitude, granada.longitude = SPAIN_GRANADA
     with pytest.raises(ValidationError) as error:
