@@ -491,7 +491,8 @@ class ReviewItem(models.Model):
     Kind "coordinates": a municipality whose coordinates lie outside its country's outline
     (registry/services/coordinates.py). `municipality` is the place, `raw` holds what was
     found: name, country, latitude, longitude (the coordinates as they were), distance_km
-    (how far outside; None when over 500 km) and lies_in (the ISO code of the country they lie in, or "")."""
+    (how far outside; None when over 500 km) and lies_in (the ISO code of the country they
+    lie in, or "")."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
