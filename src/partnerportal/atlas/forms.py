@@ -27,9 +27,10 @@ def atlas_filters(data) -> PartnershipFilters:
 
 def filters_query(data: QueryDict) -> str:
     """The query string of the filters alone (no page or sorting), for links that carry the
-    same selection to the list, the map, the statistics and the downloads."""
+    same selection to the list, the map, the statistics and the downloads. The atlas's focus
+    (?place=) is a view, not a filter: it is left out too."""
     params = data.copy()
-    for key in ("page", "sort", "order"):
+    for key in ("page", "sort", "order", "place"):
         params.pop(key, None)
     return params.urlencode()
 

@@ -9,6 +9,12 @@ class RegistryAction(models.TextChoices):
     MUNICIPALITY_CREATED = "municipality.created", _("municipality added")
     MUNICIPALITY_UPDATED = "municipality.updated", _("municipality changed")
     MUNICIPALITY_RENAMED = "municipality.renamed", _("municipality renamed")
+    COORDINATES_TO_REVIEW = (
+        "municipality.coordinates_to_review",
+        _("coordinates outside the country: moved to the review queue"),
+    )
+    COORDINATES_CORRECTED = "municipality.coordinates_corrected", _("coordinates corrected")
+    KREIS_CENTRE = "municipality.kreis_centre", _("position of the district derived")
     PARTNERSHIP_CREATED = "partnership.created", _("partnership added")
     PARTNERSHIP_UPDATED = "partnership.updated", _("partnership changed")
     PARTNERSHIP_PROPOSED = "partnership.proposed", _("partnership proposed")

@@ -5,6 +5,7 @@ with their status history, themes, programmes, actors, contacts and provenance."
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +16,7 @@ from partnerportal.core.concurrency import VersionedModel
 from partnerportal.core.i18n import localized_name
 from partnerportal.core.mercator import web_mercator
 from partnerportal.core.text import fold
+from partnerportal.geo.outlines import coordinates_error
 
 from .validators import validate_start_year
 
@@ -139,6 +141,16 @@ class Municipality(VersionedModel):
             self.map_x = self.map_y = None
         else:
             self.map_x, self.map_y = web_mercator(self.latitude, self.longitude)
+
+    def clean(self) -> None:
+        """Coordinates must lie in the country (geo.outlines, with a tolerance for coasts and
+        islands): every edit form (back office, review queue) refuses a point abroad."""
+        super().clean()
+        error = coordinates_error(
+            latitude=self.latitude, longitude=self.longitude, country_id=self.country_id or ""
+        )
+        if error is not None:
+            raise ValidationError({"latitude": error})
 
     @property
     def official_name(self) -> str:
@@ -461,6 +473,7 @@ class ImportRun(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITIES = "municipalities", _("Destatis Gemeindeverzeichnis")
         TWINNINGS = "twinnings", _("twin towns list")
+        COORDINATES = "coordinates", _("coordinate check")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file_name = models.CharField(_("file"), max_length=255)
@@ -488,12 +501,22 @@ class ImportRun(models.Model):
 
 class ReviewItem(models.Model):
     """An import row whose place could not be resolved without guessing: staff pick the right
-    municipality (or create one) and the partnership is then recorded."""
+    municipality (or create one) and the partnership is then recorded.
+
+    Kind "coordinates": a municipality whose coordinates lie outside its country's outline
+    (registry/services/coordinates.py). `municipality` is the place, `raw` holds what was
+    found: name, country, latitude, longitude (the coordinates as they were), distance_km
+    (how far outside; None when over 500 km) and lies_in (the ISO code of the country they
+    lie in, or "")."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         RESOLVED = "resolved", _("resolved")
         DISMISSED = "dismissed", _("dismissed")
+
+    class Kind(models.TextChoices):
+        PLACE = "place", _("place not found")
+        COORDINATES = "coordinates", _("coordinates outside the country")
 
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.CASCADE, related_name="review_items", verbose_name=_("import")
@@ -502,6 +525,15 @@ class ReviewItem(models.Model):
     raw = models.JSONField(_("original row"))
     side = models.CharField(_("side"), max_length=1, help_text=_("1 or 2: the side that failed"))
     reason = models.CharField(_("reason"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PLACE)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality to check"),
+    )
     candidates = models.JSONField(_("candidates"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN

@@ -13,12 +13,12 @@ makes all of them stale at once, on every app server.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pycountry
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Max, Min, QuerySet
-from django.db.models.functions import Floor
+from django.db.models import Count, F, Max, Min, QuerySet, Sum, Window
+from django.db.models.functions import Floor, RowNumber
 from django.http import Http404
 from django.urls import reverse
 
@@ -47,6 +47,14 @@ MAX_ZOOM = 14
 #: the cached answer of the neighbouring view.
 BLOCK_CELLS = 8
 CACHE_SECONDS = 60 * 60 * 24
+#: Part of every cache key: a new shape of the answers (merged groups, names, labels) must not
+#: be served from entries cached by the previous code.
+ANSWER_FORMAT = 2
+#: Marker diameters on screen (marker_size) and the air kept between two markers: clusters are
+#: merged until no two markers of one answer touch.
+PLACE_PIXELS = 14
+MAX_MARKER_PIXELS = 56
+MARKER_GAP_PIXELS = 2
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,11 @@ class Cluster:
     country: str  # ISO code when all its places lie in one country, else ""
     country_name: str
     place: int | None = None
+    #: The single place's name, or the name of the group's largest place.
     name: str = ""
+    size: int = 0  # diameter of the marker in screen pixels (marker_size)
+    x: float = 0.0  # position on the unit Web Mercator square
+    y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,7 @@ class ClusterLayer:
     places: int
     partnerships: int
     bounds: tuple[float, float, float, float] | None  # of all places matching the filters
+    labels: list[Label] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -93,7 +106,22 @@ class ClusterLayer:
             "partnerships": self.partnerships,
             "bounds": self.bounds,
             "clusters": [_compact(cluster) for cluster in self.clusters],
+            "labels": [
+                [label.name, round(label.lat, 4), round(label.lng, 4), label.offset]
+                for label in self.labels
+            ],
         }
+
+
+@dataclass(frozen=True)
+class Label:
+    """A place name written on the map (the largest places of the view, whether or not they
+    have partnerships: orientation, like the names on a printed map)."""
+
+    name: str
+    lat: float
+    lng: float
+    offset: int = 4  # pixels between the point and the start of the name
 
 
 def _compact(cluster: Cluster) -> dict:
@@ -103,9 +131,10 @@ def _compact(cluster: Cluster) -> dict:
         "lat": round(cluster.lat, 4),
         "lng": round(cluster.lng, 4),
     }
+    data["name"] = cluster.name
+    data["s"] = cluster.size
     if cluster.place is not None:
         data["id"] = cluster.place
-        data["name"] = cluster.name
     else:
         data["b"] = [round(v, 3) for v in cluster.bounds]
     if cluster.country:
@@ -159,7 +188,7 @@ def _snapped_area(view: MapView) -> tuple[int, int, int, int]:
 def _cache_key(kind: str, filters: PartnershipFilters, *parts: object) -> str:
     """The statistics' key (registry version, language, counting filters) plus the view."""
     tail = ":".join(str(part) for part in parts)
-    return f"{cache_key(filters, prefix=f'atlas:{kind}')}:{tail}"
+    return f"{cache_key(filters, prefix=f'atlas:{kind}:{ANSWER_FORMAT}')}:{tail}"
 
 
 def _mapped_places(filters: PartnershipFilters) -> QuerySet[Municipality]:
@@ -185,6 +214,95 @@ def atlas_clusters(filters: PartnershipFilters, view: MapView) -> ClusterLayer:
     return cache.get_or_set(key, lambda: _clusters_uncached(filters, view, area), CACHE_SECONDS)
 
 
+def marker_size(count: int) -> int:
+    """Diameter of a marker on screen in pixels: a small ring for one place, a circle growing
+    with the logarithm of its count for a group (atlas.js draws the size it is given)."""
+    if count <= 1:
+        return PLACE_PIXELS
+    return min(MAX_MARKER_PIXELS, 26 + round(math.log(count) * 5))
+
+
+@dataclass
+class _Group:
+    """A group of places while the clusters are made: the grid cell it started as, then every
+    overlapping group it absorbed."""
+
+    count: int
+    sum_x: float
+    sum_y: float
+    min_x: float
+    max_x: float
+    min_y: float
+    max_y: float
+    countries: set[str]
+    top: tuple[float, int, str]  # (population, -pk, name) of its largest place
+    single: int | None
+
+    @property
+    def x(self) -> float:
+        return self.sum_x / self.count
+
+    @property
+    def y(self) -> float:
+        return self.sum_y / self.count
+
+    def absorb(self, other: _Group) -> None:
+        self.count += other.count
+        self.sum_x += other.sum_x
+        self.sum_y += other.sum_y
+        self.min_x, self.max_x = min(self.min_x, other.min_x), max(self.max_x, other.max_x)
+        self.min_y, self.max_y = min(self.min_y, other.min_y), max(self.max_y, other.max_y)
+        self.countries |= other.countries
+        self.top = max(self.top, other.top)
+        self.single = None
+
+
+def markers_overlap(x1: float, y1: float, n1: int, x2: float, y2: float, n2: int, zoom: int):
+    """Whether two markers at these unit-square positions touch on screen at `zoom`."""
+    scale = TILE_PIXELS * 2**zoom
+    reach = (marker_size(n1) + marker_size(n2)) / 2 + MARKER_GAP_PIXELS
+    return math.hypot((x1 - x2) * scale, (y1 - y2) * scale) < reach
+
+
+def _merge_overlapping(groups: list[_Group], zoom: int) -> list[_Group]:
+    """Grid cells are square, markers are drawn at the centre of their places: two neighbouring
+    cells can put their markers on top of each other. Groups that would touch on screen are
+    merged, the larger absorbing the smaller, until none touch (a few passes; a spatial hash of
+    buckets as wide as two of the largest markers keeps each pass linear)."""
+    scale = TILE_PIXELS * 2**zoom
+    bucket = MAX_MARKER_PIXELS + MARKER_GAP_PIXELS
+    changed = True
+    while changed:
+        changed = False
+        groups.sort(key=lambda g: (-g.count, -g.top[0], g.top[1]))
+        buckets: dict[tuple[int, int], list[_Group]] = {}
+        kept: list[_Group] = []
+        for group in groups:
+            px, py = group.x * scale, group.y * scale
+            bx, by = int(px // bucket), int(py // bucket)
+            hit = None
+            for nx in (bx - 1, bx, bx + 1):
+                for ny in (by - 1, by, by + 1):
+                    for other in buckets.get((nx, ny), ()):
+                        if markers_overlap(
+                            group.x, group.y, group.count, other.x, other.y, other.count, zoom
+                        ):
+                            hit = other
+                            break
+                    if hit:
+                        break
+                if hit:
+                    break
+            if hit is not None:
+                hit.absorb(group)  # it may move and grow: the next pass checks it again
+                changed = True
+            else:
+                kept.append(group)
+                buckets.setdefault((bx, by), []).append(group)
+        groups = kept
+    return groups
+
+
 def _clusters_uncached(
     filters: PartnershipFilters, view: MapView, area: tuple[int, int, int, int]
 ) -> ClusterLayer:
@@ -197,47 +315,79 @@ def _clusters_uncached(
         map_x__lt=(x1 + 1) * block,
         map_y__gte=y0 * block,
         map_y__lt=(y1 + 1) * block,
-    )
+    ).annotate(cell_x=Floor(F("map_x") / size), cell_y=Floor(F("map_y") / size))
     cells = list(
-        visible.annotate(cell_x=Floor(F("map_x") / size), cell_y=Floor(F("map_y") / size))
-        .values("cell_x", "cell_y")
+        visible.values("cell_x", "cell_y")
         .annotate(
             count=Count("pk"),
-            x=Avg("map_x"),
-            y=Avg("map_y"),
+            sum_x=Sum("map_x"),
+            sum_y=Sum("map_y"),
             min_x=Min("map_x"),
             max_x=Max("map_x"),
             min_y=Min("map_y"),
             max_y=Max("map_y"),
-            first=Min("pk"),
             first_country=Min("country_id"),
             last_country=Max("country_id"),
         )
         .order_by()
     )
-    singles = [cell["first"] for cell in cells if cell["count"] == 1]
-    names = dict(Municipality.objects.filter(pk__in=singles).values_list("pk", "name"))
-    countries = {c["first_country"] for c in cells if c["first_country"] == c["last_country"]}
-    country_names = _country_names(countries)
-    clusters = []
+    # The largest place of each cell (by population; the oldest entry where none is known),
+    # which names the group ("Köln and 81 more"): one row per cell from a window function.
+    largest = visible.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("cell_x"), F("cell_y")],
+            order_by=[F("population").desc(nulls_last=True), F("pk").asc()],
+        )
+    ).filter(rank=1)
+    tops = {
+        (cx, cy): (population or 0, -pk, name)
+        for cx, cy, pk, name, population in largest.values_list(
+            "cell_x", "cell_y", "pk", "name", "population"
+        )
+    }
+    groups = []
     for cell in cells:
-        single = cell["count"] == 1
-        country = cell["first_country"] if cell["first_country"] == cell["last_country"] else ""
+        top = tops[(cell["cell_x"], cell["cell_y"])]
+        countries = {cell["first_country"], cell["last_country"]}
+        groups.append(
+            _Group(
+                count=cell["count"],
+                sum_x=cell["sum_x"],
+                sum_y=cell["sum_y"],
+                min_x=cell["min_x"],
+                max_x=cell["max_x"],
+                min_y=cell["min_y"],
+                max_y=cell["max_y"],
+                countries=countries,
+                top=top,
+                single=-top[1] if cell["count"] == 1 else None,
+            )
+        )
+    groups = _merge_overlapping(groups, view.zoom)
+    one_country = {next(iter(g.countries)) for g in groups if len(g.countries) == 1}
+    country_names = _country_names(one_country)
+    clusters = []
+    for group in groups:
+        country = next(iter(group.countries)) if len(group.countries) == 1 else ""
         clusters.append(
             Cluster(
-                count=cell["count"],
-                lat=_latitude(cell["y"]),
-                lng=_longitude(cell["x"]),
+                count=group.count,
+                lat=_latitude(group.y),
+                lng=_longitude(group.x),
                 bounds=(
-                    _latitude(cell["max_y"]),
-                    _longitude(cell["min_x"]),
-                    _latitude(cell["min_y"]),
-                    _longitude(cell["max_x"]),
+                    _latitude(group.max_y),
+                    _longitude(group.min_x),
+                    _latitude(group.min_y),
+                    _longitude(group.max_x),
                 ),
                 country=country,
                 country_name=country_names.get(country, ""),
-                place=cell["first"] if single else None,
-                name=names.get(cell["first"], "") if single else "",
+                place=group.single,
+                name=group.top[2],
+                size=marker_size(group.count),
+                x=group.x,
+                y=group.y,
             )
         )
     # Larger clusters first: the list beside the map reads from the top.
@@ -249,7 +399,87 @@ def _clusters_uncached(
         places=totals["places"],
         partnerships=totals["partnerships"],
         bounds=totals["bounds"],
+        labels=_labels(view.zoom, area, clusters),
     )
+
+
+# --- Place names -------------------------------------------------------------------------------
+
+#: At most this many names per view. Groups are named first (their largest place, beside the
+#: marker), then the largest places of the view fill the gaps; no name covers a marker or another
+#: name. None at the world view, where the countries orient.
+LABELS_PER_VIEW = 60
+LABEL_MIN_ZOOM = 4
+LABEL_CANDIDATES = 400
+LABEL_CHAR_PIXELS = 7
+LABEL_HEIGHT_PIXELS = 16
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom in world pixels
+
+
+def label_box(x: float, y: float, name: str, offset: float, zoom: int) -> Box:
+    """The screen rectangle a name takes: written to the right of its point (`offset` pixels
+    from it), as atlas.js draws it."""
+    scale = TILE_PIXELS * 2**zoom
+    left, middle = x * scale + offset, y * scale
+    width = len(name) * LABEL_CHAR_PIXELS + 4
+    return (left, middle - LABEL_HEIGHT_PIXELS / 2, left + width, middle + LABEL_HEIGHT_PIXELS / 2)
+
+
+def marker_box(cluster: Cluster, zoom: int) -> Box:
+    scale = TILE_PIXELS * 2**zoom
+    half = cluster.size / 2
+    px, py = cluster.x * scale, cluster.y * scale
+    return (px - half, py - half, px + half, py + half)
+
+
+def boxes_overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _labels(zoom: int, area: tuple[int, int, int, int], clusters: list[Cluster]) -> list[Label]:
+    """Names that fit without covering a marker or each other: each group's largest place
+    beside its marker (largest groups first), then the largest places of the area."""
+    if zoom < LABEL_MIN_ZOOM:
+        return []
+    markers = [marker_box(cluster, zoom) for cluster in clusters]
+    placed: list[Box] = []
+    labels: list[Label] = []
+
+    def place(name: str, x: float, y: float, offset: float, own: int | None) -> None:
+        box = label_box(x, y, name, offset, zoom)
+        if any(boxes_overlap(box, other) for other in placed):
+            return
+        if any(boxes_overlap(box, m) for i, m in enumerate(markers) if i != own):
+            return
+        placed.append(box)
+        labels.append(Label(name, _latitude(y), _longitude(x), round(offset)))
+
+    for index, cluster in enumerate(clusters):  # largest first
+        if len(labels) >= LABELS_PER_VIEW:
+            return labels
+        place(cluster.name, cluster.x, cluster.y, cluster.size / 2 + 3, index)
+    named = {cluster.name for cluster in clusters}
+    block = cell_size(zoom) * BLOCK_CELLS
+    x0, y0, x1, y1 = area
+    rows = (
+        Municipality.objects.filter(
+            map_x__gte=x0 * block,
+            map_x__lt=(x1 + 1) * block,
+            map_y__gte=y0 * block,
+            map_y__lt=(y1 + 1) * block,
+            population__isnull=False,
+        )
+        .exclude(kind=Municipality.Kind.KREIS)  # a Kreis's point is a centre, not a place
+        .order_by("-population", "pk")
+        .values_list("name", "map_x", "map_y")[:LABEL_CANDIDATES]
+    )
+    for name, x, y in rows:
+        if len(labels) >= LABELS_PER_VIEW:
+            break
+        if name not in named:
+            place(name, x, y, 4, None)
+    return labels
 
 
 def _totals(filters: PartnershipFilters) -> dict:

