@@ -453,13 +453,14 @@ def series_chart(
     """A Series of atlas.selectors.statistics drawn as `kind` ("bar", "column" or "line"); for
     lines, the first number of each row is drawn (growth: the running total)."""
     muted = {"other", "unknown"}
+    note = " ".join(text for text in (series.knowledge, series.note) if text)
     if kind == "line":
         return line_chart(
             [row.label for row in series.rows],
             [Line(series.columns[0], [row.value for row in series.rows])],
             title=series.title,
             id_prefix=id_prefix,
-            note=series.note,
+            note=note,
             standalone=standalone,
             footer=footer,
         )
@@ -469,7 +470,7 @@ def series_chart(
         bars,
         title=series.title,
         id_prefix=id_prefix,
-        note=series.note,
+        note=note,
         standalone=standalone,
         footer=footer,
     )
@@ -481,13 +482,21 @@ def series_chart(
 SCROLL_ROWS = 20
 
 
+def _percent_pattern(value: str) -> str:
+    return babel_numbers.format_percent(1, locale=babel_locale()).replace("100", value, 1)
+
+
 def percent(value: float | None) -> str:
-    """12.3 -> '12,3 %' in German, '12.3%' in English: the locale's own percent pattern."""
+    """12.3 -> '12,3 %' in German, '12.3%' in English: the locale's own percent pattern. A share
+    that is not zero never reads "0,0 %" (it reads "< 0,1 %"), and one that is not all never
+    reads "100,0 %" (it reads "> 99,9 %")."""
     if value is None:
         return ""
-    return babel_numbers.format_percent(1, locale=babel_locale()).replace(
-        "100", number(value, 1), 1
-    )
+    if 0 < value < 0.05:
+        return "< " + _percent_pattern(number(0.1, 1))
+    if 99.95 <= value < 100:
+        return "> " + _percent_pattern(number(99.9, 1))
+    return _percent_pattern(number(value, 1))
 
 
 def _row_url(series: Series, row) -> str:
@@ -527,7 +536,8 @@ def chart_context(
         "key": series.key,
         "series": series,
         "id": id_prefix,
-        "svg": series_chart(series, kind, id_prefix=id_prefix),
+        # Not drawn from a handful among many (Series.drawn): the knowledge sentence says why.
+        "svg": series_chart(series, kind, id_prefix=id_prefix) if series.drawn else "",
         "rows": table_rows(series),
         "has_share": series.total is not None,
         # Long tables (growth by year) scroll beside the chart; a scrolling region must be

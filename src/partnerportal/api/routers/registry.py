@@ -249,10 +249,15 @@ class PartnershipQuery(Schema):
     country: str = Field(
         "",
         pattern=r"^([A-Za-z]{2})?$",
-        description="ISO 3166 alpha-2 code of the country of either side, e.g. PE.",
+        description=(
+            "ISO 3166 alpha-2 code of the partner's country, e.g. PE: the side that is not "
+            "German (either side of a pair without a German side); DE selects the inner-German "
+            "pairs."
+        ),
     )
     region: WorldRegion | None = Field(
-        None, description="The agency's world region of either side's country."
+        None,
+        description="The agency's world region of the partner's country (as for `country`).",
     )
     type: PartnershipType | None = None
     status: PartnershipStatus | None = None
@@ -268,7 +273,18 @@ class PartnershipQuery(Schema):
         None, ge=START_YEAR_MIN, le=START_YEAR_MAX, description="Started in or before."
     )
     german_side: bool = Field(
-        False, description="Only pairs with a German side (as the registry's list shows them)."
+        False,
+        description=(
+            "Only pairs with a German side and a partner abroad (as the registry's list shows "
+            "them)."
+        ),
+    )
+    inner_german: bool = Field(
+        False,
+        description=(
+            "With `german_side`: also the inner-German pairs (two German municipalities). "
+            "Without `german_side` every pair is included anyway."
+        ),
     )
 
     def selection(self):
@@ -283,6 +299,7 @@ class PartnershipQuery(Schema):
             year_from=self.year_from,
             year_to=self.year_to,
             german_side=self.german_side,
+            inner_german=self.inner_german,
         )
 
 
@@ -367,9 +384,11 @@ def municipality(request: HttpRequest, municipality_id: int = Path(..., ge=1, le
 
 PARTNERSHIP_FILTERS_HELP = (
     "Filters combine: `municipality` (id, either side), `state` (German federal state), "
-    "`country` (ISO code, either side), `region` (world region), `type`, `status`, `theme` "
-    "(code), `year_from`, `year_to` (start year) and `german_side=true` (only pairs with a German "
-    "side). Only confirmed partnerships."
+    "`country` (ISO code of the partner's country; DE: inner-German pairs), `region` (world "
+    "region of the partner), `type`, `status`, `theme` (code), `year_from`, `year_to` (start "
+    "year), `german_side=true` (only pairs with a German side and a partner abroad, as the "
+    "registry's list) and `inner_german=true` (with `german_side`: inner-German pairs too). Only "
+    "confirmed partnerships."
 )
 
 

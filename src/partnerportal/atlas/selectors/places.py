@@ -9,7 +9,7 @@ served under the registry's addresses (/register/bundeslaender/…, /register/la
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db.models import Case, Count, F, QuerySet, When
@@ -22,6 +22,7 @@ from partnerportal.registry.models import Municipality, Partnership, Partnership
 from partnerportal.registry.selectors.places import STATE_SLUGS, state_from_slug, state_slug
 from partnerportal.registry.selectors.public import (
     FEDERAL_STATES,
+    GERMANY,
     PartnershipFilters,
     partnership_filtered,
 )
@@ -56,7 +57,9 @@ class TopMunicipality:
 
 @dataclass(frozen=True)
 class PlaceTop:
-    """Municipalities of a place ranked by their number of partnerships."""
+    """Municipalities of a place ranked by their number of partnerships. How many have any is
+    the statistics' figure for the same filter (`Summary.german_municipalities` for a Land,
+    `foreign_municipalities` for a country), so the page and the statistics agree."""
 
     municipalities_with_partnerships: int
     top: list[TopMunicipality]
@@ -126,6 +129,7 @@ def state_page(slug: str) -> StatePage:
             limit=TOP_MUNICIPALITIES,
         ),
     )
+    top = replace(top, municipalities_with_partnerships=data.summary.german_municipalities)
     charts = {key: data.charts[key] for key in ("region", "country", "decade")}
     return StatePage(state, slug, filters, data.summary, top, charts)
 
@@ -148,7 +152,8 @@ def country_page(iso2: str) -> CountryPage:
     country = country_get(iso2=iso2)
     if country is None:
         raise Http404
-    filters = PartnershipFilters(country=country.pk)
+    # Germany's partners in Germany are the inner-German pairs, which its page is about.
+    filters = PartnershipFilters(country=country.pk, include_inner_german=country.pk == GERMANY)
     data = statistics.network_statistics(filters)
     top = _cached(
         f"country:{country.pk}",
@@ -158,6 +163,10 @@ def country_page(iso2: str) -> CountryPage:
             limit=TOP_MUNICIPALITIES,
         ),
     )
+    involved = data.summary.foreign_municipalities
+    if country.pk == GERMANY:
+        involved = data.summary.german_municipalities
+    top = replace(top, municipalities_with_partnerships=involved)
     charts = {key: data.charts[key] for key in ("state", "type")}
     return CountryPage(country, filters, data.summary, top, charts)
 
@@ -166,17 +175,21 @@ def country_page(iso2: str) -> CountryPage:
 
 
 def municipality_charts(municipality: Municipality) -> dict[str, Series]:
-    """Its confirmed partners by world region and by type, from one grouped query (region x
+    """Its confirmed partners abroad by world region and by type, from one grouped query (region x
     type): the municipality page is kept to a fixed, small number of queries. Only rows with
     partners, as a single place rarely reaches every region."""
     partner_region = Case(
         When(municipality_a=municipality, then=F("municipality_b__country__world_region")),
         default=F("municipality_a__country__world_region"),
     )
+    partnerships = Partnership.objects.public().involving(municipality)
+    if municipality.country_id == GERMANY:
+        # Its partners in Germany are listed as a group of their own, not as partners abroad.
+        partnerships = partnerships.exclude(
+            municipality_a__country_id=GERMANY, municipality_b__country_id=GERMANY
+        )
     cells = (
-        Partnership.objects.public()
-        .involving(municipality)
-        .order_by()
+        partnerships.order_by()
         .annotate(region=partner_region)
         .values("region", "type")
         .annotate(n=Count("pk"))

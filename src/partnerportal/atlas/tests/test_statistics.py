@@ -1,5 +1,6 @@
 """Statistics of the network: exact counts on a small registry (filters applied, proposed
-partnerships left out), the cache under the registry version, the page and its downloads."""
+partnerships left out, inner-German pairs only when asked for), what each chart knows, the cache
+under the registry version, the page and its downloads."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from partnerportal.geo.models import Country
 from partnerportal.geo.services import country_ensure
 from partnerportal.registry.changes import REGISTRY_VERSION
 from partnerportal.registry.models import Partnership, Theme
-from partnerportal.registry.selectors.public import PartnershipFilters
+from partnerportal.registry.selectors.public import PartnershipFilters, partnership_count
 from partnerportal.registry.tests.factories import (
     ForeignMunicipalityFactory,
     MunicipalityFactory,
@@ -38,7 +39,8 @@ def country(iso2: str, region: str, oda: bool) -> Country:
 
 @pytest.fixture
 def network():
-    """Four confirmed pairs with a German side, one without, one proposed (unconfirmed)."""
+    """Three confirmed pairs with a German side and a partner abroad, one inner-German
+    (Köln–Leipzig), one without a German side, one proposed (unconfirmed)."""
     country("DE", "europa", False)
     country("PE", "lateinamerika", True)
     country("UA", "osteuropa", True)
@@ -85,30 +87,65 @@ def nonzero(series: statistics.Series) -> dict[str, int]:
 # --- Selectors --------------------------------------------------------------------------------
 
 
-def test_summary_counts_confirmed_pairs_with_a_german_side(network):
+def test_summary_counts_confirmed_pairs_with_a_german_side_and_a_partner_abroad(network):
     summary = statistics.summary(PartnershipFilters())
-    assert summary.partnerships == 4
+    assert summary.partnerships == 3
     assert summary.german_municipalities == 3  # Köln, Leipzig, Bonn
+    assert summary.foreign_municipalities == 3  # Yarinacocha, Kyjiw, Lyon
     assert summary.partner_countries == 3  # PE, UA, FR
-    assert (summary.dac.count, summary.dac.total) == (2, 4)
-    assert summary.dac.percentage == 50.0
+    assert (summary.dac.count, summary.dac.total) == (2, 3)
+    assert summary.inner_german_left_out == 1  # Köln–Leipzig
+    assert summary.start_year_known == 3
+    assert summary.start_year_unplaced is None
+
+
+def test_inner_german_pairs_count_when_asked_for_with_germany_as_partner(network):
+    filters = PartnershipFilters(include_inner_german=True)
+    summary = statistics.summary(filters)
+    assert summary.partnerships == 4
+    assert summary.partner_countries == 4  # and Germany
+    assert summary.inner_german_left_out is None
+    assert values(statistics.by_country(filters))["DE"] == 1
+    # Köln–Leipzig is one of North Rhine-Westphalia's and one of Saxony's, as the Land filter.
+    assert nonzero(statistics.by_state(filters)) == {"Nordrhein-Westfalen": 3, "Sachsen": 2}
+    assert "both" in statistics.by_state(filters).note
+    assert statistics.summary(PartnershipFilters(country="DE", include_inner_german=True)) \
+        .partnerships == 1  # fmt: skip
+
+
+def test_a_period_says_how_many_it_cannot_place(network):
+    summary = statistics.summary(PartnershipFilters(year_from=1900, include_inner_german=True))
+    assert summary.partnerships == 3
+    assert summary.start_year_unplaced == 1  # Köln–Leipzig, start unknown
 
 
 def test_by_state_lists_all_sixteen_lander(network):
     series = statistics.by_state(PartnershipFilters())
     assert len(series.rows) == 16
-    assert nonzero(series) == {"Nordrhein-Westfalen": 3, "Sachsen": 1}
+    assert nonzero(series) == {"Nordrhein-Westfalen": 2, "Sachsen": 1}
     assert series.rows[0].key == "Nordrhein-Westfalen"  # largest first
-    assert series.total == 4
+    assert series.total == 3
+    assert not series.note
 
 
 def test_by_country_counts_the_partner_side(network):
     series = statistics.by_country(PartnershipFilters())
-    assert values(series) == {"PE": 1, "UA": 1, "DE": 1, "FR": 1}
+    assert values(series) == {"PE": 1, "UA": 1, "FR": 1}  # no Germany: Köln–Leipzig left out
+
+
+def test_without_a_german_side_both_countries_are_partners(network):
+    filters = PartnershipFilters(include_non_german=True)
+    assert values(statistics.by_country(filters)) == {"PE": 1, "UA": 2, "FR": 2}  # Kyjiw–Lyon
+    assert nonzero(statistics.by_region(filters)) == {
+        "lateinamerika": 1,
+        "osteuropa": 2,
+        "europa": 2,
+    }
+    assert "both" in statistics.by_country(filters).note
 
 
 def test_by_country_sums_up_the_rest(network):
-    series = statistics.by_country(PartnershipFilters(), top=2)
+    series = statistics.by_country(PartnershipFilters(include_inner_german=True), top=2)
     assert [row.key for row in series.rows][-1] == "other"
     assert series.rows[-1].value == 2
     assert sum(row.value for row in series.rows) == 4
@@ -119,16 +156,16 @@ def test_by_region_type_status(network):
     assert nonzero(statistics.by_region(filters)) == {
         "lateinamerika": 1,
         "osteuropa": 1,
-        "europa": 2,
+        "europa": 1,  # Bonn–Lyon; a German side is nobody's partner in Europe
     }
     assert nonzero(statistics.by_type(filters)) == {
         "klimapartnerschaft": 1,
         "partnerschaft": 2,
-        "freundschaft": 1,
     }
     status = statistics.by_status(filters)
     assert [row.key for row in status.rows][:2] == ["anbahnung", "aktiv"]  # life-cycle order
-    assert nonzero(status) == {"aktiv": 3, "ruhend": 1}
+    assert nonzero(status) == {"aktiv": 2, "ruhend": 1}
+    assert status.known is None and status.drawn  # nothing imported: all recorded
 
 
 def test_themes_and_sdgs_apart(network):
@@ -137,12 +174,13 @@ def test_themes_and_sdgs_apart(network):
     assert len(sdg.rows) == 17
     assert [row.key for row in sdg.rows][:2] == ["sdg-1", "sdg-2"]
     assert nonzero(sdg) == {"sdg-13": 1}
-    assert sdg.total == 4
+    assert sdg.total == 3
+    assert sdg.known == 1 and not sdg.drawn  # one of three has a goal: no drawing from it
     assert nonzero(statistics.by_theme(filters)) == {"klimaschutz": 1}  # the proposed one not
 
 
 def test_decades_and_growth(network):
-    filters = PartnershipFilters()
+    filters = PartnershipFilters(include_inner_german=True)
     decades = statistics.by_decade(filters)
     assert values(decades) == {
         "1960": 2,
@@ -160,15 +198,41 @@ def test_decades_and_growth(network):
     assert growth.rows[-1].key == "2015" and growth.rows[-1].values == (3, 1)
     assert len(growth.rows) == 2015 - 1961 + 1
     assert "1" in growth.note
+    assert (decades.known, growth.known, growth.known_of) == (3, 3, 4)
+    assert "3" in decades.knowledge and "4" in decades.knowledge
+    assert not decades.drawn and not growth.drawn  # three of four: too few to draw
+
+
+def test_imported_defaults_are_not_counted_as_known_types(network):
+    """The twin towns lists name no type or status: their rows are a "Partnerschaft" that is
+    "aktiv" by default, and the charts say so instead of drawing 99.9 % "Partnerschaft"."""
+    from partnerportal.registry.models import ImportRun
+
+    run = ImportRun.objects.create(kind=ImportRun.Kind.TWINNINGS, file_name="twin_cities.csv")
+    Partnership.objects.filter(pk=network["p5"].pk).update(import_run=run)
+    Partnership.objects.filter(pk=network["p1"].pk).update(import_run=run)  # a Klimapartnerschaft
+    types = statistics.by_type(PartnershipFilters())
+    assert nonzero(types) == {"klimapartnerschaft": 1, "partnerschaft": 2}  # as the type filter
+    assert types.known == 2  # Bonn–Lyon's "Partnerschaft" is the import's default
+    assert "2" in types.knowledge and "3" in types.knowledge
+    status = statistics.by_status(PartnershipFilters())
+    assert status.known == 1  # Leipzig–Kyjiw's "ruhend" was recorded; both imported are "aktiv"
+    assert not status.drawn
 
 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (PartnershipFilters(include_non_german=True), 5),
-        (PartnershipFilters(state="Sachsen"), 2),
+        (PartnershipFilters(include_non_german=True), 4),
+        (PartnershipFilters(include_inner_german=True), 4),
+        (PartnershipFilters(state="Sachsen"), 1),
+        (PartnershipFilters(state="Sachsen", include_inner_german=True), 2),
         (PartnershipFilters(country="FR"), 1),
+        (PartnershipFilters(country="DE"), 0),
+        (PartnershipFilters(country="DE", include_inner_german=True), 1),
         (PartnershipFilters(region="osteuropa"), 1),
+        (PartnershipFilters(region="europa"), 1),  # not every pair, through its German side
+        (PartnershipFilters(region="europa", include_inner_german=True), 2),
         (PartnershipFilters(type="partnerschaft"), 2),
         (PartnershipFilters(status="ruhend"), 1),
         (PartnershipFilters(theme="klimaschutz"), 1),
@@ -179,8 +243,13 @@ def test_decades_and_growth(network):
 def test_filters_apply_to_every_figure(network, filters, expected):
     data = statistics.network_statistics(filters)
     assert data.summary.partnerships == expected
-    for key in ("state", "type", "status", "region", "country", "decade", "dac"):
+    assert partnership_count(filters) == expected  # the list's count, the same selector
+    for key in ("type", "status", "decade", "dac"):
         assert sum(row.value for row in data.charts[key].rows) == expected, key
+    # A pair counts once for each Land and partner country it has (two for an inner-German pair
+    # across Länder or a pair without a German side), never less than once.
+    for key in ("state", "region", "country"):
+        assert sum(row.value for row in data.charts[key].rows) >= expected, key
 
 
 def test_without_a_german_side_the_home_side_is_unknown(network):
@@ -198,12 +267,12 @@ def test_fixed_number_of_queries(network, django_assert_max_num_queries):
 
 def test_cache_follows_the_registry_version(network):
     first = statistics.network_statistics(PartnershipFilters())
-    assert first.summary.partnerships == 4
+    assert first.summary.partnerships == 3
     Partnership.objects.filter(pk=network["p5"].pk).update(is_confirmed=False)
     # Unchanged version (update() sends no signal): the cached figures stay.
-    assert statistics.network_statistics(PartnershipFilters()).summary.partnerships == 4
-    REGISTRY_VERSION.bump()
     assert statistics.network_statistics(PartnershipFilters()).summary.partnerships == 3
+    REGISTRY_VERSION.bump()
+    assert statistics.network_statistics(PartnershipFilters()).summary.partnerships == 2
 
 
 def test_cache_key_ignores_sorting_and_separates_language_and_filters():
@@ -226,7 +295,11 @@ def test_page_renders_in_both_languages(client, site, network, django_assert_max
         with translation.override(language), django_assert_max_num_queries(40):
             response = client.get(reverse("atlas:statistics"))
         assert response.status_code == 200
-        assert response.text.count("<figure") == len(statistics.CHARTS)
+        charts = statistics.network_statistics(PartnershipFilters()).charts
+        drawn = [key for key, series in charts.items() if series.drawn]
+        assert {"state", "country", "type"} <= set(drawn)
+        assert "sdg" not in drawn  # a goal recorded for one of three
+        assert response.text.count("<figure") == len(drawn)
         assert response.text.count("<table") == len(statistics.CHARTS)
         assert 'role="img"' in response.text
         assert "<style" not in response.text.split("<body", 1)[1]
@@ -249,7 +322,8 @@ def test_page_texts_in_english(client, site, network):
     text = response.text
     assert "Partnerships by federal state" in text
     assert '<th class="kern-table__header" scope="col">Federal state</th>' in text
-    assert "50.0%" in text or "50%" in text  # DAC share of Leipzig's two pairs (Kyjiw)
+    assert "100.0%" in text  # DAC share of Leipzig's one pair abroad (Kyjiw)
+    assert "Not counted: 1 inner-German partnership" in text  # Köln–Leipzig
     assert "“Partnerships by type” as CSV table" in text
     # The download links carry the filters.
     assert csv_url + "?state=Sachsen" in text
@@ -267,7 +341,7 @@ def test_csv_download(client, network):
     assert rows[0][-1] == "Source and licence"
     by_key = {row[0]: row for row in rows[1:]}
     assert by_key["lateinamerika"][2] == "1"
-    assert by_key["europa"][2] == "2"  # Köln–Leipzig and Bonn–Lyon
+    assert by_key["europa"][2] == "1"  # Bonn–Lyon (Köln–Leipzig is inner-German)
     assert all("dl-de/by-2-0" in row[-1] and "CC BY-SA 4.0" in row[-1] for row in rows[1:])
 
 

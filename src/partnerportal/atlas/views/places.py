@@ -68,7 +68,10 @@ def state_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
     """Public: a country's partnerships with German municipalities. Unknown country: 404."""
     data = places.country_page(iso2)
-    query = urlencode({"country": data.country.pk})
+    params = {"country": data.country.pk}
+    if data.filters.include_inner_german:  # Germany: its inner-German pairs
+        params["inner_german"] = "on"
+    query = urlencode(params)
     return render(
         request,
         "registry/country_detail.html",

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from partnerportal.core.templatetags.partnerportal import number
 from partnerportal.geo.models import WorldRegion
 
 from ..models import PartnershipStatus, PartnershipType
@@ -17,6 +20,7 @@ from ..selectors.public import (
     SORTS,
     PartnershipFilters,
     country_choices,
+    start_year_unknown_count,
     theme_choices,
 )
 from .fields import start_year_field
@@ -125,6 +129,11 @@ class PartnershipFilterForm(forms.Form):
     all_pairs = forms.BooleanField(
         label=_("Include partnerships without a German side"), required=False
     )
+    inner_german = forms.BooleanField(
+        label=_("Include inner-German partnerships"),
+        help_text=_("Partnerships between two German municipalities; left out otherwise."),
+        required=False,
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         widget=Select,
@@ -148,6 +157,16 @@ class PartnershipFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = ANY + country_choices()
         self.fields["theme"].choices = ANY + theme_choices()
+        # How many partnerships a period cannot place (counted only when the form is shown).
+        self.fields["year_from"].help_text = lazy(self._start_year_help, str)()
+
+    def _start_year_help(self) -> str:
+        count = start_year_unknown_count(self.filters())
+        if not count:
+            return ""
+        return gettext("Without a known start year: %(count)s – not included in a period.") % {
+            "count": number(count)
+        }
 
     def filters(self) -> PartnershipFilters:
         """The valid part of the query string as filters; invalid values are left out, so a
@@ -166,6 +185,7 @@ class PartnershipFilterForm(forms.Form):
             year_from=data.get("year_from"),
             year_to=data.get("year_to"),
             include_non_german=bool(data.get("all_pairs")),
+            include_inner_german=bool(data.get("inner_german")),
             sort=sort if sort in SORTS else "german",
             descending=data.get("order") == "desc",
         )

@@ -62,10 +62,12 @@ def api_partnership_filters(
     year_from: int | None = None,
     year_to: int | None = None,
     german_side: bool = False,
+    inner_german: bool = False,
 ) -> PartnershipFilters:
     """The API's parameters as the registry list's filters. The API differs from the list in
-    one default only: it answers with every confirmed pair, and with those that have a German
-    side when asked (`german_side`)."""
+    one default only: it answers with every confirmed pair, and with the list's pairs (a German
+    side and a partner abroad) when asked (`german_side`), plus the inner-German pairs when
+    asked for those too (`inner_german`, as the list's filter of that name)."""
     return PartnershipFilters(
         municipality=municipality,
         state=state,
@@ -77,6 +79,7 @@ def api_partnership_filters(
         year_from=year_from,
         year_to=year_to,
         include_non_german=not german_side,
+        include_inner_german=inner_german or not german_side,
     )
 
 

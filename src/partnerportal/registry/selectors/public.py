@@ -8,9 +8,11 @@ municipality ids instead of an OR across two joins, and every page counts once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -30,6 +32,7 @@ from partnerportal.core.text import fold
 from partnerportal.geo.models import Country
 
 from .. import permissions
+from ..changes import registry_version
 from ..models import (
     ContactPerson,
     Municipality,
@@ -151,9 +154,13 @@ class PartnershipRow:
 @dataclass
 class MunicipalityPage:
     municipality: Municipality
+    #: Partnerships with municipalities abroad (for a place abroad: all of its partnerships).
     partnerships: list[PartnershipRow]
     editor_names: list[str] | None
     editor_count: int
+    #: A German municipality's partnerships with other German municipalities, shown as their
+    #: own group: they are partnerships, but not of the network abroad (see PartnershipFilters).
+    inner_german: list[PartnershipRow] = field(default_factory=list)
 
 
 def _status_history() -> Prefetch:
@@ -225,11 +232,15 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
             )
         )
     rows.sort(key=lambda row: (fold(row.partner_name), row.pk))
+    inner_german = []
+    if municipality.country_id == GERMANY:
+        inner_german = [row for row in rows if row.partner_country_code == GERMANY]
+        rows = [row for row in rows if row.partner_country_code != GERMANY]
     members = Membership.objects.active().filter(municipality=municipality)
     if getattr(user, "is_authenticated", False):
         names = sorted(m.user.display_name for m in members.select_related("user"))
-        return MunicipalityPage(municipality, rows, names, len(names))
-    return MunicipalityPage(municipality, rows, None, members.count())
+        return MunicipalityPage(municipality, rows, names, len(names), inner_german)
+    return MunicipalityPage(municipality, rows, None, members.count(), inner_german)
 
 
 # --- Partnership page -------------------------------------------------------------------------
@@ -300,7 +311,12 @@ class PartnershipFilters:
     status: str = ""
     year_from: int | None = None
     year_to: int | None = None
+    #: Pairs without a German side (e.g. Kyjiw–Lyon from the twin towns lists).
     include_non_german: bool = False
+    #: Pairs of two German municipalities ("innerdeutsche Partnerschaften", e.g. a Berlin
+    #: district with Wetzlar): partnerships too, but not of the network abroad that the
+    #: figures describe, so left out unless asked for.
+    include_inner_german: bool = False
     sort: str = "german"
     descending: bool = False
     #: A municipality on either side (the API's filter; the list page has none).
@@ -349,22 +365,56 @@ def _side_annotations() -> dict:
     }
 
 
+def _german() -> QuerySet[Municipality]:
+    return Municipality.objects.filter(country_id=GERMANY)
+
+
+def _both_german() -> Q:
+    """Both sides in Germany. Written as joins: SQLite plans `a IN (…) AND b IN (…)` over
+    the same subquery as a nested loop (a minute on the real data, 50 ms as joins)."""
+    return Q(municipality_a__country_id=GERMANY, municipality_b__country_id=GERMANY)
+
+
+def _partner_in(queryset: QuerySet[Partnership], countries: list[str]) -> QuerySet[Partnership]:
+    """Pairs whose partner side is in one of `countries`: the side that is not the German one,
+    either side of a pair without a German side, and for Germany itself the inner-German pairs
+    (a German side is never anyone's partner abroad). One definition for the country and region
+    filters and the charts by partner country and world region (atlas/selectors/statistics.py)."""
+    abroad = [country for country in countries if country != GERMANY]
+    condition = Q(pk__in=[])
+    if abroad:
+        ids = Municipality.objects.filter(country_id__in=abroad).values("pk")
+        condition |= Q(municipality_a__in=ids) | Q(municipality_b__in=ids)
+    if GERMANY in countries:
+        condition |= _both_german()
+    return queryset.filter(condition)
+
+
 def partnership_filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
     """Confirmed partnerships matching `filters`, unsorted: the one definition of the registry's
-    filters, shared by the list page, its downloads, the atlas and the API, so that a file or an
-    API answer holds exactly what the list shows for the same filters."""
+    filters, shared by the list page, its downloads, the statistics, the Land and country pages,
+    the atlas and the API, so that a file, a figure or an API answer holds exactly what the list
+    shows for the same filters.
+
+    The default is the network abroad: pairs with exactly one German side. Pairs without a
+    German side and inner-German pairs join only when asked for. A Land means either side in
+    it; a country or world region means the partner side (see _partner_in), so that "Peru"
+    counts the pairs with a partner in Peru and "Europe" does not match every pair through
+    its German side."""
     results = Partnership.objects.public()
     if filters.municipality is not None:
         results = results.involving(filters.municipality)
     if not filters.include_non_german and not filters.state:  # a Land implies a German side
-        results = _either_side(results, Municipality.objects.filter(country_id=GERMANY))
+        results = _either_side(results, _german())
+    if not filters.include_inner_german:
+        results = results.exclude(_both_german())
     if filters.state:
         results = _either_side(results, Municipality.objects.filter(state=filters.state))
     if filters.country:
-        results = _either_side(results, Municipality.objects.filter(country_id=filters.country))
+        results = _partner_in(results, [filters.country])
     if filters.region:
-        countries = Country.objects.filter(world_region=filters.region).values("pk")
-        results = _either_side(results, Municipality.objects.filter(country_id__in=countries))
+        countries = Country.objects.filter(world_region=filters.region)
+        results = _partner_in(results, list(countries.values_list("pk", flat=True)))
     if filters.type:
         results = results.filter(type=filters.type)
     if filters.status:
@@ -398,6 +448,25 @@ def municipalities_involved(filters: PartnershipFilters) -> QuerySet[Municipalit
 def partnership_count(filters: PartnershipFilters) -> int:
     """How many partnerships match, counted without the joins that sorting needs."""
     return partnership_filtered(filters).count()
+
+
+#: Cached counts live until the registry changes; this only bounds how long unused ones linger.
+COUNT_CACHE_TIMEOUT = 60 * 60 * 24
+
+
+def start_year_unknown_count(filters: PartnershipFilters) -> int:
+    """How many partnerships match `filters` apart from the period and have no known start year:
+    a period (year_from, year_to) cannot place them, so the year filter and the statistics say
+    how many it leaves out (almost all imported rows: the twin towns lists name no year).
+    Cached under the registry version: the filter form shows it on every list page."""
+    unplaced = replace(filters, year_from=None, year_to=None, sort="german", descending=False)
+    digest = hashlib.sha256(repr(unplaced).encode()).hexdigest()[:32]
+    key = f"registry:start-year-unknown:v1:{registry_version()!r}:{digest}"
+    return cache.get_or_set(
+        key,
+        lambda: partnership_filtered(unplaced).filter(start_year__isnull=True).count(),
+        COUNT_CACHE_TIMEOUT,
+    )
 
 
 def partnership_list(filters: PartnershipFilters) -> QuerySet[Partnership]:

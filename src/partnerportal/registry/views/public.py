@@ -91,6 +91,7 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "municipality": data.municipality,
             "partnerships": data.partnerships,
+            "inner_german": data.inner_german,
             "editor_names": data.editor_names,
             "editor_count": data.editor_count,
             "focus_hash": _atlas_hash(data.municipality),
