@@ -224,8 +224,12 @@ def main() -> int:
     baseline = measure(clients["public"], "/healthz", label="baseline: /healthz", **kwargs)
     results = []
     for label, path, who in pages():
-        print(f"  {label} ({path}) ...", flush=True)
         results.append(measure(clients[who], path, label=label, **kwargs) | {"who": who})
+        row = results[-1]
+        print(
+            f"  {label} ({path}): {row['median']:.1f} ms, {row['bytes'] / 1024:.1f} KB",
+            flush=True,
+        )
 
     base = baseline["median"]
     print()
