@@ -307,14 +307,19 @@ def _gemeindeverzeichnis_import(connection) -> dict:
     from django.utils import translation
 
     name = _clone(connection, connection.settings_dict["NAME"], "gv")
-    with _database_named(connection, name), translation.override("en"):
-        out = StringIO()
-        started = time.perf_counter()
-        call_command(
-            "import_municipalities", str(GEMEINDEVERZEICHNIS), stdout=out, stderr=StringIO()
-        )
-        seconds = time.perf_counter() - started
-        _sqlite_checkpoint(connection)
+    try:
+        with _database_named(connection, name), translation.override("en"):
+            out = StringIO()
+            started = time.perf_counter()
+            call_command(
+                "import_municipalities", str(GEMEINDEVERZEICHNIS), stdout=out, stderr=StringIO()
+            )
+            seconds = time.perf_counter() - started
+            _sqlite_checkpoint(connection)
+    except BaseException:
+        connection.creation._destroy_test_db(name, verbosity=0)
+        _sqlite_leftovers_remove(connection, name)
+        raise
     return {"name": name, "output": out.getvalue(), "seconds": seconds}
 
 
