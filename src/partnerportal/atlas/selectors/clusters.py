@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pycountry
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Min, QuerySet, Sum, Window
+from django.db.models import Case, Count, F, Max, Min, QuerySet, Sum, When, Window
 from django.db.models.functions import Floor, RowNumber
 from django.http import Http404
 from django.urls import reverse
@@ -49,7 +49,7 @@ BLOCK_CELLS = 8
 CACHE_SECONDS = 60 * 60 * 24
 #: Part of every cache key: a new shape of the answers (merged groups, names, labels) must not
 #: be served from entries cached by the previous code.
-ANSWER_FORMAT = 2
+ANSWER_FORMAT = 3
 #: Marker diameters on screen (marker_size) and the air kept between two markers: clusters are
 #: merged until no two markers of one answer touch.
 PLACE_PIXELS = 14
@@ -235,7 +235,8 @@ class _Group:
     min_y: float
     max_y: float
     countries: set[str]
-    top: tuple[float, int, str]  # (population, -pk, name) of its largest place
+    #: (not a Kreis, population, -pk, name) of its largest place: max() picks it
+    top: tuple[bool, float, int, str]
     single: int | None
 
     @property
@@ -274,7 +275,7 @@ def _merge_overlapping(groups: list[_Group], zoom: int) -> list[_Group]:
     changed = True
     while changed:
         changed = False
-        groups.sort(key=lambda g: (-g.count, -g.top[0], g.top[1]))
+        groups.sort(key=lambda g: (-g.count, -g.top[1], g.top[2]))
         buckets: dict[tuple[int, int], list[_Group]] = {}
         kept: list[_Group] = []
         for group in groups:
@@ -332,18 +333,23 @@ def _clusters_uncached(
         .order_by()
     )
     # The largest place of each cell (by population; the oldest entry where none is known),
-    # which names the group ("Köln and 81 more"): one row per cell from a window function.
+    # which names the group ("Köln and 81 more"): one row per cell from a window function. A
+    # Kreis counts the people of all its Gemeinden: it names a group only when nothing else can.
     largest = visible.annotate(
         rank=Window(
             RowNumber(),
             partition_by=[F("cell_x"), F("cell_y")],
-            order_by=[F("population").desc(nulls_last=True), F("pk").asc()],
+            order_by=[
+                Case(When(kind=Municipality.Kind.KREIS, then=1), default=0).asc(),
+                F("population").desc(nulls_last=True),
+                F("pk").asc(),
+            ],
         )
     ).filter(rank=1)
     tops = {
-        (cx, cy): (population or 0, -pk, name)
-        for cx, cy, pk, name, population in largest.values_list(
-            "cell_x", "cell_y", "pk", "name", "population"
+        (cx, cy): (kind != Municipality.Kind.KREIS, population or 0, -pk, name)
+        for cx, cy, pk, name, population, kind in largest.values_list(
+            "cell_x", "cell_y", "pk", "name", "population", "kind"
         )
     }
     groups = []
@@ -361,7 +367,7 @@ def _clusters_uncached(
                 max_y=cell["max_y"],
                 countries=countries,
                 top=top,
-                single=-top[1] if cell["count"] == 1 else None,
+                single=-top[2] if cell["count"] == 1 else None,
             )
         )
     groups = _merge_overlapping(groups, view.zoom)
@@ -384,7 +390,7 @@ def _clusters_uncached(
                 country=country,
                 country_name=country_names.get(country, ""),
                 place=group.single,
-                name=group.top[2],
+                name=group.top[3],
                 size=marker_size(group.count),
                 x=group.x,
                 y=group.y,
