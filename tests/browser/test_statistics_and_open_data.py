@@ -35,6 +35,8 @@ def network():
     for home, name, iso2, lat, lng, kind, year in partners:
         partner = ForeignMunicipalityFactory(name=name, iso2=iso2, latitude=lat, longitude=lng)
         PartnershipFactory(between=(german[home], partner), type=kind, start_year=year)
+    # Inner-German: on Köln's page as a group of its own, in no partner-country figure.
+    PartnershipFactory(between=(german["Köln"], german["Leipzig"]), start_year=None)
     return german
 
 
@@ -65,6 +67,12 @@ def test_place_pages(page, network, axe, screenshot):
         page.goto(path)
         page.locator(".leaflet-container").first.wait_for(state="visible")
         assert page.locator("svg[role=img]").count() >= 1, path
+        if name == "municipality":
+            assert page.locator("#inner-german-heading").count() == 1
+            assert (
+                "Leipzig"
+                in page.locator("section[aria-labelledby=inner-german-heading]").text_content()
+            )
         screenshot(page, f"place-{name}")
         assert axe(page) == [], path
 

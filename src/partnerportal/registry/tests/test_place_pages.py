@@ -54,11 +54,14 @@ def test_state_slugs_cover_the_sixteen_lander():
 def test_state_page_selector(network):
     page = places.state_page("bayern")
     assert page.state == "Bayern"
-    assert page.summary.partnerships == 4  # the proposed Nürnberg–Lyon left out
+    # The proposed Nürnberg–Lyon is left out, and the inner-German München–Köln is counted
+    # apart (as in the statistics and the list).
+    assert page.summary.partnerships == 3
+    assert page.summary.inner_german_left_out == 1
     assert page.top.municipalities_with_partnerships == 2
-    assert [(m.name, m.partnerships) for m in page.top.top] == [("München", 3), ("Nürnberg", 1)]
+    assert [(m.name, m.partnerships) for m in page.top.top] == [("München", 2), ("Nürnberg", 1)]
     countries = {row.key: row.value for row in page.charts["country"].rows}
-    assert countries == {"PE": 2, "FR": 1, "DE": 1}
+    assert countries == {"PE": 2, "FR": 1}
     assert set(page.charts) == {"region", "country", "decade"}
 
 
@@ -74,9 +77,9 @@ def test_country_page_selector(network):
 def test_municipality_charts(network):
     series = places.municipality_charts(network["muenchen"])
     regions = {row.key: row.value for row in series["region"].rows}
-    assert regions == {"lateinamerika": 1, "europa": 2}
+    assert regions == {"lateinamerika": 1, "europa": 1}  # Köln is listed apart, inner-German
     types = {row.key: row.value for row in series["type"].rows}
-    assert types == {"partnerschaft": 1, "freundschaft": 1, "kontakt": 1}
+    assert types == {"partnerschaft": 1, "freundschaft": 1}
     assert places.municipality_charts(MunicipalityFactory(name="Einsam")) == {}
 
 

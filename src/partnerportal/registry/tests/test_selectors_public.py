@@ -111,20 +111,28 @@ def listed(**kwargs) -> set[int]:
     return {p.pk for p in partnership_list(PartnershipFilters(**kwargs))}
 
 
-def test_list_shows_confirmed_pairs_with_a_german_side_by_default(network):
-    assert listed() == {network["p1"].pk, network["p2"].pk, network["p4"].pk}
+def test_list_shows_confirmed_pairs_with_a_german_side_and_a_partner_abroad_by_default(network):
+    assert listed() == {network["p1"].pk, network["p2"].pk}
+    # Köln–Leipzig is inner-German: listed when asked for, with Germany as its partner country.
+    assert listed(include_inner_german=True) == {network[k].pk for k in ("p1", "p2", "p4")}
+    assert listed(country="DE", include_inner_german=True) == {network["p4"].pk}
+    assert listed(country="DE") == set()
     everything = {network[k].pk for k in ("p1", "p2", "p3", "p4")}
-    assert listed(include_non_german=True) == everything
+    assert listed(include_non_german=True, include_inner_german=True) == everything
+    assert listed(include_non_german=True) == everything - {network["p4"].pk}
 
 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        ({"state": "Sachsen"}, {"p2", "p4"}),
+        ({"state": "Sachsen"}, {"p2"}),
+        ({"state": "Sachsen", "include_inner_german": True}, {"p2", "p4"}),
         ({"country": "PE"}, {"p1"}),
         ({"region": "osteuropa"}, {"p2"}),
         ({"region": "osteuropa", "include_non_german": True}, {"p2", "p3"}),
-        ({"type": "freundschaft"}, {"p4"}),
+        ({"type": "freundschaft", "include_inner_german": True}, {"p4"}),
+        ({"region": "europa"}, set()),  # not every pair through its German side
+        ({"region": "europa", "include_inner_german": True}, {"p4"}),
         ({"theme": "klimaschutz"}, {"p1"}),
         ({"status": "ruhend"}, {"p2"}),
         ({"year_from": 2000}, {"p1"}),
@@ -147,7 +155,9 @@ def test_each_filter_narrows_the_list(network, filters, expected):
     ],
 )
 def test_sorting(network, sort, descending, expected):
-    rows = page_rows(PartnershipFilters(sort=sort, descending=descending))
+    rows = page_rows(
+        PartnershipFilters(sort=sort, descending=descending, include_inner_german=True)
+    )
     if sort == "german":
         got = [row.home.name for row in rows]
     elif sort == "partner":
