@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -127,6 +128,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         contacts = ContactFormSet(request.POST, prefix="contacts", **kwargs)
         if form.is_valid() and actors.is_valid() and contacts.is_valid():
             data = form.cleaned_data
+            _save_records_confirmation(partnership, request.user)
             try:
                 services.partnership_update(
                     partnership=partnership,
@@ -177,9 +179,30 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "actors": actors,
         "contacts": contacts,
         "page_url": partnership_page_url(partnership),
+        "save_confirms": _save_confirms(request.user, partnership),
         **conflict,
     }
     return render(request, "registry/editing/partnership_edit.html", context, status=status)
+
+
+def _save_confirms(user, partnership: Partnership) -> bool:
+    """Whether this person's save counts as "still correct": a municipal editor of either side
+    who knows the entry, on a partnership the agency has confirmed (staff saves do not)."""
+    return permissions.can_confirm_partnership_current(user, partnership) and (
+        permissions.edits_for(user, partnership.municipality_a)
+        or permissions.edits_for(user, partnership.municipality_b)
+    )
+
+
+def _save_records_confirmation(partnership: Partnership, user) -> None:
+    """A municipal editor's save also confirms the entry as current (the form says so): the
+    confirmation is set on the instance that `partnership_update` then saves, so it lands in
+    the same save and the same entry of the trail (one edit, one record; nothing if the save is
+    refused). Kept apart on purpose: the "confirmed" work records this in the update service
+    itself; once it does, this call goes."""
+    if _save_confirms(user, partnership):
+        partnership.last_confirmed_at = timezone.now()
+        partnership.last_confirmed_by = user
 
 
 @login_required
