@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -93,6 +94,11 @@ class YesNoColumn(Column):
     BooleanColumn titles its icons "True"/"False", in English on a German page."""
 
     cell_template_name = "audit/wagtail/yes_no_cell.html"
+
+    def __init__(self, name, **kwargs):
+        if kwargs.get("label") is not None:
+            kwargs["label"] = capfirst(kwargs["label"])
+        super().__init__(name, **kwargs)
 
     def get_value(self, instance):
         value = super().get_value(instance)
