@@ -22,6 +22,7 @@ from partnerportal.accounts.tests.factories import (
     MunicipalityFactory,
     UserFactory,
 )
+from partnerportal.registry.selectors.picking import municipality_pick_label
 from partnerportal.registry.tests.factories import ForeignMunicipalityFactory, PartnershipFactory
 
 ROLES = (
@@ -99,7 +100,8 @@ def _invitation_token(world: World, role: str) -> dict:
 def _invitation_data(world: World, role: str) -> dict:
     return {
         "email": f"neu-{role}@example.org",
-        "municipality": world.own_municipality.pk,
+        # The label the picker offers: its key (AGS) names the place whatever its name now.
+        "municipality": municipality_pick_label(world.own_municipality),
         "language": "de",
     }
 
@@ -583,6 +585,17 @@ CASES: list[Case] = [
     Case("registry:stale_list", ADMINS_ONLY),
     Case("registry:reminder_round_start", ADMINS_ONLY, method="post", data=_round_data),
     Case("registry:reminder_round_end", ADMINS_ONLY, method="post", kwargs=_reminder_round),
+    # The editor's work page: one's own municipality (the page for several, or a redirect to it)
+    Case("registry:my_municipality", LOGGED_IN_OK),
+    Case("registry:municipality_work", EDITORS_OWN, kwargs=_municipality_own, label="own"),
+    Case(
+        "registry:municipality_work",
+        ADMINS_ONLY,
+        kwargs=_municipality_other,
+        label="someone else's",
+    ),
+    # The municipality picker's suggestions: public names, as the public search shows them
+    Case("registry:municipality_picker", ALL_OK),
     Case("registry:review_list", ADMINS_ONLY),
     Case("registry:review_detail", ADMINS_ONLY, kwargs=_review_item),
     Case("registry:review_dismiss", ADMINS_ONLY, method="post", kwargs=_review_item),
@@ -606,6 +619,11 @@ CASES: list[Case] = [
     Case("wagtailsnippets_geo_country:edit", BACK_OFFICE, kwargs=lambda world, role: {"pk": "DE"}),
     Case("wagtailsnippets_registry_municipality:edit", BACK_OFFICE, kwargs=_municipality_own),
     Case("wagtailsnippets_registry_programme:edit", BACK_OFFICE, kwargs=_programme),
+    # ... and their detail views, ours for yes/no in words (audit.wagtail.YesNoInspectView)
+    Case(
+        "wagtailsnippets_geo_country:inspect", BACK_OFFICE, kwargs=lambda world, role: {"pk": "DE"}
+    ),
+    Case("wagtailsnippets_registry_municipality:inspect", BACK_OFFICE, kwargs=_municipality_own),
 ]
 
 

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partnerportal.audit import selectors as audit_selectors
 from partnerportal.audit.services import attribute_change
+from partnerportal.core.dates import display_date
 from partnerportal.core.workflows import transition_check, transition_permitted
 from partnerportal.notifications import services as notifications
 from partnerportal.notifications.events import Event
@@ -183,7 +183,7 @@ def invitation_create(
         attribute_change(invitation, actor=actor, action=AccountsAction.INVITATION_SENT)
         invitation.save()
         with translation.override(language):
-            expires_on = date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")
+            expires_on = display_date(invitation.expires_at)
         notifications.email_to_address(
             event=Event.INVITATION_RECEIVED,
             to_email=email,

@@ -11,13 +11,13 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 from partnerportal.audit.actions import AuditAction, action_label
 from partnerportal.core.concurrency import VERSION_FIELD
+from partnerportal.core.dates import display_date, display_datetime
 
 #: Fields the trail keeps for its own use (which version a record is) but does not show.
 HIDDEN_FIELDS = frozenset({VERSION_FIELD})
@@ -113,11 +113,9 @@ def _readable(value: Any) -> Any:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return date_format(value, "SHORT_DATETIME_FORMAT")
+        return display_datetime(value)
     if isinstance(value, date):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return display_date(value, "short")
     if isinstance(value, Decimal | float):
         return number_format(value)
     if isinstance(value, list | tuple):

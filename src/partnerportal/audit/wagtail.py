@@ -7,15 +7,18 @@ changed meanwhile (from this app's trail), keeps the person's input and changes 
 
 from __future__ import annotations
 
+from django.db import models
 from django.shortcuts import redirect
-from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
-from wagtail.snippets.views.snippets import EditView
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import EditView, InspectView
 
 from partnerportal.core.concurrency import VERSION_FIELD, EditConflict, version_claim
+from partnerportal.core.dates import display_datetime
 from partnerportal.core.forms import VersionField, form_with_version
 
 from .selectors import changes_since
@@ -61,7 +64,7 @@ class VersionCheckedEditView(EditView):
             return redirect(self.get_success_url())
         current = type(self.object)._default_manager.get(pk=self.object.pk)
         for change in changes_since(current, version=conflict.expected_version):
-            when = date_format(change.when, "SHORT_DATETIME_FORMAT")
+            when = display_datetime(change.when)
             for item in change.changes:
                 form.add_error(
                     None,
@@ -84,3 +87,31 @@ class VersionCheckedEditView(EditView):
             "save again to replace it with your entries:"
         )
         return self.form_invalid(form)
+
+
+class YesNoColumn(Column):
+    """A yes/no field in a back-office listing as "Ja"/"Nein" ("Yes"/"No"): Wagtail's own
+    BooleanColumn titles its icons "True"/"False", in English on a German page."""
+
+    cell_template_name = "audit/wagtail/yes_no_cell.html"
+
+    def __init__(self, name, **kwargs):
+        if kwargs.get("label") is not None:
+            kwargs["label"] = capfirst(kwargs["label"])
+        super().__init__(name, **kwargs)
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return None if value is None else bool(value)
+
+
+class YesNoInspectView(InspectView):
+    """The back office's detail view with yes/no fields as "Ja"/"Nein", not "True"/"False"."""
+
+    def get_field_display_value(self, field_name, field):
+        if isinstance(field, models.BooleanField):
+            value = getattr(self.object, field_name)
+            if value is None:
+                return "–"
+            return _("yes") if value else _("no")
+        return super().get_field_display_value(field_name, field)

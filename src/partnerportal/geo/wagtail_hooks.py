@@ -8,7 +8,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from partnerportal.audit.wagtail import VersionCheckedEditView, versioned_panels
+from partnerportal.audit.wagtail import (
+    VersionCheckedEditView,
+    YesNoColumn,
+    YesNoInspectView,
+    versioned_panels,
+)
 
 from .models import Country
 
@@ -19,13 +24,20 @@ class CountryViewSet(SnippetViewSet):
     menu_label = _("Countries")
     menu_order = 400
     add_to_admin_menu = True
-    list_display = ["name_de", "iso2", "world_region", "oda_recipient", "dac_income_group"]
+    list_display = [
+        "name_de",
+        "iso2",
+        "world_region",
+        YesNoColumn("oda_recipient", label=Country._meta.get_field("oda_recipient").verbose_name),
+        "dac_income_group",
+    ]
     list_filter = ["world_region", "oda_recipient", "dac_income_group"]
     search_fields = ["name_de", "name_en", "iso2", "iso3"]
     ordering = ["name_de"]
     list_per_page = 50
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = YesNoInspectView
     edit_view_class = VersionCheckedEditView
     edit_handler = versioned_panels(
         [

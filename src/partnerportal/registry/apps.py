@@ -14,13 +14,16 @@ class RegistryConfig(AppConfig):
         from partnerportal.audit.permissions import visibility_register
         from partnerportal.audit.restore import restorer_register
         from partnerportal.core.caching import change_version_register
+        from partnerportal.core.pickers import Picker, picker_register
         from partnerportal.core.schedule import job_register
+        from partnerportal.notifications.feed import feed_source_register
 
         from . import signals, tasks  # noqa: F401
         from .actions import RegistryAction
         from .changes import registry_last_modified, registry_version
         from .models import Actor, ContactPerson, Partnership
         from .permissions import can_view_contact, can_view_partnership
+        from .selectors import picking
         from .services.partnerships import partnership_restore
 
         actions_register(RegistryAction)
@@ -43,3 +46,18 @@ class RegistryConfig(AppConfig):
         job_register(
             "partnerships_remind_stale", timedelta(days=1), tasks.partnerships_remind_stale
         )
+        # Forms choose a municipality by typing its name (accounts' too, without importing us).
+        picker_register(
+            "municipality",
+            Picker(
+                search=picking.municipality_pick_search,
+                label=picking.municipality_pick_label,
+                lookup=picking.municipality_pick_lookup,
+                name=picking.municipality_pick_name,
+                url_name="registry:municipality_picker",
+            ),
+        )
+        # The activity page shows the latest changes to an editor's partnerships, theirs too.
+        from .selectors.work import feed_section_municipality_changes
+
+        feed_source_register(feed_section_municipality_changes)

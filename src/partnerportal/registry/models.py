@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partnerportal.core.concurrency import VersionedModel
+from partnerportal.core.dates import display_date
 from partnerportal.core.i18n import localized_name
 from partnerportal.core.mercator import web_mercator
 from partnerportal.core.text import fold
@@ -496,7 +497,9 @@ class ImportRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.file_name} ({self.started_at:%Y-%m-%d})"
+        # The local date (core.dates), as every page shows it; not the UTC one stored.
+        started = display_date(self.started_at, "short")
+        return f"{self.get_kind_display()} {self.file_name} ({started})"
 
 
 class ReviewItem(models.Model):

@@ -4,12 +4,13 @@ module of its own. The Land and country pages, in the same namespace, are atlas'
 
 from django.urls import include, path
 
-from .views import editing, public, review
+from .views import editing, public, review, work
 
 app_name = "registry"
 
 urlpatterns = [
     path("", include(public.urlpatterns)),
     path("", include(editing.urlpatterns)),
+    path("", include(work.urlpatterns)),
     path("pruefung/", include(review.urlpatterns)),
 ]

@@ -1,12 +1,12 @@
 """The trail as people read it: one entry per edit (not one per step of simple-history), names
 instead of ids, labels instead of codes, yes/no, dates and numbers in the page's language."""
 
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 
 from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
 from partnerportal.audit.selectors import changes_made_by, object_history
@@ -123,11 +123,14 @@ def test_dates_are_shown_in_the_active_language(world):
         partnership=partnership, actor=world["editor"], expected_version=partnership.version
     )
     partnership.refresh_from_db()
-    when = timezone.localtime(partnership.municipality_confirmed_at)
+    # The portal's time (Europe/Berlin), in the one format of every page (core.dates).
+    when = partnership.municipality_confirmed_at.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
     with translation.override("de"):
         changes = _by_label(object_history(partnership)[0])
-        expected = date_format(when, "SHORT_DATETIME_FORMAT")
-    assert changes["von der Kommune als aktuell bestätigt"] == (None, expected)
+    assert changes["von der Kommune als aktuell bestätigt"] == (
+        None,
+        when.strftime("%d.%m.%Y, %H:%M"),
+    )
     assert changes["bestätigt von"] == (None, str(world["editor"]))
 
 

@@ -1,16 +1,17 @@
-"""Template helpers for the layout: language links, and numbers, money and dates per locale."""
+"""Template helpers for the layout: language links, and numbers, money and dates per locale
+(dates through core.dates, the one format and time zone of every page and e-mail)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import timezone
 from django.utils.translation import get_language
 
+from partnerportal.core.dates import display_date, display_datetime, local
+from partnerportal.core.forms import error_summary_items
 from partnerportal.core.i18n import babel_locale, page_translation_urls
 
 register = template.Library()
@@ -59,10 +60,32 @@ def money(value: float | int | Decimal | None, currency: str = "EUR") -> str:
 
 @register.filter
 def local_date(value: date | datetime | None, format: str = "long") -> str:
-    """Dates as the reader's locale writes them: '22. November 2026' / 'November 22, 2026'."""
+    """A date as the reader's locale writes it, in the portal's time zone: '22. November 2026' /
+    'November 22, 2026'; `local_date:"short"`: '22.11.2026' / 'Nov 22, 2026' (core.dates)."""
+    return display_date(value, format)
+
+
+@register.filter
+def local_datetime(value: datetime | None) -> str:
+    """A moment to the minute in the portal's time zone: '22.11.2026, 14:05' (core.dates)."""
+    return display_datetime(value)
+
+
+@register.filter
+def iso_datetime(value: date | datetime | None) -> str:
+    """The machine-readable value for <time datetime="...">, with its offset."""
     if not value:
         return ""
     if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return babel_dates.format_datetime(value, format="medium", locale=babel_locale())
-    return babel_dates.format_date(value, format=format, locale=babel_locale())
+        return local(value).isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+@register.inclusion_tag("partnerportal/forms/error_summary.html")
+def error_summary(*forms_or_formsets) -> dict:
+    """KERN's error summary for one form or for a page's forms and formsets together: every
+    error, linked to its field; focused when the page loads (`autofocus`, no script), so a
+    screen reader reads it first and a keyboard user starts there."""
+    first = next((f for f in forms_or_formsets if f is not None), None)
+    prefix = getattr(first, "prefix", None) or "form"
+    return {"items": error_summary_items(*forms_or_formsets), "summary_id": f"{prefix}-errors"}

@@ -69,7 +69,7 @@ def test_invitation_request_queues_its_mail_and_sends_nothing_itself(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accounts:invitation_create"),
-            {"email": "neu@example.org", "municipality": municipality.pk, "language": "en"},
+            {"email": "neu@example.org", "municipality": municipality.name, "language": "en"},
         )
     assert response.status_code == 302
     assert mail.outbox == []
@@ -95,7 +95,7 @@ def test_membership_request_queues_the_deciders_mails(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("accounts:membership_request"),
-            {"municipality": municipality.pk, "message": "Hallo"},
+            {"municipality": municipality.name, "message": "Hallo"},
         )
     assert mail.outbox == []
     [(name, kwargs)] = _queued(queue)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerportal.core.forms import VersionField
+from partnerportal.core.text import fold
 from partnerportal.geo.outlines import coordinates_error
 
 from ..models import (
@@ -27,14 +28,42 @@ class VersionForm(forms.Form):
     version = VersionField()
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in one fieldset per group of choices, each with its legend."""
+
+    template_name = "partnerportal/forms/grouped_checkboxes.html"
+
+
+def theme_choices_grouped() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The themes as two groups: the 17 SDGs in their order and numbered ("SDG 3 – Gesundheit
+    und Wohlergehen"), then the municipal fields of work by name, so "Gesundheit" (a field) is
+    no longer mistaken for SDG 3."""
+    sdgs, fields = [], []
+    for theme in Theme.objects.order_by("number", "name_de"):
+        if theme.kind == Theme.Kind.SDG:
+            label = f"SDG {theme.number} – {theme}" if theme.number else str(theme)
+            sdgs.append((theme.number or 0, theme.pk, label))
+        else:
+            fields.append((fold(str(theme)), theme.pk, str(theme)))
+    return [
+        (
+            _("Sustainable Development Goals (SDG)"),
+            [(pk, label) for _key, pk, label in sorted(sdgs)],
+        ),
+        (_("Municipal fields of work"), [(pk, label) for _key, pk, label in sorted(fields)]),
+    ]
+
+
 class PartnershipForm(forms.ModelForm):
+    #: The edit page shows one error summary for this form and its actor and contact rows.
+    error_summary_outside = True
     version = VersionField()
     start_year = start_year_field(label=_("Start year"))
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=GroupedCheckboxes,
     )
     programmes = forms.ModelMultipleChoiceField(
         label=_("Programmes"),
@@ -50,10 +79,14 @@ class PartnershipForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        # Display only: the queryset above still decides what is valid.
+        self.fields["themes"].choices = theme_choices_grouped()
 
 
 class _SideForm(forms.ModelForm):
     """A row of a partnership's actors or contacts; its side is one of the two municipalities."""
+
+    error_summary_outside = True
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)

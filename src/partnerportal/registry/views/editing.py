@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -182,9 +183,16 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "actors": actors,
         "contacts": contacts,
         "page_url": partnership_page_url(partnership),
+        "save_confirms": _save_confirms(request.user, partnership),
         **conflict,
     }
     return render(request, "registry/editing/partnership_edit.html", context, status=status)
+
+
+def _save_confirms(user, partnership: Partnership) -> bool:
+    """Whether this person's save counts as "still correct" (partnership_update records it):
+    a municipal editor of either side, on a published partnership; staff saves do not."""
+    return permissions.can_confirm_partnership_current(user, partnership)
 
 
 @login_required

@@ -3,6 +3,7 @@ resolve without guessing. Views parse input and render; registry.services.review
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from .. import permissions
 from ..forms.editing import MunicipalityPickForm, ReviewCreateForm, ReviewResolveForm
 from ..models import Municipality, ReviewItem
+from ..selectors.review import review_item_fields, review_map_points
 from ..services import review as services
 from ..workflows import available_actions
 from .editing import SEARCH_LIMIT, partnership_page_url
@@ -38,7 +40,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
         .order_by("import_run_id", "row_number", "side")
     )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": ReviewItem.Status.choices}
+    rows = [(item, review_item_fields(item)) for item in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "status": status,
+        "statuses": ReviewItem.Status.choices,
+    }
     return render(request, "registry/review/list.html", context)
 
 
@@ -108,10 +116,14 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return _resolved(request, partnership)
             else:
                 messages.error(request, _("Please choose a municipality."))
+    candidates = _candidates(item)
+    origin, points, distances = review_map_points(item, candidates)
     context = {
         "item": item,
-        "raw": item.raw.items() if isinstance(item.raw, dict) else [("", item.raw)],
-        "candidates": _candidates(item),
+        "field_groups": review_item_fields(item),
+        "candidates": [(candidate, distances.get(candidate.pk)) for candidate in candidates],
+        "map_points": {"origin": origin, "candidates": points} if origin or points else None,
+        "map_tile_url": settings.MAP_TILE_URL,
         "search": search,
         "results": results,
         "partner": partner,
