@@ -11,6 +11,7 @@ from django.utils import translation
 from partnerportal.accounts.tests.factories import MunicipalityFactory, UserFactory
 from partnerportal.audit.selectors import changes_made_by, object_history
 from partnerportal.audit.services import attribute_change, change_revert
+from partnerportal.core.dates import display_datetime
 from partnerportal.registry.actions import RegistryAction
 from partnerportal.registry.models import PartnershipType, Programme, Theme
 from partnerportal.registry.services.partnerships import (
@@ -72,9 +73,7 @@ def test_one_edit_through_the_edit_view_is_one_entry_with_readable_values(client
         changes = _by_label(latest)
         # An editor's save is the municipality's confirmation that the entry is current.
         saved = type(partnership).objects.get(pk=partnership.pk)
-        confirmed = date_format(
-            timezone.localtime(saved.municipality_confirmed_at), "SHORT_DATETIME_FORMAT"
-        )
+        confirmed = display_datetime(saved.municipality_confirmed_at)
         assert changes.pop("von der Kommune als aktuell bestätigt") == (None, confirmed)
         assert changes.pop("bestätigt von") == (None, str(world["editor"]))
         assert changes == {
