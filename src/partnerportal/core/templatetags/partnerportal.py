@@ -66,3 +66,14 @@ def local_date(value: date | datetime | None, format: str = "long") -> str:
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return babel_dates.format_datetime(value, format="medium", locale=babel_locale())
     return babel_dates.format_date(value, format=format, locale=babel_locale())
+
+
+@register.filter
+def page_numbers(page) -> list[int | None]:
+    """The page links of a long list, the far ones elided: 1 … 4 5 6 … 72 (None for a gap).
+    Django's elided range, with the gaps as None so that templates need not know its marker."""
+    paginator = page.paginator
+    return [
+        number if isinstance(number, int) else None
+        for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
