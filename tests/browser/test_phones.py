@@ -121,7 +121,7 @@ def staff_pages(n) -> list[str]:
 
 
 def too_wide(page) -> str:
-    """"" if the page fits the screen, else how wide it is and what sticks out."""
+    """ "" if the page fits the screen, else how wide it is and what sticks out."""
     return page.evaluate(
         """() => {
             const width = window.innerWidth;
@@ -138,7 +138,9 @@ def too_wide(page) -> str:
 
 def visit(page, path) -> None:
     response = page.goto(path)
-    assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+    assert response is not None and response.status == 200, (
+        f"{path}: {response and response.status}"
+    )
 
 
 def role_user(role, n):
@@ -262,8 +264,10 @@ def test_list_filters_fold_on_a_phone_and_tables_stack(browser, live_server, bro
         page.fill("input[name=q]", "koln")
         with page.expect_navigation():
             page.press("input[name=q]", "Enter")
-        assert page.locator("#partnership-count").inner_text().startswith(
-            str(len(PartnershipType.values) + 1)
+        assert (
+            page.locator("#partnership-count")
+            .inner_text()
+            .startswith(str(len(PartnershipType.values) + 1))
         )
     finally:
         context.close()
