@@ -8,9 +8,13 @@ class AtlasConfig(AppConfig):
     verbose_name = _("Atlas and statistics")
 
     def ready(self) -> None:
+        from partnerportal.registry.figures import network_figures_register
         from partnerportal.registry.views.public import municipality_context_register
 
+        from .selectors.figures import network_figures
         from .views.places import municipality_place_context
 
         # The municipality page shows the atlas's small charts of its partnerships.
         municipality_context_register(municipality_place_context)
+        # The home page shows the head of the statistics page (registry/figures.py).
+        network_figures_register(network_figures)

@@ -20,6 +20,14 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        """The network's figures, as the statistics page counts them (cached there)."""
+        from partnerportal.registry.figures import network_figures
+
+        context = super().get_context(request, *args, **kwargs)
+        context["figures"] = network_figures()
+        return context
+
 
 class StandardPage(Page):
     """A page of text: imprint, privacy statement, accessibility statement and the like."""

@@ -60,11 +60,33 @@ def _home_texts() -> tuple[str, str]:
     return (
         _("Partnerportal"),
         _(
-            "The registry, atlas and services for development partnerships of municipalities: "
-            "find partnerships, keep your own up to date, register for events and apply for "
-            "funding."
+            "The registry and atlas of development partnerships of German municipalities: find "
+            "partnerships, see them on the map and in figures, and keep your own up to date."
         ),
     )
+
+
+#: Introductions an earlier release wrote on the home page. They promised event registration
+#: and funding applications, which do not exist yet; an introduction still reading so is
+#: replaced (one that staff have edited is left alone).
+FORMER_HOME_INTROS = frozenset(
+    {
+        "The registry, atlas and services for development partnerships of municipalities: "
+        "find partnerships, keep your own up to date, register for events and apply for "
+        "funding.",
+        "Register, Atlas und Angebote für kommunale Entwicklungspartnerschaften: "
+        "Partnerschaften finden, die eigenen aktuell halten, sich zu Veranstaltungen "
+        "anmelden und Förderung beantragen.",
+    }
+)
+
+
+def _home_intro_refresh(page: HomePage, language: str) -> None:
+    if page.intro not in FORMER_HOME_INTROS:
+        return
+    with translation.override(language):
+        _title, page.intro = _home_texts()
+    page.save_revision().publish()
 
 
 @transaction.atomic
@@ -114,6 +136,8 @@ def site_structure_ensure() -> HomePage:
         home_en = home.copy_for_translation(locale_en)
         home_en.title, home_en.intro = title, intro
         home_en.save_revision().publish()
+    _home_intro_refresh(home, "de")
+    _home_intro_refresh(home_en.specific, "en")
 
     settings_obj = LegalPages.for_site(Site.objects.get(is_default_site=True))
     changed = False

@@ -53,3 +53,75 @@ def test_footer_links_are_cached_until_pages_or_the_setting_change(
         legal.save()
     html = client.get("/de/").content.decode()
     assert html.count("/de/datenschutz/") >= 2
+
+
+# --- The home page (issue 10) ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_home_page_title_is_not_the_site_name_twice(client, site):
+    html = client.get("/de/").content.decode()
+    assert "<title>Partnerportal – Kommunale Entwicklungspartnerschaften</title>" in html
+    assert "Partnerportal – Partnerportal" not in client.get("/en/").content.decode()
+
+
+@pytest.mark.django_db
+def test_home_page_offers_search_and_ways_in_and_promises_nothing_missing(client, site):
+    from django.urls import reverse
+    from django.utils import translation
+
+    html = client.get("/en/").content.decode()
+    with translation.override("en"):
+        search = reverse("registry:municipality_search")
+        ways = [
+            reverse("registry:partnership_list"),
+            reverse("atlas:map"),
+            reverse("atlas:statistics"),
+            reverse("api_pages:overview"),
+        ]
+    assert f'action="{search}"' in html and 'name="q"' in html
+    for url in ways:
+        assert f'href="{url}"' in html
+    for promise in ("funding", "register for events", "Förderung", "Veranstaltungen"):
+        assert promise not in html
+
+
+@pytest.mark.django_db
+def test_home_page_figures_are_the_statistics_pages(client, site):
+    """The home page shows the head of the unfiltered statistics page, formatted one way."""
+    from partnerportal.atlas.selectors.statistics import network_statistics
+    from partnerportal.registry.selectors.public import PartnershipFilters
+    from partnerportal.registry.tests.factories import (
+        ForeignMunicipalityFactory,
+        MunicipalityFactory,
+        PartnershipFactory,
+    )
+
+    koeln = MunicipalityFactory(name="Köln")
+    for n in range(3):
+        PartnershipFactory(between=(koeln, ForeignMunicipalityFactory(iso2=["PE", "UA", "FR"][n])))
+    PartnershipFactory(between=(MunicipalityFactory(), ForeignMunicipalityFactory(iso2="PE")))
+    head = network_statistics(PartnershipFilters()).summary
+    html = client.get("/de/").content.decode()
+    figures = html.split('class="pp-figures"')[1].split("</dl>")[0]
+    assert f"<dd>{head.partnerships}</dd>" in figures and head.partnerships == 4
+    assert f"<dd>{head.german_municipalities}</dd>" in figures
+    assert f"<dd>{head.partner_countries}</dd>" in figures and head.partner_countries == 3
+
+
+@pytest.mark.django_db
+def test_former_home_introduction_is_replaced_but_an_edited_one_kept(site):
+    from partnerportal.content.models import HomePage
+    from partnerportal.content.services import FORMER_HOME_INTROS, site_structure_ensure
+
+    home = HomePage.objects.get(locale__language_code="de")
+    home.intro = next(text for text in FORMER_HOME_INTROS if text.startswith("Register"))
+    home.save_revision().publish()
+    english = HomePage.objects.get(locale__language_code="en")
+    english.intro = "Our own words."
+    english.save_revision().publish()
+    site_structure_ensure()
+    home.refresh_from_db()
+    english.refresh_from_db()
+    assert "Förderung" not in home.intro and home.intro.startswith("Register und Atlas")
+    assert english.intro == "Our own words."

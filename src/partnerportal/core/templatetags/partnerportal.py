@@ -89,3 +89,14 @@ def error_summary(*forms_or_formsets) -> dict:
     first = next((f for f in forms_or_formsets if f is not None), None)
     prefix = getattr(first, "prefix", None) or "form"
     return {"items": error_summary_items(*forms_or_formsets), "summary_id": f"{prefix}-errors"}
+
+
+@register.filter
+def page_numbers(page) -> list[int | None]:
+    """The page links of a long list, the far ones elided: 1 … 4 5 6 … 72 (None for a gap).
+    Django's elided range, with the gaps as None so that templates need not know its marker."""
+    paginator = page.paginator
+    return [
+        number if isinstance(number, int) else None
+        for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]

@@ -101,6 +101,13 @@ class MunicipalitySearchForm(forms.Form):
 class PartnershipFilterForm(forms.Form):
     #: Every filter is optional; saying so on each label is noise.
     optional_fields_unmarked = True
+    q = forms.CharField(
+        label=_("Name of a municipality"),
+        help_text=_("German or partner side; Koln finds Köln."),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     state = forms.ChoiceField(
         label=_("Federal state"),
         widget=Select,
@@ -168,6 +175,15 @@ class PartnershipFilterForm(forms.Form):
             "count": number(count)
         }
 
+    def active_filter_count(self) -> int:
+        """How many filters the query string sets (sorting is not a filter), for the summary of
+        the folded filter form."""
+        return sum(
+            1
+            for name in self.fields
+            if name not in ("sort", "order") and self.data.get(name) not in (None, "")
+        )
+
     def filters(self) -> PartnershipFilters:
         """The valid part of the query string as filters; invalid values are left out, so a
         mangled link still shows a list rather than an error."""
@@ -176,6 +192,7 @@ class PartnershipFilterForm(forms.Form):
             data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         sort = data.get("sort") or "german"
         return PartnershipFilters(
+            q=(data.get("q") or "").strip(),
             state=data.get("state") or "",
             country=data.get("country") or "",
             region=data.get("region") or "",
@@ -188,4 +205,46 @@ class PartnershipFilterForm(forms.Form):
             include_inner_german=bool(data.get("inner_german")),
             sort=sort if sort in SORTS else "german",
             descending=data.get("order") == "desc",
+        )
+
+
+class MunicipalityPartnershipsForm(forms.Form):
+    """The text filter and sorting of the partnerships on a municipality page."""
+
+    optional_fields_unmarked = True
+    q = forms.CharField(
+        label=_("Filter by partner or country"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        widget=Select,
+        required=False,
+        choices=[
+            ("partner", _("Partner")),
+            ("country", _("Country")),
+            ("type", _("Type")),
+            ("status", _("Status")),
+            ("start", _("Start year")),
+            ("confirmed", _("Last confirmed")),
+        ],
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        widget=Select,
+        required=False,
+        choices=[("asc", _("ascending")), ("desc", _("descending"))],
+    )
+
+    def values(self) -> tuple[str, str, bool]:
+        """(text, sort key, descending) from the valid part of the query string."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if self.is_bound and not self.is_valid():
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return (
+            (data.get("q") or "").strip(),
+            data.get("sort") or "partner",
+            data.get("order") == "desc",
         )

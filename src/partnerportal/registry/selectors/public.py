@@ -243,6 +243,51 @@ def municipality_page(pk: int, *, user) -> MunicipalityPage:
     return MunicipalityPage(municipality, rows, None, members.count(), inner_german)
 
 
+#: How the municipality page's table may be sorted: key -> the row's value to sort by.
+MUNICIPALITY_SORTS = ("partner", "country", "type", "status", "start", "confirmed")
+
+
+def _row_sort_value(row: PartnershipRow, sort: str):
+    """The value a row sorts by; None when it has none (no start year, never confirmed)."""
+    if sort == "country":
+        return fold(row.partner_country or "")
+    if sort == "type":
+        return fold(row.type)
+    if sort == "status":
+        return fold(row.status)
+    if sort == "start":
+        return row.start_year
+    if sort == "confirmed":
+        return row.municipality_confirmed_at
+    return fold(row.partner_name)
+
+
+def municipality_partnership_rows(
+    rows: list[PartnershipRow], *, q: str = "", sort: str = "partner", descending: bool = False
+) -> list[PartnershipRow]:
+    """The municipality page's rows matching `q` (every word in the partner's name or country,
+    folded as the name search folds them), sorted by `sort`, then by name; rows without a value
+    (no start year, never confirmed) last in either direction. Works on the rows already read,
+    so filtering, sorting and paging cost no query."""
+    words = fold(q).split()
+    if words:
+        rows = [
+            row
+            for row in rows
+            if all(
+                word in fold(row.partner_name) or word in fold(row.partner_country or "")
+                for word in words
+            )
+        ]
+    sort = sort if sort in MUNICIPALITY_SORTS else "partner"
+    by_name = sorted(rows, key=lambda row: (fold(row.partner_name), row.pk))
+    # Python's sort is stable: rows with equal values keep their order by name.
+    present = [row for row in by_name if _row_sort_value(row, sort) is not None]
+    missing = [row for row in by_name if _row_sort_value(row, sort) is None]
+    present.sort(key=lambda row: _row_sort_value(row, sort), reverse=descending)
+    return present + missing
+
+
 # --- Partnership page -------------------------------------------------------------------------
 
 
@@ -321,6 +366,8 @@ class PartnershipFilters:
     descending: bool = False
     #: A municipality on either side (the API's filter; the list page has none).
     municipality: int | None = None
+    #: Words of a name on either side ("koln" finds Köln's partnerships and Köln as a partner).
+    q: str = ""
 
 
 def _either_side(queryset: QuerySet[Partnership], municipalities: QuerySet) -> QuerySet:
@@ -404,6 +451,8 @@ def partnership_filtered(filters: PartnershipFilters) -> QuerySet[Partnership]:
     results = Partnership.objects.public()
     if filters.municipality is not None:
         results = results.involving(filters.municipality)
+    if filters.q:
+        results = _either_side(results, Municipality.objects.search(filters.q))
     if not filters.include_non_german and not filters.state:  # a Land implies a German side
         results = _either_side(results, _german())
     if not filters.include_inner_german:

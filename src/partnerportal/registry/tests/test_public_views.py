@@ -310,3 +310,80 @@ def test_list_query_count_is_bounded(client, many, django_assert_max_num_queries
 
 def test_navigation_links_the_list(client, site):
     assert reverse("registry:partnership_list") in client.get("/de/").text
+
+
+# --- Phones and long lists (issue 10) ----------------------------------------------------------
+
+
+def test_list_text_filter_finds_a_name_on_either_side(client, many):
+    url = reverse("registry:partnership_list")
+    text = client.get(url, {"q": "ort 05"}).text
+    assert "Ort 05" in text and "Ort 06" not in text
+    leipzig = client.get(url, {"q": "LEIPZIG"}).text
+    assert "Leipzig" in leipzig and "Ort 10" not in leipzig
+    # The text filter travels to the atlas, the statistics and the downloads.
+    assert "q=LEIPZIG" in leipzig.split('id="partnership-count"')[1]
+
+
+def test_list_filters_fold_into_an_accordion_open_while_set(client, many):
+    url = reverse("registry:partnership_list")
+    assert '<details class="kern-accordion pp-filter-panel" data-pp-open-wide>' in (
+        client.get(url).text
+    )
+    assert "data-pp-open-wide open>" in client.get(url, {"state": "Sachsen"}).text
+    assert "data-pp-open-wide open>" not in client.get(url, {"sort": "start"}).text
+
+
+def test_list_rows_name_their_columns_for_stacking(client, many):
+    text = client.get(reverse("registry:partnership_list")).text
+    assert 'class="kern-table pp-table--stack"' in text
+    assert 'data-label="Deutsche Kommune"' in text and 'data-label="Zuletzt bestätigt"' in text
+    assert ">nie</td>" in text  # a row never confirmed says so
+
+
+def test_municipality_page_pages_filters_and_sorts_its_partnerships(client, koeln):
+    _add_partners(koeln, 0, 30)
+    url = reverse("registry:municipality_detail", args=[koeln.pk])
+    first = client.get(url).text
+    assert first.count('data-label="Partner"') == 25
+    assert 'aria-current="page"' in first and "?page=2#partnerships-heading" in first
+    second = client.get(url, {"page": 2}).text
+    assert second.count('data-label="Partner"') == 5
+    only = client.get(url, {"q": "partner 17"}).text
+    assert only.count('data-label="Partner"') == 1 and "Partner 17" in only
+    assert "1 von 30 Partnerschaften passt" in only
+    newest = client.get(url, {"sort": "start", "order": "desc"}).text
+    assert 'aria-sort="descending"' in newest
+    assert "sort=start&order=asc#partnerships-heading" in newest.replace("&amp;", "&")
+
+
+def test_municipality_page_paging_and_filter_cost_no_query(
+    client, koeln, django_assert_num_queries
+):
+    _add_partners(koeln, 0, 30)
+    url = reverse("registry:municipality_detail", args=[koeln.pk])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as plain:
+        client.get(url)
+    with django_assert_num_queries(len(plain)):
+        client.get(url, {"page": 2, "q": "partner", "sort": "country", "order": "desc"})
+
+
+def test_page_links_elide_the_far_pages_and_format_numbers(site):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    page = Paginator(range(1200 * 10), 10).get_page(5)
+    with translation.override("de"):
+        html = render_to_string("partials/pagination.html", {"page": page, "page_query": "q=x"})
+    assert 'aria-current="page"><span class="pp-sr-only">Seite </span>5<' in html
+    for number in (1, 4, 6):
+        assert f'?q=x&amp;page={number}"' in html
+    assert 'page=3"' not in html and 'page=7"' not in html
+    assert 'page=1200"' in html and ">1.200</a>" in html
+    assert "Seite 5 von 1.200" in html
+    assert html.count("pp-pagination__gap") == 2

@@ -13,7 +13,11 @@ from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from ..forms.filters import MunicipalitySearchForm, PartnershipFilterForm
+from ..forms.filters import (
+    MunicipalityPartnershipsForm,
+    MunicipalitySearchForm,
+    PartnershipFilterForm,
+)
 from ..selectors import public as selectors
 from ..selectors.places import state_slug
 from ..selectors.provenance import partnership_provenance
@@ -21,6 +25,8 @@ from ..selectors.public import FEDERAL_STATES
 
 SEARCH_PAGE_SIZE = 20
 LIST_PAGE_SIZE = 50
+#: Partnerships per page on a municipality page (Berlin has over a hundred).
+MUNICIPALITY_PAGE_SIZE = 25
 
 
 def _query_without(request: HttpRequest, *keys: str) -> str:
@@ -29,6 +35,27 @@ def _query_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+def _sort_links(
+    request: HttpRequest, choices, *, current: str, descending: bool, anchor: str = ""
+) -> dict[str, dict]:
+    """One link per sortable column: to sort by it, or to turn its order round if it is the
+    current one. The filters stay, the page goes back to the first."""
+    base = _query_without(request, "page", "sort", "order")
+    links = {}
+    for key, label in choices:
+        active = current == key
+        order = "desc" if active and not descending else "asc"
+        query = f"{base}&" if base else ""
+        links[key] = {
+            "key": key,
+            "label": label,
+            "url": f"?{query}sort={key}&order={order}{anchor}",
+            "active": active,
+            "descending": active and descending,
+        }
+    return links
 
 
 def detail_url_prefixes() -> dict[str, str]:
@@ -85,13 +112,33 @@ def _atlas_hash(municipality) -> str:
 @require_GET
 def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data = selectors.municipality_page(pk, user=request.user)
+    form = MunicipalityPartnershipsForm(request.GET)
+    q, sort, descending = form.values()
+    rows = selectors.municipality_partnership_rows(
+        data.partnerships, q=q, sort=sort, descending=descending
+    )
+    page = Paginator(rows, MUNICIPALITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    anchor = "#partnerships-heading"
     return render(
         request,
         "registry/municipality_detail.html",
         {
             "municipality": data.municipality,
-            "partnerships": data.partnerships,
+            "partnerships": page.object_list,
             "inner_german": data.inner_german,
+            "partnership_total": len(data.partnerships),
+            "page": page,
+            "page_query": _query_without(request, "page"),
+            "anchor": anchor,
+            "form": form,
+            "filtered": bool(q),
+            "sort_links": _sort_links(
+                request,
+                form.fields["sort"].choices,
+                current=sort if sort in selectors.MUNICIPALITY_SORTS else "partner",
+                descending=descending,
+                anchor=anchor,
+            ),
             "editor_names": data.editor_names,
             "editor_count": data.editor_count,
             "focus_hash": _atlas_hash(data.municipality),
@@ -126,21 +173,12 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     paginator.count = selectors.partnership_count(filters)
     page = paginator.get_page(request.GET.get("page"))
     rows = selectors.partnership_rows(list(page.object_list))
-    sort_links = []
-    base = _query_without(request, "page", "sort", "order")
-    for key, label in form.fields["sort"].choices:
-        active = filters.sort == key
-        order = "desc" if active and not filters.descending else "asc"
-        query = f"{base}&" if base else ""
-        sort_links.append(
-            {
-                "key": key,
-                "label": label,
-                "url": f"?{query}sort={key}&order={order}",
-                "active": active,
-                "descending": active and filters.descending,
-            }
-        )
+    sort_links = _sort_links(
+        request,
+        form.fields["sort"].choices,
+        current=filters.sort,
+        descending=filters.descending,
+    )
     return render(
         request,
         "registry/partnership_list.html",
@@ -148,7 +186,8 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "sort_links": {link["key"]: link for link in sort_links},
+            "sort_links": sort_links,
+            "active_filters": form.active_filter_count(),
             "page_query": _query_without(request, "page"),
             **detail_url_prefixes(),
         },
