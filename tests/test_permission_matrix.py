@@ -391,6 +391,7 @@ CASES: list[Case] = [
         data=lambda world, role: {"z": 2, "w": -180, "s": -85, "e": 180, "n": 85},
     ),
     Case("atlas:countries", ALL_OK),
+    Case("atlas:states", ALL_OK),
     Case("atlas:place", ALL_OK, kwargs=_municipality_own),
     Case("atlas:statistics", ALL_OK),
     Case("atlas:statistics_csv", ALL_OK, kwargs=lambda world, role: {"chart": "state"}),

@@ -104,7 +104,8 @@ def test_municipality_page_shows_facts_source_map_and_partnerships(client, koeln
     # The atlas, focused on the place and its partners, on the offline basemap.
     assert f'data-focus-place="{koeln.pk}"' in text and 'data-tile-url=""' in text
     assert "leaflet/leaflet.js" in text and "atlas/atlas.js" in text
-    assert "#8/50.938/6.960" in text  # the link to the full atlas keeps the view
+    # The link to the full atlas opens it on the place, marked with its partner lines.
+    assert f'{reverse("atlas:map")}?place={koeln.pk}"' in text
     assert "Yarinacocha" in text and "2015" in text
     assert reverse("registry:partnership_detail", args=[partnership.pk]) in text
     country = reverse("registry:country_detail", args=[partner.country_id])
@@ -337,8 +338,9 @@ def test_list_filters_fold_into_an_accordion_open_while_set(client, many):
 def test_list_rows_name_their_columns_for_stacking(client, many):
     text = client.get(reverse("registry:partnership_list")).text
     assert 'class="kern-table pp-table--stack"' in text
-    assert 'data-label="Deutsche Kommune"' in text and 'data-label="Zuletzt bestätigt"' in text
-    assert ">nie</td>" in text  # a row never confirmed says so
+    assert 'data-label="Deutsche Kommune"' in text
+    assert 'data-label="Von der Kommune bestätigt"' in text
+    assert ">noch nicht</td>" in text  # a row no municipality ever confirmed says so
 
 
 def test_municipality_page_pages_filters_and_sorts_its_partnerships(client, koeln):
