@@ -182,9 +182,13 @@ def changes_since(obj: models.Model, *, version: int) -> list[ChangeView]:
     return change_views(type(obj), pairs)
 
 
-def change_views(model: type[models.Model], pairs, *, subject=None) -> list[ChangeView]:
+def change_views(
+    model: type[models.Model], pairs, *, subject=None, fields=None, who=None
+) -> list[ChangeView]:
     """One ChangeView per (history record, the record before it or None); `subject(record)`
-    names what changed where that is not the page's object."""
+    names what changed where that is not the page's object. Pages for people outside the
+    agency pass `fields` (only these are shown) and `who(user)` (how the actor is named): the
+    full trail, with its actors' addresses and import files, is for staff."""
     deltas = [
         record.diff_against(previous) if previous is not None else None
         for record, previous in pairs
@@ -199,14 +203,14 @@ def change_views(model: type[models.Model], pairs, *, subject=None) -> list[Chan
                 after=_display(_field(model, change.field), change.new, related),
             )
             for change in sorted(delta.changes if delta else [], key=lambda c: c.field)
-            if change.field not in HIDDEN_FIELDS
+            if change.field not in HIDDEN_FIELDS and (fields is None or change.field in fields)
         ]
         user = record.history_user
         action = record.history_change_reason or HISTORY_TYPE_ACTIONS.get(record.history_type, "")
         views.append(
             ChangeView(
                 history_id=record.history_id,
-                who=str(user) if user is not None else str(_("system")),
+                who=(who(user) if who else str(user)) if user is not None else str(_("system")),
                 when=record.history_date,
                 action=action,
                 action_label=action_label(action),

@@ -62,6 +62,7 @@ def _country_rows(filters) -> list[dict]:
 def atlas_map(request: HttpRequest) -> HttpResponse:
     """Public: the atlas shows confirmed partnerships only."""
     form = AtlasFilterForm(request.GET)
+    form.start_year_help_add()
     filters = form.filters()
     layer = atlas_clusters(filters, MapView.world())
     countries = _country_rows(filters)

@@ -46,6 +46,7 @@ SVG_FOOTER = (
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """Public: confirmed partnerships only, like the list."""
     form = AtlasFilterForm(request.GET)
+    form.start_year_help_add()
     filters = form.filters()
     data = selectors.network_statistics(filters)
     query = filters_query(request.GET)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
-from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -164,16 +163,16 @@ class PartnershipFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = ANY + country_choices()
         self.fields["theme"].choices = ANY + theme_choices()
-        # How many partnerships a period cannot place (counted only when the form is shown).
-        self.fields["year_from"].help_text = lazy(self._start_year_help, str)()
 
-    def _start_year_help(self) -> str:
+    def start_year_help_add(self) -> None:
+        """Say under the year filter how many partnerships a period cannot place. Called by the
+        views that show the form; reading the filters (exports, chart downloads, clusters) must
+        not pay for the count."""
         count = start_year_unknown_count(self.filters())
-        if not count:
-            return ""
-        return gettext("Without a known start year: %(count)s – not included in a period.") % {
-            "count": number(count)
-        }
+        if count:
+            self["year_from"].help_text = gettext(
+                "Without a known start year: %(count)s – not included in a period."
+            ) % {"count": number(count)}
 
     def active_filter_count(self) -> int:
         """How many filters the query string sets (sorting is not a filter), for the summary of

@@ -4,15 +4,16 @@ proposals and what changed lately, in a fixed number of queries."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerportal.accounts.roles import edited_municipality_ids
+from partnerportal.accounts.roles import STAFF_ROLES, edited_municipality_ids
 from partnerportal.audit.selectors import ChangeView, change_views
 from partnerportal.notifications.feed import FeedEntry, FeedSection
 
@@ -21,6 +22,42 @@ from .freshness import stale_cutoff
 
 #: How many changes the page lists (the audit trail of each partnership has the rest).
 RECENT_CHANGES = 10
+
+#: What municipal editors see of a change: the entry's content. Who confirmed or checked it,
+#: who created it and from which import file stay in the staff's audit trail.
+EDITOR_VISIBLE_FIELDS = frozenset(
+    {
+        "type",
+        "status",
+        "start_year",
+        "description",
+        "themes",
+        "programmes",
+        "is_confirmed",
+        "municipality_confirmed_at",
+        "agency_checked_at",
+    }
+)
+
+
+def _actors_for_editors(users) -> Callable[[object], str]:
+    """How a page for editors names who acted: staff as "the agency" (one query for all of
+    them), an editor by the name they gave, never by an e-mail address (display_name falls
+    back to it)."""
+    ids = {user.pk for user in users if user is not None}
+    staff = set(
+        get_user_model()
+        .objects.filter(pk__in=ids)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=STAFF_ROLES))
+        .values_list("pk", flat=True)
+    )
+
+    def who(user) -> str:
+        if user.pk in staff:
+            return _("the agency")
+        return (getattr(user, "name", "") or "").strip() or _("an editor")
+
+    return who
 
 
 @dataclass
@@ -108,7 +145,8 @@ def partnership_recent_changes(
         return None
 
     pairs = [(record, previous(record)) for record in records]
-    views = change_views(Partnership, pairs)
+    who = _actors_for_editors(record.history_user for record in records)
+    views = change_views(Partnership, pairs, fields=EDITOR_VISIBLE_FIELDS, who=who)
     existing = Partnership.objects.select_related("municipality_a", "municipality_b").in_bulk(
         {record.id for record in records}
     )

@@ -191,3 +191,23 @@ def test_the_review_queue_shows_the_row_as_labelled_fields(client):
     assert "Seite 1 (dieser Eintrag)" in html and "Breitengrad" in html
     assert "11 km von der Position in der Zeile entfernt" in html
     assert 'id="review-map-points"' in html and "review-map.js" in html
+
+
+def test_editors_see_what_changed_not_who_at_the_agency_nor_the_import_file(client, koeln, editor):
+    """The work page and the activity page show editors the entry's content changes; staff act
+    as "the agency" (never by their e-mail address) and the checked-by field stays in the
+    staff's audit trail."""
+    from partnerportal.registry.services.partnerships import partnership_check
+
+    partnership = PartnershipFactory(between=(koeln, ForeignMunicipalityFactory(name="Altstadt")))
+    staff = UserFactory(role="agency_editor", mfa=True, email="pruefer@agentur.invalid", name="")
+    partnership_check(partnership=partnership, actor=staff, expected_version=partnership.version)
+    client.force_login(editor)
+    for url in (
+        reverse("registry:municipality_work", kwargs={"pk": koeln.pk}),
+        reverse("notifications:feed"),
+    ):
+        text = client.get(url).text
+        assert "pruefer@agentur.invalid" not in text
+        assert "Servicestelle" in text  # the agency acted
+        assert "Geprüft von" not in text and "geprüft von" not in text

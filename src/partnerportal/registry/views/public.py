@@ -166,6 +166,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def partnership_list(request: HttpRequest) -> HttpResponse:
     form = PartnershipFilterForm(request.GET)
+    form.start_year_help_add()
     filters = form.filters()
     ids = selectors.partnership_list(filters).values_list("pk", flat=True)
     paginator = Paginator(ids, LIST_PAGE_SIZE)
