@@ -68,3 +68,19 @@ def test_the_layout_sets_language_and_direction(site, language, direction):
     with translation.override(language):
         html = Template('{% extends "base.html" %}').render(Context({"request": request}))
     assert f'<html lang="{language}" dir="{direction}">' in html
+
+
+def test_no_template_of_ours_formats_a_date_by_itself():
+    """Dates are shown one way, in the portal's time zone (core.dates: `local_date`,
+    `local_datetime`); `|date:` showed UTC on some pages and local time on others."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.html")
+        if "wagtailadmin" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "|date:" in line or "|time:" in line
+    ]
+    assert offenders == []
