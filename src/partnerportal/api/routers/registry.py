@@ -202,6 +202,18 @@ class PartnershipOut(Schema):
             "not the municipality's confirmation."
         ),
     )
+    last_confirmed_at: datetime | None = Field(
+        None,
+        deprecated=True,
+        description=(
+            "Deprecated, kept for clients of v1: the same value as municipality_confirmed_at "
+            "(its former name). Read municipality_confirmed_at and agency_checked_at instead."
+        ),
+    )
+
+    @staticmethod
+    def resolve_last_confirmed_at(obj) -> datetime | None:
+        return obj.municipality_confirmed_at
 
     @staticmethod
     def resolve_themes(obj) -> list:

@@ -113,6 +113,9 @@ def test_partnerships_are_public_only_and_filterable(client, registry):
     assert item["programmes"][0]["slug"] == "test-prog"
     assert item["status_history"][0]["status"] == "aktiv"
     assert [c["name"] for c in item["contacts"]] == ["Public Person"]
+    # v1 keeps the former name of the municipality's confirmation, deprecated.
+    assert item["last_confirmed_at"] == item["municipality_confirmed_at"]
+    assert "agency_checked_at" in item
 
     muenster = client.get("/api/v1/partnerships", {"municipality": registry["muenster"].pk}).json()
     assert muenster["count"] == 1 and muenster["items"][0]["status"] == "anbahnung"
