@@ -17,7 +17,6 @@ from partnerportal.core.dates import display_date
 from partnerportal.core.i18n import localized_name
 from partnerportal.core.mercator import web_mercator
 from partnerportal.core.text import fold
-from partnerportal.geo.outlines import coordinates_error
 
 from .validators import validate_start_year
 
@@ -145,12 +144,25 @@ class Municipality(VersionedModel):
 
     def clean(self) -> None:
         """Coordinates must lie in the country (geo.outlines, with a tolerance for coasts and
-        islands): every edit form (back office, review queue) refuses a point abroad."""
+        islands): every edit form (back office, review queue) refuses a point abroad. Checked
+        only when latitude, longitude or country change (a place the outlines doubt, like
+        Borkum, stays editable), and coordinates staff kept in the review queue are accepted."""
+        from .services.coordinates import coordinates_kept, coordinates_refusal
+
         super().clean()
-        error = coordinates_error(
+        if self.pk is not None:
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list("latitude", "longitude", "country_id")
+                .first()
+            )
+            if stored == (self.latitude, self.longitude, self.country_id):
+                return
+        error = coordinates_refusal(
             latitude=self.latitude, longitude=self.longitude, country_id=self.country_id or ""
         )
-        if error is not None:
+        if error is not None and not coordinates_kept(self.pk, self.latitude, self.longitude):
             raise ValidationError({"latitude": error})
 
     @property

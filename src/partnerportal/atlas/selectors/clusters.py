@@ -49,7 +49,7 @@ BLOCK_CELLS = 8
 CACHE_SECONDS = 60 * 60 * 24
 #: Part of every cache key: a new shape of the answers (merged groups, names, labels) must not
 #: be served from entries cached by the previous code.
-ANSWER_FORMAT = 3
+ANSWER_FORMAT = 4
 #: Marker diameters on screen (marker_size) and the air kept between two markers: clusters are
 #: merged until no two markers of one answer touch.
 PLACE_PIXELS = 14
@@ -419,6 +419,11 @@ LABEL_MIN_ZOOM = 4
 LABEL_CANDIDATES = 400
 LABEL_CHAR_PIXELS = 7
 LABEL_HEIGHT_PIXELS = 16
+#: Air kept around every name while placing it. The answer carries the points rounded to four
+#: decimals (up to about 1 px apart from the exact ones at zoom 14, for the name and the marker
+#: each) and the box is computed again from latitude and longitude: without this margin a name
+#: that just touches a marker here could cover it by a fraction of a pixel there.
+LABEL_GAP_PIXELS = 2
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom in world pixels
 
@@ -452,19 +457,24 @@ def _labels(zoom: int, area: tuple[int, int, int, int], clusters: list[Cluster])
     placed: list[Box] = []
     labels: list[Label] = []
 
-    def place(name: str, x: float, y: float, offset: float, own: int | None) -> None:
+    def place(name: str, x: float, y: float, offset: int, own: int | None) -> None:
+        # The offset is sent and drawn as a whole number of pixels (atlas.js): the box is
+        # measured with that same number, never with a fraction the browser will not draw.
         box = label_box(x, y, name, offset, zoom)
-        if any(boxes_overlap(box, other) for other in placed):
+        gap = LABEL_GAP_PIXELS
+        padded = (box[0] - gap, box[1] - gap, box[2] + gap, box[3] + gap)
+        if any(boxes_overlap(padded, other) for other in placed):
             return
-        if any(boxes_overlap(box, m) for i, m in enumerate(markers) if i != own):
+        if any(boxes_overlap(padded, m) for i, m in enumerate(markers) if i != own):
             return
         placed.append(box)
-        labels.append(Label(name, _latitude(y), _longitude(x), round(offset)))
+        labels.append(Label(name, _latitude(y), _longitude(x), offset))
 
     for index, cluster in enumerate(clusters):  # largest first
         if len(labels) >= LABELS_PER_VIEW:
             return labels
-        place(cluster.name, cluster.x, cluster.y, cluster.size / 2 + 3, index)
+        # Beside its own marker: half its size rounded up, so that the name never touches it.
+        place(cluster.name, cluster.x, cluster.y, math.ceil(cluster.size / 2) + 3, index)
     named = {cluster.name for cluster in clusters}
     block = cell_size(zoom) * BLOCK_CELLS
     x0, y0, x1, y1 = area

@@ -16,11 +16,17 @@ from django.urls import reverse
 from partnerportal.atlas.selectors.clusters import (
     MAX_ZOOM,
     MIN_ZOOM,
+    Cluster,
+    ClusterLayer,
     MapView,
+    _labels,
+    _latitude,
+    _longitude,
     atlas_clusters,
     boxes_overlap,
     label_box,
     marker_box,
+    marker_size,
     markers_overlap,
 )
 from partnerportal.core.mercator import web_mercator
@@ -167,3 +173,32 @@ def test_clusters_never_overlap_on_the_real_data():
     # The world view still counts every mapped place exactly once.
     world = atlas_clusters(ALL, MapView.world())
     assert sum(c.count for c in world.clusters) == world.places
+
+
+def test_a_name_is_placed_with_the_offset_it_is_drawn_with():
+    """atlas.js draws a name a whole number of pixels beside its marker: placed with half a
+    33-pixel marker (16.5) it cleared the next marker here, drawn 0.5 px further it covered it
+    (Dijon beside Besançon at zoom 6 on the real data)."""
+    zoom = 6
+    scale = 256 * 2**zoom
+
+    def group(name: str, px: float) -> Cluster:
+        x, y = px / scale, 5000 / scale
+        return Cluster(
+            count=4,
+            lat=_latitude(y),
+            lng=_longitude(x),
+            bounds=(0, 0, 0, 0),
+            country="FR",
+            country_name="Frankreich",
+            name=name,
+            size=marker_size(4),
+            x=x,
+            y=y,
+        )
+
+    # "Dijon" is 39 px wide: from 8019.5 it ends at 8058.5, from 8020 at 8059.
+    clusters = [group("Dijon", 8000.0), group("Besançon", 8058.7 + 16.5)]
+    layer = ClusterLayer(zoom, clusters, 8, 0, None, _labels(zoom, (0, 0, 0, 0), clusters))
+    assert all(isinstance(label.offset, int) for label in layer.labels)
+    assert_no_overlap(layer)

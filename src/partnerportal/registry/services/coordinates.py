@@ -9,6 +9,12 @@ coordinates are cleared (the item and the history keep them), because a point in
 country misleads more than a missing one. Places of the Destatis Gemeindeverzeichnis keep their
 official coordinates and are only listed (their only misfit in the real data is Borkum, where
 the 1:50m outlines are too coarse).
+
+The outlines are coarse, so staff have the last word: "keep as they are" (review_item_
+coordinates_keep) gives the place back the coordinates of its item and resolves it. Coordinates
+staff kept, that is the coordinates in the raw row of an item they settled (kept, or dismissed),
+are not flagged again by a later check or import, and the edit forms accept them. A settled item
+is opened again only when the place's coordinates have changed since.
 """
 
 from __future__ import annotations
@@ -22,12 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerportal.audit.services import attribute_change
-from partnerportal.geo.outlines import (
-    CountryFit,
-    coordinates_error,
-    coordinates_reason,
-    country_fit,
-)
+from partnerportal.core.i18n import name_field
+from partnerportal.geo.models import Country
+from partnerportal.geo.outlines import CountryFit, country_fit
+from partnerportal.geo.services import country_defaults
 
 from ..actions import RegistryAction
 from ..changes import registry_changed
@@ -42,6 +46,88 @@ def coordinates_review_key(municipality_pk: int) -> str:
     return f"coordinates:{municipality_pk}"
 
 
+#: Coordinates compared with those of a review item: equal when this close (JSON keeps floats
+#: exactly; the margin only absorbs a form's decimal rounding).
+SAME_DEGREES = 1e-7
+
+
+def _same_point(raw: dict, latitude: float | None, longitude: float | None) -> bool:
+    lat, lng = raw.get("latitude"), raw.get("longitude")
+    if None in (lat, lng, latitude, longitude):
+        return False
+    try:
+        return (
+            abs(float(lat) - latitude) <= SAME_DEGREES
+            and abs(float(lng) - longitude) <= SAME_DEGREES
+        )
+    except (TypeError, ValueError):
+        return False
+
+
+def _kept(item: ReviewItem | None, latitude: float | None, longitude: float | None) -> bool:
+    """Whether staff settled `item` keeping exactly these coordinates: they kept them ("keep as
+    they are") or dismissed the item, and the place has not moved since. An item resolved with
+    other coordinates does not count: staff found these wrong."""
+    if item is None or item.kind != ReviewItem.Kind.COORDINATES:
+        return False
+    raw = item.raw if isinstance(item.raw, dict) else {}
+    if item.status == ReviewItem.Status.DISMISSED:
+        settled = True
+    else:
+        settled = item.status == ReviewItem.Status.RESOLVED and bool(raw.get("kept"))
+    return settled and _same_point(raw, latitude, longitude)
+
+
+def coordinates_kept(municipality_pk: int | None, latitude, longitude) -> bool:
+    """Whether staff kept these coordinates for this place in the review queue."""
+    if municipality_pk is None:
+        return False
+    item = ReviewItem.objects.filter(key=coordinates_review_key(municipality_pk)).first()
+    return _kept(item, latitude, longitude)
+
+
+def _country_name(code: str) -> str:
+    """The country's name in the active language: its row, else ISO 3166's names (a country no
+    place of the registry lies in yet has no row)."""
+    name = Country.objects.filter(pk=code).values_list(name_field(), flat=True).first()
+    if name:
+        return name
+    try:
+        return country_defaults(code)[name_field()] or code
+    except LookupError:
+        return code
+
+
+def _misfit_text(fit: CountryFit, country_id: str) -> str:
+    """Where the coordinates lie, naming the countries (not their ISO codes)."""
+    country = _country_name(country_id)
+    if fit.lies_in:
+        return _("The coordinates lie in %(other)s, not in %(country)s.") % {
+            "other": _country_name(fit.lies_in),
+            "country": country,
+        }
+    if fit.distance_km == float("inf") or fit.distance_km > 500:
+        return _("The coordinates lie more than 500 km outside %(country)s.") % {"country": country}
+    return _("The coordinates lie %(km)s km outside %(country)s.") % {
+        "km": f"{fit.distance_km:.0f}",
+        "country": country,
+    }
+
+
+def coordinates_refusal(
+    *, latitude: float | None, longitude: float | None, country_id: str
+) -> ValidationError | None:
+    """The error an edit form shows for coordinates outside the country, else None: one
+    sentence where they lie, one what to do."""
+    if latitude is None or longitude is None or not country_id:
+        return None
+    fit = country_fit(latitude, longitude, country_id)
+    if not fit.misplaced:
+        return None
+    message = f"{_misfit_text(fit, country_id)} {_('Please check latitude and longitude.')}"
+    return ValidationError(message, code="outside_country")
+
+
 @dataclass
 class CoordinatesOutcome:
     checked: int = 0
@@ -51,13 +137,32 @@ class CoordinatesOutcome:
     moved: list[tuple[int, str, str, float]] = field(default_factory=list)
     #: Official places (Destatis) that do not fit: listed in the queue, coordinates kept.
     flagged_official: list[tuple[int, str, str, float]] = field(default_factory=list)
+    #: Places that do not fit but whose coordinates staff kept (left alone).
+    kept: int = 0
     run: ImportRun | None = None
 
 
 def _review_item(
-    municipality: Municipality, fit: CountryFit, run: ImportRun, row: int
+    municipality: Municipality,
+    fit: CountryFit,
+    run: ImportRun,
+    row: int,
+    existing: ReviewItem | None,
 ) -> ReviewItem:
-    """One item per place: a later check updates it and opens it again."""
+    """One item per place, created when missing. An open item for these same coordinates is
+    left as it is (items staff settled keeping them never come here, see _kept); when the place
+    has moved since the item was written, or comes back with coordinates staff replaced, the
+    item records the coordinates now and is open again."""
+    if (
+        existing is not None
+        and existing.status == ReviewItem.Status.OPEN
+        and _same_point(
+            existing.raw if isinstance(existing.raw, dict) else {},
+            municipality.latitude,
+            municipality.longitude,
+        )
+    ):
+        return existing
     raw = {
         "name": municipality.name,
         "country": municipality.country_id,
@@ -66,22 +171,25 @@ def _review_item(
         "distance_km": None if fit.distance_km == float("inf") else round(fit.distance_km, 1),
         "lies_in": fit.lies_in,
     }
-    item, _created = ReviewItem.objects.update_or_create(
-        key=coordinates_review_key(municipality.pk),
-        defaults={
-            "import_run": run,
-            "row_number": row,
-            "side": "",
-            "raw": raw,
-            "reason": coordinates_reason(fit)[:300],
-            "kind": ReviewItem.Kind.COORDINATES,
-            "municipality": municipality,
-            "status": ReviewItem.Status.OPEN,
-            "resolved_by": None,
-            "resolved_at": None,
-        },
-    )
-    return item
+    values = {
+        "import_run": run,
+        "row_number": row,
+        "side": "",
+        "raw": raw,
+        "reason": _misfit_text(fit, municipality.country_id)[:300],
+        "kind": ReviewItem.Kind.COORDINATES,
+        "municipality": municipality,
+        "status": ReviewItem.Status.OPEN,
+        "resolved_by": None,
+        "resolved_at": None,
+        "resolved_municipality": None,
+    }
+    if existing is None:
+        return ReviewItem.objects.create(key=coordinates_review_key(municipality.pk), **values)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.save()
+    return existing
 
 
 def municipalities_coordinates_check(
@@ -119,6 +227,20 @@ def municipalities_coordinates_check(
             progress(outcome.checked, total)
     if progress:
         progress(outcome.checked, total)
+    items = {
+        item.key: item
+        for item in ReviewItem.objects.filter(
+            key__in=[coordinates_review_key(m.pk) for m, _fit in misplaced]
+        )
+    }
+    doubted = []
+    for municipality, fit in misplaced:
+        item = items.get(coordinates_review_key(municipality.pk))
+        if _kept(item, municipality.latitude, municipality.longitude):
+            outcome.kept += 1  # staff kept these coordinates: not flagged again
+        else:
+            doubted.append((municipality, fit, item))
+    misplaced = [(municipality, fit) for municipality, fit, _item in doubted]
     for municipality, fit in misplaced:
         entry = (municipality.pk, municipality.name, municipality.country_id, fit.distance_km)
         if municipality.source == Municipality.Source.DESTATIS:
@@ -137,8 +259,8 @@ def municipalities_coordinates_check(
                 finished_at=timezone.now(),
                 counts={},
             )
-        for row, (municipality, fit) in enumerate(misplaced, start=1):
-            _review_item(municipality, fit, run, row)
+        for row, (municipality, fit, item) in enumerate(doubted, start=1):
+            _review_item(municipality, fit, run, row, item)
             if municipality.source == Municipality.Source.DESTATIS:
                 continue
             municipality.latitude = municipality.longitude = None
@@ -153,6 +275,7 @@ def municipalities_coordinates_check(
                 "unknown": outcome.unknown,
                 "moved": len(outcome.moved),
                 "official": len(outcome.flagged_official),
+                "kept": outcome.kept,
             }
             run.save(update_fields=["counts"])
         registry_changed()
@@ -171,7 +294,7 @@ def review_item_coordinates_resolve(
     municipality = item.municipality
     if municipality is None:
         raise ValidationError(_("This item names no municipality."))
-    error = coordinates_error(
+    error = coordinates_refusal(
         latitude=latitude, longitude=longitude, country_id=municipality.country_id
     )
     if error is not None:
@@ -190,4 +313,41 @@ def review_item_coordinates_resolve(
         locked.resolved_by,
         locked.resolved_at,
     )
+    return municipality
+
+
+def review_item_coordinates_keep(*, item: ReviewItem, actor) -> Municipality:
+    """Staff keep the coordinates as they are: the outlines doubt them, but they are right
+    (Borkum, Melilla, Kastellorizo). The place gets back the coordinates its item recorded (a
+    check had cleared them) and the item is resolved with the place; later checks and imports
+    leave these coordinates alone (see _kept)."""
+    from .review import _check, _state_set  # the review queue's one table and state change
+
+    _check(item, actor, "resolve")
+    municipality = item.municipality
+    raw = item.raw if isinstance(item.raw, dict) else {}
+    if item.kind != ReviewItem.Kind.COORDINATES or municipality is None:
+        raise ValidationError(_("This item names no municipality."))
+    if raw.get("latitude") is None or raw.get("longitude") is None:
+        raise ValidationError(_("This item records no coordinates to keep."))
+    latitude, longitude = float(raw["latitude"]), float(raw["longitude"])
+    with transaction.atomic():
+        locked = ReviewItem.objects.select_for_update().get(pk=item.pk)
+        transition = _check(locked, actor, "resolve")
+        municipality = Municipality.objects.select_for_update().get(pk=municipality.pk)
+        if (municipality.latitude, municipality.longitude) != (latitude, longitude):
+            municipality.latitude, municipality.longitude = latitude, longitude
+            attribute_change(municipality, actor=actor, action=RegistryAction.COORDINATES_CORRECTED)
+            municipality.save(update_fields=["latitude", "longitude"])
+        _state_set(locked, transition, actor)
+        locked.raw = {**raw, "kept": True}
+        locked.resolved_municipality = municipality
+        locked.save()
+    item.status, item.resolved_by, item.resolved_at, item.raw = (
+        locked.status,
+        locked.resolved_by,
+        locked.resolved_at,
+        locked.raw,
+    )
+    item.resolved_municipality = municipality
     return municipality

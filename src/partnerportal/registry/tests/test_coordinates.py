@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 
 from partnerportal.accounts.tests.factories import UserFactory
@@ -19,8 +20,10 @@ from partnerportal.registry.importers.twinnings import import_twinnings
 from partnerportal.registry.models import ImportRun, Municipality, ReviewItem
 from partnerportal.registry.services.coordinates import (
     municipalities_coordinates_check,
+    review_item_coordinates_keep,
     review_item_coordinates_resolve,
 )
+from partnerportal.registry.services.review import review_item_dismiss
 from partnerportal.registry.tests.factories import (
     ForeignMunicipalityFactory,
     MunicipalityFactory,
@@ -126,6 +129,97 @@ def test_edit_forms_refuse_coordinates_abroad():
         data={"name": "Granada", "country": "NI", "latitude": 11.93, "longitude": -85.96}
     )
     assert form.is_valid(), form.errors
+
+
+def test_the_edit_form_checks_only_changed_coordinates_and_names_the_country():
+    # An official place the outlines doubt (like Borkum): listed, coordinates kept.
+    odd = MunicipalityFactory(destatis=True, name="Irgendwo", latitude=52.37, longitude=4.89)
+    municipalities_coordinates_check(actor=None)
+    odd.refresh_from_db()
+    odd.name = "Irgendwo am See"
+    odd.full_clean()  # coordinates and country unchanged: editable
+    odd.latitude = 52.38
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        odd.full_clean()
+    (message,) = error.value.message_dict["latitude"]
+    assert "Netherlands" in message and "Germany" in message
+    assert "NL" not in message and message.count("outside") <= 1
+    with translation.override("de"), pytest.raises(ValidationError) as error:
+        odd.full_clean()
+    assert "Niederlande" in error.value.message_dict["latitude"][0]
+
+
+def test_staff_keep_coordinates_the_check_doubts():
+    reviewer = UserFactory(agency_staff=True)
+    granada = ForeignMunicipalityFactory(
+        name="Granada", iso2="NI", latitude=SPAIN_GRANADA[0], longitude=SPAIN_GRANADA[1]
+    )
+    municipalities_coordinates_check(actor=None)
+    item = ReviewItem.objects.get()
+    granada.refresh_from_db()
+    assert granada.latitude is None
+
+    review_item_coordinates_keep(item=item, actor=reviewer)
+    item.refresh_from_db()
+    granada.refresh_from_db()
+    assert item.status == ReviewItem.Status.RESOLVED and item.resolved_by == reviewer
+    assert (granada.latitude, granada.longitude) == SPAIN_GRANADA and granada.map_x is not None
+    # Kept: later checks leave the place alone, and its edit form accepts them.
+    outcome = municipalities_coordinates_check(actor=None)
+    assert outcome.moved == [] and outcome.kept == 1
+    granada.refresh_from_db()
+    item.refresh_from_db()
+    assert (granada.latitude, granada.longitude) == SPAIN_GRANADA
+    assert item.status == ReviewItem.Status.RESOLVED
+    granada.name = "Granada (Kept)"
+    granada.full_clean()
+    granada.latitude, granada.longitude = SPAIN_GRANADA
+    Municipality.objects.filter(pk=granada.pk).update(latitude=None, longitude=None)
+    granada.full_clean()  # staff put back the coordinates they kept: accepted
+    with pytest.raises(ValidationError):  # kept once: not again
+        review_item_coordinates_keep(item=item, actor=reviewer)
+
+
+def test_the_keep_button_resolves_the_item(client):
+    reviewer = UserFactory(agency_staff=True)
+    granada = ForeignMunicipalityFactory(
+        name="Granada", iso2="NI", latitude=SPAIN_GRANADA[0], longitude=SPAIN_GRANADA[1]
+    )
+    municipalities_coordinates_check(actor=None)
+    item = ReviewItem.objects.get()
+    client.force_login(reviewer)
+    url = reverse("registry:review_detail", args=[item.pk])
+    assert 'name="keep-coordinates"' in client.get(url).content.decode()
+    client.post(url, {"keep-coordinates": "1"})
+    item.refresh_from_db()
+    granada.refresh_from_db()
+    assert item.status == ReviewItem.Status.RESOLVED
+    assert granada.latitude == SPAIN_GRANADA[0]
+
+
+def test_a_recheck_leaves_settled_items_alone_until_the_place_moves():
+    reviewer = UserFactory(agency_staff=True)
+    odd = MunicipalityFactory(destatis=True, name="Irgendwo", latitude=52.37, longitude=4.89)
+    first = municipalities_coordinates_check(actor=None)
+    item = ReviewItem.objects.get()
+    # An open item is not written again by the next check.
+    municipalities_coordinates_check(actor=None)
+    item.refresh_from_db()
+    assert item.import_run == first.run and item.status == ReviewItem.Status.OPEN
+
+    review_item_dismiss(item=item, actor=reviewer)
+    outcome = municipalities_coordinates_check(actor=None)
+    assert outcome.flagged_official == [] and outcome.kept == 1
+    item.refresh_from_db()
+    assert item.status == ReviewItem.Status.DISMISSED and item.resolved_by == reviewer
+
+    # The place moves (still abroad): the item records the new point and is open again.
+    Municipality.objects.filter(pk=odd.pk).update(latitude=52.09, longitude=5.12)
+    municipalities_coordinates_check(actor=None)
+    item.refresh_from_db()
+    assert item.status == ReviewItem.Status.OPEN and item.resolved_by is None
+    assert (item.raw["latitude"], item.raw["longitude"]) == (52.09, 5.12)
+    assert ReviewItem.objects.count() == 1
 
 
 def test_the_twin_towns_import_checks_the_places_it_creates(tmp_path):

@@ -19,6 +19,7 @@ from ..forms.editing import MunicipalityPickForm, ReviewCreateForm, ReviewResolv
 from ..models import Municipality, ReviewItem
 from ..selectors.review import review_item_fields, review_map_points
 from ..services import review as services
+from ..services.coordinates import review_item_coordinates_keep
 from ..workflows import available_actions
 from .editing import SEARCH_LIMIT, partnership_page_url
 
@@ -82,7 +83,15 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     suggestions = _partner_suggestions(item) if partner_needed else []
     create_form = ReviewCreateForm(prefix="new", initial={"partner": partner})
     if request.method == "POST":
-        if "new-name" in request.POST:
+        if "keep-coordinates" in request.POST:
+            try:
+                review_item_coordinates_keep(item=item, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The coordinates are kept as they are."))
+                return redirect("registry:review_list")
+        elif "new-name" in request.POST:
             create_form = ReviewCreateForm(request.POST, prefix="new")
             if create_form.is_valid():
                 data = create_form.cleaned_data
