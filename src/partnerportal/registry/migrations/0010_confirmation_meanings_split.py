@@ -23,7 +23,12 @@ def split_confirmations(apps, schema_editor):
     Partnership = apps.get_model("registry", "Partnership")
     HistoricalPartnership = apps.get_model("registry", "HistoricalPartnership")
     Membership = apps.get_model("accounts", "Membership")
-    editors = set(Membership.objects.values_list("user_id", "municipality_id"))
+    # Who edited for a municipality (now or earlier); a request or a declined one is not.
+    editors = set(
+        Membership.objects.filter(status__in=("active", "ended")).values_list(
+            "user_id", "municipality_id"
+        )
+    )
     moved = []
     for partnership in Partnership.objects.filter(municipality_confirmed_at__isnull=False).iterator(
         chunk_size=BATCH
@@ -78,6 +83,20 @@ def split_confirmations(apps, schema_editor):
     )
 
 
+def merge_confirmations_back(apps, schema_editor):
+    """Backwards: before 0008 there was one "last confirmed"; an agency check becomes it where
+    no municipality confirmed, so that going back loses no date (0009 then drops the fields)."""
+    from django.db.models import F
+
+    Partnership = apps.get_model("registry", "Partnership")
+    Partnership.objects.filter(
+        municipality_confirmed_at__isnull=True, agency_checked_at__isnull=False
+    ).update(
+        municipality_confirmed_at=F("agency_checked_at"),
+        municipality_confirmed_by=F("agency_checked_by"),
+    )
+
+
 def drop_frozen_import_notes(apps, schema_editor):
     from django.db.models import Q
 
@@ -97,6 +116,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(split_confirmations, migrations.RunPython.noop),
+        migrations.RunPython(split_confirmations, merge_confirmations_back),
         migrations.RunPython(drop_frozen_import_notes, migrations.RunPython.noop),
     ]
