@@ -105,7 +105,16 @@ def partnerships_remind_stale(*, now: dt.datetime | None = None) -> int:
     Returns the number of partnerships asked about. `last_reminded_at` is bookkeeping, not a
     change of the entry, so it is written without an audit record."""
     now = now or timezone.now()
-    rounds = list(ReminderRound.objects.running().order_by("started_at", "pk"))
+    with transaction.atomic():
+        # The running rounds are locked for the whole run: a second run at the same time (a
+        # manual one beside the scheduler, a lost scheduler lock) waits, then finds the
+        # entries just asked about reminded, and asks nobody twice (PostgreSQL; SQLite runs
+        # one writer at a time anyway).
+        return _remind_stale(now)
+
+
+def _remind_stale(now: dt.datetime) -> int:
+    rounds = list(ReminderRound.objects.running().select_for_update().order_by("started_at", "pk"))
     per_side: dict[int, list[int]] = defaultdict(list)  # municipality -> partnerships, in order
     chosen: set[int] = set()
     new_in_round: dict[int, int] = defaultdict(int)
@@ -148,24 +157,23 @@ def partnerships_remind_stale(*, now: dt.datetime | None = None) -> int:
         m.pk: m for m in Municipality.objects.filter(pk__in=[k for k, v in per_side.items() if v])
     }
     base = settings.SITE_URL.rstrip("/")
-    with transaction.atomic():
-        for municipality_id, pks in per_side.items():
-            if not pks:
-                continue
-            for user in editors_of[municipality_id]:
-                with translation.override(user.language or "de"):
-                    items = [_item(partnerships[pk], user, base) for pk in pks]
-                notify(
-                    event=Event.PARTNERSHIP_CONFIRMATION_REQUESTED,
-                    recipients=[user],
-                    target=municipalities[municipality_id],
-                    context={"partnerships": items},
-                )
-        Partnership.objects.filter(pk__in=chosen).update(last_reminded_at=now)
-        for reminder_round in rounds:
-            ReminderRound.objects.filter(pk=reminder_round.pk).update(
-                last_run_at=now, asked=F("asked") + new_in_round[reminder_round.pk]
+    for municipality_id, pks in per_side.items():
+        if not pks:
+            continue
+        for user in editors_of[municipality_id]:
+            with translation.override(user.language or "de"):
+                items = [_item(partnerships[pk], user, base) for pk in pks]
+            notify(
+                event=Event.PARTNERSHIP_CONFIRMATION_REQUESTED,
+                recipients=[user],
+                target=municipalities[municipality_id],
+                context={"partnerships": items},
             )
+    Partnership.objects.filter(pk__in=chosen).update(last_reminded_at=now)
+    for reminder_round in rounds:
+        ReminderRound.objects.filter(pk=reminder_round.pk).update(
+            last_run_at=now, asked=F("asked") + new_in_round[reminder_round.pk]
+        )
     return len(chosen)
 
 
