@@ -5,6 +5,18 @@ siblings) write the same files through this module. The CSV is the twin towns im
 (registry/importers/twinnings/) with columns added after the original eight, so that what the
 export writes, the importer reads back without loss.
 
+Which pairs a file holds: exactly the rows the registry's list shows for the same filters
+(registry/selectors/public.py, `partnership_filtered`, the one definition the list, the
+statistics, the atlas and the API share). The site's downloads take the list's query string, so
+by default they hold the network abroad, as the list and the figures do: pairs with a German
+side and a partner abroad. Pairs without a German side (`all_pairs=on`) and inner-German pairs
+(`inner_german=on`) are in a file only when asked for, each by its own filter, exactly as in the
+list. The full registry, `FULL_REGISTRY`, is both together: the site's
+`?all_pairs=on&inner_german=on`, and the API's files by default (/api/v1/partnerships.csv without
+`german_side`). An export of the full registry holds every confirmed pair, so it re-imports
+without loss (registry/tests/test_import_twinnings_roundtrip.py); a filtered file holds what its
+list shows, not more.
+
 The full registry is some 21,000 rows: rows are read with two queries whatever their number (the
 partnerships with both sides and their countries as plain values, then the themes), streamed
 from a database iterator, and never loaded as model instances.
@@ -32,7 +44,7 @@ from openpyxl.cell import WriteOnlyCell
 from partnerportal.core import csv as safe_csv
 from partnerportal.registry.importers.twinnings import EXTRA_COLUMNS, HEADER, THEME_SEPARATOR
 from partnerportal.registry.models import ImportRun, Municipality, Partnership
-from partnerportal.registry.selectors.public import b_is_home
+from partnerportal.registry.selectors.public import PartnershipFilters, b_is_home
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,6 +52,11 @@ GEOJSON_CONTENT_TYPE = "application/geo+json"
 
 #: The CSV's and the spreadsheet's columns: the importer's eight, then the extra ones it knows.
 COLUMNS: tuple[str, ...] = (*HEADER, *EXTRA_COLUMNS)
+
+#: Every confirmed pair: with a German side and a partner abroad, without a German side and
+#: inner-German. What a file of the full registry holds (the API's files by default, the site's
+#: downloads with `all_pairs=on&inner_german=on`), so that it re-imports without loss.
+FULL_REGISTRY = PartnershipFilters(include_non_german=True, include_inner_german=True)
 
 #: Rows per chunk of a streamed file: fewer, larger writes to the socket.
 CHUNK_ROWS = 500

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from partnerportal.atlas.exports import COLUMNS, csv_chunks, export_rows
+from partnerportal.atlas.exports import COLUMNS, FULL_REGISTRY, csv_chunks, export_rows
 from partnerportal.geo.gazetteer import Gazetteer, Place, country_code
 from partnerportal.geo.models import Country
 from partnerportal.geo.services import countries_sync, country_ensure
@@ -21,7 +21,7 @@ from partnerportal.registry.models import (
     PartnershipStatus,
     PartnershipType,
 )
-from partnerportal.registry.selectors.public import PartnershipFilters, partnership_filtered
+from partnerportal.registry.selectors.public import partnership_filtered
 from partnerportal.registry.tests.factories import (
     ForeignMunicipalityFactory,
     MunicipalityFactory,
@@ -53,7 +53,8 @@ def snapshot() -> set[tuple]:
 
 
 def export_csv(path: Path) -> Path:
-    everything = partnership_filtered(PartnershipFilters(include_non_german=True)).order_by("pk")
+    """The full registry's export: inner-German pairs and pairs without a German side too."""
+    everything = partnership_filtered(FULL_REGISTRY).order_by("pk")
     path.write_bytes(b"".join(csv_chunks(export_rows(everything, page_url=PAGE))))
     return path
 

@@ -59,15 +59,37 @@ class ForeignResolver:
     def resolve_exactly(
         self, name: str, country: str, geonames_id: int | None, lat: float | None, lng: float | None
     ) -> int | Municipality:
-        """A row of the registry's export: a GeoNames id settles the side (a place already in
-        the registry, or the gazetteer's); otherwise the name rules."""
+        """A row of the registry's export (or a row without a point): a GeoNames id settles the
+        side (a place already in the registry, or the gazetteer's); without a point, a place of
+        the registry bearing this name (the only one, or the only one without a point)
+        comes before the gazetteer; otherwise the name rules.
+
+        A place without a point is one the export writes without coordinates: a Kreis, a place
+        that never had them, or one whose coordinates the coordinate check cleared because they
+        lay outside its country (services/coordinates.py). Looked up by its name alone, the
+        gazetteer may match another place through an alternate name ("Anyang", Korea: Anyang-si),
+        and the re-import would create that place instead of finding the registry's own."""
         if geonames_id:
             if geonames_id in self.by_geonames:
                 return self.by_geonames[geonames_id]
             place = self.gazetteer.by_id.get(geonames_id)
             if place is not None and place.country == country:
                 return self._from_gazetteer(place)
+        if lat is None or lng is None:
+            existing = self._existing_without_point(country, name)
+            if existing is not None:
+                return existing
         return self.resolve(name, country, lat, lng)
+
+    def _existing_without_point(self, country: str, name: str):
+        """The registry's place of this name (folded as search names are) for a row without a
+        point: the only one of that name, else the only one of that name without a point; None
+        when there is no such one place."""
+        found = self.by_name.get((country, _search_name(name)), ())
+        if len(found) == 1:
+            return found[0][2]
+        pointless = [ref for lat, lng, ref in found if lat is None or lng is None]
+        return pointless[0] if len(pointless) == 1 else None
 
     def _from_gazetteer(self, place) -> Municipality:
         muni = Municipality(
