@@ -227,7 +227,7 @@ class MunicipalityPartnershipsForm(forms.Form):
             ("type", _("Type")),
             ("status", _("Status")),
             ("start", _("Start year")),
-            ("confirmed", _("Last confirmed")),
+            ("confirmed", _("Confirmed by the municipality")),
         ],
     )
     order = forms.ChoiceField(
