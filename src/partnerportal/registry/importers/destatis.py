@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from partnerportal.audit.services import attribute_change
 from partnerportal.core.concurrency import VERSION_FIELD
+from partnerportal.core.db import table_statistics_refresh
 from partnerportal.geo.services import country_ensure
 
 from ..actions import RegistryAction
@@ -677,6 +678,7 @@ def municipalities_import(
         run.counts = outcome.counts()
         run.finished_at = timezone.now()
         run.save(update_fields=["counts", "finished_at"])
+    table_statistics_refresh(Municipality)
     return outcome
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from partnerportal.core import csv as safe_csv
+from partnerportal.core.db import table_statistics_refresh
 from partnerportal.geo.gazetteer import Gazetteer, country_code, default_gazetteer
 from partnerportal.geo.services import country_ensure
 
@@ -318,4 +319,5 @@ def import_twinnings(
         if report:
             pending.seek(0)
             write_report(Path(report), pending, result)
+    table_statistics_refresh(Municipality, Partnership)
     return result
