@@ -68,7 +68,7 @@ def network():
             ),
             start_year=1950 + index,
         )
-    ReviewItemFactory(
+    review_item = ReviewItemFactory(
         raw={
             "city1": "Neustadt an der Weinstraße",
             "country1": "Germany",
@@ -78,7 +78,13 @@ def network():
     )
     membership = MembershipFactory(municipality=koeln)
     MembershipFactory(requested=True, municipality=koeln)
-    return {"koeln": koeln, "berlin": berlin, "partnership": partnerships[0], "member": membership}
+    return {
+        "koeln": koeln,
+        "berlin": berlin,
+        "partnership": partnerships[0],
+        "member": membership,
+        "review_item": review_item,
+    }
 
 
 def public_pages(n) -> list[str]:
@@ -107,6 +113,7 @@ def editor_pages(n) -> list[str]:
         "/de/konto/mitgliedschaften/anfragen/",
         f"/de/register/partnerschaften/{partnership}/bearbeiten/",
         f"/de/register/kommunen/{n['koeln'].pk}/partnerschaft-vorschlagen/",
+        "/de/register/meine-kommune/",  # the editor's work page
     ]
 
 
@@ -114,6 +121,7 @@ def staff_pages(n) -> list[str]:
     return [
         "/de/konto/redaktion/",
         "/de/register/pruefung/",
+        f"/de/register/pruefung/{n['review_item'].pk}/",
         "/de/register/veraltet/",
         f"/de/aenderungen/accounts/membership/{n['member'].pk}/",
         f"/de/aenderungen/registry/partnership/{n['partnership'].pk}/",
