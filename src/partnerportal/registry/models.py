@@ -147,7 +147,7 @@ class Municipality(VersionedModel):
         islands): every edit form (back office, review queue) refuses a point abroad. Checked
         only when latitude, longitude or country change (a place the outlines doubt, like
         Borkum, stays editable), and coordinates staff kept in the review queue are accepted."""
-        from .services.coordinates import coordinates_kept, coordinates_refusal
+        from .coordinate_rules import coordinates_kept, coordinates_refusal
 
         super().clean()
         if self.pk is not None:
