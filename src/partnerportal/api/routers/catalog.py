@@ -13,7 +13,6 @@ from ninja.decorators import decorate_view
 from partnerportal.core.caching import conditional
 from partnerportal.registry.changes import registry_last_modified
 
-from ..catalog import catalog_graph, serialize
 from ..documentation import extra, responses
 
 router = Router(tags=["catalogue"])
@@ -31,6 +30,10 @@ _DESCRIPTION = (
 
 def _catalog(request: HttpRequest, fmt: str, content_type: str) -> HttpResponse:
     """Public: describes public data only."""
+    # rdflib is loaded by the catalogue's requests only: loading the URLs (migrate, every
+    # management command, every app server's start) must not need it.
+    from ..catalog import catalog_graph, serialize
+
     graph = catalog_graph(
         catalog_url=request.build_absolute_uri(reverse("api:catalog_ttl")),
         absolute=request.build_absolute_uri,
