@@ -241,9 +241,20 @@ def partnership_confirm_current(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirm_current(request, partnership, request.path)
 
 
-def _confirm_current(request: HttpRequest, partnership: Partnership, action_url: str):
+def _versioned_action(
+    request: HttpRequest,
+    partnership: Partnership,
+    service,
+    *,
+    action_url: str,
+    button_label: str,
+    done: str,
+) -> HttpResponse:
+    """Run a one-button service that takes the version the page was read at: a change made in
+    the meantime shows the conflict page (with the button again), a refusal its message, success
+    `done`; then back to the partnership."""
     try:
-        services.partnership_confirm_current(
+        service(
             partnership=partnership,
             actor=request.user,
             expected_version=_posted_version(request),
@@ -254,13 +265,24 @@ def _confirm_current(request: HttpRequest, partnership: Partnership, action_url:
             conflict,
             partnership=partnership,
             action_url=action_url,
-            button_label=_("Yes, still correct"),
+            button_label=button_label,
         )
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, _("Thank you: the entry is confirmed as correct."))
+        messages.success(request, done)
     return redirect(partnership_page_url(partnership))
+
+
+def _confirm_current(request: HttpRequest, partnership: Partnership, action_url: str):
+    return _versioned_action(
+        request,
+        partnership,
+        services.partnership_confirm_current,
+        action_url=action_url,
+        button_label=_("Yes, still correct"),
+        done=_("Thank you: the entry is confirmed as correct."),
+    )
 
 
 @require_POST
@@ -270,25 +292,14 @@ def partnership_check(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _visible_partnership(request, pk)
     if not permissions.can_check_partnership(request.user, partnership):
         raise PermissionDenied
-    try:
-        services.partnership_check(
-            partnership=partnership,
-            actor=request.user,
-            expected_version=_posted_version(request),
-        )
-    except EditConflict as conflict:
-        return _conflict_page(
-            request,
-            conflict,
-            partnership=partnership,
-            action_url=request.path,
-            button_label=_("Mark as checked by the agency"),
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The entry is marked as checked by the agency."))
-    return redirect(partnership_page_url(partnership))
+    return _versioned_action(
+        request,
+        partnership,
+        services.partnership_check,
+        action_url=request.path,
+        button_label=_("Mark as checked by the agency"),
+        done=_("The entry is marked as checked by the agency."),
+    )
 
 
 @login_required
@@ -366,25 +377,14 @@ def partnership_proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _visible_partnership(request, pk)
     if not permissions.can_confirm_proposed_partnership(request.user, partnership):
         raise PermissionDenied
-    try:
-        services.partnership_confirm_proposal(
-            partnership=partnership,
-            actor=request.user,
-            expected_version=_posted_version(request),
-        )
-    except EditConflict as conflict:
-        return _conflict_page(
-            request,
-            conflict,
-            partnership=partnership,
-            action_url=request.path,
-            button_label=_("Confirm proposal"),
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The partnership is confirmed and now public."))
-    return redirect(partnership_page_url(partnership))
+    return _versioned_action(
+        request,
+        partnership,
+        services.partnership_confirm_proposal,
+        action_url=request.path,
+        button_label=_("Confirm proposal"),
+        done=_("The partnership is confirmed and now public."),
+    )
 
 
 @require_POST
