@@ -635,6 +635,9 @@ CASES: list[Case] = [
         "wagtailsnippets_geo_country:inspect", BACK_OFFICE, kwargs=lambda world, role: {"pk": "DE"}
     ),
     Case("wagtailsnippets_registry_municipality:inspect", BACK_OFFICE, kwargs=_municipality_own),
+    # The imported per-diem tables, read-only (funding.wagtail_hooks)
+    Case("per_diem_tables:index", BACK_OFFICE),
+    Case("per_diem_tables:index_results", BACK_OFFICE),
 ]
 
 

@@ -40,12 +40,12 @@ class PerDiemTable(models.Model):
         ordering = ["-imported_at", "-pk"]
 
     def __str__(self) -> str:
-        years = (
-            str(self.first_year)
-            if self.first_year == self.last_year
-            else f"{self.first_year}–{self.last_year}"
-        )
-        return f"{years}: {self.source_name} ({display_date(self.imported_at, 'short')})"
+        # The id is what a calculation names (`tables` in the API).
+        return _("Table %(id)s: %(file)s (%(date)s)") % {
+            "id": self.pk,
+            "file": self.source_name,
+            "date": display_date(self.imported_at, "short"),
+        }
 
 
 class PerDiemTableYear(models.Model):

@@ -77,7 +77,7 @@ class PerDiemTableViewSet(ModelViewSet):
         "__str__",
         "first_year",
         "last_year",
-        InForceColumn("in_force", label=_("in force for")),
+        InForceColumn("in_force", label=_("In force for")),
         "row_count",
         "country_count",
         "city_count",
