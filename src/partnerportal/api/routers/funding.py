@@ -125,6 +125,8 @@ def _problem(field: str, message: str, kind: str = "value_error") -> dict:
 
 def _datetime(value: str, field: str, problems: list[dict]) -> dt.datetime | None:
     try:
+        if len(value.strip()) <= len("2026-03-02"):  # a date alone: the hours matter
+            raise ValueError(value)
         return dt.datetime.fromisoformat(value.strip())
     except ValueError:
         problems.append(

@@ -108,6 +108,7 @@ def test_a_trip_over_the_year_change_through_the_api(client, rates):
         ),
         ({"start": "2.3.2026"}, "start", "Not a date and time", "Kein Zeitpunkt"),
         ({"end": "morgen"}, "end", "Not a date and time", "Kein Zeitpunkt"),
+        ({"start": "2026-03-02"}, "start", "Not a date and time", "Kein Zeitpunkt"),
         (
             {"breakfasts": "-1"},
             "breakfasts",

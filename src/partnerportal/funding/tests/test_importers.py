@@ -2,7 +2,9 @@
 named with line and field, superseding by year, the audit entry, the command, and the real
 table of ../shared/data."""
 
+import datetime as dt
 import io
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -195,9 +197,6 @@ def test_the_real_bmf_table():
     assert (table.first_year, table.last_year) == (2023, 2026)
     assert (table.country_count, table.city_count) == (174, 56)
     assert "2023: 225 rates" in out.getvalue() and "2026: 215 rates" in out.getvalue()
-    import datetime as dt
-    from decimal import Decimal
-
     # Paris 2026: 39 + 58 + 39
     result = per_diem_calculate(
         country="FR",
