@@ -255,6 +255,15 @@ def _country(world: World, role: str) -> dict:
     return {"iso2": "DE"}
 
 
+def _per_diem_trip(world: World, role: str) -> dict:
+    """A trip the imported table covers (the table is imported once per world)."""
+    from partnerportal.funding.tests.conftest import TABLE_2025_2026, table_import
+
+    if "per_diem" not in world.extra:
+        world.extra["per_diem"] = table_import(TABLE_2025_2026)
+    return {"country": "FR", "start": "2026-03-02T07:30", "end": "2026-03-04T19:00"}
+
+
 def _municipality_api(world: World, role: str) -> dict:
     return {"municipality_id": world.own_municipality.pk}
 
@@ -611,6 +620,7 @@ CASES: list[Case] = [
     Case("api:partnerships_geojson", ALL_OK),
     Case("api:catalog_ttl", ALL_OK),
     Case("api:catalog_jsonld", ALL_OK),
+    Case("api:per_diem", ALL_OK, data=_per_diem_trip),
     # Atlas: downloads of the partnership list (open data)
     Case("atlas:partnerships_csv", ALL_OK),
     Case("atlas:partnerships_xlsx", ALL_OK),
@@ -625,6 +635,9 @@ CASES: list[Case] = [
         "wagtailsnippets_geo_country:inspect", BACK_OFFICE, kwargs=lambda world, role: {"pk": "DE"}
     ),
     Case("wagtailsnippets_registry_municipality:inspect", BACK_OFFICE, kwargs=_municipality_own),
+    # The imported per-diem tables, read-only (funding.wagtail_hooks)
+    Case("per_diem_tables:index", BACK_OFFICE),
+    Case("per_diem_tables:index_results", BACK_OFFICE),
 ]
 
 

@@ -61,3 +61,7 @@ api.add_router("/", registry_router)
 from partnerportal.api.routers.catalog import router as catalog_router  # noqa: E402
 
 api.add_router("/", catalog_router)
+
+from partnerportal.api.routers.funding import router as funding_router  # noqa: E402
+
+api.add_router("/", funding_router)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "partnerportal.registry",
     "partnerportal.atlas",
     "partnerportal.content",
+    "partnerportal.funding",
     "partnerportal.api",
     # Wagtail
     "wagtail.contrib.forms",

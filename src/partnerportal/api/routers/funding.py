@@ -1,0 +1,228 @@
+"""The per-diem calculation for trips abroad by the official BMF rates (funding app).
+(No `from __future__ import annotations` here: ninja reads the annotations at import.)
+
+Public (`auth=None`, `funding.permissions.can_calculate_per_diem`): it uses only the official
+rates and stores nothing. The parameters arrive as text and are checked here, so that every
+invalid one gets a 422 with its name and a message in the request's language (German unless the
+request asks for English), in the same shape as ninja's own 422 (`detail`: `loc`, `type`,
+`msg`)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from pydantic import WithJsonSchema
+
+from partnerportal.funding.per_diem import (
+    MAX_DAYS,
+    PerDiemError,
+    PerDiemResult,
+    per_diem_calculate,
+)
+from partnerportal.funding.permissions import can_calculate_per_diem
+
+from ..documentation import extra, responses
+
+router = Router(tags=["funding"])
+
+MEALS = ("breakfasts", "lunches", "dinners")
+
+#: More meals than any trip of MAX_DAYS can have; the count is checked against the trip's days.
+MAX_MEALS = MAX_DAYS
+
+_DATETIME_SCHEMA = WithJsonSchema({"type": "string", "format": "date-time"})
+_COUNT_SCHEMA = WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_MEALS})
+
+
+class PerDiemQuery(Schema):
+    country: str = Field(..., description="ISO 3166 alpha-2 code of the destination, e.g. FR.")
+    city: str = Field(
+        "",
+        max_length=120,
+        description=(
+            "The destination city as the BMF lists it (German names: Paris, Rom, Peking, New "
+            "York City; the part before a qualification is enough). A city the table does not "
+            "list falls back to the country's rate, and `city_fallback` says so."
+        ),
+    )
+    start: Annotated[str, _DATETIME_SCHEMA] = Field(
+        ...,
+        description=(
+            "Departure, ISO 8601 date and time, e.g. 2026-03-02T07:30 or "
+            "2026-03-02T07:30:00+01:00. Without an offset it is German time (Europe/Berlin); "
+            "the days of the trip are counted in German time."
+        ),
+    )
+    end: Annotated[str, _DATETIME_SCHEMA] = Field(..., description="Return, as `start`.")
+    breakfasts: Annotated[str, _COUNT_SCHEMA] = Field(
+        "0", description="Breakfasts provided during the trip (20 % of the 24-hour rate each)."
+    )
+    lunches: Annotated[str, _COUNT_SCHEMA] = Field(
+        "0", description="Lunches provided (40 % of the 24-hour rate each)."
+    )
+    dinners: Annotated[str, _COUNT_SCHEMA] = Field(
+        "0", description="Dinners provided (40 % of the 24-hour rate each)."
+    )
+
+
+class PerDiemDayOut(Schema):
+    date: dt.date
+    kind: Literal["full", "partial", "none"] = Field(
+        ...,
+        description=(
+            "full: a day between arrival and departure (24-hour rate); partial: the day of "
+            "departure or return, or a one-day trip of more than 8 hours; none: a one-day trip "
+            "of 8 hours or less (no per diem)."
+        ),
+    )
+    rate: str = Field(..., description="EUR, two decimals: the rate of this kind.")
+    deductions: str = Field(
+        ..., description="EUR: meals provided this day, never more than the rate."
+    )
+    amount: str = Field(..., description="EUR: rate minus deductions.")
+    breakfast: bool
+    lunch: bool
+    dinner: bool
+    city: str = Field(
+        ..., description="The listed city whose rate applies; empty for the country's rate."
+    )
+    table: int = Field(..., description="Id of the imported rate table used for this day.")
+
+
+class PerDiemOut(Schema):
+    country: str = Field(..., examples=["FR"])
+    city: str = Field(..., description="The city asked for.")
+    start: dt.datetime = Field(..., description="The departure in German time.")
+    end: dt.datetime = Field(..., description="The return in German time.")
+    total: str = Field(..., description="EUR, two decimals.", examples=["134.00"])
+    currency: Literal["EUR"]
+    city_fallback: bool = Field(
+        ...,
+        description="True when the city asked for is not listed and the country's rate applies.",
+    )
+    message: str = Field(
+        ..., description="Says, in the request's language, when the country's rate stands in."
+    )
+    listed_cities: list[str] = Field(
+        ..., description="The cities with their own rate in the country (tables used)."
+    )
+    tables: list[int] = Field(..., description="Ids of the imported rate tables used.")
+    days: list[PerDiemDayOut]
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _problem(field: str, message: str, kind: str = "value_error") -> dict:
+    return {"loc": ["query", field], "type": kind, "msg": message}
+
+
+def _datetime(value: str, field: str, problems: list[dict]) -> dt.datetime | None:
+    try:
+        if len(value.strip()) <= len("2026-03-02"):  # a date alone: the hours matter
+            raise ValueError(value)
+        return dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        problems.append(
+            _problem(
+                field,
+                _("Not a date and time in ISO 8601 form (e.g. 2026-03-02T07:30)."),
+                "datetime_parsing",
+            )
+        )
+        return None
+
+
+def _count(value: str, field: str, problems: list[dict]) -> int:
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_MEALS:
+        problems.append(
+            _problem(
+                field,
+                _("A whole number from 0 to %(max)s is needed.") % {"max": MAX_MEALS},
+                "int_parsing",
+            )
+        )
+        return 0
+    return int(text)
+
+
+def _out(result: PerDiemResult) -> dict:
+    message = ""
+    if result.city_fallback:
+        message = _("%(city)s is not listed separately: the rate of the country applies.") % {
+            "city": result.city
+        }
+    return {
+        "country": result.country,
+        "city": result.city,
+        "start": result.start,
+        "end": result.end,
+        "total": _money(result.total),
+        "currency": result.currency,
+        "city_fallback": result.city_fallback,
+        "message": message,
+        "listed_cities": list(result.listed_cities),
+        "tables": list(result.table_ids),
+        "days": [
+            {
+                "date": day.date,
+                "kind": day.kind,
+                "rate": _money(day.rate),
+                "deductions": _money(day.deductions),
+                "amount": _money(day.amount),
+                "breakfast": day.breakfast,
+                "lunch": day.lunch,
+                "dinner": day.dinner,
+                "city": day.city,
+                "table": day.table_id,
+            }
+            for day in result.days
+        ],
+    }
+
+
+@router.get(
+    "/per-diem",
+    response=responses(PerDiemOut, conditional=False),
+    openapi_extra=extra(conditional=False),
+    auth=None,
+    summary="Per diem of a trip abroad",
+    description=(
+        "The per diem (Verpflegungspauschale) of a trip abroad by the official BMF rates in "
+        "force on each day: the first and last day at the partial rate, the days between at "
+        "the 24-hour rate, a one-day trip of more than 8 hours at the partial rate (8 hours or "
+        "less: none). Meals provided are deducted from the 24-hour rate (breakfast 20 %, lunch "
+        "and dinner 40 % each), placed one a day from the first day on, and never below zero. "
+        "Amounts in EUR as strings with two decimals. An unknown country, a day no imported "
+        "table covers, an end before the start or a meal count above the trip's days is a 422 "
+        "naming the parameter. Example: "
+        "`/api/v1/per-diem?country=FR&city=Paris&start=2026-03-02T07:30&end=2026-03-04T19:00"
+        "&breakfasts=2`."
+    ),
+)
+def per_diem(request: HttpRequest, query: Query[PerDiemQuery]):
+    """Public (can_calculate_per_diem): official rates only, nothing stored."""
+    if not can_calculate_per_diem(request.user):  # pragma: no cover - public by rule
+        raise HttpError(403, "Forbidden.")
+    problems: list[dict] = []
+    start = _datetime(query.start, "start", problems)
+    end = _datetime(query.end, "end", problems)
+    counts = {name: _count(getattr(query, name), name, problems) for name in MEALS}
+    if problems:
+        return Status(422, {"detail": problems})
+    try:
+        result = per_diem_calculate(
+            country=query.country, city=query.city, start=start, end=end, **counts
+        )
+    except PerDiemError as error:
+        return Status(
+            422, {"detail": [_problem(field, message) for field, message in error.problems]}
+        )
+    return Status(200, _out(result))

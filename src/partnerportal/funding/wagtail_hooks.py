@@ -1,0 +1,108 @@
+"""The imported per-diem rate tables in the Wagtail back office, read-only: staff see which
+tables exist, which years each covers and is in force for, and their counts. They change only
+through `partnerportal import_per_diem` (a table is data of record: calculations name it)."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from partnerportal.accounts.roles import MANAGING_ROLES
+
+from .models import PerDiemTable
+from .permissions import can_view_per_diem_tables
+from .selectors import per_diem_tables_in_force
+
+
+class ReadOnlyTablePolicy(BasePermissionPolicy):
+    """View only, for whom funding.permissions allows it; nobody adds, edits or deletes."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and can_view_per_diem_tables(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(is_superuser=True) | Q(groups__name__in=MANAGING_ROLES), is_active=True
+            )
+            .distinct()
+        )
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+class InForceColumn(Column):
+    """The years for which the table is the one in force."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        in_force = getattr(request, "_per_diem_in_force", None)
+        if in_force is None:  # one query per page, not per row
+            in_force = per_diem_tables_in_force()
+            if request is not None:
+                request._per_diem_in_force = in_force
+        years = in_force.get(instance.pk, [])
+        context["value"] = ", ".join(str(year) for year in years) or "–"
+        return context
+
+
+class PerDiemTableIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("imported_by")
+
+
+class PerDiemTableViewSet(ModelViewSet):
+    model = PerDiemTable
+    index_view_class = PerDiemTableIndexView
+    icon = "table"
+    menu_label = _("Per-diem rates")
+    menu_order = 450
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        "__str__",
+        "first_year",
+        "last_year",
+        InForceColumn("in_force", label=_("In force for")),
+        "row_count",
+        "country_count",
+        "city_count",
+        "imported_by",
+    ]
+    inspect_view_fields = [
+        "source_name",
+        "source_sha256",
+        "imported_at",
+        "imported_by",
+        "first_year",
+        "last_year",
+        "row_count",
+        "country_count",
+        "city_count",
+    ]
+    ordering = ["-imported_at", "-pk"]
+    list_per_page = 50
+    # Create and edit are refused by the policy; a form is still needed to build the views.
+    form_fields = ["source_name"]
+
+
+register_permission_policy(PerDiemTable, ReadOnlyTablePolicy(PerDiemTable))
+
+
+@hooks.register("register_admin_viewset")
+def register_per_diem_tables():
+    return PerDiemTableViewSet("per_diem_tables")
