@@ -8,6 +8,7 @@ from babel import numbers as babel_numbers
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
 from partnerportal.core.dates import display_date, display_datetime, local
@@ -43,6 +44,19 @@ def language_links(context: template.Context) -> list[dict]:
             }
         )
     return links
+
+
+@register.simple_tag
+def content_lang(page) -> str:
+    """` lang="de" dir="ltr"` on the text of a page shown in another language than the page's
+    (a page not yet translated falls back to German): screen readers then read it as German,
+    and its punctuation stays where it belongs on a right-to-left page (WCAG 3.1.2)."""
+    locale = getattr(page, "locale", None)
+    code = getattr(locale, "language_code", "")
+    if not code or code == get_language():
+        return ""
+    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    return format_html(' lang="{}" dir="{}"', code, direction)
 
 
 @register.filter
