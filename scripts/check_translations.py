@@ -66,9 +66,7 @@ def expected_plural_forms(language: str) -> str:
 
 
 def _rule(plural_forms: str) -> tuple[int, object]:
-    parts = dict(
-        part.strip().split("=", 1) for part in plural_forms.strip().rstrip(";").split(";")
-    )
+    parts = dict(part.strip().split("=", 1) for part in plural_forms.strip().rstrip(";").split(";"))
     return int(parts["nplurals"]), gettext.c2py(parts["plural"].strip())
 
 

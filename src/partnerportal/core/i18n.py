@@ -8,7 +8,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language, get_language_info, to_locale
 
-
 #: The languages reference data can carry a name column for (name_<code>): countries have all
 #: of them (geo, CLDR names); themes have German and English, and read English in the others.
 NAME_LANGUAGES = ("de", "en", "fr", "es", "ar", "uk")
@@ -26,7 +25,7 @@ LANGUAGE_NAMES_LOCAL = {
 
 
 def language_name_local(code: str) -> str:
-    """"Français" for "fr": a language named in itself (Django's name for one added later)."""
+    """ "Français" for "fr": a language named in itself (Django's name for one added later)."""
     return LANGUAGE_NAMES_LOCAL.get(code) or get_language_info(code)["name_local"]
 
 
@@ -41,9 +40,7 @@ def localized_name(obj) -> str:
     """The object's name in the active language; English where it has no column (or an empty
     one) for that language, German where it has no English either."""
     return (
-        getattr(obj, name_field(), "")
-        or getattr(obj, "name_en", "")
-        or getattr(obj, "name_de", "")
+        getattr(obj, name_field(), "") or getattr(obj, "name_en", "") or getattr(obj, "name_de", "")
     )
 
 

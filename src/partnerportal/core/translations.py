@@ -164,4 +164,3 @@ def translation_locales_ensure(*, using: str = "default") -> None:
     (idempotent; run after migrate)."""
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         Locale.objects.using(using).get_or_create(language_code=code)
-

@@ -110,7 +110,8 @@ def test_the_state_filter_and_the_title_search(locales, source):
 
 
 def site_child(page, title):
-    child = page.get_parent().add_child(instance=Page(title=title, slug=title.lower().replace(" ", "-")))
+    slug = title.lower().replace(" ", "-")
+    child = page.get_parent().add_child(instance=Page(title=title, slug=slug))
     child.save_revision().publish()
     return child
 
