@@ -625,6 +625,8 @@ CASES: list[Case] = [
         "wagtailsnippets_geo_country:inspect", BACK_OFFICE, kwargs=lambda world, role: {"pk": "DE"}
     ),
     Case("wagtailsnippets_registry_municipality:inspect", BACK_OFFICE, kwargs=_municipality_own),
+    # The translation report (core.admin_views): whoever edits pages.
+    Case("partnerportal_translation_report", BACK_OFFICE),
 ]
 
 
