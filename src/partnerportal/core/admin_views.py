@@ -1,6 +1,7 @@
 """The back office's translation report: per page, each language's translation as missing, out
 of date or current (core/translations.py decides which)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.urls import NoReverseMatch, reverse
@@ -79,6 +80,8 @@ class TranslationReportView(WagtailAdminTemplateMixin, TemplateView):
                         "current": report.totals[(locale.language_code, TranslationState.CURRENT)],
                     }
                     for locale in report.locales
+                    # The default language is every page's source: nothing to count there.
+                    if locale.language_code != settings.LANGUAGE_CODE
                 ],
             }
         )
