@@ -3,6 +3,7 @@ the one place that picks the column for the active language. Also: the locale fo
 where a page's translations are (the app with translated pages registers itself here)."""
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -27,6 +28,19 @@ LANGUAGE_NAMES_LOCAL = {
 def language_name_local(code: str) -> str:
     """ "Français" for "fr": a language named in itself (Django's name for one added later)."""
     return LANGUAGE_NAMES_LOCAL.get(code) or get_language_info(code)["name_local"]
+
+
+@lru_cache(maxsize=64)
+def locale_language(locale_id: int | None) -> str:
+    """The language code of a Wagtail locale by its id, read once per process: every page
+    rendering asks, and locales are a handful of rows whose code does not change (a new language
+    is a new row)."""
+    if locale_id is None:
+        return ""
+    from wagtail.models import Locale
+
+    code = Locale.objects.filter(pk=locale_id).values_list("language_code", flat=True).first()
+    return code or ""
 
 
 def name_field() -> str:

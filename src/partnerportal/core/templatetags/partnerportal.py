@@ -13,7 +13,12 @@ from django.utils.translation import get_language, get_language_info
 
 from partnerportal.core.dates import display_date, display_datetime, local
 from partnerportal.core.forms import error_summary_items
-from partnerportal.core.i18n import babel_locale, language_name_local, page_translation_urls
+from partnerportal.core.i18n import (
+    babel_locale,
+    language_name_local,
+    locale_language,
+    page_translation_urls,
+)
 
 register = template.Library()
 
@@ -51,8 +56,7 @@ def content_lang(page) -> str:
     """` lang="de" dir="ltr"` on the text of a page shown in another language than the page's
     (a page not yet translated falls back to German): screen readers then read it as German,
     and its punctuation stays where it belongs on a right-to-left page (WCAG 3.1.2)."""
-    locale = getattr(page, "locale", None)
-    code = getattr(locale, "language_code", "")
+    code = locale_language(getattr(page, "locale_id", None))
     if not code or code == get_language():
         return ""
     direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
