@@ -172,3 +172,22 @@ def test_anonymous_visitors_are_sent_to_the_login(client, site):
 def test_the_report_shows_in_the_reports_menu_only_for_page_editors(client, locales, source):
     client.force_login(UserFactory(role="agency_editor", mfa=True))
     assert reverse(REPORT).encode() in client.get(reverse("wagtailadmin_home")).content
+
+
+@pytest.mark.django_db
+def test_staff_reach_wagtail_localizes_translate_form_and_editor(client, locales, source):
+    """The report's "Translate this page" link and the translation editor answer for staff."""
+    from wagtail_localize.operations import TranslationCreator
+
+    editor = UserFactory(role="agency_editor", mfa=True)
+    client.force_login(editor)
+    html = client.get(reverse(REPORT)).content.decode()
+    translate_url = reverse("wagtail_localize:submit_page_translation", args=[source.pk])
+    assert translate_url in html
+    assert client.get(translate_url).status_code == 200
+
+    TranslationCreator(editor, [locales["ar"]]).create_translations(source)
+    arabic = source.get_translation(locales["ar"])
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[arabic.pk]))
+    assert response.status_code == 200
+    assert b"translation-editor" in response.content or b"wagtail-localize" in response.content
