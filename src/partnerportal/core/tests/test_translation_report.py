@@ -169,7 +169,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, site):
 
 
 @pytest.mark.django_db
-def test_the_report_shows_in_the_reports_menu_only_for_page_editors(client, locales, source):
+def test_the_report_shows_in_the_reports_menu_for_page_editors(client, locales, source):
     client.force_login(UserFactory(role="agency_editor", mfa=True))
     assert reverse(REPORT).encode() in client.get(reverse("wagtailadmin_home")).content
 
