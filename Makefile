@@ -91,8 +91,9 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff format .
 
 makemessages: install ## Extract the messages into locale/ (needs GNU gettext) and fill the English catalogue
-	cd src/partnerportal && ../../$(PP) makemessages -l de -l en --no-obsolete --ignore "*/tests/*"
+	cd src/partnerportal && ../../$(PP) makemessages -l de -l en -l fr -l es -l ar -l uk --no-obsolete --ignore "*/tests/*"
 	$(BIN)/python scripts/po_fill_english.py
+	$(BIN)/python scripts/po_fill_headers.py
 
 check-messages: install ## Fail when a message lacks its translation
 	$(BIN)/python scripts/check_translations.py

@@ -1,17 +1,21 @@
 """Fail when a message shown to people lacks its translation.
 
-Runs `makemessages` for German and English on a temporary copy of the source tree (so the check
-never rewrites the working copy), then reads each catalogue with Babel and lists every msgid that
-is untranslated or fuzzy. English is the source language of the msgids: an empty English msgstr
-falls back to the msgid, so only fuzzy English entries fail.
+Runs `makemessages` for every language of settings.LANGUAGES (the one list of languages) on a
+temporary copy of the source tree (so the check never rewrites the working copy), then reads each
+catalogue with Babel and lists every msgid that is untranslated or fuzzy, and every catalogue whose
+plural rule is not the language's (Arabic has six forms, Ukrainian three, French treats 0 as
+singular). English is the source language of the msgids: an empty English msgstr falls back to
+the msgid, so only fuzzy English entries fail.
 
-Usage: .venv/bin/python scripts/check_translations.py [--in-place]
+Usage: .venv/bin/python scripts/check_translations.py [--in-place] [-l CODE ...]
   --in-place  update src/partnerportal/locale itself (what `make makemessages` does) and check it.
+  -l CODE     check only these languages (default: all of settings.LANGUAGES).
 """
 
 from __future__ import annotations
 
 import argparse
+import gettext
 import os
 import shutil
 import sys
@@ -22,19 +26,71 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "partnerportal"
-LANGUAGES = ("de", "en")
 SOURCE_LANGUAGE = "en"
 IGNORE = ["*/tests/*", "static/*", "node_modules/*"]
 
+#: The plural rule each catalogue must declare (GNU gettext's, as Django's own catalogues and
+#: Weblate use them); a language missing here must follow Babel's (CLDR) rule.
+PLURAL_FORMS = {
+    "de": "nplurals=2; plural=(n != 1);",
+    "en": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+    "ar": (
+        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+        "n%100>=11 && n%100<=99 ? 4 : 5);"
+    ),
+    "uk": (
+        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+        "(n%100<10 || n%100>=20) ? 1 : 2);"
+    ),
+}
 
-def run_makemessages(package_dir: Path) -> None:
-    """makemessages from inside the package, writing into package_dir/locale."""
+
+def setup_django() -> list[str]:
+    """Django with the development settings; the codes of settings.LANGUAGES."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnerportal.settings.dev")
     import django
     from django.conf import settings
-    from django.core.management import call_command
 
     django.setup()
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def expected_plural_forms(language: str) -> str:
+    if language in PLURAL_FORMS:
+        return PLURAL_FORMS[language]
+    from babel.messages.plurals import get_plural
+
+    return get_plural(language).plural_forms
+
+
+def _rule(plural_forms: str) -> tuple[int, object]:
+    parts = dict(part.strip().split("=", 1) for part in plural_forms.strip().rstrip(";").split(";"))
+    return int(parts["nplurals"]), gettext.c2py(parts["plural"].strip())
+
+
+def plural_problem(header: str | None, language: str) -> str | None:
+    """Why the catalogue's Plural-Forms header is wrong for `language`, or None. Compared by
+    what it picks for n = 0 … 1000, so spacing and parentheses do not matter."""
+    expected = expected_plural_forms(language)
+    if not header:
+        return f"no Plural-Forms header; it must be {expected!r}"
+    try:
+        count, rule = _rule(header)
+    except (KeyError, ValueError, SyntaxError):
+        return f"unreadable Plural-Forms {header!r}; it must be {expected!r}"
+    expected_count, expected_rule = _rule(expected)
+    if count != expected_count or any(rule(n) != expected_rule(n) for n in range(1001)):
+        return f"Plural-Forms {header!r} is not the rule of {language!r}: {expected!r}"
+    return None
+
+
+def run_makemessages(package_dir: Path, languages: list[str]) -> None:
+    """makemessages from inside the package, writing into package_dir/locale."""
+    from django.conf import settings
+    from django.core.management import call_command
+
     locale_dir = package_dir / "locale"
     locale_dir.mkdir(exist_ok=True)
     settings.LOCALE_PATHS = [str(locale_dir)]
@@ -43,7 +99,7 @@ def run_makemessages(package_dir: Path) -> None:
     try:
         call_command(
             "makemessages",
-            locale=list(LANGUAGES),
+            locale=list(languages),
             ignore_patterns=IGNORE,
             no_obsolete=True,
             verbosity=0,
@@ -56,6 +112,10 @@ def problems_in(po_path: Path, language: str) -> list[str]:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=language)
     found = []
+    header = dict(catalog.mime_headers).get("Plural-Forms")
+    problem = plural_problem(header, language)
+    if problem:
+        found.append(f"plural forms  {problem}")
     for message in catalog:
         if not message.id:
             continue  # the header
@@ -67,15 +127,26 @@ def problems_in(po_path: Path, language: str) -> list[str]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if language != SOURCE_LANGUAGE and not all(strings):
             found.append(f"untranslated  {msgid!r}  ({where})")
+        elif message.pluralizable and not problem and len(strings) != catalog.num_plurals:
+            found.append(
+                f"plural forms  {msgid!r} has {len(strings)} of {catalog.num_plurals}  ({where})"
+            )
     return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--in-place", action="store_true", help="update the real catalogues")
+    parser.add_argument("-l", "--language", action="append", help="check only this language")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "src"))
+    languages = setup_django()
+    unknown = set(args.language or ()) - set(languages)
+    if unknown:
+        print(f"not in settings.LANGUAGES: {', '.join(sorted(unknown))}")
+        return 2
+    languages = args.language or languages
     with tempfile.TemporaryDirectory(prefix="pp-messages-") as tmp:
         if args.in_place:
             package_dir = PACKAGE
@@ -86,9 +157,9 @@ def main() -> int:
                 package_dir,
                 ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static"),
             )
-        run_makemessages(package_dir)
+        run_makemessages(package_dir, languages)
         failures = 0
-        for language in LANGUAGES:
+        for language in languages:
             po_path = package_dir / "locale" / language / "LC_MESSAGES" / "django.po"
             if not po_path.exists():
                 print(f"{language}: no catalogue at {po_path.relative_to(package_dir.parent)}")

@@ -20,6 +20,12 @@ def main() -> int:
         for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
             with po_path.open("rb") as handle:
                 catalog = read_po(handle, locale=po_path.parent.parent.name)
+            # A plural entry with some forms missing would show an empty text for those counts
+            # (Babel keeps every entry whose tuple of forms is not empty): leave it out, so that
+            # gettext falls back as for any untranslated entry.
+            for message in list(catalog)[1:]:
+                if isinstance(message.string, tuple) and not all(message.string):
+                    catalog.delete(message.id, context=message.context)
             mo_path = po_path.with_suffix(".mo")
             if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                 continue

@@ -638,6 +638,8 @@ CASES: list[Case] = [
     # The imported per-diem tables, read-only (funding.wagtail_hooks)
     Case("per_diem_tables:index", BACK_OFFICE),
     Case("per_diem_tables:index_results", BACK_OFFICE),
+    # The translation report (core.admin_views): whoever edits pages.
+    Case("partnerportal_translation_report", BACK_OFFICE),
 ]
 
 

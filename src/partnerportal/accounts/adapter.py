@@ -3,6 +3,7 @@ confirmation, password reset, security notices of the second factor) leave throu
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
@@ -21,5 +22,12 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        message = self.render_mail(template_prefix, email, ctx)
+        # A person with an account reads it in their own language (links included), whatever
+        # the page they asked from; without one (sign-up, unknown address) in the page's.
+        user = context.get("user")
+        language = getattr(user, "language", "") if getattr(user, "pk", None) else ""
+        if language not in dict(settings.LANGUAGES):
+            language = translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, ctx)
         notifications.email_message_enqueue(message=message, kind=template_prefix)

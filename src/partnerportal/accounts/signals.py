@@ -2,6 +2,7 @@
 the set-up of a second factor as passing it in that session."""
 
 from allauth.mfa.signals import authenticator_added
+from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -19,8 +20,11 @@ def wagtail_admin_language_sync(sender, instance: User, **kwargs) -> None:
     from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(instance)
-    if profile.preferred_language != instance.language:
-        profile.preferred_language = instance.language
+    # The back office speaks fewer languages than the site: "" lets Wagtail use German.
+    admin_languages = dict(settings.WAGTAILADMIN_PERMITTED_LANGUAGES)
+    language = instance.language if instance.language in admin_languages else ""
+    if profile.preferred_language != language:
+        profile.preferred_language = language
         profile.save(update_fields=["preferred_language"])
 
 

@@ -184,6 +184,8 @@ STAFF_MODEL_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
+    # Translating pages (and syncing translations) with wagtail-localize.
+    ("wagtail_localize", "submit_translation"),
 )
 STAFF_GROUPS = MANAGING_ROLES
 

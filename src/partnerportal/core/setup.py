@@ -39,3 +39,13 @@ def cache_tables_after_migrate(sender, *, using: str, verbosity: int = 1, **kwar
     """Create the table of every database cache (what `createcachetable` does; it leaves tables
     that exist alone). CACHE_URL defaults to such a cache, and every page uses it."""
     call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))
+
+
+def locales_after_migrate(sender, *, using: str, apps=global_apps, **kwargs) -> None:
+    """A Wagtail locale for each content language (WAGTAIL_CONTENT_LANGUAGES), so that staff
+    can translate pages into every language of the site without creating locales first."""
+    if not migrated(apps, "wagtailcore.Locale"):
+        return
+    from .translations import translation_locales_ensure
+
+    translation_locales_ensure(using=using)

@@ -41,6 +41,11 @@ class Country(VersionedModel):
     iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
     name_de = models.CharField(_("name (German)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
+    # The languages of partner municipalities: CLDR's names (Babel), filled by the sync.
+    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=120, blank=True)
     world_region = models.CharField(_("world region"), max_length=20, choices=WorldRegion.choices)
     oda_recipient = models.BooleanField(_("on the DAC list of ODA recipients"), default=False)
     dac_income_group = models.CharField(
@@ -67,5 +72,5 @@ class Country(VersionedModel):
 
     @property
     def name(self) -> str:
-        """The name in the active language (German unless English is active)."""
+        """The name in the active language (core.i18n.localized_name)."""
         return localized_name(self)

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
+from babel import Locale
 from django.db import transaction
 
 from partnerportal.accounts.roles import MANAGING_ROLES
@@ -27,6 +28,10 @@ SYNCED_FIELDS = (
     "iso3",
     "name_de",
     "name_en",
+    "name_fr",
+    "name_es",
+    "name_ar",
+    "name_uk",
     "world_region",
     "oda_recipient",
     "dac_income_group",
@@ -52,6 +57,19 @@ def _german_name(record) -> str:
     if common and common in catalog:
         return translations.gettext(common)
     return translations.gettext(record.name)
+
+
+#: The languages whose country names come from CLDR (Babel) rather than pycountry.
+CLDR_NAME_LANGUAGES = ("fr", "es", "ar", "uk")
+
+
+def cldr_names(iso2: str, *, fallback: str) -> dict[str, str]:
+    """The country's short name in each of CLDR_NAME_LANGUAGES ("Sénégal", "السنغال"), as
+    CLDR (Babel's locale data) gives it; `fallback` (the English name) where CLDR has none."""
+    return {
+        f"name_{language}": Locale.parse(language).territories.get(iso2) or fallback
+        for language in CLDR_NAME_LANGUAGES
+    }
 
 
 def _read(name: str) -> dict[str, dict[str, str]]:
@@ -97,6 +115,7 @@ def country_defaults(iso2: str) -> dict:
     dac = _dac().get(iso2, {})
     return {
         **names,
+        **cldr_names(iso2, fallback=names["name_en"]),
         "world_region": _regions().get(iso2, ""),
         "oda_recipient": dac.get("oda_recipient") == "yes",
         "dac_income_group": dac.get("dac_income_group", ""),

@@ -43,6 +43,7 @@ class CountryViewSet(SnippetViewSet):
         [
             FieldRowPanel([FieldPanel("iso2", read_only=True), FieldPanel("iso3", read_only=True)]),
             FieldRowPanel([FieldPanel("name_de"), FieldPanel("name_en")]),
+            FieldRowPanel([FieldPanel(f"name_{code}") for code in ("fr", "es", "ar", "uk")]),
             FieldPanel("world_region"),
             MultiFieldPanel(
                 [

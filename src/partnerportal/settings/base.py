@@ -42,7 +42,10 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.contrib.simple_translation",
+    # Translation workflow for pages and snippets: which strings are translated, and syncing a
+    # translation when its source page changes (replaces wagtail.contrib.simple_translation).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -51,7 +54,6 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
-    "wagtail.locales",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -230,7 +232,16 @@ PARTNERPORTAL_IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=100 * 1024 
 
 # --- Languages: German first, English complete; right-to-left ready.
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LANGUAGES = [
+    ("de", _("German")),
+    ("en", _("English")),
+    # For people from partner municipalities (README: Languages): the whole public interface,
+    # and the pages the agency translates for them.
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("ar", _("Arabic")),
+    ("uk", _("Ukrainian")),
+]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
 # Our overrides first (formal German for the account pages of allauth), then our own catalogue.
@@ -303,7 +314,10 @@ TASKS = {
 
 # --- Wagtail
 WAGTAIL_SITE_NAME = "Partnerportal"
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The back office is the agency's (staff in Germany): German and English only. Its own words
+# (menus, reports, page types) are checked in those two; staff who chose another language for the
+# site read the back office in German (accounts/signals.py).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES[:2]
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": env.str("SEARCH_BACKEND", default="wagtail.search.backends.database")}
 }

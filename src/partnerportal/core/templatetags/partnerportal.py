@@ -8,11 +8,17 @@ from babel import numbers as babel_numbers
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info
 
 from partnerportal.core.dates import display_date, display_datetime, local
 from partnerportal.core.forms import error_summary_items
-from partnerportal.core.i18n import babel_locale, page_translation_urls
+from partnerportal.core.i18n import (
+    babel_locale,
+    language_name_local,
+    locale_language,
+    page_translation_urls,
+)
 
 register = template.Library()
 
@@ -28,12 +34,33 @@ def language_links(context: template.Context) -> list[dict]:
     if page is not None and hasattr(page, "translation_key") and request is not None:
         translated = page_translation_urls(request, page)
     links = []
-    for code, name in settings.LANGUAGES:
+    for code, _name in settings.LANGUAGES:
         url = translated.get(code)
         if url is None and request is not None:
             url = translate_url(request.get_full_path(), code)
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
+        links.append(
+            {
+                "code": code,
+                # Each language in its own words: "Українська" is found by who reads it.
+                "name": language_name_local(code),
+                "url": url,
+                "current": code == current,
+                "bidi": get_language_info(code)["bidi"],
+            }
+        )
     return links
+
+
+@register.simple_tag
+def content_lang(page) -> str:
+    """` lang="de" dir="ltr"` on the text of a page shown in another language than the page's
+    (a page not yet translated falls back to German): screen readers then read it as German,
+    and its punctuation stays where it belongs on a right-to-left page (WCAG 3.1.2)."""
+    code = locale_language(getattr(page, "locale_id", None))
+    if not code or code == get_language():
+        return ""
+    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    return format_html(' lang="{}" dir="{}"', code, direction)
 
 
 @register.filter
