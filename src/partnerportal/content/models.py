@@ -158,7 +158,12 @@ class ArticlePage(Page):
         related_name="articles",
         verbose_name=_("themes and SDGs"),
     )
+    #: Which line of a news archive this article came from (content/importers.py): "<language>:"
+    #: and the line's id, or its date and title slug. Re-imports update the article it names.
+    #: Not copied into a translation or a copy, which are other articles.
+    source_key = models.CharField(_("import key"), max_length=255, blank=True, editable=False)
 
+    exclude_fields_in_copy = ["source_key"]
     is_creatable = False
     parent_page_types = ["content.ArticleIndexPage"]
     subpage_types: list[str] = []
@@ -203,6 +208,13 @@ class ArticlePage(Page):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~models.Q(source_key=""),
+                name="content_article_source_key_unique",
+            )
+        ]
 
     def clean(self) -> None:
         super().clean()
