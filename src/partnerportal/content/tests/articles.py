@@ -24,7 +24,7 @@ def news_indexes() -> tuple[ArticleIndexPage, ArticleIndexPage]:
 def article(index: ArticleIndexPage, title: str, *, publish: bool = True, **fields) -> NewsArticle:
     fields.setdefault("date", date(2026, 11, 2))
     fields.setdefault("teaser", f"Teaser of {title}")
-    page = NewsArticle(title=title, **fields)
+    page = NewsArticle(title=title, live=publish, **fields)
     index.add_child(instance=page)
     if publish:
         page.save_revision().publish()
