@@ -17,7 +17,9 @@ def news_indexes() -> tuple[ArticleIndexPage, ArticleIndexPage]:
     index.save_revision().publish()
     english = index.copy_for_translation(Locale.objects.get(language_code="en"))
     english.title, english.slug = "News", "news"
+    english.save()
     english.save_revision().publish()
+    english.refresh_from_db()
     return index, english
 
 
