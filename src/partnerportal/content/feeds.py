@@ -30,7 +30,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_safe
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Site
 
@@ -257,7 +257,7 @@ def _etag(request: HttpRequest, *args, **kwargs) -> str:
     return request.feed_etag
 
 
-@require_GET
+@require_safe
 @condition(etag_func=_etag)
 def _feed(request: HttpRequest, feed_format: str, **kwargs) -> HttpResponse:
     key = f"content:feed:{_etag(request)}"

@@ -100,7 +100,8 @@ def page_meta(request: HttpRequest, page: Page) -> PageMeta:
     page = page.specific
     site = Site.find_for_request(request)
     site_name = (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
-    language = page.locale.language_code if page.locale_id else get_language()
+    # The page is served in its own language (its locale's prefix): no query for its locale.
+    language = get_language() or settings.LANGUAGE_CODE
     url = absolute(page.get_url(request) or request.path)
     translations = page_translation_urls(request, page)
     meta = PageMeta(

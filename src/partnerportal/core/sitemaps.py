@@ -22,7 +22,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_safe
 
 from partnerportal import __version__
 
@@ -85,7 +85,7 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @condition(etag_func=lambda request: _etag(request))
 def _index(request: HttpRequest) -> HttpResponse:
     sitemaps = {name: section.sitemap(request) for name, section in _SECTIONS.items()}
@@ -136,7 +136,7 @@ def _urlset(request: HttpRequest, sitemap: Sitemap) -> HttpResponse:
     return HttpResponse(urlset_xml(urls), content_type="application/xml")
 
 
-@require_GET
+@require_safe
 @condition(etag_func=lambda request, section: _etag(request, section))
 def _section(request: HttpRequest, section: str) -> HttpResponse:
     if section not in _SECTIONS:
@@ -150,7 +150,7 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     return _public(_section(request, section))
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Public: crawlers may read the public pages, not the back office, accounts or work pages;
     the sitemap is named."""
