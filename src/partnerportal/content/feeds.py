@@ -80,8 +80,7 @@ def feed_articles(scope: FeedScope, *, limit: int = FEED_ITEMS) -> list[ArticleP
         articles = articles.filter(countries=scope.country)
     images = get_image_model().objects.prefetch_renditions(IMAGE_RENDITION)
     return list(
-        articles.select_related("locale")
-        .prefetch_related(
+        articles.select_related("locale").prefetch_related(
             "tagged_items__tag", "themes", Prefetch("lead_image", queryset=images)
         )[:limit]
     )
@@ -135,9 +134,7 @@ class ArticleFeed(Feed):
         return _("%(site)s: news") % {"site": site}
 
     def description(self, scope: FeedScope) -> str:
-        return _(
-            "News, interviews and practice examples of municipal development partnerships."
-        )
+        return _("News, interviews and practice examples of municipal development partnerships.")
 
     subtitle = description
 
@@ -186,9 +183,7 @@ class ArticleFeed(Feed):
         return timezone.make_aware(datetime.combine(item.date, time()))
 
     def item_updateddate(self, item: ArticlePage) -> datetime:
-        return max(
-            item.last_published_at or self.item_pubdate(item), self.item_pubdate(item)
-        )
+        return max(item.last_published_at or self.item_pubdate(item), self.item_pubdate(item))
 
     def item_categories(self, item: ArticlePage) -> list[str]:
         kind = str(item.specific_class._meta.verbose_name) if item.specific_class else ""

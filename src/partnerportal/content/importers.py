@@ -127,18 +127,23 @@ def _lines(path: Path):
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
                 while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
                     pass
-                yield number_, None, _("The line is longer than %(limit)s.") % {
-                    "limit": filesizeformat(MAX_LINE_BYTES)
-                }
+                yield (
+                    number_,
+                    None,
+                    _("The line is longer than %(limit)s.")
+                    % {"limit": filesizeformat(MAX_LINE_BYTES)},
+                )
                 continue
             if number_ == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                yield number_, None, _("Byte %(position)s is not UTF-8.") % {
-                    "position": error.start + 1
-                }
+                yield (
+                    number_,
+                    None,
+                    _("Byte %(position)s is not UTF-8.") % {"position": error.start + 1},
+                )
                 continue
             if "\x00" in text:
                 yield number_, None, _("The line contains a NUL byte, which no text may hold.")
@@ -182,8 +187,10 @@ def _tags(data: dict, problems: list[str]) -> list[str]:
     for tag in tags:
         if len(tag) > MAX_TAG_LENGTH or "," in tag or '"' in tag:
             problems.append(
-                _("The tag “%(tag)s” is longer than %(limit)s characters or holds a comma or a "
-                  "quotation mark.")
+                _(
+                    "The tag “%(tag)s” is longer than %(limit)s characters or holds a comma or a "
+                    "quotation mark."
+                )
                 % {"tag": tag[:40], "limit": MAX_TAG_LENGTH}
             )
     return tags

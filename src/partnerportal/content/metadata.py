@@ -44,7 +44,7 @@ def absolute(url: str) -> str:
 
 def json_ld(data) -> SafeString:
     """JSON for a <script type="application/ld+json"> block, safe against "</script>"."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))
 
 
 @dataclass
@@ -201,7 +201,7 @@ def _breadcrumbs(request: HttpRequest, page: Page) -> dict | None:
     """Home › … › the page, for pages below the home page (one query)."""
     if page.depth <= 2:
         return None
-    ancestors = [p for p in page.get_ancestors().filter(depth__gte=2)] + [page]
+    ancestors = [*page.get_ancestors().filter(depth__gte=2), page]
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

@@ -16,12 +16,42 @@ from html.parser import HTMLParser
 
 #: Elements dropped with everything inside them.
 DROPPED = frozenset(
-    {"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math",
-     "head", "title", "form", "select", "textarea", "button"}
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "template",
+        "noscript",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "form",
+        "select",
+        "textarea",
+        "button",
+    }
 )
 #: Void elements never have an end tag, so they cannot open a dropped region.
-VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "wbr",
-                  "source", "track", "param"})
+VOID = frozenset(
+    {
+        "br",
+        "hr",
+        "img",
+        "input",
+        "meta",
+        "link",
+        "area",
+        "base",
+        "col",
+        "wbr",
+        "source",
+        "track",
+        "param",
+    }
+)
 #: Headings the editor does not offer become the nearest it does.
 HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 #: A body is taken as HTML when it holds a tag of HTML's text elements (not just any <word>).

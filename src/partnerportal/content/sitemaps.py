@@ -23,9 +23,9 @@ class PageSitemap(Sitemap):
         self.request = request
 
     def items(self):
-        site = Site.find_for_request(self.request) or Site.objects.filter(
-            is_default_site=True
-        ).first()
+        site = (
+            Site.find_for_request(self.request) or Site.objects.filter(is_default_site=True).first()
+        )
         if site is None:
             return Page.objects.none()
         roots = Page.objects.filter(translation_key=site.root_page.translation_key)

@@ -33,8 +33,6 @@ def slug_widget_register() -> None:
 
     class GermanSlugInput(SlugInput):
         def __init__(self, attrs=None, formatters=None, locale=None):
-            super().__init__(
-                attrs, formatters=formatters or GERMAN_SLUG_FORMATTERS, locale=locale
-            )
+            super().__init__(attrs, formatters=formatters or GERMAN_SLUG_FORMATTERS, locale=locale)
 
     register_form_field_override(models.SlugField, override={"widget": GermanSlugInput})

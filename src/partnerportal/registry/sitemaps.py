@@ -54,8 +54,7 @@ class _RegistrySitemap(Sitemap):
         for item, language in self.paginator.page(page).object_list:
             pk = item[0]
             alternates = [
-                {"lang_code": code, "location": f"{prefixes[code]}{pk}/"}
-                for code in self.languages
+                {"lang_code": code, "location": f"{prefixes[code]}{pk}/"} for code in self.languages
             ]
             alternates.append({"lang_code": "x-default", "location": f"{neutral}{pk}/"})
             urls.append(
@@ -102,4 +101,3 @@ class PartnershipSitemap(_RegistrySitemap):
     def get_latest_lastmod(self):
         latest = Partnership.objects.public().order_by("-updated_at").first()
         return latest.updated_at if latest else None
-

@@ -86,7 +86,9 @@ def test_rerun_updates_and_never_duplicates(tmp_path, indexes):
     again = articles_import(path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     changed = write(
-        tmp_path, line(teaser="Neuer Anreißer.", tags=["Ruanda"]), line(id=..., title="Ohne Kennung")
+        tmp_path,
+        line(teaser="Neuer Anreißer.", tags=["Ruanda"]),
+        line(id=..., title="Ohne Kennung"),
     )
     outcome = articles_import(changed)
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 1)
@@ -175,7 +177,9 @@ def test_a_line_over_one_megabyte_is_refused_without_reading_it_whole(tmp_path, 
 @pytest.mark.django_db
 def test_bytes_that_are_not_utf8_name_their_line(tmp_path, indexes, english):
     path = tmp_path / "latin1.jsonl"
-    path.write_bytes(json.dumps(line()).encode() + b"\n" + '{"title": "K\xf6ln"}\n'.encode("latin-1"))
+    path.write_bytes(
+        json.dumps(line()).encode() + b"\n" + '{"title": "K\xf6ln"}\n'.encode("latin-1")
+    )
     with pytest.raises(ArticleImportRefused) as refused:
         articles_import(path)
     assert refused.value.errors[0].line == 2 and "UTF-8" in str(refused.value.errors[0])
@@ -231,7 +235,7 @@ def test_html_is_reduced_to_what_the_editor_allows(tmp_path, indexes):
 @pytest.mark.django_db
 def test_command_reports_bad_lines_and_exits_nonzero(tmp_path, indexes, english, capsys):
     path = write(tmp_path, line(id="1"), line(id="2", language="fr"))
-    with pytest.raises(CommandError, match="nothing|--skip-invalid"):
+    with pytest.raises(CommandError, match=r"--skip-invalid"):
         call_command("import_articles", str(path))
     assert "Line 2" in capsys.readouterr().err
     assert not ArticlePage.objects.exists()

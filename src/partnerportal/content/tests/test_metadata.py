@@ -84,9 +84,7 @@ def test_article_has_open_graph_twitter_canonical_and_hreflang(client, news, set
     assert meta(html, "og:url") == [canonical]
     assert meta(html, "og:locale") == ["de_DE"]
     assert meta(html, "og:locale:alternate") == ["en_GB"]
-    assert meta(html, "og:description") == [
-        "Ein &quot;sauberer&quot; Brunnen &amp; mehr für alle."
-    ]
+    assert meta(html, "og:description") == ["Ein &quot;sauberer&quot; Brunnen &amp; mehr für alle."]
     image = meta(html, "og:image")[0]
     assert image.startswith(f"{origin}/") and image.endswith(".jpg")
     assert meta(html, "og:image:width") == ["1200"] and meta(html, "og:image:height") == ["630"]
