@@ -235,7 +235,8 @@ def _site_name(request: HttpRequest) -> str:
 
 # --- Views: cached, with ETag -----------------------------------------------------------------
 
-FEEDS = {"rss": ArticleFeed(), "atom": ArticleAtomFeed()}
+#: A new feed object per request: the feed keeps the request on itself.
+FEEDS = {"rss": ArticleFeed, "atom": ArticleAtomFeed}
 
 
 def _etag(request: HttpRequest, *args, **kwargs) -> str:
@@ -260,7 +261,7 @@ def _feed(request: HttpRequest, feed_format: str, **kwargs) -> HttpResponse:
     if cached is not None:
         content, content_type = cached
         return HttpResponse(content, content_type=content_type)
-    response = FEEDS[feed_format](request, **kwargs)
+    response = FEEDS[feed_format]()(request, **kwargs)
     cache.set(key, (response.content, response["Content-Type"]), CACHE_SECONDS)
     return response
 
