@@ -625,6 +625,16 @@ CASES: list[Case] = [
     Case("atlas:partnerships_csv", ALL_OK),
     Case("atlas:partnerships_xlsx", ALL_OK),
     Case("atlas:partnerships_geojson", ALL_OK),
+    # Feeds, sitemap and robots.txt: public, read-only
+    Case("content:feed_rss", ALL_OK),
+    Case("content:feed_atom", ALL_OK),
+    Case("content:theme_feed_rss", ALL_OK, kwargs=lambda world, role: {"code": "sdg-6"}),
+    Case("content:theme_feed_atom", ALL_OK, kwargs=lambda world, role: {"code": "sdg-6"}),
+    Case("content:country_feed_rss", ALL_OK, kwargs=lambda world, role: {"iso2": "SN"}),
+    Case("content:country_feed_atom", ALL_OK, kwargs=lambda world, role: {"iso2": "SN"}),
+    Case("robots_txt", ALL_OK),
+    Case("sitemap_index", ALL_OK),
+    Case("sitemap_section", ALL_OK, kwargs=lambda world, role: {"section": "kommunen"}),
     Case("accounts:account_delete", LOGGED_IN_OK),
     # Back office: Wagtail's edit views, ours for the version check (audit.wagtail)
     Case("wagtailsnippets_geo_country:edit", BACK_OFFICE, kwargs=lambda world, role: {"pk": "DE"}),

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from partnerportal.api.api import api
 from partnerportal.atlas.views.places import place_urlpatterns
+from partnerportal.core import sitemaps
 from partnerportal.core import views as core_views
 from partnerportal.registry import urls as registry_urls
 
@@ -19,6 +20,9 @@ handler500 = "partnerportal.core.views.server_error"
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     # One way in: the back office's own login and password reset lead to the site's, which ask
     # for the second factor (Wagtail's would sign staff in with a password alone).
     path(

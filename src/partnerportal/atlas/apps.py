@@ -18,3 +18,10 @@ class AtlasConfig(AppConfig):
         municipality_context_register(municipality_place_context)
         # The home page shows the head of the statistics page (registry/figures.py).
         network_figures_register(network_figures)
+        # sitemap.xml lists the map, the statistics, the Land and the country pages.
+        from partnerportal.core.sitemaps import sitemap_register
+        from partnerportal.registry.changes import registry_version
+
+        from .sitemaps import PlaceSitemap
+
+        sitemap_register("orte", PlaceSitemap, version=registry_version)

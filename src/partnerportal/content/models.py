@@ -13,6 +13,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .slugs import AsciiSlugMixin
+
 
 class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
@@ -40,7 +42,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(AsciiSlugMixin, Page):
     """A page of text: imprint, privacy statement, accessibility statement and the like."""
 
     body = RichTextField(_("body"), blank=True)
@@ -103,7 +105,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(AsciiSlugMixin, Page):
     """What news, interviews and practice examples share: a date, a place, a teaser, a body, a
     lead image with its alt text, and what it is about in the registry (municipalities,
     partnerships, countries, programmes, themes and SDGs). Concrete, so that one query lists
@@ -158,7 +160,12 @@ class ArticlePage(Page):
         related_name="articles",
         verbose_name=_("themes and SDGs"),
     )
+    #: Which line of a news archive this article came from (content/importers.py): "<language>:"
+    #: and the line's id, or its date and title slug. Re-imports update the article it names.
+    #: Not copied into a translation or a copy, which are other articles.
+    source_key = models.CharField(_("import key"), max_length=255, blank=True, editable=False)
 
+    exclude_fields_in_copy = ["source_key"]
     is_creatable = False
     parent_page_types = ["content.ArticleIndexPage"]
     subpage_types: list[str] = []
@@ -203,6 +210,13 @@ class ArticlePage(Page):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~models.Q(source_key=""),
+                name="content_article_source_key_unique",
+            )
+        ]
 
     def clean(self) -> None:
         super().clean()
@@ -272,7 +286,7 @@ class PracticeExample(ArticlePage):
         verbose_name_plural = _("practice examples")
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(AsciiSlugMixin, Page):
     """Lists articles: the news (news and interviews) or the practice examples. Filters and
     paging are the listing's (content/views or get_context); this holds the page's own text."""
 
@@ -297,7 +311,7 @@ class ProgrammeOffer(models.TextChoices):
     FINANCIAL_SUPPORT = "financial_support", _("Financial support")
 
 
-class ProgrammePage(Page):
+class ProgrammePage(AsciiSlugMixin, Page):
     """The page of a programme (e.g. the expert fund, municipal cooperation with North Africa):
     why it exists, what it wants, how it works, what it offers, for whom, and whom to ask."""
 
@@ -386,7 +400,7 @@ class ProgrammeContact(Orderable):
         verbose_name_plural = _("contacts")
 
 
-class FormatPage(Page):
+class FormatPage(AsciiSlugMixin, Page):
     """A format or event series (regional conferences, round tables, network meetings): what it
     is, how often, for whom. The events app links its series and events here."""
 

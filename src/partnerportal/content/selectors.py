@@ -23,11 +23,15 @@ def layout_changed() -> None:
 
 
 def page_translation_urls(request: HttpRequest, page: Page) -> dict[str, str]:
-    """URL of each live translation of `page`, by language code (one query)."""
-    translations = Page.objects.filter(
-        translation_key=page.translation_key, live=True
-    ).select_related("locale")
-    return {p.locale.language_code: p.get_url(request) for p in translations}
+    """URL of each live translation of `page`, by language code (one query per page and
+    request: the language links and the page's metadata both ask)."""
+    known = request.__dict__.setdefault("_page_translation_urls", {})
+    if page.pk not in known:
+        translations = Page.objects.filter(
+            translation_key=page.translation_key, live=True
+        ).select_related("locale")
+        known[page.pk] = {p.locale.language_code: p.get_url(request) for p in translations}
+    return dict(known[page.pk])
 
 
 def legal_page_links(request: HttpRequest) -> dict[str, str]:

@@ -1,8 +1,33 @@
 from django.urls import path
 from wagtail.views import serve
 
+from .feeds import feed_view
+
 app_name = "content"
 
 urlpatterns = [
     path("", serve, {"path": ""}, name="home"),
 ]
+
+# Feeds: /<lang>/aktuelles/feed/rss/, …/thema/<code>/feed/atom/, …/land/<iso2>/feed/rss/
+for feed_format in ("rss", "atom"):
+    urlpatterns += [
+        path(
+            f"aktuelles/feed/{feed_format}/",
+            feed_view,
+            {"feed_format": feed_format},
+            name=f"feed_{feed_format}",
+        ),
+        path(
+            f"aktuelles/thema/<slug:code>/feed/{feed_format}/",
+            feed_view,
+            {"feed_format": feed_format},
+            name=f"theme_feed_{feed_format}",
+        ),
+        path(
+            f"aktuelles/land/<str:iso2>/feed/{feed_format}/",
+            feed_view,
+            {"feed_format": feed_format},
+            name=f"country_feed_{feed_format}",
+        ),
+    ]

@@ -61,3 +61,10 @@ class RegistryConfig(AppConfig):
         from .selectors.work import feed_section_municipality_changes
 
         feed_source_register(feed_section_municipality_changes)
+        # sitemap.xml lists the public municipality and partnership pages.
+        from partnerportal.core.sitemaps import sitemap_register
+
+        from .sitemaps import MunicipalitySitemap, PartnershipSitemap
+
+        sitemap_register("kommunen", MunicipalitySitemap, version=registry_version)
+        sitemap_register("partnerschaften", PartnershipSitemap, version=registry_version)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
 ]
 
@@ -324,6 +325,8 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = PARTNERPORTAL_UPLOAD_MAX_BYTES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# ASCII page addresses; umlauts are written ae, oe, ue (content/slugs.py).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # One login for the site and the back office (the site's asks for the second factor), and the
 # password is managed there too.
 WAGTAILADMIN_LOGIN_URL = "account_login"
