@@ -205,7 +205,7 @@ class ApiToken(models.Model):
     characters, lets people recognise a token in lists and logs of their own tools."""
 
     #: Every secret starts with this (secret scanners and people recognise it).
-    SECRET_PREFIX = "pp_"
+    SECRET_PREFIX = "pp_"  # noqa: S105 (a public format prefix, not a secret)
     #: Characters of the secret kept in clear, "pp_" included.
     PREFIX_LENGTH = 11
 
@@ -250,7 +250,7 @@ class ApiToken(models.Model):
 
     @property
     def state(self) -> str:
-        """"active", "revoked" or "expired", for lists and the export."""
+        """ "active", "revoked" or "expired", for lists and the export."""
         if self.revoked_at is not None:
             return "revoked"
         return "expired" if self.is_expired else "active"

@@ -115,8 +115,10 @@ def can_delete_account(user, person) -> bool:
 def can_hold_api_token(user) -> bool:
     """Agency staff (roles.API_TOKEN_ROLES) for their integrations. Asked again on every request
     a token makes: a person who loses the role loses what their tokens could do."""
-    return _is_person(user) and getattr(user, "anonymised_at", None) is None and has_role(
-        user, *API_TOKEN_ROLES
+    return (
+        _is_person(user)
+        and getattr(user, "anonymised_at", None) is None
+        and has_role(user, *API_TOKEN_ROLES)
     )
 
 

@@ -368,9 +368,7 @@ def account_export(*, actor: User, user: User) -> dict:
     # Their API tokens as they see them on their page; the hash is no data about them.
     data["api_tokens"] = [
         {
-            **_row(
-                t, ["name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
-            ),
+            **_row(t, ["name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]),
             "state": t.state,
         }
         for t in ApiToken.objects.filter(user=user).order_by("created_at")

@@ -9,8 +9,9 @@ A router or endpoint needs one line, e.g. `Router(auth=ApiTokenAuth(permission=c
   token from there gets 429 with Retry-After until the window has passed (not even a right one is
   checked, so guessing learns nothing);
 - a genuine token whose holder is no longer agency staff, or who lacks `permission`: 403.
-On success `request.user` and `request.auth` are the holder (`request.api_token` the token): the rate limit per account, the
-permission functions and the audit trail all see the person, with their permissions, never more.
+On success `request.user` and `request.auth` are the holder (`request.api_token` the token):
+the rate limit per account, the permission functions and the audit trail all see the person,
+with their permissions, never more.
 
 Bodies are JSON, `{"detail": <words in the request's language>, "code": <stable code>}`. The
 token never reaches a log: ninja's own HttpBearer logs the whole header of an unexpected scheme

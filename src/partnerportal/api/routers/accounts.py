@@ -4,7 +4,7 @@ check its token (and when it runs out) before it changes anything.
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
 from partnerportal.accounts.roles import user_roles
@@ -44,8 +44,10 @@ class MeOut(Schema):
     ),
     openapi_extra=auth_extra(),
 )
-def me(request: HttpRequest) -> dict:
-    """Any valid token of agency staff; the answer is about its own holder only."""
+def me(request: HttpRequest, response: HttpResponse) -> dict:
+    """Any valid token of agency staff; the answer is about its own holder only (kept by no
+    cache: it depends on the token)."""
+    response["Cache-Control"] = "private, no-store"
     user = request.auth
     token = request.api_token
     return {

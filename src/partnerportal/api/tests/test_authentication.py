@@ -43,7 +43,9 @@ def test_valid_token_200_with_id_name_roles_and_nothing_more(client, staff, secr
     assert body["id"] == staff.pk and body["name"] == "Erika Muster"
     assert body["roles"] == ["agency_editor", "registered"]
     assert set(body) == {"id", "name", "roles", "token"}
-    assert set(body["token"]) == {"prefix", "expires_at"} and body["token"]["prefix"] == token.prefix
+    assert (
+        set(body["token"]) == {"prefix", "expires_at"} and body["token"]["prefix"] == token.prefix
+    )
     assert staff.email not in response.content.decode()
     token.refresh_from_db()
     assert token.last_used_at is not None
@@ -66,7 +68,9 @@ def test_scheme_is_case_insensitive(client, staff, secret):
 )
 def test_missing_or_unknown_token_401(client, secret, header, code):
     wrong = secret[:-2] + ("xy" if secret[-2:] != "xy" else "zz")
-    headers = {} if header is None else {"HTTP_AUTHORIZATION": header.format(secret=secret, wrong=wrong)}
+    headers = (
+        {} if header is None else {"HTTP_AUTHORIZATION": header.format(secret=secret, wrong=wrong)}
+    )
     response = client.get(ME, **headers)
     assert response.status_code == 401
     assert response.json()["code"] == code
@@ -118,7 +122,9 @@ def test_endpoint_permission_403():
     staff = UserFactory(role="reviewer", mfa=True)
     _token, secret = services.api_token_create(actor=staff, user=staff, name="x")
     request = RequestFactory().get(ME, **bearer(secret))
-    editors_only = ApiTokenAuth(permission=lambda user: user.groups.filter(name="agency_editor").exists())
+    editors_only = ApiTokenAuth(
+        permission=lambda user: user.groups.filter(name="agency_editor").exists()
+    )
     with pytest.raises(NotPermitted):
         editors_only(request)
     request = RequestFactory().get(ME, **bearer(secret))
