@@ -32,3 +32,4 @@ class AccountsConfig(AppConfig):
         auditors_register(lambda user: has_role(user, *MANAGING_ROLES))
 
         job_register("invitations_purge_unused", timedelta(days=1), tasks.invitations_purge_unused)
+        job_register("api_tokens_purge_dead", timedelta(days=1), tasks.api_tokens_purge_dead)

@@ -216,6 +216,7 @@ def auth_extra() -> dict:
                 },
             },
             403: {"description": "The token's holder may not do this."},
+            422: {"description": "A parameter is invalid."},
             429: {
                 "description": (
                     "Too many requests, or too many refused tokens from the caller's address. "

@@ -475,3 +475,18 @@ def test_erasure_deletes_the_tokens(staff):
     assert services.api_token_authenticate(secret) is None
     deleted = history_manager(ApiToken).filter(history_type="-")
     assert [r.history_change_reason for r in deleted] == ["api_token.deleted"]
+
+
+def test_dead_tokens_are_deleted_after_ninety_days(staff):
+    from partnerportal.accounts import tasks
+
+    now = timezone.now()
+    _alive, _ = make(staff, name="alive")
+    recently_revoked, _ = make(staff, name="recently revoked")
+    long_revoked, _ = make(staff, name="long revoked")
+    long_expired, _ = make(staff, name="long expired")
+    ApiToken.objects.filter(pk=recently_revoked.pk).update(revoked_at=now - timedelta(days=89))
+    ApiToken.objects.filter(pk=long_revoked.pk).update(revoked_at=now - timedelta(days=91))
+    ApiToken.objects.filter(pk=long_expired.pk).update(expires_at=now - timedelta(days=91))
+    assert tasks.api_tokens_purge_dead.call() == 2
+    assert set(ApiToken.objects.values_list("name", flat=True)) == {"alive", "recently revoked"}

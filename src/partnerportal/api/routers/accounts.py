@@ -11,7 +11,7 @@ from partnerportal.accounts.roles import user_roles
 from partnerportal.core.throttling import ThrottledOut
 
 from ..authentication import ApiTokenAuth
-from ..documentation import auth_extra
+from ..documentation import ValidationErrorOut, auth_extra
 
 router = Router(tags=["accounts"])
 
@@ -36,7 +36,7 @@ class MeOut(Schema):
 @router.get(
     "/me",
     auth=ApiTokenAuth(),
-    response={200: MeOut, 401: ErrorOut, 403: ErrorOut, 429: ThrottledOut},
+    response={200: MeOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut, 429: ThrottledOut},
     summary="The token's holder",
     description=(
         "Who the API token in `Authorization: Bearer …` acts for: their id, name and roles, and "
