@@ -188,3 +188,11 @@ def test_openapi_documents_the_bearer_scheme(client):
     assert {"200", "401", "403", "429"} <= set(me["responses"])
     # The open-data reads stay open.
     assert "security" not in schema["paths"]["/api/v1/status"]["get"]
+
+
+def test_a_token_request_costs_few_queries(client, staff, secret, django_assert_max_num_queries):
+    """The token with its holder (one query), the roles (two), the last use (once a minute)."""
+    with django_assert_max_num_queries(4):
+        assert client.get(ME, **bearer(secret)).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(ME, **bearer(secret)).status_code == 200
