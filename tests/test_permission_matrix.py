@@ -251,6 +251,34 @@ def _programme(world: World, role: str) -> dict:
     return {"pk": programme.pk}
 
 
+def _api_token(owner) -> dict:
+    """A token row of `owner` (made directly: a person who is not staff may still hold one from
+    when they were, and may revoke it)."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerportal.accounts.models import ApiToken
+
+    token = ApiToken.objects.create(
+        user=owner,
+        name="Matrix",
+        prefix="pp_matrix",
+        secret_hash=secrets.token_hex(32),
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    return {"pk": token.pk}
+
+
+def _api_token_own(world: World, role: str) -> dict:
+    return _api_token(world.users[role] or UserFactory())
+
+
+def _api_token_other(world: World, role: str) -> dict:
+    return _api_token(UserFactory(agency_staff=True))
+
+
 def _country(world: World, role: str) -> dict:
     return {"iso2": "DE"}
 
@@ -296,6 +324,10 @@ PROPOSAL_OWN_NOBODY = {
 PROPOSAL_OTHER_NOBODY = {**PROPOSAL_OTHER_STAFF, "agency_editor": "deny", "agency_admin": "deny"}
 #: "Still correct" is the municipality's word: its editors only, not agency staff (who check).
 MUNICIPAL_EDITORS_OWN = {**NOBODY_ELSE, "municipal_editor": "ok"}
+#: API tokens are for agency staff (accounts.roles.API_TOKEN_ROLES).
+STAFF_ONLY = {**NOBODY_ELSE, **dict.fromkeys(STAFF_ROLES, "ok")}
+#: A page about a token of someone else's does not tell that it exists.
+OTHERS_MISSING = {**dict.fromkeys(ROLES, "missing"), "public": "login"}
 
 
 #: url names that are ours. Library views (allauth, Wagtail, the OpenAPI page) are covered by
@@ -636,6 +668,34 @@ CASES: list[Case] = [
     Case("sitemap_index", ALL_OK),
     Case("sitemap_section", ALL_OK, kwargs=lambda world, role: {"section": "kommunen"}),
     Case("accounts:account_delete", LOGGED_IN_OK),
+    # API tokens: staff make them (the session's second factor is tested in accounts' tests);
+    # whoever holds one may revoke it; a browser session is no token (the token's own matrix,
+    # 200/401/403/429, is api/tests/test_authentication.py).
+    Case("accounts:api_tokens", STAFF_ONLY),
+    Case(
+        "accounts:api_tokens",
+        STAFF_ONLY,
+        method="post",
+        data=lambda world, role: {"name": "Matrix", "lifetime": "30"},
+        label="create",
+    ),
+    Case("accounts:api_token_revoke", LOGGED_IN_OK, kwargs=_api_token_own, label="own"),
+    Case(
+        "accounts:api_token_revoke",
+        LOGGED_IN_OK,
+        method="post",
+        kwargs=_api_token_own,
+        label="own",
+    ),
+    Case("accounts:api_token_revoke", OTHERS_MISSING, kwargs=_api_token_other, label="other"),
+    Case(
+        "accounts:api_token_revoke",
+        OTHERS_MISSING,
+        method="post",
+        kwargs=_api_token_other,
+        label="other",
+    ),
+    Case("api:me", dict.fromkeys(ROLES, "unauthorized")),
     # Back office: Wagtail's edit views, ours for the version check (audit.wagtail)
     Case("wagtailsnippets_geo_country:edit", BACK_OFFICE, kwargs=lambda world, role: {"pk": "DE"}),
     Case("wagtailsnippets_registry_municipality:edit", BACK_OFFICE, kwargs=_municipality_own),
@@ -702,6 +762,8 @@ def _outcome(response) -> str:
     if response.status_code in (301, 302, 303):
         location = response["Location"]
         return "login" if "/konto/login/" in location or "/admin/login/" in location else "ok"
+    if response.status_code == 401:
+        return "unauthorized"
     if response.status_code == 403:
         return "deny"
     if response.status_code == 400:

@@ -18,3 +18,6 @@ class AccountsAction(models.TextChoices):
     INVITATION_REVOKED = "invitation.revoked", _("invitation revoked")
     PROFILE_UPDATED = "user.profile_updated", _("profile changed")
     USER_ANONYMISED = "user.anonymised", _("account deleted and anonymised")
+    API_TOKEN_CREATED = "api_token.created", _("API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+    API_TOKEN_DELETED = "api_token.deleted", _("API token deleted with the account")

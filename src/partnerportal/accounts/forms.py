@@ -62,3 +62,28 @@ class AccountDeleteForm(forms.Form):
         if not self.user.has_usable_password() or not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: what it is for and how long it may live (accounts.services checks both
+    again)."""
+
+    LIFETIMES = (
+        ("30", _("30 days")),
+        ("90", _("90 days")),
+        ("365", _("1 year")),
+        ("730", _("2 years")),
+    )
+
+    name = forms.CharField(
+        label=_("What is the token for?"),
+        max_length=100,
+        help_text=_("E.g. “Event calendar import”: you will recognise the token by this name."),
+    )
+    lifetime = forms.TypedChoiceField(
+        label=_("Valid for"),
+        choices=LIFETIMES,
+        coerce=int,
+        initial="365",
+        help_text=_("It stops working after that; you can revoke it earlier at any time."),
+    )

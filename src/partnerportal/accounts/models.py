@@ -191,3 +191,74 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A secret with which an integration acts as the person who made it (`Authorization: Bearer
+    <token>`). Only its SHA-256 is stored: the secret is random (256 bits), so a fast hash is
+    enough, and a copy of the database authenticates nobody. The prefix, the secret's first
+    characters, lets people recognise a token in lists and logs of their own tools."""
+
+    #: Every secret starts with this (secret scanners and people recognise it).
+    SECRET_PREFIX = "pp_"  # noqa: S105 (a public format prefix, not a secret)
+    #: Characters of the secret kept in clear, "pp_" included.
+    PREFIX_LENGTH = 11
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        # Wagtail 8 has an APIToken of its own (for its API v3, not mounted here) on "api_tokens".
+        related_name="partnerportal_api_tokens",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Event calendar import”."),
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The hash stays out of the trail; the last use changes on every minute of use.
+    history = HistoricalRecords(excluded_fields=["secret_hash", "last_used_at"])
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def state(self) -> str:
+        """ "active", "revoked" or "expired", for lists and the export."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired else "active"
+
+    @property
+    def state_label(self) -> str:
+        return {
+            "active": _("active"),
+            "revoked": _("revoked"),
+            "expired": _("expired"),
+        }[self.state]

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .roles import MANAGING_ROLES, edited_municipality_ids, has_role
+from .roles import API_TOKEN_ROLES, MANAGING_ROLES, Role, edited_municipality_ids, has_role
 
 if TYPE_CHECKING:
     from django.db.models import Model
 
-    from .models import Invitation, Membership
+    from .models import ApiToken, Invitation, Membership
 
     #: The registry's Municipality, which memberships point at; accounts sits below the registry
     #: (docs/decisions/0006), so the rules take any model instance and never import it.
@@ -110,3 +110,32 @@ def can_export_account(user, person) -> bool:
 
 def can_delete_account(user, person) -> bool:
     return _is_person(user) and person is not None and user.pk == person.pk
+
+
+def can_hold_api_token(user) -> bool:
+    """Agency staff (roles.API_TOKEN_ROLES) for their integrations. Asked again on every request
+    a token makes: a person who loses the role loses what their tokens could do."""
+    return (
+        _is_person(user)
+        and getattr(user, "anonymised_at", None) is None
+        and has_role(user, *API_TOKEN_ROLES)
+    )
+
+
+def can_create_api_token(actor, user) -> bool:
+    """A person makes tokens for themselves only: a token made by someone else would let that
+    someone act in their name. (The command line, with no actor, is the server's operator.)"""
+    if not can_hold_api_token(user):
+        return False
+    return actor is None or (_is_person(actor) and actor.pk == user.pk)
+
+
+def can_view_api_token(user, token: ApiToken) -> bool:
+    """The holder, and the agency's administrators (who may need to revoke one)."""
+    return _is_person(user) and (token.user_id == user.pk or has_role(user, Role.AGENCY_ADMIN))
+
+
+def can_revoke_api_token(user, token: ApiToken) -> bool:
+    """The holder (even after losing the role: stopping a token is always allowed) and the
+    agency's administrators, e.g. when a colleague has left; a revoked token stays revoked."""
+    return token.revoked_at is None and can_view_api_token(user, token)

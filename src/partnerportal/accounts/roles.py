@@ -23,6 +23,10 @@ STAFF_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_EDITOR, Role.REVIEWER})
 #: The agency's administration and editorial staff: they manage editors, registry records,
 #: countries, pages and the audit trail.
 MANAGING_ROLES = (Role.AGENCY_ADMIN, Role.AGENCY_EDITOR)
+#: Who may hold API tokens: the agency's staff, for the integrations that create events and
+#: deployments. They already must use a second factor; a token acts with its holder's
+#: permissions, never more, and stops working when the holder loses these roles.
+API_TOKEN_ROLES = tuple(sorted(STAFF_ROLES))
 
 
 def user_roles(user) -> frozenset[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 
-from .models import Invitation, Membership, User
+from .models import ApiToken, Invitation, Membership, User
 from .roles import MANAGING_ROLES
 
 
@@ -63,3 +63,8 @@ def invitation_open_list() -> QuerySet[Invitation]:
 
 def invitation_for_token(*, token: str) -> Invitation | None:
     return Invitation.objects.select_related("municipality").filter(token=token).first()
+
+
+def api_token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
+    """A person's tokens, newest first: active ones, and revoked or expired ones as a record."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")

@@ -4,7 +4,11 @@ attributed for the audit trail, and then tells the people concerned."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -28,7 +32,7 @@ from partnerportal.notifications.models import Activity
 
 from . import permissions, workflows
 from .actions import AccountsAction
-from .models import Invitation, Membership, User
+from .models import ApiToken, Invitation, Membership, User
 from .roles import forget_roles, user_roles
 
 logger = logging.getLogger(__name__)
@@ -361,6 +365,14 @@ def account_export(*, actor: User, user: User) -> dict:
         {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}
         for a in Authenticator.objects.filter(user=user)
     ]
+    # Their API tokens as they see them on their page; the hash is no data about them.
+    data["api_tokens"] = [
+        {
+            **_row(t, ["name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]),
+            "state": t.state,
+        }
+        for t in ApiToken.objects.filter(user=user).order_by("created_at")
+    ]
     data["activity"] = _activity_rows(user)
     # The audit trail: what they changed anywhere, and how their own memberships changed (who
     # decided is left out where it was someone else: that is the other person's data).
@@ -486,6 +498,10 @@ def account_delete(*, actor: User, user: User) -> User:
         Activity.objects.filter(recipient=user).delete()
         _activity_names_scrub(about=entries_about_them, names=[user.email, user.name])
         Authenticator.objects.filter(user=user).delete()
+        # Tokens act in the person's name: gone with it (the trail records that they were).
+        for token in ApiToken.objects.filter(user=user):
+            attribute_change(token, actor=None, action=AccountsAction.API_TOKEN_DELETED)
+            token.delete()
         user.groups.clear()
         user.email = f"deleted-{user.pk}@anonymised.invalid"
         user.name = ""
@@ -506,3 +522,183 @@ def account_delete(*, actor: User, user: User) -> User:
                 context={},
             )
     return user
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+#: A token lives a year unless its maker says otherwise, two at most: a forgotten integration
+#: stops by itself.
+API_TOKEN_DEFAULT_LIFETIME = timedelta(days=365)
+API_TOKEN_MAX_LIFETIME = timedelta(days=730)
+#: Active tokens per person: one per integration is plenty; more is a sign of tokens nobody
+#: revokes.
+API_TOKEN_MAX_ACTIVE = 20
+#: The last use is written at most this often: not a write on every request of an integration.
+API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+#: "pp_" and 43 characters of token_urlsafe(32) (256 random bits).
+API_TOKEN_LENGTH = len(ApiToken.SECRET_PREFIX) + 43
+
+
+def _api_token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_tokens_url(*, language: str) -> str:
+    with translation.override(language):
+        path = reverse("accounts:api_tokens")
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def api_token_create(
+    *, actor: User | None, user: User, name: str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for `user`, returned with its secret: the only time the secret exists outside
+    the caller's hands (only its hash is stored). `actor` None is the command line. The person
+    is told by e-mail and in the feed whoever made it: a token made in a stolen session must
+    not go unnoticed (hence no actor on the notice, which would skip them)."""
+    if not permissions.can_hold_api_token(user):
+        raise PermissionDenied(
+            _("Only agency staff can have API tokens; %(person)s is not agency staff.")
+            % {"person": user.email}
+        )
+    if not permissions.can_create_api_token(actor, user):
+        raise PermissionDenied(_("You can create API tokens only for yourself."))
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Please say what the token is for."), code="name_required")
+    if len(name) > ApiToken._meta.get_field("name").max_length:
+        raise ValidationError(_("The name is too long (100 characters at most)."), code="name")
+    now = timezone.now()
+    expires_at = expires_at or now + API_TOKEN_DEFAULT_LIFETIME
+    if expires_at <= now:
+        raise ValidationError(_("The expiry date must lie in the future."), code="expires")
+    if expires_at > now + API_TOKEN_MAX_LIFETIME:
+        raise ValidationError(
+            _("A token may be valid for two years at most."), code="expires_too_late"
+        )
+    secret = ApiToken.SECRET_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # One maker at a time per person, so the limit below holds.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if ApiToken.objects.active().filter(user=user).count() >= API_TOKEN_MAX_ACTIVE:
+            raise ValidationError(
+                _(
+                    "You already have %(count)s active API tokens. Please revoke one you no "
+                    "longer use first."
+                )
+                % {"count": API_TOKEN_MAX_ACTIVE},
+                code="too_many",
+            )
+        token = ApiToken(
+            user=user,
+            name=name,
+            prefix=secret[: ApiToken.PREFIX_LENGTH],
+            secret_hash=_api_token_hash(secret),
+            created_at=now,
+            expires_at=expires_at,
+        )
+        attribute_change(token, actor=actor, action=AccountsAction.API_TOKEN_CREATED)
+        token.save()
+        language = user.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            expires_on = display_date(token.expires_at)
+        context = {
+            "token_name": token.name,
+            "token_prefix": token.prefix,
+            "expires_on": expires_on,
+            "via": "command" if actor is None else "account_page",
+            "tokens_url": api_tokens_url(language=language),
+        }
+        _on_commit(
+            lambda: _notify(
+                event=Event.API_TOKEN_CREATED,
+                recipients=[user],
+                actor=None,
+                target=token,
+                context=context,
+            )
+        )
+    # Who and which token, never the secret.
+    logger.info("API token created: user=%s prefix=%s", user.pk, token.prefix)
+    return token, secret
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """The token stops working at once, for good (a revoked token cannot be brought back, not
+    even by the audit trail's revert: make a new one)."""
+    if not permissions.can_view_api_token(actor, token):
+        raise PermissionDenied
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not permissions.can_revoke_api_token(actor, token):
+            raise ValidationError(
+                _("This API token has already been revoked."), code="already_revoked"
+            )
+        token.revoked_at = timezone.now()
+        attribute_change(token, actor=actor, action=AccountsAction.API_TOKEN_REVOKED)
+        token.save()
+    logger.info("API token revoked: user=%s prefix=%s", token.user_id, token.prefix)
+    return token
+
+
+def api_token_restore(*, obj: ApiToken, previous, actor, expected_version: int | None):
+    """The audit trail's revert for API tokens (registered with audit.restore): refused. Undoing
+    a revocation would bring a secret back to life that its holder meant to kill."""
+    raise ValidationError(
+        _("An API token cannot be reverted. Revoked tokens stay revoked; make a new one."),
+        code="api_token_not_revertible",
+    )
+
+
+@dataclass(frozen=True)
+class ApiTokenCheck:
+    """What a presented secret is worth. `problem` is "" (it authenticates `user`), "invalid"
+    (unknown, malformed, or its account is closed), "revoked", "expired", or "not_permitted"
+    (a genuine token whose holder is no longer allowed tokens: `user` is set, for a 403)."""
+
+    problem: str
+    user: User | None = None
+    token: ApiToken | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def api_token_check(secret: str) -> ApiTokenCheck:
+    """Look a presented secret up by its hash (an index: the secret is random, so the lookup
+    tells nothing about other secrets) and compare in constant time all the same. A successful
+    use is noted, at most once a minute."""
+    if (
+        not isinstance(secret, str)
+        or len(secret) != API_TOKEN_LENGTH
+        or not secret.startswith(ApiToken.SECRET_PREFIX)
+    ):
+        return ApiTokenCheck("invalid")
+    digest = _api_token_hash(secret)
+    token = ApiToken.objects.select_related("user").filter(secret_hash=digest).first()
+    if token is None or not secrets.compare_digest(token.secret_hash, digest):
+        return ApiTokenCheck("invalid")
+    user = token.user
+    if not user.is_active or user.anonymised_at is not None:
+        return ApiTokenCheck("invalid", token=token)
+    if token.revoked_at is not None:
+        return ApiTokenCheck("revoked", token=token)
+    now = timezone.now()
+    if token.expires_at <= now:
+        return ApiTokenCheck("expired", token=token)
+    if not permissions.can_hold_api_token(user):
+        return ApiTokenCheck("not_permitted", user=user, token=token)
+    if token.last_used_at is None or token.last_used_at <= now - API_TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - API_TOKEN_TOUCH_INTERVAL)
+        ).update(last_used_at=now)
+        token.last_used_at = now
+    return ApiTokenCheck("", user=user, token=token)
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    """The person a secret acts for, or None: unknown, revoked, expired, an inactive or deleted
+    account, or a holder who is no longer agency staff."""
+    check = api_token_check(secret)
+    return check.user if check.ok else None

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from .models import Invitation
+from .models import ApiToken, Invitation
 
 logger = logging.getLogger(__name__)
 
@@ -26,4 +26,21 @@ def invitations_purge_unused() -> int:
         Q(expires_at__lte=cutoff) | Q(revoked_at__lte=cutoff), accepted_at__isnull=True
     ).delete()
     logger.info("Unused invitations deleted: %d", deleted)
+    return deleted
+
+
+#: How long a revoked or expired API token stays listed on its holder's page ("revoked on …")
+#: before it is deleted: long enough to answer "why does my program fail?", then it is of no use
+#: (the audit trail keeps that it existed).
+DEAD_API_TOKEN_RETENTION = timedelta(days=90)
+
+
+@task()
+def api_tokens_purge_dead() -> int:
+    """Delete API tokens revoked or expired a while ago."""
+    cutoff = timezone.now() - DEAD_API_TOKEN_RETENTION
+    deleted, _ = ApiToken.objects.filter(
+        Q(expires_at__lte=cutoff) | Q(revoked_at__lte=cutoff)
+    ).delete()
+    logger.info("Dead API tokens deleted: %d", deleted)
     return deleted

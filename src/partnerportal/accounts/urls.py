@@ -26,5 +26,7 @@ urlpatterns = [
     path("einladungen/<int:pk>/widerrufen/", views.invitation_revoke, name="invitation_revoke"),
     path("einladung/<slug:token>/", views.invitation_accept, name="invitation_accept"),
     path("daten/", views.data_export, name="data_export"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/widerrufen/", views.api_token_revoke, name="api_token_revoke"),
     path("loeschen/", views.account_delete, name="account_delete"),
 ]

@@ -1,17 +1,28 @@
 """Pages of the account area. Views parse input and render; the services decide."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
-from .forms import AccountDeleteForm, InvitationForm, MembershipRequestForm, ProfileForm
-from .models import Invitation, Membership
+from . import permissions, second_factor, selectors, services
+from .forms import (
+    AccountDeleteForm,
+    ApiTokenForm,
+    InvitationForm,
+    MembershipRequestForm,
+    ProfileForm,
+)
+from .models import ApiToken, Invitation, Membership
 from .roles import user_roles
 
 
@@ -48,7 +59,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "memberships": selectors.membership_list_for_user(user=user),
         "pending": selectors.membership_pending_for_decider(user=user),
         "can_manage_memberships": permissions.can_manage_memberships(user),
+        "can_hold_api_tokens": permissions.can_hold_api_token(user),
     }
+    if context["can_hold_api_tokens"]:
+        context["api_token_count"] = ApiToken.objects.active().filter(user=user).count()
     return render(request, "accounts/overview.html", context)
 
 
@@ -218,3 +232,90 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     else:
         form = AccountDeleteForm(user=request.user)
     return render(request, "accounts/account_delete.html", {"form": form})
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+def _second_factor_refusal(request: HttpRequest) -> HttpResponse | None:
+    """Making a token hands out a key to the account: only in a session that has passed the
+    second factor, whatever STAFF_MFA_REQUIRED says (staff sessions pass it anyway when it is
+    on; this holds when it is off too). Revoking needs nothing more than the login: stopping a
+    token must never be hard."""
+    if second_factor.session_passed_second_factor(request):
+        return None
+    if second_factor.second_factor_set_up(request.user):
+        messages.info(
+            request,
+            _("Please confirm this session with your second factor to create an API token."),
+        )
+        return redirect_to_login(
+            reverse("accounts:api_tokens"), login_url=reverse("mfa_reauthenticate")
+        )
+    messages.warning(
+        request, _("To create API tokens, please set up two-factor authentication first.")
+    )
+    return redirect("mfa_activate_totp")
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """The page may hold a secret: no cache, no back-button copy."""
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Agency staff: their tokens, and a new one whose secret this answer shows once (it is
+    rendered, not redirected to: the secret is never stored, not even in the session)."""
+    user = request.user
+    if not permissions.can_hold_api_token(user):
+        raise PermissionDenied
+    created = secret = None
+    form = ApiTokenForm()
+    if request.method == "POST":
+        refusal = _second_factor_refusal(request)
+        if refusal is not None:
+            return refusal
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                created, secret = services.api_token_create(
+                    actor=user,
+                    user=user,
+                    name=form.cleaned_data["name"],
+                    expires_at=timezone.now() + timedelta(days=form.cleaned_data["lifetime"]),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                form = ApiTokenForm()
+    context = {
+        "form": form,
+        "tokens": selectors.api_token_list_for_user(user=user),
+        "created": created,
+        "secret": secret,
+        "second_factor_passed": second_factor.session_passed_second_factor(request),
+        "second_factor_set_up": second_factor.second_factor_set_up(user),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return _no_store(render(request, "accounts/api_tokens.html", context, status=status))
+
+
+@login_required
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET), revokes on POST. Only the holder's own tokens are found here."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if request.method == "POST":
+        try:
+            services.api_token_revoke(actor=request.user, token=token)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The API token “%(name)s” has been revoked; it no longer works.")
+                % {"name": token.name},
+            )
+        return redirect("accounts:api_tokens")
+    return render(request, "accounts/api_token_revoke.html", {"token": token})

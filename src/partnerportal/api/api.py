@@ -13,6 +13,7 @@ from partnerportal import __version__
 from partnerportal.atlas.exports import SOURCES
 from partnerportal.core.throttling import AnonymousRate, UserRate, handle_throttled
 
+from . import authentication
 from .documentation import extra, responses
 
 api = NinjaAPI(
@@ -25,7 +26,9 @@ api = NinjaAPI(
         "as files: `/api/v1/partnerships.csv`, `.xlsx` and `.geojson`, with the same filters. "
         "Reads carry ETag and Last-Modified: send If-None-Match or If-Modified-Since and get 304 "
         "while the registry is unchanged. Callers who are not logged in may make a limited number "
-        "of requests per minute per address; over the limit the answer is 429 with Retry-After."
+        "of requests per minute per address; over the limit the answer is 429 with Retry-After.\n\n"
+        "Integrations of agency staff authenticate with an API token made on their account "
+        "page: `Authorization: Bearer <token>` (see `/api/v1/me`)."
     ),
     openapi_extra={"info": {"license": {"name": "EUPL-1.2 (software); data: see description"}}},
     urls_namespace="api",
@@ -33,6 +36,7 @@ api = NinjaAPI(
     throttle=[AnonymousRate(), UserRate()],
 )
 api.add_exception_handler(Throttled, partial(handle_throttled, api=api))
+authentication.handlers_register(api)
 
 
 class StatusOut(Schema):
@@ -65,3 +69,6 @@ api.add_router("/", catalog_router)
 from partnerportal.api.routers.funding import router as funding_router  # noqa: E402
 
 api.add_router("/", funding_router)
+from partnerportal.api.routers.accounts import router as accounts_router  # noqa: E402
+
+api.add_router("/", accounts_router)

@@ -199,3 +199,35 @@ GEOJSON_SCHEMA: dict = {
 }
 
 GEOJSON_CONTENT = {GEOJSON_CONTENT_TYPE: {"schema": GEOJSON_SCHEMA}}
+
+
+def auth_extra() -> dict:
+    """`openapi_extra` of an endpoint behind an API token (api.authentication): its 401, 403 and
+    429 with their headers."""
+    return {
+        "responses": {
+            200: {"description": "OK"},
+            401: {
+                "description": (
+                    "No API token, or one that is unknown, revoked or expired (`code` says which)."
+                ),
+                "headers": {
+                    "WWW-Authenticate": {"description": "The Bearer challenge.", **_STRING}
+                },
+            },
+            403: {"description": "The token's holder may not do this."},
+            422: {"description": "A parameter is invalid."},
+            429: {
+                "description": (
+                    "Too many requests, or too many refused tokens from the caller's address. "
+                    "Retry after the seconds given."
+                ),
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds until the next request is allowed.",
+                        "schema": {"type": "integer"},
+                    }
+                },
+            },
+        }
+    }

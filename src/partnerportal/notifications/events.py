@@ -17,6 +17,7 @@ class Event(models.TextChoices):
     INVITATION_SENT = "invitation.sent", _("Invitation sent")
     INVITATION_RECEIVED = "invitation.received", _("Invitation to edit")
     ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+    API_TOKEN_CREATED = "api_token.created", _("API token created")
     PARTNERSHIP_STATUS_CHANGED = "partnership.status_changed", _("Partnership status changed")
     PARTNERSHIP_PROPOSED = "partnership.proposed", _("Partnership proposed")
     PARTNERSHIP_PROPOSAL_CONFIRMED = (
@@ -60,6 +61,9 @@ ROUTES: dict[Event, Route] = {
     # recipients: the deleting service captures the address first and sends it with
     # `services.email_to_address`.
     Event.ACCOUNT_DELETED: Route(frozenset({Channel.EMAIL}), "account_deleted"),
+    # A security notice: whoever made the token, the person hears of it (a stolen session that
+    # makes one is noticed), by e-mail and in the feed.
+    Event.API_TOKEN_CREATED: Route(BOTH, "api_token_created"),
     Event.PARTNERSHIP_STATUS_CHANGED: Route(BOTH, "partnership_status_changed"),
     Event.PARTNERSHIP_PROPOSED: Route(BOTH, "partnership_proposed"),
     Event.PARTNERSHIP_PROPOSAL_CONFIRMED: Route(BOTH, "partnership_proposal_confirmed"),

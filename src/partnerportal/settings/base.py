@@ -342,6 +342,8 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # who are not logged in, per address, and logged-in people, per account ("<count>/<s|m|h|d>").
 API_ANON_RATE = env.str("API_ANON_RATE", default="120/m")
 API_USER_RATE = env.str("API_USER_RATE", default="600/m")
+# Refused API tokens per address (unknown, revoked, expired); past it, 429 for every token.
+API_TOKEN_FAILURE_RATE = env.str("API_TOKEN_FAILURE_RATE", default="10/m")
 # Behind N reverse proxies the caller's address is the Nth from the right in X-Forwarded-For;
 # with 0 it is REMOTE_ADDR (a caller could forge X-Forwarded-For to escape the limit).
 NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
