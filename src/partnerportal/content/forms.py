@@ -53,6 +53,8 @@ class PracticeExampleForm(forms.Form):
 
     def __init__(self, *args, partnerships, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The size limit is the setting's at the time of the request, not of the import.
+        self.fields["image"].policy = image_policy()
         self.partnerships = {p.pk: p for p in partnerships}
         self.fields["partnership"].choices = [
             (p.pk, f"{p.municipality_a.name} – {p.municipality_b.name}") for p in partnerships

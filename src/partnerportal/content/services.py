@@ -431,13 +431,15 @@ def practice_example_submit(
         live=False,
         locale=index.locale,
     )
+    page.full_clean(exclude=["path", "depth"])
+    index.add_child(instance=page)
+    # Parental many-to-many values are kept by the saved page (modelcluster) and written on save.
     page.partnerships = [partnership]
     page.municipalities = sides
     page.countries = sorted({m.country_id for m in sides if m.country_id != "DE"})
     page.programmes = list(partnership.programmes.all())
     page.themes = list(partnership.themes.all())
-    page.full_clean()
-    index.add_child(instance=page)
+    page.save()
     page.save_revision(user=actor, log_action=True)
     workflow = page.get_workflow()
     if workflow is None:
