@@ -210,14 +210,16 @@ class ReviewedPagePermissionTester(PagePermissionTester):
 
 
 class ReviewedPage(Page):
-    """Articles, programme and format pages: published after a second editor's review. The review
-    workflow applies wherever the page is in the tree (an ancestor's own workflow comes first)."""
+    """Articles, programme and format pages: published after a second editor's review, wherever
+    the page is in the tree."""
 
     class Meta:
         abstract = True
 
     def get_workflow(self):
-        return super().get_workflow() or review_workflow()
+        """The review by a second editor, before any workflow of the tree (Wagtail's default
+        "Moderators approval" sits on the root and would let one moderator publish)."""
+        return review_workflow() or super().get_workflow()
 
     def permissions_for_user(self, user):
         return ReviewedPagePermissionTester(user, self)

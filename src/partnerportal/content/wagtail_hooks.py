@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.models import Page
 
 from .models import ReviewedPage, review_workflow
 from .services import SUBMITTED_ACTION
@@ -47,7 +48,12 @@ def _no_publish_without_review(menu_items, request, context) -> None:
 @hooks.register("before_publish_page")
 def _refuse_direct_publish(request, page):
     """The server's side of the rule: a forged "publish" of a new page is saved as a draft."""
-    if isinstance(page.specific, ReviewedPage) and page.specific.has_workflow:
+    specific = page.specific
+    if isinstance(specific, ReviewedPage) and specific.has_workflow:
+        if specific.first_published_at is None:
+            # The create view has already saved the new page as live (Page.live defaults to
+            # True and publishing would have made it so): it goes back to being a draft.
+            Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
         messages.error(
             request,
             _(
