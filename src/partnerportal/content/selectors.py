@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -160,7 +161,7 @@ def _article_links(queryset, request: HttpRequest | None, limit: int) -> list[Ar
         ArticleLink(
             title=row.title,
             url=row.get_url(request),
-            kind=str(row.specific_class._meta.verbose_name) if row.specific_class else "",
+            kind=capfirst(row.specific_class._meta.verbose_name) if row.specific_class else "",
             date=row.date,
             teaser=row.teaser,
         )
