@@ -39,7 +39,7 @@ class PracticeExampleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     image = ValidatedFileField(
-        label=_("Image (optional)"),
+        label=_("Image"),
         required=False,
         policy=image_policy(),
         help_text=_("A photo or graphic as JPEG or PNG, which you may publish."),
