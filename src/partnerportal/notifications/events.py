@@ -32,7 +32,6 @@ class Event(models.TextChoices):
         _("Please confirm your partnerships"),
     )
 
-
     CONTENT_REVIEW_REQUESTED = "content.review_requested", _("Page submitted for review")
     CONTENT_SENT_BACK = "content.sent_back", _("Page sent back for changes")
     CONTENT_PUBLISHED = "content.published", _("Your page has been published")

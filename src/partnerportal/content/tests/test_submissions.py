@@ -92,9 +92,7 @@ def test_who_may_submit(client, world, who, get_status, post_stores):
 
 
 @pytest.mark.django_db
-def test_a_submission_is_a_draft_in_review_owned_by_the_editor_and_staff_are_told(
-    client, world
-):
+def test_a_submission_is_a_draft_in_review_owned_by_the_editor_and_staff_are_told(client, world):
     editor = world["editor"]
     client.force_login(editor)
     response = client.post(
