@@ -84,3 +84,21 @@ def _approval_after_own_edit(request, page):
             ),
         )
     return None
+
+
+@hooks.register("before_copy_page")
+def _copies_are_drafts(request, page):
+    """ "Publish copies" would publish pages of the reviewed types unread: their copies are
+    drafts, to be submitted for review like any new page."""
+    if request.method != "POST" or not request.POST.get("publish_copies"):
+        return None
+    copies = page.get_descendants(inclusive=True) if request.POST.get("copy_subpages") else [page]
+    reviewed = any(issubclass(p.specific_class, ReviewedPage) for p in copies if p.specific_class)
+    if reviewed and review_workflow() is not None:
+        request.POST = request.POST.copy()
+        request.POST.pop("publish_copies")
+        messages.warning(
+            request,
+            _("Copies of pages under review are saved as drafts: submit them for review."),
+        )
+    return None

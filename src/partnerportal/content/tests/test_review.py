@@ -220,3 +220,21 @@ def test_an_expired_page_is_unpublished_by_the_job(site):
     tasks.pages_publish_scheduled.call()
     page.refresh_from_db()
     assert not page.live and page.expired
+
+
+@pytest.mark.django_db
+def test_a_copy_of_a_reviewed_page_is_a_draft(client, site, editors):
+    page = add_page(index(), NewsArticle(title="Alt", slug="alt", teaser="t"))
+    client.force_login(editors["anna"])
+    response = client.post(
+        reverse("wagtailadmin_pages:copy", args=[page.pk]),
+        {
+            "new_title": "Kopie",
+            "new_slug": "kopie",
+            "new_parent_page": index().pk,
+            "publish_copies": "on",
+        },
+    )
+    assert response.status_code == 302
+    copy = NewsArticle.objects.get(slug="kopie")
+    assert not copy.live
