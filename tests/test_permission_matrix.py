@@ -713,6 +713,22 @@ CASES: list[Case] = [
 ]
 
 
+def _own_public_partnership(world: World, role: str) -> dict:
+    """The practice example form offers the public partnerships of one's own municipality."""
+    _fresh_partnership(world.own_municipality)
+    return {}
+
+
+CASES += [
+    # Municipal editors submit practice examples; staff write them in the back office.
+    Case(
+        "content:practice_example_submit",
+        {**dict.fromkeys(ROLES, "deny"), "public": "login", "municipal_editor": "ok"},
+        kwargs=_own_public_partnership,
+    ),
+]
+
+
 OUR_NAMESPACES = {"accounts", "api", "api_pages", "audit", "content", "notifications", "registry"}
 
 

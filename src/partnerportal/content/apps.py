@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +12,13 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from partnerportal.core.i18n import translations_register
+        from partnerportal.core.schedule import job_register
+        from partnerportal.registry.editor_tools import (
+            partnership_editor_actions_register,
+            work_page_section_register,
+        )
 
-        from . import signals
+        from . import editor_tools, signals, tasks
         from .selectors import page_translation_urls
         from .slugs import slug_widget_register
 
@@ -26,6 +33,12 @@ class ContentConfig(AppConfig):
         from .sitemaps import PageSitemap
 
         sitemap_register("seiten", PageSitemap, version=LAYOUT_VERSION.current)
+        # Pages with a "go live" or "expiry" date: published and unpublished within minutes
+        # (cron calls run_scheduled every 5 minutes; a shorter interval makes every call do it).
+        job_register("pages_publish_scheduled", timedelta(minutes=1), tasks.pages_publish_scheduled)
+        # Municipal editors submit practice examples from their work page and partnership pages.
+        work_page_section_register(editor_tools.work_page_section)
+        partnership_editor_actions_register(editor_tools.partnership_actions)
         post_migrate.connect(
             signals.site_after_migrate, sender=self, dispatch_uid="partnerportal.content.site"
         )

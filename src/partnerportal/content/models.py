@@ -1,8 +1,10 @@
 """Editorial pages. The foundation brings the home page and the statements every public site
 must have (imprint, privacy, accessibility), all editable by staff in the Wagtail back office."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -10,7 +12,15 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    Orderable,
+    Page,
+    PagePermissionTester,
+    Revision,
+    TaskState,
+    Workflow,
+)
 from wagtail.search import index
 
 from .slugs import AsciiSlugMixin
@@ -94,6 +104,129 @@ class LegalPages(BaseSiteSetting):
         verbose_name = _("legal pages")
 
 
+# --- Review by a second editor (four-eyes rule) ------------------------------------------------
+
+
+class SecondEditorReviewTask(AbstractGroupApprovalTask):
+    """A review step that the members of its groups approve, but never the person who asked for
+    the review, wrote the revision under review or edited the page last: what is published has
+    been read by a second person (four-eyes rule). Wagtail's group approval task lets the
+    submitter approve their own page; this one refuses it in every way in (buttons, the
+    dashboard's list, the action itself)."""
+
+    class Meta:
+        verbose_name = _("review by a second editor")
+        verbose_name_plural = _("reviews by a second editor")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve, except the person who submitted the page "
+            "or edited it last."
+        )
+
+    @staticmethod
+    def authors(task_state: TaskState | None, obj=None) -> set[int]:
+        """Who may not approve: the requester, the author of the revision under review and the
+        author of the latest revision (an edit made while approving counts)."""
+        ids: set[int | None] = set()
+        if task_state is not None:
+            ids.add(task_state.workflow_state.requested_by_id)
+            ids.add(task_state.revision.user_id)
+            obj = obj or task_state.workflow_state.content_object
+        if obj is not None:
+            latest = (
+                Revision.objects.for_instance(obj).order_by("-created_at", "-id").only("user_id")
+            ).first()
+            if latest is not None:
+                ids.add(latest.user_id)
+        ids.discard(None)
+        return ids  # type: ignore[return-value]
+
+    def is_author(self, obj, user) -> bool:
+        task_state = getattr(obj, "current_workflow_task_state", None)
+        return user.pk in self.authors(task_state, obj)
+
+    def get_actions(self, obj, user):
+        if self.is_author(obj, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve" and user.pk in self.authors(task_state):
+            if task_state.revision.user_id != user.pk and self._edited_now(task_state, user):
+                # The reviewer changed the page while approving: their change needs a second
+                # reader too. The review starts again on the new revision, for someone else.
+                return task_state.cancel(
+                    user=user,
+                    resume=True,
+                    comment=gettext("Changed by the reviewer; a second editor must approve."),
+                )
+            raise PermissionDenied(gettext("A second editor must approve this page."))
+        if action_name == "reject" and user.pk in self.authors(task_state):
+            raise PermissionDenied(gettext("A second editor must review this page."))
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @staticmethod
+    def _edited_now(task_state: TaskState, user) -> bool:
+        obj = task_state.workflow_state.content_object
+        latest = Revision.objects.for_instance(obj).order_by("-created_at", "-id").first()
+        return (
+            latest is not None and latest.user_id == user.pk and latest.pk != task_state.revision_id
+        )
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        latest_author = Subquery(
+            Revision.objects.filter(
+                base_content_type=OuterRef("workflow_state__base_content_type"),
+                object_id=OuterRef("workflow_state__object_id"),
+            )
+            .order_by("-created_at", "-id")
+            .values("user_id")[:1]
+        )
+        return (
+            states.exclude(workflow_state__requested_by=user)
+            .exclude(revision__user=user)
+            .annotate(latest_author=latest_author)
+            .exclude(latest_author=user.pk)
+        )
+
+
+def review_workflow() -> Workflow | None:
+    """The active workflow with a second editor's review (content.services sets it up)."""
+    return (
+        Workflow.objects.active()
+        .filter(workflow_tasks__task__content_type__model="secondeditorreviewtask")
+        .order_by("pk")
+        .first()
+    )
+
+
+class ReviewedPagePermissionTester(PagePermissionTester):
+    """Pages under review are published by approving the review, never directly: Wagtail would
+    otherwise show "Publish" to everyone who may publish, and one person could publish alone."""
+
+    def can_publish(self):
+        return super().can_publish() and not self.page.has_workflow
+
+
+class ReviewedPage(Page):
+    """Articles, programme and format pages: published after a second editor's review, wherever
+    the page is in the tree."""
+
+    class Meta:
+        abstract = True
+
+    def get_workflow(self):
+        """The review by a second editor, before any workflow of the tree (Wagtail's default
+        "Moderators approval" sits on the root and would let one moderator publish)."""
+        return review_workflow() or super().get_workflow()
+
+    def permissions_for_user(self, user):
+        return ReviewedPagePermissionTester(user, self)
+
+
 # --- Articles: news, interviews, practice examples -------------------------------------------
 
 
@@ -105,7 +238,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(AsciiSlugMixin, Page):
+class ArticlePage(AsciiSlugMixin, ReviewedPage):
     """What news, interviews and practice examples share: a date, a place, a teaser, a body, a
     lead image with its alt text, and what it is about in the registry (municipalities,
     partnerships, countries, programmes, themes and SDGs). Concrete, so that one query lists
@@ -290,9 +423,24 @@ class ArticleIndexPage(AsciiSlugMixin, Page):
     """Lists articles: the news (news and interviews) or the practice examples. Filters and
     paging are the listing's (content/views or get_context); this holds the page's own text."""
 
+    class Purpose(models.TextChoices):
+        NEWS = "news", _("News")
+        PRACTICE_EXAMPLES = "practice_examples", _("Practice examples")
+
     intro = RichTextField(_("introduction"), blank=True)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=30,
+        choices=Purpose.choices,
+        blank=True,
+        help_text=_(
+            "Which list this is: submitted practice examples are filed under the list of "
+            "practice examples in the submitter's language."
+        ),
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [*Page.settings_panels, FieldPanel("purpose")]
     subpage_types = ["content.NewsArticle", "content.Interview", "content.PracticeExample"]
     parent_page_types = ["content.HomePage"]
 
@@ -311,7 +459,7 @@ class ProgrammeOffer(models.TextChoices):
     FINANCIAL_SUPPORT = "financial_support", _("Financial support")
 
 
-class ProgrammePage(AsciiSlugMixin, Page):
+class ProgrammePage(AsciiSlugMixin, ReviewedPage):
     """The page of a programme (e.g. the expert fund, municipal cooperation with North Africa):
     why it exists, what it wants, how it works, what it offers, for whom, and whom to ask."""
 
@@ -400,7 +548,7 @@ class ProgrammeContact(Orderable):
         verbose_name_plural = _("contacts")
 
 
-class FormatPage(AsciiSlugMixin, Page):
+class FormatPage(AsciiSlugMixin, ReviewedPage):
     """A format or event series (regional conferences, round tables, network meetings): what it
     is, how often, for whom. The events app links its series and events here."""
 

@@ -1,12 +1,18 @@
 from django.urls import path
 from wagtail.views import serve
 
+from . import views
 from .feeds import feed_view
 
 app_name = "content"
 
 urlpatterns = [
     path("", serve, {"path": ""}, name="home"),
+    path(
+        "beitraege/praxisbeispiel-einreichen/",
+        views.practice_example_submit,
+        name="practice_example_submit",
+    ),
 ]
 
 # Feeds: /<lang>/aktuelles/feed/rss/, …/thema/<code>/feed/atom/, …/land/<iso2>/feed/rss/

@@ -33,6 +33,10 @@ class Event(models.TextChoices):
         _("Please confirm your partnerships"),
     )
 
+    CONTENT_REVIEW_REQUESTED = "content.review_requested", _("Page submitted for review")
+    CONTENT_SENT_BACK = "content.sent_back", _("Page sent back for changes")
+    CONTENT_PUBLISHED = "content.published", _("Your page has been published")
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
@@ -70,4 +74,8 @@ ROUTES: dict[Event, Route] = {
     Event.PARTNERSHIP_PROPOSAL_REJECTED: Route(BOTH, "partnership_proposal_rejected"),
     # One e-mail per editor per run listing their stale entries, each with its signed link.
     Event.PARTNERSHIP_CONFIRMATION_REQUESTED: Route(BOTH, "partnership_confirmation_requested"),
+    # The review of pages (content): reviewers are told what waits, the author what came of it.
+    Event.CONTENT_REVIEW_REQUESTED: Route(BOTH, "content_review_requested"),
+    Event.CONTENT_SENT_BACK: Route(BOTH, "content_sent_back"),
+    Event.CONTENT_PUBLISHED: Route(BOTH, "content_published"),
 }

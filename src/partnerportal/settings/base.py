@@ -336,6 +336,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # staff e-mail addresses to a third party); Wagtail draws its own default avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Pages under review are published by approving their review (content/review.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "partnerportal.content.review.publish_approved"
 
 # --- django-ninja
 # Rate limits of the open-data API, counted in the shared cache (so across app servers): callers

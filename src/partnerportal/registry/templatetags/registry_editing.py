@@ -5,6 +5,7 @@ from django import template
 from django.urls import reverse
 
 from .. import permissions
+from ..editor_tools import partnership_editor_actions
 from ..workflows import available_actions
 
 register = template.Library()
@@ -26,6 +27,11 @@ def partnership_actions_for(partnership, user) -> dict:
         }
         for transition in (available_actions(partnership, user) if can_edit else [])
     ]
+    if can_edit:
+        actions += [
+            {"label": action.label, "url": action.url}
+            for action in partnership_editor_actions(user=user, partnership=partnership)
+        ]
     result = {
         "can_edit": can_edit,
         "edit_url": reverse("registry:partnership_edit", kwargs={"pk": partnership.pk}),

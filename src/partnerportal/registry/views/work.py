@@ -16,6 +16,7 @@ from partnerportal.accounts.roles import edited_municipality_ids
 from partnerportal.core.pickers import picker_options_html
 
 from .. import permissions
+from ..editor_tools import work_page_sections
 from ..forms.editing import VersionForm
 from ..models import Municipality
 from ..selectors.work import municipality_work_page
@@ -49,6 +50,7 @@ def municipality_work(request: HttpRequest, pk: int) -> HttpResponse:
         "municipality": municipality,
         "version_form": VersionForm,
         "several": len(edited_municipality_ids(request.user)) > 1,
+        "extra_sections": work_page_sections(user=request.user, municipality=municipality),
     }
     return render(request, "registry/editing/my_municipality.html", context)
 

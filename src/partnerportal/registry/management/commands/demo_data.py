@@ -276,6 +276,10 @@ class Command(BaseCommand):
             self.step("Demo logins")
             rows = [self._user(*spec) for spec in DEMO_USERS]
 
+        self.step("News, practice examples, programme and format pages")
+        # content's own command, as setup_site above: the registry does not import content.
+        call_command("demo_content", stdout=self.stdout)
+
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Password for every login: {DEMO_PASSWORD}")
