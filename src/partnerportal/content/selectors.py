@@ -214,15 +214,26 @@ def articles_filter(queryset: QuerySet[ArticlePage], filters: ArticleFilters) ->
 
 
 def article_list(
-    *, filters: ArticleFilters, locale: Locale, within: Page | None = None
+    *,
+    filters: ArticleFilters,
+    locale: Locale,
+    within: Page | None = None,
+    scope: QuerySet[ArticlePage] | None = None,
 ) -> QuerySet[ArticlePage]:
     """The articles of a listing, newest first: live and public in `locale`, filtered, and
-    below `within` (an article index page) when given. Cards need the lead image and its
-    thumbnail: both come with the page (article_cards)."""
-    queryset = articles_filter(live_articles(locale), filters)
-    if within is not None:
-        queryset = queryset.descendant_of(within)
-    return queryset.order_by("-date", "-pk")
+    below `within` (an article index page) when given. `scope` (from article_scope) saves the
+    query for view restrictions that each new live_articles() costs. Cards need the lead image
+    and its thumbnail: article_cards adds them."""
+    if scope is None:
+        scope = article_scope(locale, within)
+    return articles_filter(scope, filters).order_by("-date", "-pk")
+
+
+def article_scope(locale: Locale, within: Page | None = None) -> QuerySet[ArticlePage]:
+    """The live articles of `locale`, below `within` when given: what a list holds before its
+    filters, shared by its year and type filters and the list itself."""
+    queryset = live_articles(locale)
+    return queryset.descendant_of(within) if within is not None else queryset
 
 
 @dataclass(frozen=True)
@@ -263,35 +274,17 @@ def article_cards(pages, request: HttpRequest | None = None) -> list[ArticleCard
     return cards
 
 
-def article_years(locale: Locale, within: Page | None = None) -> list[int]:
+def article_years(scope: QuerySet[ArticlePage]) -> list[int]:
     """The years that have articles, newest first, for the year filter (one query)."""
-    queryset = live_articles(locale)
-    if within is not None:
-        queryset = queryset.descendant_of(within)
-    return [day.year for day in queryset.dates("date", "year", order="DESC")]
+    return [day.year for day in scope.dates("date", "year", order="DESC")]
 
 
-def article_kinds_within(locale: Locale, within: Page) -> list[str]:
-    """The kinds of article a list holds, in the order of ARTICLE_KINDS (one query)."""
+def article_kinds(scope: QuerySet[ArticlePage]) -> list[str]:
+    """The kinds of article in `scope`, in the order of ARTICLE_KINDS (one query)."""
     kinds = _kind_by_content_type()
-    present = set(
-        live_articles(locale)
-        .descendant_of(within)
-        .order_by()
-        .values_list("content_type_id", flat=True)
-        .distinct()
-    )
+    present = set(scope.order_by().values_list("content_type_id", flat=True).distinct())
     found = {kinds[pk] for pk in present if pk in kinds}
     return [kind for kind in ARTICLE_KINDS if kind in found]
-
-
-def latest_articles(
-    *, locale: Locale, kinds: tuple[str, ...] = (), limit: int = 3, **about
-) -> list[ArticlePage]:
-    """The newest live articles of some kinds, optionally about a municipality, partnership,
-    country or theme (keyword arguments of ArticleFilters)."""
-    filters = ArticleFilters(kinds=kinds, **about)
-    return list(article_list(filters=filters, locale=locale)[:limit])
 
 
 def article_indexes(locale: Locale) -> list[ArticleIndexPage]:

@@ -30,8 +30,9 @@ from .selectors import (
     article_cards,
     article_index_counts,
     article_indexes,
-    article_kinds_within,
+    article_kinds,
     article_list,
+    article_scope,
     article_years,
     articles_filter,
     live_articles,
@@ -75,13 +76,12 @@ def article_index_context(page: ArticleIndexPage, request: HttpRequest) -> dict:
     """The list below an article index page: the articles it holds, filtered by the query
     string (wrong values are ignored), twelve cards a page."""
     locale = page.locale
+    scope = article_scope(locale, within=page)
     form = ArticleFilterForm(
-        request.GET or None,
-        years=article_years(locale, within=page),
-        kinds=article_kinds_within(locale, within=page),
+        request.GET or None, years=article_years(scope), kinds=article_kinds(scope)
     )
     filters = form.filters()
-    articles = article_list(filters=filters, locale=locale, within=page)
+    articles = article_list(filters=filters, locale=locale, scope=scope)
     paginator = Paginator(articles, LIST_PAGE_SIZE)
     listing = paginator.get_page(request.GET.get("page"))
     return {
@@ -101,9 +101,16 @@ def home_context(page: HomePage, request: HttpRequest) -> dict:
     figures (the atlas counts them, registry/figures.py)."""
     locale = page.locale
     indexes = article_indexes(locale)
-    news = list(article_list(filters=ArticleFilters(kinds=NEWS_KINDS), locale=locale)[:HOME_NEWS])
+    scope = article_scope(locale)
+    news = list(
+        article_list(filters=ArticleFilters(kinds=NEWS_KINDS), locale=locale, scope=scope)[
+            :HOME_NEWS
+        ]
+    )
     practice = list(
-        article_list(filters=ArticleFilters(kinds=PRACTICE_KINDS), locale=locale)[:HOME_PRACTICE]
+        article_list(filters=ArticleFilters(kinds=PRACTICE_KINDS), locale=locale, scope=scope)[
+            :HOME_PRACTICE
+        ]
     )
     cards = article_cards([*news, *practice], request)
     return {

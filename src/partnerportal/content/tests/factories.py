@@ -14,7 +14,9 @@ themes, codes; they are written with the page's first save."""
 from __future__ import annotations
 
 import datetime
+import gc
 import io
+import warnings
 
 import factory
 from django.core.files.images import ImageFile
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PillowImage
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from partnerportal.content.models import (
     ArticleIndexPage,
@@ -31,6 +34,7 @@ from partnerportal.content.models import (
     PracticeExample,
     ProgrammePage,
 )
+from partnerportal.content.selectors import CARD_RENDITION
 from partnerportal.registry.models import Theme
 
 
@@ -130,6 +134,16 @@ def image_create(title: str = "Bild", size: tuple[int, int] = (640, 360)):
     """A small PNG in Wagtail's image library."""
     buffer = io.BytesIO()
     PillowImage.new("RGB", size, (23, 26, 71)).save(buffer, format="PNG")
-    return get_image_model().objects.create(
-        title=title, file=ImageFile(buffer, name=f"{slugify(title)}.png")
+    # A transactional test's flush takes Wagtail's root collection with it.
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    image = get_image_model().objects.create(
+        title=title, file=ImageFile(buffer, name=f"{slugify(title)}.png"), collection=collection
     )
+    # The card's thumbnail, made now: Wagtail leaves the temporary file of a new rendition open
+    # (a ResourceWarning, an error under our warning filter); it is collected here, quietly.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        image.get_rendition(CARD_RENDITION)
+        gc.collect()
+    image.file.close()
+    return image
