@@ -4,14 +4,16 @@ on the atlas), each with a fixed, small number of queries."""
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber, Substr
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -134,18 +136,29 @@ def _kind_by_content_type() -> dict[int, str]:
     }
 
 
-def live_articles(locale: Locale) -> QuerySet[ArticlePage]:
-    """Articles anyone may read now in `locale`: live, not behind a view restriction, inside their
-    publishing window. Wagtail's scheduler takes a page live and off again when cron runs it;
-    until then the dates themselves decide, so a page never shows early or late."""
+def private_q() -> Q:
+    """The pages behind a view restriction (one query). Wagtail's .public() asks again for every
+    queryset; a page that shows several lists (the home page) asks once and passes it on."""
+    return Page.objects.all().private_q()
+
+
+def _visible(queryset: QuerySet, locale: Locale | int, private: Q | None) -> QuerySet:
+    """Live, public pages of `locale` inside their publishing window. Wagtail's scheduler takes
+    a page live and off again when cron runs it; until then the dates themselves decide, so a
+    page never shows early or late."""
     now = timezone.now()
     return (
-        ArticlePage.objects.live()
-        .public()
+        queryset.live()
+        .exclude(private_q() if private is None else private)
         .filter(locale=locale)
         .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
     )
+
+
+def live_articles(locale: Locale | int, *, private: Q | None = None) -> QuerySet[ArticlePage]:
+    """Articles anyone may read now in `locale` (see _visible); `private` from private_q()."""
+    return _visible(ArticlePage.objects.all(), locale, private)
 
 
 def _about_country(country: str) -> Q:
@@ -216,7 +229,7 @@ def articles_filter(queryset: QuerySet[ArticlePage], filters: ArticleFilters) ->
 def article_list(
     *,
     filters: ArticleFilters,
-    locale: Locale,
+    locale: Locale | int,
     within: Page | None = None,
     scope: QuerySet[ArticlePage] | None = None,
 ) -> QuerySet[ArticlePage]:
@@ -229,10 +242,12 @@ def article_list(
     return articles_filter(scope, filters).order_by("-date", "-pk")
 
 
-def article_scope(locale: Locale, within: Page | None = None) -> QuerySet[ArticlePage]:
+def article_scope(
+    locale: Locale | int, within: Page | None = None, *, private: Q | None = None
+) -> QuerySet[ArticlePage]:
     """The live articles of `locale`, below `within` when given: what a list holds before its
     filters, shared by its year and type filters and the list itself."""
-    queryset = live_articles(locale)
+    queryset = live_articles(locale, private=private)
     return queryset.descendant_of(within) if within is not None else queryset
 
 
@@ -287,9 +302,43 @@ def article_kinds(scope: QuerySet[ArticlePage]) -> list[str]:
     return [kind for kind in ARTICLE_KINDS if kind in found]
 
 
-def article_indexes(locale: Locale) -> list[ArticleIndexPage]:
+def latest_by_group(
+    scope: QuerySet[ArticlePage], groups: dict[str, tuple[tuple[str, ...], int]]
+) -> dict[str, list[ArticlePage]]:
+    """The newest articles of several groups of kinds in one query, e.g. the home page's
+    {"news": (NEWS_KINDS, 4), "practice": (PRACTICE_KINDS, 3)}: each group ranked by date
+    (a window function), the first n of each kept."""
+    kinds = _kind_by_content_type()
+    whens = []
+    limits = []
+    for number, (group_kinds, limit) in enumerate(groups.values()):
+        ids = [pk for pk, kind in kinds.items() if kind in group_kinds]
+        whens.append(When(content_type_id__in=ids, then=Value(number)))
+        limits.append(Q(group=number, rank__lte=limit))
+    queryset = (
+        scope.annotate(group=Case(*whens, default=Value(-1)))
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("group")], order_by=[F("date").desc(), F("pk").desc()]
+            )
+        )
+        .filter(reduce(operator.or_, limits))
+        .order_by("group", "rank")
+    )
+    found: dict[str, list[ArticlePage]] = {name: [] for name in groups}
+    names = list(groups)
+    for page in queryset:
+        found[names[page.group]].append(page)
+    return found
+
+
+def article_indexes(locale: Locale | int, *, private: Q | None = None) -> list[ArticleIndexPage]:
     """The live article lists of a language (the news, the practice examples), in tree order."""
-    return list(ArticleIndexPage.objects.live().public().filter(locale=locale).order_by("path"))
+    return list(
+        _visible(ArticleIndexPage.objects.all(), locale, private)
+        .only("id", "title", "url_path", "path", "depth", "locale_id")
+        .order_by("path")
+    )
 
 
 def article_index_counts(
@@ -313,15 +362,10 @@ def article_index_counts(
     return [(index, counts.get(index.path, 0)) for index in indexes]
 
 
-def programme_pages(locale: Locale) -> list[ProgrammePage]:
+def programme_pages(locale: Locale | int, *, private: Q | None = None) -> list[ProgrammePage]:
     """The live programme pages of a language, for the home page."""
-    now = timezone.now()
     return list(
-        ProgrammePage.objects.live()
-        .public()
-        .filter(locale=locale)
-        .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        _visible(ProgrammePage.objects.all(), locale, private)
         .only("id", "title", "url_path", "teaser", "path", "depth", "locale_id")
         .order_by("path")
     )
@@ -339,7 +383,7 @@ class PracticePoint:
     longitude: float
 
 
-def practice_example_points(locale: Locale) -> list[PracticePoint]:
+def practice_example_points(locale: Locale | int) -> list[PracticePoint]:
     """Every live practice example at each municipality it names, itself or through a
     partnership (both sides), that has coordinates. Two queries, whatever the number."""
     examples = {

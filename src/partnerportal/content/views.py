@@ -35,8 +35,10 @@ from .selectors import (
     article_scope,
     article_years,
     articles_filter,
+    latest_by_group,
     live_articles,
     practice_example_points,
+    private_q,
     programme_pages,
 )
 
@@ -75,7 +77,7 @@ def _about_label(filters: ArticleFilters) -> str:
 def article_index_context(page: ArticleIndexPage, request: HttpRequest) -> dict:
     """The list below an article index page: the articles it holds, filtered by the query
     string (wrong values are ignored), twelve cards a page."""
-    locale = page.locale
+    locale = page.locale_id  # the id: page.locale would cost a query
     scope = article_scope(locale, within=page)
     form = ArticleFilterForm(
         request.GET or None, years=article_years(scope), kinds=article_kinds(scope)
@@ -99,19 +101,14 @@ def article_index_context(page: ArticleIndexPage, request: HttpRequest) -> dict:
 def home_context(page: HomePage, request: HttpRequest) -> dict:
     """The front door: the latest news and practice examples, the programmes, the network's
     figures (the atlas counts them, registry/figures.py)."""
-    locale = page.locale
-    indexes = article_indexes(locale)
-    scope = article_scope(locale)
-    news = list(
-        article_list(filters=ArticleFilters(kinds=NEWS_KINDS), locale=locale, scope=scope)[
-            :HOME_NEWS
-        ]
+    locale = page.locale_id  # the id: page.locale would cost a query
+    private = private_q()
+    latest = latest_by_group(
+        article_scope(locale, private=private),
+        {"news": (NEWS_KINDS, HOME_NEWS), "practice": (PRACTICE_KINDS, HOME_PRACTICE)},
     )
-    practice = list(
-        article_list(filters=ArticleFilters(kinds=PRACTICE_KINDS), locale=locale, scope=scope)[
-            :HOME_PRACTICE
-        ]
-    )
+    news, practice = latest["news"], latest["practice"]
+    indexes = article_indexes(locale, private=private) if news or practice else []
     cards = article_cards([*news, *practice], request)
     return {
         "figures": network_figures(),
@@ -119,7 +116,7 @@ def home_context(page: HomePage, request: HttpRequest) -> dict:
         "practice_cards": cards[len(news) :],
         "news_index": _index_of(indexes, news),
         "practice_index": _index_of(indexes, practice),
-        "programmes": programme_pages(locale),
+        "programmes": programme_pages(locale, private=private),
     }
 
 
@@ -159,14 +156,15 @@ def related_articles_section(request: HttpRequest, *, page: str, subject) -> Saf
         return None
     filters, params = found
     locale = Locale.get_active()
-    matching = articles_filter(live_articles(locale), filters)
+    private = private_q()
+    matching = articles_filter(live_articles(locale, private=private), filters)
     latest = list(matching.order_by("-date", "-pk")[:SECTION_SIZE])
     if not latest:
         return None
     query = urlencode(params)
     lists = [
         {"title": index.title, "count": count, "url": f"{index.get_url(request)}?{query}"}
-        for index, count in article_index_counts(article_indexes(locale), matching)
+        for index, count in article_index_counts(article_indexes(locale, private=private), matching)
         if count
     ]
     return render_to_string(
