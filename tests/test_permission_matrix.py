@@ -339,6 +339,7 @@ CASES: list[Case] = [
     Case("api_pages:overview", ALL_OK),
     Case("api:api-root", dict.fromkeys(ROLES, "missing")),
     Case("content:home", ALL_OK),
+    Case("content:practice_examples_geojson", ALL_OK),
     Case("accounts:overview", LOGGED_IN_OK),
     Case("accounts:staff_memberships", ADMINS_ONLY),
     Case("notifications:feed", LOGGED_IN_OK),

@@ -17,8 +17,15 @@ class ContentConfig(AppConfig):
             partnership_editor_actions_register,
             work_page_section_register,
         )
+        from partnerportal.registry.sections import (
+            MapLayer,
+            map_layer_register,
+            section_provider_register,
+            theme_url_register,
+        )
 
-        from . import editor_tools, signals, tasks
+        from . import editor_tools, signals, tasks, views
+        from .models import ArticleIndexPage, HomePage, page_context_register
         from .selectors import page_translation_urls
         from .slugs import slug_widget_register
 
@@ -39,6 +46,21 @@ class ContentConfig(AppConfig):
         # Municipal editors submit practice examples from their work page and partnership pages.
         work_page_section_register(editor_tools.work_page_section)
         partnership_editor_actions_register(editor_tools.partnership_actions)
+        # The article list and the home page read through content's selectors.
+        page_context_register(ArticleIndexPage, views.article_index_context)
+        page_context_register(HomePage, views.home_context)
+        # "News and practice examples" on the registry's and atlas's pages, theme links, and
+        # the practice examples as a layer of the atlas's map (registry/sections.py).
+        section_provider_register(views.related_articles_section)
+        theme_url_register(views.theme_url_resolver)
+        map_layer_register(
+            MapLayer(
+                key="practice",
+                label=_("Practice examples"),
+                url_name="content:practice_examples_geojson",
+                empty_label=_("No practice examples yet."),
+            )
+        )
         post_migrate.connect(
             signals.site_after_migrate, sender=self, dispatch_uid="partnerportal.content.site"
         )

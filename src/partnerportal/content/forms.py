@@ -1,5 +1,8 @@
 """The front-end form with which municipal editors submit a practice example. It parses input
-only; content.services.practice_example_submit decides and stores."""
+only; content.services.practice_example_submit decides and stores.
+
+The GET form of an article list. Its values live in the query string: a filtered list has an
+address one can bookmark and share, and the registry's pages link to it (?municipality=, …)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from partnerportal.core.uploads import ValidatedFileField
+from partnerportal.geo.models import WorldRegion
+from partnerportal.registry.forms.filters import Select
+from partnerportal.registry.models import Theme
+from partnerportal.registry.selectors.public import FEDERAL_STATES, country_choices
 
+from .selectors import ARTICLE_KINDS, ArticleFilters
 from .services import image_policy
 
 
@@ -65,3 +73,101 @@ class PracticeExampleForm(forms.Form):
         if data.get("image") and not (data.get("image_alt") or "").strip():
             self.add_error("image_alt", _("Describe the image for people who cannot see it."))
         return data
+
+
+ANY = [("", _("all"))]
+#: Filters that the registry's pages set and the form carries along as hidden fields.
+ABOUT_FIELDS = ("municipality", "partnership", "state")
+
+
+def theme_choices() -> list:
+    """Themes grouped as the registry's editing form shows them: the numbered SDGs, then the
+    municipal fields."""
+    sdgs, fields = [], []
+    for theme in Theme.objects.all():
+        if theme.kind == Theme.Kind.SDG:
+            sdgs.append((theme.code, f"{theme.number}. {theme}" if theme.number else str(theme)))
+        else:
+            fields.append((theme.code, str(theme)))
+    groups = []
+    if sdgs:
+        groups.append((_("Sustainable Development Goals"), sdgs))
+    if fields:
+        groups.append((_("Municipal fields"), fields))
+    return groups
+
+
+class ArticleFilterForm(forms.Form):
+    #: Every filter is optional; saying so on each label is noise.
+    optional_fields_unmarked = True
+    kind = forms.ChoiceField(label=_("Type"), required=False, widget=Select)
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, empty_value=None, widget=Select
+    )
+    theme = forms.ChoiceField(label=_("Theme or SDG"), required=False, widget=forms.Select)
+    region = forms.ChoiceField(
+        label=_("World region"),
+        required=False,
+        choices=ANY + list(WorldRegion.choices),
+        widget=Select,
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
+    municipality = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+    partnership = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+    state = forms.ChoiceField(
+        required=False, choices=[(s, s) for s in FEDERAL_STATES], widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, years: list[int], kinds: list[str], **kwargs) -> None:
+        """`years` that have articles (newest first) and the `kinds` the list holds: a list of
+        practice examples alone has no type filter."""
+        super().__init__(*args, **kwargs)
+        labels = {kind: model._meta.verbose_name for kind, model in ARTICLE_KINDS.items()}
+        self.fields["kind"].choices = ANY + [(kind, labels[kind]) for kind in kinds]
+        if len(kinds) < 2:
+            del self.fields["kind"]
+        self.fields["year"].choices = ANY + [(year, str(year)) for year in years]
+        self.fields["theme"].choices = ANY + theme_choices()
+        self.fields["country"].choices = ANY + country_choices()
+
+    def filters(self) -> ArticleFilters:
+        """The valid part of the query string; a wrong value is left out, so a mangled link
+        still shows a list rather than an error."""
+        if not self.is_bound:
+            return ArticleFilters()
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        kind = data.get("kind") or ""
+        return ArticleFilters(
+            year=data.get("year") or None,
+            theme=data.get("theme") or "",
+            region=data.get("region") or "",
+            country=data.get("country") or "",
+            kinds=(kind,) if kind else (),
+            municipality=data.get("municipality") or None,
+            partnership=data.get("partnership") or None,
+            state=data.get("state") or "",
+        )
+
+    def active_filter_count(self) -> int:
+        """How many of the visible filters the query string sets, for the folded form's summary."""
+        filters = self.filters()
+        return sum(
+            1
+            for value in (
+                filters.kinds,
+                filters.year,
+                filters.theme,
+                filters.region,
+                filters.country,
+            )
+            if value
+        )
+
+    @property
+    def visible(self) -> list:
+        return [field for field in self if not field.is_hidden]

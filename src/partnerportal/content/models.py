@@ -1,6 +1,8 @@
 """Editorial pages. The foundation brings the home page and the statements every public site
 must have (imprint, privacy, accessibility), all editable by staff in the Wagtail back office."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -25,6 +27,20 @@ from wagtail.search import index
 
 from .slugs import AsciiSlugMixin
 
+#: What content's views add to a page type's context (content/views.py, registered in
+#: ContentConfig.ready): the views read through the selectors, which import these models, so
+#: the models cannot import them (the acyclic contract, ADR 0006).
+_PAGE_CONTEXT: dict[str, Callable] = {}
+
+
+def page_context_register(page_type: type[Page], provider: Callable) -> None:
+    _PAGE_CONTEXT[page_type._meta.label] = provider
+
+
+def _page_context(page: Page, request) -> dict:
+    provider = _PAGE_CONTEXT.get(page._meta.label)
+    return provider(page, request) if provider else {}
+
 
 class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
@@ -44,11 +60,10 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        """The network's figures, as the statistics page counts them (cached there)."""
-        from partnerportal.registry.figures import network_figures
-
+        """The latest news and practice examples, the programmes and the network's figures
+        (content.views.home_context)."""
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = network_figures()
+        context.update(_page_context(self, request))
         return context
 
 
@@ -447,6 +462,12 @@ class ArticleIndexPage(AsciiSlugMixin, Page):
     class Meta:
         verbose_name = _("article list")
         verbose_name_plural = _("article lists")
+
+    def get_context(self, request, *args, **kwargs):
+        """The filtered, paged list of its articles (content.views.article_index_context)."""
+        context = super().get_context(request, *args, **kwargs)
+        context.update(_page_context(self, request))
+        return context
 
 
 # --- Programmes and formats --------------------------------------------------------------------

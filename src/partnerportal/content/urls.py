@@ -13,6 +13,7 @@ urlpatterns = [
         views.practice_example_submit,
         name="practice_example_submit",
     ),
+    *views.urlpatterns,
 ]
 
 # Feeds: /<lang>/aktuelles/feed/rss/, …/thema/<code>/feed/atom/, …/land/<iso2>/feed/rss/

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from partnerportal.core.caching import conditional
 from partnerportal.geo.outlines import federal_state_topology
+from partnerportal.registry.sections import map_layers
 
 from ..forms import (
     AtlasFilterForm,
@@ -85,8 +86,29 @@ def atlas_map(request: HttpRequest) -> HttpResponse:
             "map_tile_url": settings.MAP_TILE_URL,
             "list_url": reverse("registry:partnership_list"),
             "focus": focus,
+            **_layer_context(request),
         },
     )
+
+
+def _layer_context(request: HttpRequest) -> dict:
+    """The layers other apps offer besides the partnerships (content's practice examples,
+    registry/sections.py), for the switch above the map and its script; ?layer=<key> opens the
+    map on one."""
+    layers = [
+        {
+            "key": layer.key,
+            "label": str(layer.label),
+            "url": reverse(layer.url_name),
+            "empty": str(layer.empty_label),
+        }
+        for layer in map_layers()
+    ]
+    wanted = request.GET.get("layer", "")
+    return {
+        "map_layers": layers,
+        "active_layer": wanted if any(layer["key"] == wanted for layer in layers) else "",
+    }
 
 
 def _focus_place(request: HttpRequest, filters):

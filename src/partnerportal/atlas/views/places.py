@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from partnerportal.registry.sections import page_sections
 from partnerportal.registry.views.public import detail_url_prefixes
 
 from ..charts import chart_context
@@ -59,6 +60,7 @@ def state_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": data,
             "charts": _place_charts(data.charts, query),
             "focus_query": query,
+            "sections": page_sections(request, page="state", subject=data.state),
             **detail_url_prefixes(),
         },
     )
@@ -79,6 +81,7 @@ def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
             "page": data,
             "charts": _place_charts(data.charts, query),
             "focus_query": query,
+            "sections": page_sections(request, page="country", subject=data.country),
             **detail_url_prefixes(),
         },
     )

@@ -18,6 +18,7 @@ from ..forms.filters import (
     MunicipalitySearchForm,
     PartnershipFilterForm,
 )
+from ..sections import page_sections, theme_urls
 from ..selectors import public as selectors
 from ..selectors.places import state_slug
 from ..selectors.provenance import partnership_provenance
@@ -142,6 +143,7 @@ def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editor_names": data.editor_names,
             "editor_count": data.editor_count,
             "focus_hash": _atlas_hash(data.municipality),
+            "sections": page_sections(request, page="municipality", subject=data.municipality),
             **detail_url_prefixes(),
             **_municipality_place_context(data.municipality, has_rows=bool(data.partnerships)),
         },
@@ -159,8 +161,24 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contacts": data.contacts,
             "show_person": data.show_person,
             "provenance": partnership_provenance(data.partnership, user=request.user),
+            "themes": _theme_links(request, data.partnership),
+            "sections": (
+                page_sections(request, page="partnership", subject=data.partnership)
+                if data.partnership.is_confirmed
+                else []
+            ),
         },
     )
+
+
+def _theme_links(request: HttpRequest, partnership) -> list[dict]:
+    """The partnership's themes, each linked to its page where an app offers theme pages
+    (content's articles on the theme)."""
+    url = theme_urls(request)
+    return [
+        {"name": str(theme), "url": url(theme.code) if url else None}
+        for theme in partnership.themes.all()
+    ]
 
 
 @require_GET

@@ -170,6 +170,199 @@
       this.selectPlace(parseInt(this.data.selectPlace, 10), true, true);
     }
     this.updateStates();
+    this.initLayers();
+  };
+
+  /* --- Layers of other apps (practice examples) ------------------------------------------ */
+
+  /* The page lists the layers other apps offer (registry/sections.py) in a json_script, and a
+     radio group [data-atlas-layer-switch] above the map chooses between the partnerships and
+     one of them. A layer is GeoJSON of points whose properties carry title, url, place, date and
+     kind; points at one municipality share a marker, whose popup links to each item. The list
+     beside the map holds the same items for keyboard and screen-reader users. */
+  Atlas.prototype.initLayers = function () {
+    var self = this;
+    this.layers = {};
+    this.activeLayer = "";
+    this.layerGroup = null;
+    if (!this.data.layers) {
+      return;
+    }
+    var script = document.getElementById(this.data.layers);
+    var switcher = document.querySelector("[data-atlas-layer-switch]");
+    if (!script || !switcher) {
+      return;
+    }
+    JSON.parse(script.textContent).forEach(function (layer) {
+      self.layers[layer.key] = layer;
+    });
+    switcher.hidden = false;
+    switcher.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        if (radio.checked) {
+          self.showLayer(radio.value);
+        }
+      });
+      if (radio.checked && radio.value) {
+        self.showLayer(radio.value);
+      }
+    });
+  };
+
+  Atlas.prototype.rememberLayer = function (key) {
+    if (!window.history.replaceState || !window.URLSearchParams) {
+      return;
+    }
+    var params = new URLSearchParams(window.location.search);
+    if (key) {
+      params.set("layer", key);
+    } else {
+      params.delete("layer");
+    }
+    var search = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+  };
+
+  Atlas.prototype.showLayer = function (key) {
+    var self = this;
+    var layer = this.layers[key];
+    this.activeLayer = layer ? key : "";
+    this.rememberLayer(this.activeLayer);
+    if (this.layerGroup) {
+      this.map.removeLayer(this.layerGroup);
+      this.layerGroup = null;
+    }
+    this.selection.textContent = "";
+    var heading = this.container.querySelector(".pp-atlas__list h2");
+    if (heading && this.listHeading === undefined) {
+      this.listHeading = heading.textContent;
+    }
+    if (heading) {
+      heading.textContent = layer ? layer.label : this.listHeading;
+    }
+    if (!layer) {
+      // Back to the partnerships: their markers, names and lines, for the current view.
+      [this.clusterLayer, this.labelLayer, this.lineLayer].forEach(function (group) {
+        if (!self.map.hasLayer(group)) {
+          group.addTo(self.map);
+        }
+      });
+      this.loadClusters(false);
+      return;
+    }
+    [this.clusterLayer, this.labelLayer, this.lineLayer].forEach(function (group) {
+      self.map.removeLayer(group);
+    });
+    if (layer.answer) {
+      this.drawLayer(layer);
+      return;
+    }
+    this.items.textContent = "";
+    this.status.textContent = this.data.labelLoading;
+    fetch(layer.url, { headers: { Accept: "application/geo+json, application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.json();
+      })
+      .then(function (answer) {
+        layer.answer = answer;
+        if (self.activeLayer === key) {
+          self.drawLayer(layer);
+        }
+      })
+      .catch(function () {
+        self.status.textContent = self.data.labelError;
+      });
+  };
+
+  Atlas.prototype.drawLayer = function (layer) {
+    var L = window.L;
+    var self = this;
+    var places = [];
+    var byPlace = {};
+    layer.answer.features.forEach(function (feature) {
+      var coordinates = feature.geometry && feature.geometry.coordinates;
+      if (!coordinates) {
+        return;
+      }
+      var key = coordinates[1] + "/" + coordinates[0];
+      if (!byPlace[key]) {
+        byPlace[key] = { lat: coordinates[1], lng: coordinates[0], place: feature.properties.place, items: [] };
+        places.push(byPlace[key]);
+      }
+      byPlace[key].items.push(feature.properties);
+    });
+    this.layerGroup = L.layerGroup().addTo(this.map);
+    this.items.textContent = "";
+    if (!places.length) {
+      this.status.textContent = layer.empty;
+      return;
+    }
+    var titles = {};
+    places.forEach(function (place) {
+      place.items.forEach(function (item) {
+        titles[item.url] = true;
+      });
+    });
+    this.status.textContent = format(this.data.labelLayerCount, {
+      label: layer.label,
+      count: number(Object.keys(titles).length),
+      places: number(places.length),
+    });
+    places.forEach(function (place) {
+      var label = place.place + ": " + place.items.map(function (item) { return item.title; }).join("; ");
+      var html = element("span", "pp-layer-point__inner");
+      html.appendChild(element("span", "kern-sr-only", label));
+      var marker = L.marker([place.lat, place.lng], {
+        icon: L.divIcon({ className: "pp-layer-point pp-layer-point--" + layer.key, html: html, iconSize: [18, 18] }),
+        title: label,
+        keyboard: true,
+        riseOnHover: true,
+      });
+      marker.bindPopup(function () {
+        return self.layerPopup(place);
+      });
+      marker.on("keypress", function (event) {
+        if (event.originalEvent && event.originalEvent.key === "Enter") {
+          marker.openPopup();
+        }
+      });
+      marker.addTo(self.layerGroup);
+    });
+    places.forEach(function (place) {
+      place.items.forEach(function (item) {
+        var entry = element("li");
+        var link = element("a", "kern-link", item.title);
+        link.href = item.url;
+        entry.appendChild(link);
+        var facts = [place.place];
+        if (item.date) {
+          facts.push(item.date);
+        }
+        entry.appendChild(document.createTextNode(" – " + facts.join(", ")));
+        self.items.appendChild(entry);
+      });
+    });
+  };
+
+  Atlas.prototype.layerPopup = function (place) {
+    var box = element("div", "pp-layer-popup");
+    box.appendChild(element("p", "pp-layer-popup__place", place.place));
+    var list = element("ul", "pp-layer-popup__items");
+    place.items.forEach(function (item) {
+      var entry = element("li");
+      var link = element("a", "kern-link", item.title);
+      link.href = item.url;
+      entry.appendChild(link);
+      if (item.date || item.kind) {
+        entry.appendChild(element("span", "pp-layer-popup__meta", [item.kind, item.date].filter(Boolean).join(" · ")));
+      }
+      list.appendChild(entry);
+    });
+    box.appendChild(list);
+    return box;
   };
 
   /* --- Länder borders and place names ------------------------------------------------------ */
@@ -248,8 +441,9 @@
         "#" + this.map.getZoom() + "/" + centre.lat.toFixed(3) + "/" + centre.wrap().lng.toFixed(3);
       window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
     }
-    if (!this.data.focusPlace) {
-      // A map focused on one place shows that place and its partners only.
+    if (!this.data.focusPlace && !this.activeLayer) {
+      // A map focused on one place shows that place and its partners only; another layer
+      // (practice examples) has all its points already.
       this.loadClusters(false);
     }
     this.updateStates();
@@ -403,6 +597,9 @@
   Atlas.prototype.drawClusters = function (layer) {
     var L = window.L;
     var self = this;
+    if (this.activeLayer) {
+      return; // an answer that arrived after the switch to another layer
+    }
     this.clusterLayer.clearLayers();
     var clusters = layer.clusters;
     clusters.forEach(function (cluster) {
