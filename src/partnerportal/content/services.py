@@ -219,8 +219,19 @@ def staff_permissions_ensure(root: Page) -> None:
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupPagePermission
 
+    from django.contrib.contenttypes.models import ContentType
+
     page_permissions = Permission.objects.filter(
         content_type__app_label="wagtailcore", codename__in=STAFF_PAGE_PERMISSIONS
+    )
+    # wagtail-localize makes this permission in a data migration (on a content type of its own),
+    # which a flushed database has lost; made again as that migration makes it.
+    Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_or_create(
+            app_label="wagtail_localize", model="translation"
+        )[0],
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
     )
     model_permissions = [
         Permission.objects.get(content_type__app_label=app, codename=codename)

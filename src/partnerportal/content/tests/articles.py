@@ -7,19 +7,15 @@ from datetime import date
 from wagtail.models import Locale
 
 from partnerportal.content.models import ArticleIndexPage, HomePage, NewsArticle
+from partnerportal.content.services import article_indexes_ensure
 
 
 def news_indexes() -> tuple[ArticleIndexPage, ArticleIndexPage]:
-    """The German news list "aktuelles" and its English translation, both published."""
+    """The German news list "aktuelles" and its English translation, as a fresh installation
+    has them (content.services.article_indexes_ensure, run after migrate)."""
     home = HomePage.objects.get(locale__language_code="de")
-    index = ArticleIndexPage(title="Aktuelles", slug="aktuelles")
-    home.add_child(instance=index)
-    index.save_revision().publish()
-    english = index.copy_for_translation(Locale.objects.get(language_code="en"))
-    english.title, english.slug = "News", "news"
-    english.save()
-    english.save_revision().publish()
-    english.refresh_from_db()
+    index = article_indexes_ensure(home)[0]
+    english = index.get_translation(Locale.objects.get(language_code="en"))
     return index, english
 
 

@@ -10,7 +10,10 @@ import re
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Locale
 
+from partnerportal.content.models import HomePage
+from partnerportal.content.services import article_indexes_ensure
 from partnerportal.geo.services import country_ensure
 from partnerportal.registry.tests.factories import (
     ForeignMunicipalityFactory,
@@ -19,7 +22,6 @@ from partnerportal.registry.tests.factories import (
 )
 
 from .factories import (
-    ArticleIndexFactory,
     InterviewFactory,
     NewsArticleFactory,
     PracticeExampleFactory,
@@ -37,10 +39,11 @@ def titles(html: str) -> list[str]:
 
 @pytest.fixture
 def lists(site):
-    return {
-        "news": ArticleIndexFactory(title="Aktuelles", slug="aktuelles"),
-        "practice": ArticleIndexFactory(title="Praxisbeispiele", slug="praxisbeispiele"),
-    }
+    """The two lists a fresh installation has (content.services.article_indexes_ensure)."""
+    news, _news_en, practice, _practice_en = article_indexes_ensure(
+        HomePage.objects.get(locale__language_code="de")
+    )
+    return {"news": news, "practice": practice}
 
 
 @pytest.fixture
@@ -202,7 +205,7 @@ def test_only_live_public_articles_in_the_current_language(client, lists):
     NewsArticleFactory(parent=news, title="Morgen", scheduled=True)
     NewsArticleFactory(parent=news, title="Abgelaufen", expired=True)
     NewsArticleFactory(parent=news, title="Früher fällig", go_live_at=timezone.now())
-    english = ArticleIndexFactory(language="en", title="News", slug="news")
+    english = news.get_translation(Locale.objects.get(language_code="en"))
     NewsArticleFactory(parent=english, language="en", title="English only")
 
     html = client.get("/de/aktuelles/").content.decode()
@@ -379,8 +382,8 @@ def test_pages_without_articles_have_no_section(client, world):
         assert "Aktuelles und Praxisbeispiele" not in html
 
 
-def test_english_pages_show_english_articles_only(client, world):
-    english = ArticleIndexFactory(language="en", title="News", slug="news")
+def test_english_pages_show_english_articles_only(client, world, lists):
+    english = lists["news"].get_translation(Locale.objects.get(language_code="en"))
     NewsArticleFactory(
         parent=english, language="en", title="Climate in Lima", countries=[country_ensure("PE")]
     )

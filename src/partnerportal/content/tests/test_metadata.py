@@ -43,6 +43,8 @@ def image(db, settings, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         image.get_rendition(IMAGE_RENDITION)
+        # ... and those of the article page and the cards (content/templates/content).
+        image.get_renditions("width-400", "width-800", "width-1200", "fill-480x270")
         gc.collect()
     return image
 
