@@ -29,6 +29,7 @@ import pytest
 #: The real reference data, where the project workspace has it (CI has it).
 SHARED_DATA = Path(__file__).resolve().parent / ".." / "shared" / "data"
 GEMEINDEVERZEICHNIS = SHARED_DATA / "gemeindeverzeichnis_destatis.csv"
+TWIN_CITIES = SHARED_DATA / "twin_cities.csv"
 
 
 def _worker_id(config) -> str | None:
@@ -41,8 +42,11 @@ def _run_state(testrunuid: str) -> Path:
 
 
 @contextmanager
-def _run_lock(testrunuid: str):
-    with _run_state(testrunuid).with_suffix(".lock").open("w") as handle:
+def _run_lock(testrunuid: str, what: str = ""):
+    """The run's lock (short: the state file, the copies); with `what`, the lock of one database
+    built for the run, held while it is built, so that only the processes that need it wait."""
+    suffix = f".{what}.lock" if what else ".lock"
+    with _run_state(testrunuid).with_suffix(suffix).open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -112,6 +116,7 @@ def pytest_sessionstart(session):
 #: the two workers share them and none is left running alone at the end. Only an order: a name
 #: missing here or gone from the suite changes nothing else.
 SLOW_FIRST = (
+    # Imports the GV and the twin towns into the run's real registry (real_registry_db).
     "test_real_data_resolves_at_least_97_percent_of_german_sides",
     "test_every_operation_answers_as_documented",  # while the other worker imports the GV
     "test_real_data_round_trip",
@@ -125,11 +130,19 @@ SLOW_FIRST = (
 )
 
 
+#: The tests on the run's real registry other than the one that builds it: handed out last
+#: among their kind, when it has long been built, so that no worker waits for it.
+REAL_REGISTRY_LATE = (
+    "test_figures_agree_on_the_real_data",
+    "test_clusters_never_overlap_on_the_real_data",
+)
+
+
 def _database_use(item) -> int:
     """0: no database; 1: a transaction rolled back after the test; 2: a transactional test,
     whose flush empties the tables (the data migrations' rows with them), so it comes last."""
     fixtures = getattr(item, "fixturenames", ())
-    if "gemeindeverzeichnis_db" in fixtures:  # a database of its own, no django_db mark
+    if {"gemeindeverzeichnis_db", "real_registry_db"} & set(fixtures):  # no django_db mark
         return 1
     marks = list(item.iter_markers("django_db"))
     if {"transactional_db", "live_server"} & set(fixtures) or any(
@@ -149,6 +162,8 @@ def pytest_collection_modifyitems(config, items):
     def rank(item) -> tuple[int, int]:
         name = getattr(item, "originalname", item.name)
         slow = SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+        if name in REAL_REGISTRY_LATE:
+            slow = len(SLOW_FIRST) + 1
         return (_database_use(item), slow)
 
     items.sort(key=rank)  # stable: the rest keeps its order
@@ -184,7 +199,8 @@ def django_db_setup(
     worker = _worker_id(request.config)
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
     if any(
-        "gemeindeverzeichnis_db" in getattr(i, "fixturenames", ()) for i in request.session.items
+        {"gemeindeverzeichnis_db", "real_registry_db"} & set(getattr(i, "fixturenames", ()))
+        for i in request.session.items
     ):
         aliases.add("default")  # a test database to copy (pytest-django knows only `db`)
     if not django_db_use_migrations:
@@ -257,18 +273,23 @@ def pytest_sessionfinish(session):
 
     state = json.loads(state_path.read_text())
     databases = [(alias, name) for alias, name in state.items() if alias in connections]
-    if GEMEINDEVERZEICHNIS_KEY in state:
-        databases.append(("default", state[GEMEINDEVERZEICHNIS_KEY]["name"]))
+    for key in BUILT_KEYS:
+        if key in state:
+            databases.append(("default", state[key]["name"]))
     with config.stash[blocking_manager_key].unblock():
         for alias, name in databases:
             connections[alias].creation._destroy_test_db(name, verbosity=0)
             connections[alias].close()
             _sqlite_leftovers_remove(connections[alias], name)
     state_path.unlink()
-    state_path.with_suffix(".lock").unlink(missing_ok=True)
+    for suffix in (".lock", *(f".{key}.lock" for key in BUILT_KEYS)):
+        state_path.with_suffix(suffix).unlink(missing_ok=True)
 
 
 GEMEINDEVERZEICHNIS_KEY = "gemeindeverzeichnis"
+REAL_REGISTRY_KEY = "real_registry"
+#: The databases built for a run besides the migrated template (the controller drops them).
+BUILT_KEYS = (GEMEINDEVERZEICHNIS_KEY, REAL_REGISTRY_KEY)
 
 
 def _sqlite_checkpoint(connection) -> None:
@@ -300,13 +321,13 @@ def _clone(connection, source: str, suffix: str) -> str:
         return connection.creation.get_test_db_clone_settings(suffix)["NAME"]
 
 
-def _gemeindeverzeichnis_import(connection) -> dict:
+def _gemeindeverzeichnis_import(connection, suffix: str = "gv") -> dict:
     """A copy of this process's (still empty) test database with the real Gemeindeverzeichnis
     imported, committed; its name, the import's output and how long the import took."""
     from django.core.management import call_command
     from django.utils import translation
 
-    name = _clone(connection, connection.settings_dict["NAME"], "gv")
+    name = _clone(connection, connection.settings_dict["NAME"], suffix)
     try:
         with _database_named(connection, name), translation.override("en"):
             out = StringIO()
@@ -323,6 +344,57 @@ def _gemeindeverzeichnis_import(connection) -> dict:
     return {"name": name, "output": out.getvalue(), "seconds": seconds}
 
 
+def _run_built(request, connection, key: str, build) -> dict:
+    """The run's database `key` under xdist: built by the first process that asks (`build()`
+    returns its name and facts), while the others that ask wait; noted in the run's state, which
+    the controller reads to drop it at the end."""
+    testrunuid = request.config.workerinput["testrunuid"]
+    with _run_lock(testrunuid, key):
+        with _run_lock(testrunuid):
+            state = json.loads(_run_state(testrunuid).read_text())
+        if key not in state:
+            built = build()
+            with _run_lock(testrunuid):
+                state = json.loads(_run_state(testrunuid).read_text())
+                state[key] = built
+                _run_state(testrunuid).write_text(json.dumps(state))
+        return state[key]
+
+
+def _under_xdist(request) -> bool:
+    """A worker of a run whose controller keeps the state (else: one process does it all)."""
+    testrunuid = getattr(request.config, "workerinput", {}).get("testrunuid")
+    return bool(_worker_id(request.config) and testrunuid and _run_state(testrunuid).exists())
+
+
+def _own_copy(request, connection, source: str) -> str:
+    """This worker's copy of one of the run's databases (copies one at a time: PostgreSQL copies
+    a template only while nobody else is connected to it)."""
+    with _run_lock(request.config.workerinput["testrunuid"]):
+        return _clone(connection, source, _worker_id(request.config))
+
+
+def _drop(connection, name: str) -> None:
+    connection.creation._destroy_test_db(name, verbosity=0)
+    _sqlite_leftovers_remove(connection, name)
+
+
+def _test_database(connection):
+    # Never the development database: only a test database set up above is copied.
+    assert "test" in Path(str(connection.settings_dict["NAME"])).name, "no test database"
+    return connection
+
+
+def _run_gemeindeverzeichnis(request, connection) -> dict:
+    """The run's database with the real Gemeindeverzeichnis (under xdist)."""
+    return _run_built(
+        request,
+        connection,
+        GEMEINDEVERZEICHNIS_KEY,
+        lambda: _gemeindeverzeichnis_import(connection),
+    )
+
+
 @pytest.fixture(scope="session")
 def _gemeindeverzeichnis_database(request, django_db_setup, django_db_blocker):
     """This process's copy of the database with the real Gemeindeverzeichnis: under xdist a
@@ -332,28 +404,17 @@ def _gemeindeverzeichnis_database(request, django_db_setup, django_db_blocker):
         pytest.skip("../shared/data/gemeindeverzeichnis_destatis.csv is not there")
     from django.db import connections
 
-    connection = connections["default"]
-    # Never the development database: only a test database set up above is copied.
-    assert "test" in Path(str(connection.settings_dict["NAME"])).name, "no test database"
-    worker = _worker_id(request.config)
-    testrunuid = getattr(request.config, "workerinput", {}).get("testrunuid")
+    connection = _test_database(connections["default"])
     with django_db_blocker.unblock():
-        if worker is None or not testrunuid or not _run_state(testrunuid).exists():
+        if not _under_xdist(request):
             imported = _gemeindeverzeichnis_import(connection)  # one process: used as it is
             own = imported["name"]
         else:
-            with _run_lock(testrunuid):
-                state_path = _run_state(testrunuid)
-                state = json.loads(state_path.read_text())
-                if GEMEINDEVERZEICHNIS_KEY not in state:
-                    state[GEMEINDEVERZEICHNIS_KEY] = _gemeindeverzeichnis_import(connection)
-                    state_path.write_text(json.dumps(state))
-                imported = state[GEMEINDEVERZEICHNIS_KEY]
-                own = _clone(connection, imported["name"], worker)
+            imported = _run_gemeindeverzeichnis(request, connection)
+            own = _own_copy(request, connection, imported["name"])
     yield {**imported, "name": own, "path": GEMEINDEVERZEICHNIS}
     with django_db_blocker.unblock():
-        connection.creation._destroy_test_db(own, verbosity=0)
-        _sqlite_leftovers_remove(connection, own)
+        _drop(connection, own)
 
 
 @pytest.fixture
@@ -370,6 +431,86 @@ def gemeindeverzeichnis_db(_gemeindeverzeichnis_database, django_db_blocker):
         transaction.atomic(),
     ):
         yield _gemeindeverzeichnis_database
+        transaction.set_rollback(True)
+
+
+def _twin_cities_import(connection, name: str) -> dict:
+    """The real twin towns list imported into the database `name` (a copy of the one with the
+    Gemeindeverzeichnis), committed; the import's counts and how long it took."""
+    import dataclasses
+
+    from django.utils import translation
+
+    from partnerportal.registry.importers.twinnings import import_twinnings
+
+    with _database_named(connection, name), translation.override("en"):
+        started = time.perf_counter()
+        outcome = import_twinnings(TWIN_CITIES)
+        seconds = time.perf_counter() - started
+        _sqlite_checkpoint(connection)
+    counts = {f.name: getattr(outcome, f.name) for f in dataclasses.fields(outcome)}
+    counts["run"] = outcome.run.pk
+    return {"name": name, "outcome": counts, "seconds": seconds}
+
+
+@pytest.fixture(scope="session")
+def _real_registry_database(request, django_db_setup, django_db_blocker):
+    """This process's copy of the real registry: the Gemeindeverzeichnis and the whole twin
+    towns list imported once per run (by the first worker that asks; the twin towns alone take
+    half a minute and more), instead of once in each test on real data."""
+    if not (GEMEINDEVERZEICHNIS.is_file() and TWIN_CITIES.is_file()):
+        pytest.skip("../shared/data is not there")
+    from django.db import connections
+
+    connection = _test_database(connections["default"])
+
+    def build(make_copy) -> dict:
+        name = make_copy()
+        try:
+            return _twin_cities_import(connection, name)
+        except BaseException:
+            _drop(connection, name)
+            raise
+
+    with django_db_blocker.unblock():
+        if not _under_xdist(request):  # one process: imported here and used as it is
+            built = build(lambda: _gemeindeverzeichnis_import(connection, "twins")["name"])
+            own = built["name"]
+        else:
+            testrunuid = request.config.workerinput["testrunuid"]
+
+            def copy() -> str:
+                source = _run_gemeindeverzeichnis(request, connection)["name"]
+                with _run_lock(testrunuid):
+                    return _clone(connection, source, "twins")
+
+            built = _run_built(request, connection, REAL_REGISTRY_KEY, lambda: build(copy))
+            own = _own_copy(request, connection, built["name"])
+    yield {**built, "name": own}
+    with django_db_blocker.unblock():
+        _drop(connection, own)
+
+
+@pytest.fixture
+def real_registry_db(_real_registry_database, django_db_blocker):
+    """Database access, instead of `db`, on the real registry: the Destatis Gemeindeverzeichnis
+    and ../shared/data/twin_cities.csv imported (skipped where they are not there), in a
+    transaction rolled back after the test. Gives the twin towns import's outcome
+    (`outcome`, a TwinningsOutcome) and its duration (`seconds`)."""
+    from django.db import connections, transaction
+
+    from partnerportal.registry.importers.twinnings.report import TwinningsOutcome
+    from partnerportal.registry.models import ImportRun
+
+    connection = connections["default"]
+    with (
+        django_db_blocker.unblock(),
+        _database_named(connection, _real_registry_database["name"]),
+        transaction.atomic(),
+    ):
+        counts = dict(_real_registry_database["outcome"])
+        counts["run"] = ImportRun.objects.get(pk=counts["run"])
+        yield {**_real_registry_database, "outcome": TwinningsOutcome(**counts)}
         transaction.set_rollback(True)
 
 

@@ -13,16 +13,14 @@ runs always; the real reference data (../shared/data) runs where it is there."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from partnerportal.atlas.selectors import statistics
+from partnerportal.content.services import site_structure_ensure
 from partnerportal.geo.services import country_ensure
-from partnerportal.registry.importers.twinnings import import_twinnings
 from partnerportal.registry.models import Partnership
 from partnerportal.registry.selectors.places import state_slug
 from partnerportal.registry.selectors.public import (
@@ -35,10 +33,6 @@ from partnerportal.registry.tests.factories import (
     MunicipalityFactory,
     PartnershipFactory,
 )
-
-pytestmark = pytest.mark.django_db
-
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
 class Expected:
@@ -160,6 +154,7 @@ def open_api(settings):
     settings.API_ANON_RATE = "100000/m"
 
 
+@pytest.mark.django_db
 def test_figures_agree_on_a_small_registry(client, site, open_api):
     """North Rhine-Westphalia with partners abroad and in Hesse (inner-German), a Berlin district
     paired with Wetzlar, a pair without a German side and one not yet confirmed."""
@@ -189,21 +184,17 @@ def test_figures_agree_on_a_small_registry(client, site, open_api):
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    if (
-        not (DATA / "twin_cities.csv").exists()
-        or not (DATA / "gemeindeverzeichnis_destatis.csv").exists()
-    ):
-        pytest.skip("../shared/data is not there")
-    return DATA
+def real_registry(real_registry_db):
+    """The real reference data (../shared/data: the Gemeindeverzeichnis and the twin towns
+    list, imported once per run, conftest.py) with the site's pages, as `site` makes them."""
+    site_structure_ensure()
+    return real_registry_db
 
 
-def test_figures_agree_on_the_real_data(client, site, open_api, shared_data):
+def test_figures_agree_on_the_real_data(client, real_registry, open_api):
     """The issue's cases: North Rhine-Westphalia was 688 on the chart and 702 on its page,
     Berlin 132 and 133, its municipalities with partnerships 223 and 294, and Germany the fifth
     partner country (239)."""
-    call_command("import_municipalities", str(shared_data / "gemeindeverzeichnis_destatis.csv"))
-    import_twinnings(shared_data / "twin_cities.csv")
     with translation.override("de"):
         expected = assert_figures_agree(client, full_pages=False)
     assert expected.by_state["Nordrhein-Westfalen"] > 500

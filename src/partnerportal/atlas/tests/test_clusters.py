@@ -5,12 +5,10 @@ and over the real reference data at several zoom levels and areas."""
 from __future__ import annotations
 
 import itertools
-import os
 import random
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from partnerportal.atlas.selectors.clusters import (
@@ -41,7 +39,6 @@ from partnerportal.registry.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ALL = PartnershipFilters()
-DATA = Path(__file__).resolve().parents[4] / ".." / "shared" / "data"
 
 
 def assert_no_overlap(layer) -> None:
@@ -62,10 +59,34 @@ def assert_no_overlap(layer) -> None:
             assert not boxes_overlap(box, marker_box(cluster, layer.zoom)), (label, cluster)
 
 
+@pytest.fixture(scope="module")
+def _dense(django_db_setup, django_db_blocker):
+    """The places of `dense`, made once for the module's tests (400 places and pairs take a
+    second or more to make), in a transaction rolled back after the module; each test still
+    runs in its own savepoint of it, rolled back after the test."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            koeln = _dense_make()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield koeln.pk
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def dense():
+def dense(_dense, db):
     """400 German places on a jittered grid over the Rhineland, each partnered abroad; Köln is
-    the largest."""
+    the largest (made once per module: _dense)."""
+    return Municipality.objects.get(pk=_dense)
+
+
+def _dense_make():
     rng = random.Random(7)
     partner = ForeignMunicipalityFactory(name="Lille", iso2="FR", latitude=50.63, longitude=3.06)
     koeln = MunicipalityFactory(
@@ -139,40 +160,6 @@ def test_the_laender_are_served_as_topojson(client):
     assert answer.status_code == 200
     assert len(answer.json()["objects"]["deu"]["geometries"]) == 16
     assert "max-age" in answer["Cache-Control"]
-
-
-@pytest.mark.skipif(not (DATA / "twin_cities.csv").is_file(), reason="../shared/data is not there")
-def test_clusters_never_overlap_on_the_real_data():
-    """The whole reference data (about three minutes to import): the world, Europe, Germany,
-    Nordrhein-Westfalen and the Ruhr, each answer free of overlapping markers."""
-    with open(os.devnull, "w") as sink:
-        call_command(
-            "import_municipalities",
-            str(DATA / "gemeindeverzeichnis_destatis.csv"),
-            stdout=sink,
-            stderr=sink,
-        )
-        call_command("import_twinnings", str(DATA / "twin_cities.csv"), stdout=sink, stderr=sink)
-    views = [
-        MapView.world(1),
-        MapView.world(2),
-        MapView(3, -30, 20, 60, 70),
-        MapView(4, -10, 35, 30, 60),
-        MapView(6, 3, 47, 17, 55),
-        MapView(7, 5.5, 50.2, 9.5, 52.5),
-        MapView(8, 6.0, 50.7, 8.5, 51.8),
-        MapView(10, 6.8, 51.3, 7.6, 51.6),
-        MapView(12, 6.9, 50.9, 7.05, 51.0),
-    ]
-    figures = []
-    for view in views:
-        layer = atlas_clusters(ALL, view)
-        assert_no_overlap(layer)
-        figures.append((view.zoom, len(layer.clusters), sum(c.count for c in layer.clusters)))
-    print("zoom, markers, places:", figures)
-    # The world view still counts every mapped place exactly once.
-    world = atlas_clusters(ALL, MapView.world())
-    assert sum(c.count for c in world.clusters) == world.places
 
 
 def test_a_name_is_placed_with_the_offset_it_is_drawn_with():
