@@ -16,6 +16,10 @@ class ContentConfig(AppConfig):
 
         # The language links of a Wagtail page lead to its translations.
         translations_register(page_translation_urls)
+        # Live public pages are found by the site's search.
+        from .search import search_register
+
+        search_register()
         post_migrate.connect(
             signals.site_after_migrate, sender=self, dispatch_uid="partnerportal.content.site"
         )

@@ -61,3 +61,7 @@ class RegistryConfig(AppConfig):
         from .selectors.work import feed_section_municipality_changes
 
         feed_source_register(feed_section_municipality_changes)
+        # Municipalities, partnerships and programmes are found by the site's search.
+        from .search import search_register
+
+        search_register()
