@@ -61,3 +61,7 @@ api.add_router("/", registry_router)
 from partnerportal.api.routers.catalog import router as catalog_router  # noqa: E402
 
 api.add_router("/", catalog_router)
+
+from partnerportal.api.routers.search import router as search_router  # noqa: E402
+
+api.add_router("/", search_router)

@@ -9,6 +9,7 @@ search API with the analysed terms, and only the type facet is counted.
 
 from dataclasses import dataclass, field
 import datetime
+import re
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -25,6 +26,7 @@ from .sources import facet_kinds, search_sources
 PER_PAGE = 20
 #: The last page one can ask for (deep pages cost as much as the whole result set).
 MAX_PAGE = 50
+_VALUE = re.compile(r"[\w.-]{1,60}")
 #: A title match weighs this many body matches.
 TITLE_WEIGHT = 10.0
 
@@ -199,6 +201,8 @@ def search_run(
     page = min(max(page, 1), MAX_PAGE)
     found, prefix_last = analysis.query_terms(query)
     filters = {k: v for k, v in (("theme", theme), ("country", country)) if v}
+    if (type_ and type_ not in sources) or not all(_VALUE.fullmatch(v) for v in filters.values()):
+        found = []  # a filter no document can have finds nothing (and reaches no SQL)
     ids: list[int] = []
     total = 0
     counts: dict[str, dict[str, int]] = {}
