@@ -5,11 +5,13 @@ them) and pages behind a view restriction are never documents."""
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from partnerportal.core.search.services import (
@@ -18,6 +20,7 @@ from partnerportal.core.search.services import (
     search_object_changed,
     search_object_deleted,
 )
+from .models import ArticlePage
 from partnerportal.core.search.sources import (
     DocumentData,
     SearchSource,
@@ -25,59 +28,59 @@ from partnerportal.core.search.sources import (
     search_source_register,
 )
 
-#: Fields of the page models whose text is searched (besides the title).
-_SKIPPED = {f.name for f in Page._meta.get_fields()}
-
-
 def _pages() -> models.QuerySet:
     return Page.objects.live().public().filter(depth__gt=1).select_related("locale")
 
 
-def _field_text(page: Page, field: models.Field) -> str:
-    value = getattr(page, field.name, None)
-    if not value:
-        return ""
-    if isinstance(field, StreamField):
-        return " ".join(str(t) for t in field.stream_block.get_searchable_content(value))
-    if isinstance(field, RichTextField):
-        return strip_tags(str(value)).replace("\xa0", " ")
-    return str(value)
-
-
 def _text(page: Page) -> str:
+    """The text of the fields the page's model declares searchable (besides the title), in
+    their order: teaser before body, so that a snippet starts with the teaser."""
     parts = [page.search_description]
-    for field in type(page)._meta.get_fields():
-        if field.name in _SKIPPED or not getattr(field, "concrete", False):
+    for field in page.get_search_fields():
+        if not isinstance(field, index.SearchField) or field.field_name == "title":
             continue
-        if isinstance(field, models.TextField | models.CharField | StreamField):
-            parts.append(_field_text(page, field))
+        value = getattr(page, field.field_name, None)
+        if value is None or callable(value):
+            continue
+        model_field = field.get_field(type(page))
+        if isinstance(model_field, StreamField):
+            parts += [str(t) for t in model_field.stream_block.get_searchable_content(value)]
+        elif isinstance(model_field, RichTextField):
+            parts.append(strip_tags(str(value)).replace("\xa0", " "))
+        else:
+            parts.append(str(value))
     return " ".join(p for p in parts if p)
 
 
-def _codes(page: Page, relation: str, attribute: str) -> list[str]:
-    """A page's related themes or countries (the article pages have them), by their codes."""
+def _related(page: Page, relation: str) -> list:
     manager = getattr(page, relation, None)
-    if manager is None or not hasattr(manager, "all"):
-        return []
-    return [str(getattr(obj, attribute)) for obj in manager.all()]
+    return list(manager.all()) if manager is not None and hasattr(manager, "all") else []
 
 
 def _page_documents(rows: Iterable[Page]) -> Iterable[DocumentData]:
-    pks = [row.pk for row in rows]
-    for page in _pages().filter(pk__in=pks).specific(defer=False):
-        date = getattr(page, "date", None) or (
-            page.first_published_at.date() if page.first_published_at else None
-        )
-        countries = _codes(page, "countries", "iso2")
-        countries += [m.country_id for m in getattr(page, "municipalities", Page.objects.none()).all()] if hasattr(page, "municipalities") else []
+    pages = list(_pages().filter(pk__in=[row.pk for row in rows]).specific(defer=False))
+    # What an article is about, for the facets: a few queries per batch, not per page.
+    articles = [p for p in pages if isinstance(p, ArticlePage)]
+    prefetch_related_objects(
+        articles, "themes", "countries", "municipalities", "partnerships__themes"
+    )
+    root_paths = Site.get_site_root_paths()
+    for page in pages:
+        page._wagtail_cached_site_root_paths = root_paths  # one look-up per batch
+        partnerships = _related(page, "partnerships")
+        themes = [t.code for t in _related(page, "themes")]
+        themes += [t.code for p in partnerships for t in p.themes.all()]
+        countries = [c.iso2 for c in _related(page, "countries")]
+        countries += [m.country_id for m in _related(page, "municipalities")]
         yield DocumentData(
             key=str(page.pk),
             title=page.title,
             url=page.get_url() or "",
             body=_text(page),
             language=page.locale.language_code,
-            date=date,
-            themes=_codes(page, "themes", "code"),
+            date=getattr(page, "date", None)
+            or (page.first_published_at.date() if page.first_published_at else None),
+            themes=themes,
             countries=countries,
         )
 

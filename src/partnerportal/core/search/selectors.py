@@ -7,9 +7,9 @@ compilers. On other backends (OpenSearch, Elasticsearch) the search goes through
 search API with the analysed terms, and only the type facet is counted.
 """
 
-from dataclasses import dataclass, field
 import datetime
 import re
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -81,7 +81,8 @@ def _match_sqlite(found: list[str], prefix_last: bool) -> tuple[str, list]:
     table = _index_table()
     fts = f"{table}_fts"
     sql = (
-        f"SELECT d.id AS id, d.source AS source, d.date AS date, "
+        # Only table names and constants are interpolated; every value is a parameter.
+        f"SELECT d.id AS id, d.source AS source, d.date AS date, "  # noqa: S608
         f"-bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}) AS score "
         f"FROM {fts} JOIN {table} e ON e.id = {fts}.rowid "
         f"JOIN core_searchdocument d ON d.id = CAST(e.object_id AS INTEGER) "
@@ -103,9 +104,9 @@ def _match_postgresql(found: list[str], prefix_last: bool) -> tuple[str, list]:
         for _ in items
     )
     sql = (
-        f"SELECT d.id AS id, d.source AS source, d.date AS date, "
-        f"(ts_rank(e.title, to_tsquery('simple', %s)) * {TITLE_WEIGHT} "
-        f"+ ts_rank(e.body, to_tsquery('simple', %s))) AS score "
+        f"SELECT d.id AS id, d.source AS source, d.date AS date, "  # noqa: S608
+        f"(ts_rank(e.title, to_tsquery('simple', %s), 1) * {TITLE_WEIGHT} "
+        f"+ ts_rank(e.body, to_tsquery('simple', %s), 1)) AS score "
         f"FROM {table} e JOIN core_searchdocument d ON d.id = CAST(e.object_id AS INTEGER) "
         f"WHERE {per_term} AND e.content_type_id = %s"
     )
@@ -138,7 +139,7 @@ def _search_database(
     typed = "WHERE m.source = %s" if type_ else ""
     typed_params = [type_] if type_ else []
     sql = (
-        f"WITH m AS MATERIALIZED ({match_sql}), "
+        f"WITH m AS MATERIALIZED ({match_sql}), "  # noqa: S608
         f"t AS MATERIALIZED (SELECT * FROM m {typed}) "
         f"SELECT 'r', id{text}, position FROM ("
         f"  SELECT m.id, ROW_NUMBER() OVER (ORDER BY {rounding}, m.date DESC NULLS LAST, "

@@ -6,6 +6,9 @@ from collections.abc import Iterable, Sequence
 
 from django.db import models, transaction
 from modelsearch.backends import get_search_backends
+from modelsearch.conf import get_app_config
+
+from partnerportal.core.db import table_statistics_refresh
 
 from .models import SearchDocument, SearchFacet
 from .sources import DocumentData, SearchSource, search_sources, sources_for_model
@@ -97,6 +100,10 @@ def search_source_rebuild(*, source: SearchSource) -> int:
                 batch = []
         if batch:
             written += _documents_create(source, list(source.documents(batch)))
+        # PostgreSQL plans the search's joins from row counts: count them after a bulk write.
+        table_statistics_refresh(
+            SearchDocument, SearchFacet, get_app_config().get_model("IndexEntry")
+        )
     return written
 
 

@@ -7,9 +7,9 @@ documents of the given rows that may be found (none for an unpublished page), `o
 rows to index.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-import datetime
 
 from django.db import models
 from django.utils.functional import Promise
