@@ -33,7 +33,7 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,9 +154,7 @@ def generate_articles(count: int, *, seed: int = 7) -> dict:
         Municipality.objects.filter(population__gte=20_000).values_list("pk", "name", "country_id")
     ) or list(Municipality.objects.values_list("pk", "name", "country_id")[:2000])
     foreign = list(
-        Municipality.objects.exclude(country_id="DE").values_list("pk", "name", "country_id")[
-            :3000
-        ]
+        Municipality.objects.exclude(country_id="DE").values_list("pk", "name", "country_id")[:3000]
     )
     everyone = places + foreign
     names = [p[1] for p in everyone]
@@ -175,7 +173,8 @@ def generate_articles(count: int, *, seed: int = 7) -> dict:
                 other = rng.choice(everyone)
                 title = f"{_word(rng)} in {place[1]}: {rng.choice(ADJECTIVES)} {_word(rng)}"
                 slug = f"artikel-{n + 1}"
-                published = today - timedelta(days=rng.randint(0, 3650))
+                day = today - timedelta(days=rng.randint(0, 3650))
+                published = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
                 pages.append(
                     Page(
                         title=title[:255],
@@ -196,14 +195,18 @@ def generate_articles(count: int, *, seed: int = 7) -> dict:
                 )
                 teaser = " ".join(_sentence(rng, names) for _ in range(2))
                 body = "".join(
-                    "<p>" + " ".join(_sentence(rng, names) for _ in range(rng.randint(2, 4))) + "</p>"
+                    "<p>"
+                    + " ".join(_sentence(rng, names) for _ in range(rng.randint(2, 4)))
+                    + "</p>"
                     for _ in range(rng.randint(5, 10))
                 )
-                articles.append((published, place[1], teaser, body))
+                articles.append((day, place[1], teaser, body))
                 rows.append((place, other))
             created = Page.objects.bulk_create(pages)
             article_rows = [
-                ArticlePage(page_ptr_id=page.pk, date=published, place=place, teaser=teaser, body=body)
+                ArticlePage(
+                    page_ptr_id=page.pk, date=published, place=place, teaser=teaser, body=body
+                )
                 for page, (published, place, teaser, body) in zip(created, articles, strict=True)
             ]
             # Multi-table inheritance: bulk_create refuses the child tables, so their rows are
@@ -219,13 +222,17 @@ def generate_articles(count: int, *, seed: int = 7) -> dict:
             theme_links, country_links, municipality_links = [], [], []
             for page, (place, other) in zip(created, rows, strict=True):
                 for theme in rng.sample(themes, k=min(len(themes), rng.randint(1, 3))):
-                    theme_links.append(ArticlePage.themes.through(articlepage_id=page.pk, theme_id=theme))
+                    theme_links.append(
+                        ArticlePage.themes.through(articlepage_id=page.pk, theme_id=theme)
+                    )
                 for country in {place[2], other[2]}:
                     country_links.append(
                         ArticlePage.countries.through(articlepage_id=page.pk, country_id=country)
                     )
                 municipality_links.append(
-                    ArticlePage.municipalities.through(articlepage_id=page.pk, municipality_id=place[0])
+                    ArticlePage.municipalities.through(
+                        articlepage_id=page.pk, municipality_id=place[0]
+                    )
                 )
             ArticlePage.themes.through.objects.bulk_create(theme_links)
             ArticlePage.countries.through.objects.bulk_create(country_links, ignore_conflicts=True)
@@ -327,7 +334,9 @@ def main() -> int:
         started = time.perf_counter()
         pages = search_source_rebuild(source=search_source("page"))
         page_seconds = time.perf_counter() - started
-        print(f"  {pages:,} pages in {page_seconds:.1f} s ({pages / page_seconds:,.0f} documents/s)")
+        print(
+            f"  {pages:,} pages in {page_seconds:.1f} s ({pages / page_seconds:,.0f} documents/s)"
+        )
         total = SearchDocument.objects.count()
         mix = queries(random.Random(11))
         print(f"Searching: {len(mix)} queries x {args.rounds} rounds over {total:,} documents ...")

@@ -20,13 +20,15 @@ from partnerportal.core.search.services import (
     search_object_changed,
     search_object_deleted,
 )
-from .models import ArticlePage
 from partnerportal.core.search.sources import (
     DocumentData,
     SearchSource,
     search_source,
     search_source_register,
 )
+
+from .models import ArticlePage
+
 
 def _pages() -> models.QuerySet:
     return Page.objects.live().public().filter(depth__gt=1).select_related("locale")
@@ -88,7 +90,9 @@ def _page_documents(rows: Iterable[Page]) -> Iterable[DocumentData]:
 def _page_and_descendants(page: Page) -> None:
     source = search_source("page")
     pages = Page.objects.descendant_of(page, inclusive=True)
-    search_documents_remove(source=source, keys=[str(pk) for pk in pages.values_list("pk", flat=True)])
+    search_documents_remove(
+        source=source, keys=[str(pk) for pk in pages.values_list("pk", flat=True)]
+    )
     search_documents_sync(source=source, objects=list(_pages().descendant_of(page, inclusive=True)))
 
 
@@ -123,8 +127,9 @@ def search_register() -> None:
         dispatch_uid="content-search-unpublished",
     )
     post_delete.connect(
-        lambda sender, instance, **kw: isinstance(instance, Page)
-        and search_object_deleted(instance),
+        lambda sender, instance, **kw: (
+            isinstance(instance, Page) and search_object_deleted(instance)
+        ),
         weak=False,
         dispatch_uid="content-search-deleted",
     )

@@ -124,7 +124,9 @@ def test_api_search_filters_by_type_and_pages(client, found):
     assert body["count"] == 25 and body["pages"] == 2 and len(body["results"]) == 20
     assert {r["type"] for r in body["results"]} == {"page"}
     assert "geheim" not in str(body)
-    assert len(client.get("/api/v1/search", {"q": "Partnerschaft", "page": 2}).json()["results"]) == 5
+    assert (
+        len(client.get("/api/v1/search", {"q": "Partnerschaft", "page": 2}).json()["results"]) == 5
+    )
 
 
 def test_api_search_refuses_bad_input_with_422(client, site):

@@ -81,9 +81,15 @@ def query_terms(query: str) -> tuple[list[str], bool]:
     return found, bool(found) and len(found[-1]) >= PREFIX_MIN_LENGTH
 
 
-def _matches(word: str, wanted: set[str], prefix: str | None) -> bool:
+@lru_cache(maxsize=200_000)
+def _word_term(word: str) -> str:
     term = terms(word)
-    return bool(term) and (term[0] in wanted or (prefix is not None and term[0].startswith(prefix)))
+    return term[0] if term else ""
+
+
+def _matches(word: str, wanted: set[str], prefix: str | None) -> bool:
+    term = _word_term(word)
+    return bool(term) and (term in wanted or (prefix is not None and term.startswith(prefix)))
 
 
 def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
@@ -98,10 +104,14 @@ def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text or "")]
     if not spans:
         return mark_safe("")
-    hits = [i for i, (a, b) in enumerate(spans) if _matches(text[a:b], wanted, prefix)]
-    first = max(0, (hits[0] if hits else 0) - words // 3)
+    first_hit = next(
+        (i for i, (a, b) in enumerate(spans) if _matches(text[a:b], wanted, prefix)), 0
+    )
+    first = max(0, first_hit - words // 3)
     last = min(len(spans), first + words)
-    hit_set = set(hits)
+    hit_set = {
+        i for i in range(first, last) if _matches(text[spans[i][0] : spans[i][1]], wanted, prefix)
+    }
     parts: list[str] = ["… " if first > 0 else ""]
     position = spans[first][0] if first > 0 else 0
     for i in range(first, last):

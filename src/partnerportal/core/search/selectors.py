@@ -100,8 +100,7 @@ def _match_postgresql(found: list[str], prefix_last: bool) -> tuple[str, list]:
     # vectors answer it (title || body would need a scan), and together they are an AND over
     # title and body.
     per_term = " AND ".join(
-        "(e.title @@ to_tsquery('simple', %s) OR e.body @@ to_tsquery('simple', %s))"
-        for _ in items
+        "(e.title @@ to_tsquery('simple', %s) OR e.body @@ to_tsquery('simple', %s))" for _ in items
     )
     sql = (
         f"SELECT d.id AS id, d.source AS source, d.date AS date, "  # noqa: S608

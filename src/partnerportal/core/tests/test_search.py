@@ -1,7 +1,7 @@
 """The German search on the engine the suite runs on: run this module on SQLite and on
 PostgreSQL (DATABASE_URL=postgres://…) — the same assertions must hold on both (ADR 0008)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -19,7 +19,6 @@ from partnerportal.registry.tests.factories import (
     MunicipalityFactory,
     PartnershipFactory,
 )
-
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +196,38 @@ def test_paging_counts_and_clamps(home, committed):
     assert {h.title for h in first.hits}.isdisjoint({h.title for h in last.hits})
     assert search_run(query="Städtepartnerschaft", language="de", page=999).total == 5
     assert search_run(query="", language="de").total == 0
+
+
+def test_articles_are_found_by_teaser_and_body_with_their_date_and_what_they_are_about(
+    home, committed
+):
+    from partnerportal.content.models import ArticleIndexPage, NewsArticle
+    from partnerportal.geo.services import country_ensure
+
+    theme = Theme.objects.order_by("pk").first()
+    with committed():
+        news = home.add_child(instance=ArticleIndexPage(title="Aktuelles", slug="aktuelles"))
+        news.save_revision().publish()
+        moshi = ForeignMunicipalityFactory(name="Moshi", iso2="TZ")
+        for day, title in ((3, "Älterer Bericht"), (20, "Neuerer Bericht")):
+            article = NewsArticle(
+                title=title,
+                date=date(2026, 5, day),
+                teaser="Kläranlagen für die Partnerstadt.",
+                body="<p>Die Abwasserentsorgung wird besser.</p>",
+            )
+            news.add_child(instance=article)
+            article.themes.add(theme)
+            article.municipalities.add(moshi)
+            article.countries.add(country_ensure("KE"))
+            article.save_revision().publish()
+    results = search_run(query="Klaeranlage Abwasserentsorgung", language="de")
+    assert [hit.title for hit in results.hits] == ["Neuerer Bericht", "Älterer Bericht"]
+    assert results.hits[0].date == date(2026, 5, 20)
+    assert str(results.hits[0].snippet).startswith("<mark>Kläranlagen</mark>")
+    assert {f.value: f.count for f in results.facets["country"]} == {"TZ": 2, "KE": 2}
+    assert {f.value for f in results.facets["theme"]} == {theme.code}
+    assert _titles("Klaeranlage", country="KE", type_="page") == [
+        "Neuerer Bericht",
+        "Älterer Bericht",
+    ]

@@ -32,8 +32,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from partnerportal.audit.services import attribute_change
 from partnerportal.core.concurrency import VERSION_FIELD
 from partnerportal.core.db import table_statistics_refresh
-from partnerportal.registry.search import search_registry_rebuild
 from partnerportal.geo.services import country_ensure
+from partnerportal.registry.search import search_registry_rebuild
 
 from ..actions import RegistryAction
 from ..changes import registry_changed

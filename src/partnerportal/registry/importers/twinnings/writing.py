@@ -18,9 +18,9 @@ from simple_history.utils import bulk_create_with_history
 
 from partnerportal.core import csv as safe_csv
 from partnerportal.core.db import table_statistics_refresh
-from partnerportal.registry.search import search_registry_rebuild
 from partnerportal.geo.gazetteer import Gazetteer, country_code, default_gazetteer
 from partnerportal.geo.services import country_ensure
+from partnerportal.registry.search import search_registry_rebuild
 
 from ...changes import registry_changed
 from ...models import ImportRun, Municipality, Partnership, ReviewItem, Theme
