@@ -82,17 +82,21 @@ def _partnership_documents(rows: Iterable[Partnership]) -> Iterable[DocumentData
             kind_de = str(p.get_type_display())
         with override("en"):
             kind_en = str(p.get_type_display())
+        countries = {a.country_id: a.country, b.country_id: b.country}.values()
         body = " ".join(
             part
             for part in (
                 p.description,
-                f"{kind_de} {kind_en}",
-                f"{a.official_name} ({a.state or _country_words(a.country)})",
-                f"{b.official_name} ({b.state or _country_words(b.country)})",
-                _country_words(a.country) if a.country_id != b.country_id else "",
-                _country_words(b.country),
-                ", ".join(f"{t.name_de} {t.name_en}" for t in themes),
-                str(p.start_year or ""),
+                f"{a.official_name} ({a.state or a.country.name_de}) – "
+                f"{b.official_name} ({b.state or b.country.name_de}).",
+                ", ".join(c.name_de for c in countries if c)
+                + " ("
+                + ", ".join(c.name_en for c in countries if c)
+                + ").",
+                ", ".join(f"{t.name_de} ({t.name_en})" for t in themes),
+                f"{kind_de} ({kind_en}), {p.start_year}."
+                if p.start_year
+                else f"{kind_de} ({kind_en}).",
             )
             if part
         )
