@@ -231,3 +231,27 @@ def test_articles_are_found_by_teaser_and_body_with_their_date_and_what_they_are
         "Neuerer Bericht",
         "Älterer Bericht",
     ]
+
+
+def test_other_backends_path_finds_the_same_through_wagtails_search_api(home, committed):
+    """The path OpenSearch takes (Wagtail's `backend.search()` with the analysed terms), run
+    here on the database backend's stock query compiler."""
+    from modelsearch.backends import get_search_backend
+
+    from partnerportal.core.search.selectors import _search_other
+
+    with committed():
+        _page(home, "Bericht aus Bayern", "Die Partnerschaft mit München hilft beim Klimawandel.")
+        _page(home, "Anderes", "Hier steht nichts davon.")
+        MunicipalityFactory(name="München")
+    found, _prefix = analysis.query_terms("Muenchen")
+    ids, total, counts = _search_other(
+        get_search_backend(), found, language="de", type_="", filters={}, offset=0, limit=20
+    )
+    titles = set(SearchDocument.objects.filter(pk__in=ids).values_list("title", flat=True))
+    assert titles == {"Bericht aus Bayern", "München"} and total == 2
+    assert counts["type"] == {"page": 1, "municipality": 1}
+    ids, total, _counts = _search_other(
+        get_search_backend(), found, language="de", type_="page", filters={}, offset=0, limit=20
+    )
+    assert total == 1
