@@ -84,8 +84,11 @@ def _match_sqlite(found: list[str], prefix_last: bool) -> tuple[str, list]:
         # Only table names and constants are interpolated; every value is a parameter.
         f"SELECT d.id AS id, d.source AS source, d.date AS date, "  # noqa: S608
         f"-bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}) AS score "
-        f"FROM {fts} JOIN {table} e ON e.id = {fts}.rowid "
-        f"JOIN core_searchdocument d ON d.id = CAST(e.object_id AS INTEGER) "
+        # CROSS JOIN fixes the order in SQLite: the match drives, each hit looks up its entry
+        # and document by primary key (left to itself the planner may scan every entry and
+        # probe the full-text table for each).
+        f"FROM {fts} CROSS JOIN {table} e ON e.id = {fts}.rowid "
+        f"CROSS JOIN core_searchdocument d ON d.id = CAST(e.object_id AS INTEGER) "
         f"WHERE {fts} MATCH %s AND e.content_type_id = %s"
     )
     return sql, ["{title body} : (" + " ".join(phrases) + ")"]
@@ -123,10 +126,13 @@ def _search_database(
         match_sql, params = _match_postgresql(found, prefix_last)
         text = "::text"
         rounding = "ROUND((m.score * 10)::numeric) DESC"
+        outer_first = "JOIN"
     else:
         match_sql, params = _match_sqlite(found, prefix_last)
         text = ""
         rounding = "ROUND(m.score, 1) DESC"
+        # The hits drive the facet count (the planner would scan every facet otherwise).
+        outer_first = "CROSS JOIN"
     params.append(get_content_type_pk(SearchDocument))
     match_sql += " AND d.language IN ('', %s)"
     params.append(language)
@@ -146,7 +152,7 @@ def _search_database(
         f"UNION ALL SELECT 'n', '', COUNT(*) FROM t "
         f"UNION ALL SELECT 'type', source, COUNT(*) FROM m GROUP BY source "
         f"UNION ALL SELECT fa.kind, fa.value, COUNT(*) FROM t "
-        f"JOIN core_searchfacet fa ON fa.document_id = t.id GROUP BY fa.kind, fa.value"
+        f"{outer_first} core_searchfacet fa ON fa.document_id = t.id GROUP BY fa.kind, fa.value"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *typed_params, limit, offset])
