@@ -353,7 +353,7 @@ def main() -> int:
         mix = queries(random.Random(11))
         print(f"Searching: {len(mix)} queries x {args.rounds} rounds over {total:,} documents ...")
         figures = time_searches(mix, args.rounds)
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         pages_http = [
             measure(client, f"/de/suche/?q={q}", requests=10, warmup=1, label=q)
             for q in ("Koeln", "Klimawandels", "Partnersch", "Wasserversorgung Lima")
