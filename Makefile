@@ -107,6 +107,7 @@ bench: install assets messages ## Run the benchmarks in bench/ and print their f
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/atlas.py
+	$(BIN)/python bench/search.py
 
 worker: install ## Run the background task worker (production: django-tasks-db)
 	$(PP) db_worker

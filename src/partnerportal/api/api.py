@@ -72,3 +72,6 @@ api.add_router("/", funding_router)
 from partnerportal.api.routers.accounts import router as accounts_router  # noqa: E402
 
 api.add_router("/", accounts_router)
+from partnerportal.api.routers.search import router as search_router  # noqa: E402
+
+api.add_router("/", search_router)

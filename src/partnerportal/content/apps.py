@@ -61,6 +61,10 @@ class ContentConfig(AppConfig):
                 empty_label=_("No practice examples yet."),
             )
         )
+        # Live public pages are found by the site's search.
+        from .search import search_register
+
+        search_register()
         post_migrate.connect(
             signals.site_after_migrate, sender=self, dispatch_uid="partnerportal.content.site"
         )

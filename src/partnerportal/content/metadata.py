@@ -176,7 +176,7 @@ def _article_ld(page: ArticlePage, meta: PageMeta, language: str) -> dict:
 
 
 def _home_ld(meta: PageMeta, language: str) -> dict:
-    search = absolute(reverse("registry:municipality_search")) + "?q={search_term_string}"
+    search = absolute(reverse("content:search")) + "?q={search_term_string}"
     return {
         "@context": "https://schema.org",
         "@graph": [

@@ -3,6 +3,7 @@ from wagtail.views import serve
 
 from . import views
 from .feeds import feed_view
+from .search_views import search
 
 app_name = "content"
 
@@ -14,6 +15,7 @@ urlpatterns = [
         name="practice_example_submit",
     ),
     *views.urlpatterns,
+    path("suche/", search, name="search"),
 ]
 
 # Feeds: /<lang>/aktuelles/feed/rss/, …/thema/<code>/feed/atom/, …/land/<iso2>/feed/rss/

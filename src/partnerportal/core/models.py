@@ -1,0 +1,5 @@
+"""Core's models: the search documents (see core.search)."""
+
+from .search.models import SearchDocument, SearchFacet
+
+__all__ = ["SearchDocument", "SearchFacet"]

@@ -68,3 +68,7 @@ class RegistryConfig(AppConfig):
 
         sitemap_register("kommunen", MunicipalitySitemap, version=registry_version)
         sitemap_register("partnerschaften", PartnershipSitemap, version=registry_version)
+        # Municipalities, partnerships and programmes are found by the site's search.
+        from .search import search_register
+
+        search_register()

@@ -322,6 +322,14 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES[:2]
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": env.str("SEARCH_BACKEND", default="wagtail.search.backends.database")}
 }
+# Large installations: SEARCH_BACKEND=wagtail.search.backends.opensearch2 (or elasticsearch8)
+# and SEARCH_URL=https://user:password@opensearch.example.org:9200 (README: Search; ADR 0008).
+if env.str("SEARCH_URL", default=""):
+    WAGTAILSEARCH_BACKENDS["default"].update(
+        URLS=env.list("SEARCH_URL"),
+        INDEX=env.str("SEARCH_INDEX", default="partnerportal"),
+        TIMEOUT=env.int("SEARCH_TIMEOUT", default=10),
+    )
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = PARTNERPORTAL_UPLOAD_MAX_BYTES
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -124,7 +124,7 @@ def test_home_page_describes_the_organisation_the_site_its_search_and_feeds(clie
     assert website["@type"] == "WebSite"
     action = website["potentialAction"]
     assert action["@type"] == "SearchAction"
-    assert action["target"]["urlTemplate"].endswith("/en/register/kommunen/?q={search_term_string}")
+    assert action["target"]["urlTemplate"].endswith("/en/suche/?q={search_term_string}")
     assert meta(html, "og:type") == ["website"]
     assert meta(html, "twitter:card") == ["summary"]
     assert (

@@ -72,7 +72,7 @@ def test_home_page_offers_search_and_ways_in_and_promises_nothing_missing(client
 
     html = client.get("/en/").content.decode()
     with translation.override("en"):
-        search = reverse("registry:municipality_search")
+        search = reverse("content:search")
         ways = [
             reverse("registry:partnership_list"),
             reverse("atlas:map"),

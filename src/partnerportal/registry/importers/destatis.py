@@ -33,6 +33,7 @@ from partnerportal.audit.services import attribute_change
 from partnerportal.core.concurrency import VERSION_FIELD
 from partnerportal.core.db import table_statistics_refresh
 from partnerportal.geo.services import country_ensure
+from partnerportal.registry.search import search_registry_rebuild
 
 from ..actions import RegistryAction
 from ..changes import registry_changed
@@ -679,6 +680,7 @@ def municipalities_import(
         run.finished_at = timezone.now()
         run.save(update_fields=["counts", "finished_at"])
     table_statistics_refresh(Municipality)
+    search_registry_rebuild()  # bulk writes send no signals: the search index follows here
     return outcome
 
 

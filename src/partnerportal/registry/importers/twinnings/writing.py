@@ -20,6 +20,7 @@ from partnerportal.core import csv as safe_csv
 from partnerportal.core.db import table_statistics_refresh
 from partnerportal.geo.gazetteer import Gazetteer, country_code, default_gazetteer
 from partnerportal.geo.services import country_ensure
+from partnerportal.registry.search import search_registry_rebuild
 
 from ...changes import registry_changed
 from ...models import ImportRun, Municipality, Partnership, ReviewItem, Theme
@@ -320,4 +321,5 @@ def import_twinnings(
             pending.seek(0)
             write_report(Path(report), pending, result)
     table_statistics_refresh(Municipality, Partnership)
+    search_registry_rebuild()  # bulk writes send no signals: the search index follows here
     return result

@@ -1,0 +1,127 @@
+"""German text analysis: the same terms at index and at query time, on every engine.
+
+SQLite's FTS5 (unicode61) does not stem, PostgreSQL's `german` configuration stems but does not
+fold "ue" to "u", and neither does what the other does. So the text is analysed here, in
+Python, before any engine sees it: case folded, umlauts and accents dropped, "ae"/"oe"/"ue"
+read as the umlauts they spell (Muenchen, Munchen and München meet), then the Snowball German
+stemmer (Partnerschaften -> partnerschaft, Klimawandels -> klimawandel). The engines index and
+match these terms as they are (FTS5 unicode61, PostgreSQL `simple`).
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+_STEMMER = Stemmer.Stemmer("german")
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "ss",
+        "ä": "a",
+        "ö": "o",
+        "ü": "u",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "đ": "d",
+        "ł": "l",
+        "ı": "i",
+    }
+)
+_WORD = re.compile(r"\w+")
+#: "ae", "oe" and "ue" as the umlauts they stand for; "ue" after "q" is a u and an e (Quelle).
+_DIGRAPH = re.compile(r"ae|oe|(?<!q)ue")
+_DIGRAPH_MAP = {"ae": "a", "oe": "o", "ue": "u"}
+#: The shortest last term that is matched as a prefix ("Par" would match half the index).
+PREFIX_MIN_LENGTH = 3
+#: The most terms a query is cut to (each term is one more index look-up).
+QUERY_MAX_TERMS = 8
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, umlaut digraphs read as umlauts; words kept apart."""
+    text = (text or "").casefold().translate(_SPECIAL)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _DIGRAPH.sub(lambda m: _DIGRAPH_MAP[m.group()], text)
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """The indexed terms of a text, in order (underscores split words, as in the engines)."""
+    return [_stem(word) for word in _WORD.findall(fold(text).replace("_", " "))]
+
+
+def analyse(text: str) -> str:
+    """The text as the engines index it: its terms joined by spaces."""
+    return " ".join(terms(text))
+
+
+def query_terms(query: str) -> tuple[list[str], bool]:
+    """The distinct terms of what someone typed, and whether the last one is a prefix.
+
+    The last term is matched as a prefix when it is long enough, so that results appear as one
+    types ("Partnersch" finds Partnerschaft); its stem is used, which is a prefix of the stems
+    of the words it begins.
+    """
+    found: list[str] = []
+    for term in terms(query[:500]):
+        if term not in found:
+            found.append(term)
+    found = found[:QUERY_MAX_TERMS]
+    return found, bool(found) and len(found[-1]) >= PREFIX_MIN_LENGTH
+
+
+@lru_cache(maxsize=200_000)
+def _word_term(word: str) -> str:
+    term = terms(word)
+    return term[0] if term else ""
+
+
+def _matches(word: str, wanted: set[str], prefix: str | None) -> bool:
+    term = _word_term(word)
+    return bool(term) and (term in wanted or (prefix is not None and term.startswith(prefix)))
+
+
+def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
+    """A passage of the original text around the first match, matches in <mark>, HTML-escaped.
+
+    Matching is done on analysed terms, so "Partnerschaften" is marked for the query
+    "Partnerschaft"; the words shown are the original ones.
+    """
+    found, prefix_last = query_terms(query)
+    wanted = set(found)
+    prefix = found[-1] if prefix_last else None
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text or "")]
+    if not spans:
+        return mark_safe("")
+    first_hit = next(
+        (i for i, (a, b) in enumerate(spans) if _matches(text[a:b], wanted, prefix)), 0
+    )
+    first = max(0, first_hit - words // 3)
+    last = min(len(spans), first + words)
+    hit_set = {
+        i for i in range(first, last) if _matches(text[spans[i][0] : spans[i][1]], wanted, prefix)
+    }
+    parts: list[str] = ["… " if first > 0 else ""]
+    position = spans[first][0] if first > 0 else 0
+    for i in range(first, last):
+        a, b = spans[i]
+        parts.append(escape(text[position:a]))
+        word = escape(text[a:b])
+        parts.append(f"<mark>{word}</mark>" if i in hit_set else word)
+        position = b
+    if last < len(spans):
+        parts.append(" …")
+    else:
+        parts.append(escape(text[position:]))
+    return mark_safe("".join(parts).strip())
