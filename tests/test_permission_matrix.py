@@ -340,6 +340,9 @@ CASES: list[Case] = [
     Case("api:api-root", dict.fromkeys(ROLES, "missing")),
     Case("content:home", ALL_OK),
     Case("content:practice_examples_geojson", ALL_OK),
+    # The site search: public, it finds only what everyone may see (content.search_views).
+    Case("content:search", ALL_OK, data=lambda world, role: {"q": "Partnerschaft"}),
+    Case("api:search", ALL_OK, data=lambda world, role: {"q": "Partnerschaft"}),
     Case("accounts:overview", LOGGED_IN_OK),
     Case("accounts:staff_memberships", ADMINS_ONLY),
     Case("notifications:feed", LOGGED_IN_OK),

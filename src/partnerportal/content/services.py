@@ -217,9 +217,8 @@ STAFF_GROUPS = MANAGING_ROLES
 def staff_permissions_ensure(root: Page) -> None:
     """Give the agency's groups the back-office permissions on the page tree (idempotent)."""
     from django.contrib.auth.models import Group, Permission
-    from wagtail.models import GroupPagePermission
-
     from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import GroupPagePermission
 
     page_permissions = Permission.objects.filter(
         content_type__app_label="wagtailcore", codename__in=STAFF_PAGE_PERMISSIONS

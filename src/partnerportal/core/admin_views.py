@@ -22,7 +22,7 @@ def _translate_url(page_id: int) -> str | None:
 
 
 class TranslationReportView(WagtailAdminTemplateMixin, TemplateView):
-    page_title = _("Translations")
+    page_title = _("Translation status")
     header_icon = "globe"
     template_name = "core/admin/translation_report.html"
     paginate_by = 50

@@ -64,7 +64,7 @@ class TranslationReportMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def translation_report_menu_item():
     return TranslationReportMenuItem(
-        _("Translations"),
+        _("Translation status"),
         reverse("partnerportal_translation_report"),
         name="translations",
         icon_name="globe",

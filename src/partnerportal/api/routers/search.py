@@ -9,9 +9,9 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import ValidationError
 
 from partnerportal.core.search.selectors import MAX_PAGE, search_run
 from partnerportal.core.search.sources import search_sources
@@ -84,7 +84,17 @@ class SearchOut(Schema):
 def search(request: HttpRequest, filters: Query[SearchFilters]):
     """Public: finds only what everyone may see."""
     if filters.type and filters.type not in search_sources():
-        raise HttpError(422, "Unknown type.")
+        # In the shape of ninja's own 422 (and the OpenAPI document's): one entry per parameter.
+        raise ValidationError(
+            [
+                {
+                    "loc": ["query", "type"],
+                    "type": "value_error",
+                    "msg": gettext("Unknown type: choose one of %(types)s.")
+                    % {"types": ", ".join(sorted(search_sources()))},
+                }
+            ]
+        )
     with override(filters.lang):
         results = search_run(
             query=filters.q,

@@ -206,7 +206,7 @@ def test_articles_are_found_by_teaser_and_body_with_their_date_and_what_they_are
 
     theme = Theme.objects.order_by("pk").first()
     with committed():
-        news = home.add_child(instance=ArticleIndexPage(title="Aktuelles", slug="aktuelles"))
+        news = home.add_child(instance=ArticleIndexPage(title="Berichte", slug="berichte"))
         news.save_revision().publish()
         moshi = ForeignMunicipalityFactory(name="Moshi", iso2="TZ")
         for day, title in ((3, "Älterer Bericht"), (20, "Neuerer Bericht")):

@@ -239,8 +239,9 @@ def test_partnership_page_query_count(client, koeln, django_assert_max_num_queri
         partnership.actors.create(municipality=koeln, name=f"Verein {n}")
     url = reverse("registry:partnership_detail", args=[partnership.pk])
     client.get(url)
-    # The partnership, five prefetches (history, themes, programmes, actors, contacts), layout.
-    with django_assert_max_num_queries(12):
+    # The partnership, five prefetches (history, themes, programmes, actors, contacts), layout,
+    # and the articles about it (content's section, registry/sections.py).
+    with django_assert_max_num_queries(13):
         client.get(url)
 
 
