@@ -246,7 +246,8 @@ def _etag(request: HttpRequest, *args, **kwargs) -> str:
                 __version__,
                 repr(LAYOUT_VERSION.current()),
                 str(int(clock.time() // CACHE_SECONDS)),
-                request.build_absolute_uri(),
+                # The address without its query: ?x=<random> builds no feed of its own.
+                request.build_absolute_uri(request.path),
             )
         )
         request.feed_etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'

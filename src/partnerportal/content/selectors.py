@@ -372,12 +372,13 @@ def live_articles(locale: Locale | int, *, private: Q | None = None) -> QuerySet
 
 
 def _about_country(country: str) -> Q:
-    """An article is about a country if it names it, or a municipality or partnership in it."""
+    """An article is about a country if it names it, or a municipality or partnership in it.
+    Only public partnerships count: a proposed one must not show through the filters."""
     return (
         Q(countries=country)
         | Q(municipalities__country=country)
-        | Q(partnerships__municipality_a__country=country)
-        | Q(partnerships__municipality_b__country=country)
+        | Q(partnerships__municipality_a__country=country, partnerships__is_confirmed=True)
+        | Q(partnerships__municipality_b__country=country, partnerships__is_confirmed=True)
     )
 
 
@@ -385,8 +386,14 @@ def _about_region(region: str) -> Q:
     return (
         Q(countries__world_region=region)
         | Q(municipalities__country__world_region=region)
-        | Q(partnerships__municipality_a__country__world_region=region)
-        | Q(partnerships__municipality_b__country__world_region=region)
+        | Q(
+            partnerships__municipality_a__country__world_region=region,
+            partnerships__is_confirmed=True,
+        )
+        | Q(
+            partnerships__municipality_b__country__world_region=region,
+            partnerships__is_confirmed=True,
+        )
     )
 
 
@@ -394,16 +401,16 @@ def _about_municipality(pk: int) -> Q:
     """Named itself, or through one of its partnerships."""
     return (
         Q(municipalities=pk)
-        | Q(partnerships__municipality_a=pk)
-        | Q(partnerships__municipality_b=pk)
+        | Q(partnerships__municipality_a=pk, partnerships__is_confirmed=True)
+        | Q(partnerships__municipality_b=pk, partnerships__is_confirmed=True)
     )
 
 
 def _about_state(state: str) -> Q:
     return (
         Q(municipalities__state=state)
-        | Q(partnerships__municipality_a__state=state)
-        | Q(partnerships__municipality_b__state=state)
+        | Q(partnerships__municipality_a__state=state, partnerships__is_confirmed=True)
+        | Q(partnerships__municipality_b__state=state, partnerships__is_confirmed=True)
     )
 
 
@@ -430,7 +437,9 @@ def articles_filter(queryset: QuerySet[ArticlePage], filters: ArticleFilters) ->
     if filters.municipality:
         queryset = queryset.filter(pk__in=_matching(_about_municipality(filters.municipality)))
     if filters.partnership:
-        queryset = queryset.filter(pk__in=_matching(Q(partnerships=filters.partnership)))
+        queryset = queryset.filter(
+            pk__in=_matching(Q(partnerships=filters.partnership, partnerships__is_confirmed=True))
+        )
     if filters.state:
         queryset = queryset.filter(pk__in=_matching(_about_state(filters.state)))
     return queryset

@@ -432,7 +432,7 @@ def practice_example_submit(
         title=title,
         slug=find_available_slug(index, slugify(title)[:80] or "praxisbeispiel"),
         date=timezone.localdate(),
-        place=own.name,
+        place=own.name[:120],  # ArticlePage.place holds 120 characters
         teaser=teaser,
         body=plain_text_to_richtext(body),
         results=plain_text_to_richtext(results),

@@ -8,7 +8,7 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -47,6 +47,13 @@ def _page_deleted(sender, **kwargs) -> None:
 
 @receiver(post_save, sender=LegalPages)
 def _legal_pages_changed(sender, **kwargs) -> None:
+    layout_changed()
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def _view_restriction_changed(sender, **kwargs) -> None:
+    """A page locked (or opened) leaves (or enters) the cached feeds and sitemap at once."""
     layout_changed()
 
 

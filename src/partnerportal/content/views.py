@@ -82,8 +82,10 @@ def practice_example_submit(request: HttpRequest) -> HttpResponse:
                 language=get_language(),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(None if field == "__all__" else field, errors)
+            # A refusal may name no field, or one the form does not have: shown above the form.
+            by_field = getattr(error, "error_dict", None) or {"__all__": error.error_list}
+            for field, errors in by_field.items():
+                form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(
                 request,

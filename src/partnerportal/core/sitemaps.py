@@ -59,7 +59,9 @@ def _etag(request: HttpRequest, section: str | None = None) -> str:
     if not hasattr(request, "sitemap_etag"):
         sections = [_SECTIONS[section]] if section in _SECTIONS else list(_SECTIONS.values())
         versions = ",".join(f"{item.name}={item.version()!r}" for item in sections)
-        key = f"{__version__}|{versions}|{request.build_absolute_uri()}"
+        # The address and its page, not any other query (?x=<random> builds nothing new).
+        page = request.GET.get("p", "1")[:6]
+        key = f"{__version__}|{versions}|{request.build_absolute_uri(request.path)}|{page}"
         request.sitemap_etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
     return request.sitemap_etag
 

@@ -290,6 +290,8 @@ def per_diem_calculate(
         )
     try:
         start, end = trip_time(start), trip_time(end)
+        if not (1900 <= start.year <= 2100 and 1900 <= end.year <= 2100):
+            raise OverflowError  # a local time zone's history reaches no further
     except OverflowError:
         raise PerDiemError([("start", _("The date lies outside the calendar."))]) from None
     if end < start:

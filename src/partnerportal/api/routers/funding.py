@@ -141,7 +141,7 @@ def _datetime(value: str, field: str, problems: list[dict]) -> dt.datetime | Non
 
 def _count(value: str, field: str, problems: list[dict]) -> int:
     text = value.strip()
-    if not text.isascii() or not text.isdigit() or int(text) > MAX_MEALS:
+    if not text.isascii() or not text.isdigit() or len(text) > 4 or int(text) > MAX_MEALS:
         problems.append(
             _problem(
                 field,
