@@ -73,9 +73,12 @@ def test_arabic_header_is_mirrored_and_the_switch_folds_into_the_menu(
     try:
         page.goto("/ar/")
         brand = page.locator(".pp-brand").bounding_box()
-        tools = page.locator(".pp-header__tools").bounding_box()
-        # Right to left: the name of the site stands on the right, the tools on the left.
-        assert brand["x"] > tools["x"] + tools["width"] - 1
+        search = page.locator(".pp-header-search").bounding_box()
+        language = page.locator(".pp-language").bounding_box()
+        # Right to left: the name of the site stands on the right, and in the tools (the search,
+        # then the languages) the search comes first, on the right.
+        assert brand["x"] > WIDE["width"] / 2
+        assert search["x"] > language["x"] + language["width"] - 1
         first_nav = page.locator(".pp-nav li").first.bounding_box()
         last_nav = page.locator(".pp-nav li").last.bounding_box()
         assert first_nav["x"] > last_nav["x"]

@@ -256,7 +256,7 @@ def test_list_filters_fold_on_a_phone_and_tables_stack(browser, live_server, bro
     try:
         page.goto("/de/register/partnerschaften/")
         # The text filter is there at once, the other filters folded: the first result is near.
-        assert page.locator("input[name=q]").is_visible()
+        assert page.locator("main input[name=q]").is_visible()
         assert not page.locator("select[name=state]").is_visible()
         first_cell = page.locator("main table tbody tr td").first
         assert first_cell.bounding_box()["y"] < 900
@@ -269,9 +269,9 @@ def test_list_filters_fold_on_a_phone_and_tables_stack(browser, live_server, bro
         # Filters open, and the text filter finds a place by its plain spelling.
         page.click(".pp-filter-panel summary")
         assert page.locator("select[name=state]").is_visible()
-        page.fill("input[name=q]", "koln")
+        page.fill("main input[name=q]", "koln")
         with page.expect_navigation():
-            page.press("input[name=q]", "Enter")
+            page.press("main input[name=q]", "Enter")
         assert (
             page.locator("#partnership-count")
             .inner_text()
@@ -303,8 +303,8 @@ def test_long_municipality_page_is_paged_filtered_and_sorted(page, network):
     page.goto(f"/de/register/kommunen/{berlin}/?sort=start&order=desc")
     assert rows.first.locator("td").nth(4).inner_text().strip() == str(1950 + MANY - 1)
     # The text filter.
-    page.fill("input[name=q]", "ort 07")
+    page.fill("main input[name=q]", "ort 07")
     with page.expect_navigation():
-        page.press("input[name=q]", "Enter")
+        page.press("main input[name=q]", "Enter")
     assert rows.count() == 1
     assert "Ort 07 am Fluss" in rows.first.inner_text()
