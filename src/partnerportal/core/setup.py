@@ -32,7 +32,11 @@ def permissions_ensure(app_labels: Iterable[str], *, using: str, apps=global_app
     post_migrate reaches the apps in the order of INSTALLED_APPS, ours first: a handler that
     hands out permissions of apps listed later would otherwise find none on a new database."""
     for label in app_labels:
-        create_permissions(global_apps.get_app_config(label), verbosity=0, using=using, apps=apps)
+        try:
+            config = global_apps.get_app_config(label)
+        except LookupError:
+            continue  # not installed here: it has no permissions to make
+        create_permissions(config, verbosity=0, using=using, apps=apps)
 
 
 def cache_tables_after_migrate(sender, *, using: str, verbosity: int = 1, **kwargs) -> None:

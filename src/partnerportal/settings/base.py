@@ -1,9 +1,9 @@
 """Settings shared by every environment; everything that differs is read from the environment.
-
 Growing past one machine is configuration: DATABASE_URL (PostgreSQL), CACHE_URL (Redis),
 TASKS_BACKEND (database worker), MEDIA_STORAGE (S3-compatible), SEARCH_BACKEND (OpenSearch).
 """
 
+import importlib.util
 from pathlib import Path
 
 import environ
@@ -26,6 +26,14 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_BASE_URL = SITE_URL
 
+#: wagtail-localize (pinned in pyproject.toml). A virtual environment made before it was pinned
+#: still migrates and serves with Wagtail's own simple translation until `make install` runs.
+TRANSLATION_APPS = (
+    ["wagtail_localize", "wagtail_localize.locales"]
+    if importlib.util.find_spec("wagtail_localize")
+    else ["wagtail.contrib.simple_translation"]
+)
+
 INSTALLED_APPS = [
     # Ours, first so that our templates win over those of the libraries.
     "partnerportal.core",
@@ -43,9 +51,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     # Translation workflow for pages and snippets: which strings are translated, and syncing a
-    # translation when its source page changes (replaces wagtail.contrib.simple_translation).
-    "wagtail_localize",
-    "wagtail_localize.locales",
+    # translation when its source page changes (TRANSLATION_APPS below).
+    *TRANSLATION_APPS,
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

@@ -12,11 +12,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import Stemmer
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-_STEMMER = Stemmer.Stemmer("german")
 _SPECIAL = str.maketrans(
     {
         "ß": "ss",
@@ -33,6 +31,16 @@ _SPECIAL = str.maketrans(
     }
 )
 _WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    """PyStemmer, loaded when text is first analysed: loading the URLs or migrating needs none."""
+    import Stemmer
+
+    return Stemmer.Stemmer("german")
+
+
 #: "ae", "oe" and "ue" as the umlauts they stand for; "ue" after "q" is a u and an e (Quelle).
 _DIGRAPH = re.compile(r"ae|oe|(?<!q)ue")
 _DIGRAPH_MAP = {"ae": "a", "oe": "o", "ue": "u"}
@@ -53,7 +61,7 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return _stemmer().stemWord(word)
 
 
 def terms(text: str) -> list[str]:
