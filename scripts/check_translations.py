@@ -29,22 +29,8 @@ PACKAGE = ROOT / "src" / "partnerportal"
 SOURCE_LANGUAGE = "en"
 IGNORE = ["*/tests/*", "static/*", "node_modules/*"]
 
-#: The plural rule each catalogue must declare (GNU gettext's, as Django's own catalogues and
-#: Weblate use them); a language missing here must follow Babel's (CLDR) rule.
-PLURAL_FORMS = {
-    "de": "nplurals=2; plural=(n != 1);",
-    "en": "nplurals=2; plural=(n != 1);",
-    "fr": "nplurals=2; plural=(n > 1);",
-    "es": "nplurals=2; plural=(n != 1);",
-    "ar": (
-        "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
-        "n%100>=11 && n%100<=99 ? 4 : 5);"
-    ),
-    "uk": (
-        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-        "(n%100<10 || n%100>=20) ? 1 : 2);"
-    ),
-}
+#: The plural rule each catalogue must declare: the one `make makemessages` writes.
+from po_fill_headers import plural_forms as expected_plural_forms  # noqa: E402
 
 
 def setup_django() -> list[str]:
@@ -55,14 +41,6 @@ def setup_django() -> list[str]:
 
     django.setup()
     return [code for code, _name in settings.LANGUAGES]
-
-
-def expected_plural_forms(language: str) -> str:
-    if language in PLURAL_FORMS:
-        return PLURAL_FORMS[language]
-    from babel.messages.plurals import get_plural
-
-    return get_plural(language).plural_forms
 
 
 def _rule(plural_forms: str) -> tuple[int, object]:
