@@ -33,6 +33,7 @@ from partnerportal.notifications.models import Activity
 from . import permissions, workflows
 from .actions import AccountsAction
 from .models import ApiToken, Invitation, Membership, User
+from .personal_data import personal_data_providers
 from .roles import forget_roles, user_roles
 
 logger = logging.getLogger(__name__)
@@ -397,6 +398,8 @@ def account_export(*, actor: User, user: User) -> dict:
         }
         for m in Membership.objects.filter(user=user).select_related("municipality")
     ]
+    for provider in personal_data_providers():
+        data[provider.key] = provider.export(user)
     return data
 
 
@@ -493,6 +496,8 @@ def account_delete(*, actor: User, user: User) -> User:
         Invitation.objects.filter(Q(accepted_by=user) | Q(email__in=addresses)).update(
             email=f"deleted-{user.pk}@anonymised.invalid"
         )
+        for provider in personal_data_providers():
+            provider.erase(user, addresses)
         EmailAddress.objects.filter(user=user).delete()
         # The person's own feed is about them and of no use to anyone else.
         Activity.objects.filter(recipient=user).delete()

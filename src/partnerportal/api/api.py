@@ -75,3 +75,11 @@ api.add_router("/", accounts_router)
 from partnerportal.api.routers.search import router as search_router  # noqa: E402
 
 api.add_router("/", search_router)
+
+from partnerportal.api.routers.events import router as events_router  # noqa: E402
+
+api.add_router("/", events_router)
+
+from partnerportal.api.routers.advisory import router as advisory_router  # noqa: E402
+
+api.add_router("/", advisory_router)

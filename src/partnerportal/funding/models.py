@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnerportal.core.concurrency import VersionedModel
 from partnerportal.core.dates import display_date
 
 
@@ -114,3 +115,186 @@ class PerDiemRate(models.Model):
     def __str__(self) -> str:
         place = f"{self.country_id} {self.city}".strip()
         return f"{place} {self.valid_from}: {self.full_day}/{self.partial_day}"
+
+
+# --- Programmes' instruments and the applications for them (docs/decisions/0013-funding.md) ---
+
+
+class CallMode(models.TextChoices):
+    ROLLING = "rolling", _("Rolling call (apply at any time)")
+    DEADLINE = "deadline", _("Deadline")
+
+
+class CostKind(models.TextChoices):
+    FLIGHT = "flight", _("Flights")
+    ACCOMMODATION = "accommodation", _("Accommodation")
+    PER_DIEM = "per_diem", _("Per diems")
+    INTERPRETATION = "interpretation", _("Interpretation")
+    OTHER = "other", _("Other costs")
+
+
+class FundingInstrument(VersionedModel):
+    """What a programme funds and under which rules. `eligibility_rules` is data a machine checks
+    (funding/eligibility.py): a list of {"rule": <code>, ...parameters}."""
+
+    programme = models.ForeignKey(
+        "registry.Programme",
+        on_delete=models.PROTECT,
+        related_name="funding_instruments",
+        verbose_name=_("programme"),
+    )
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("what is funded"), blank=True)
+    cost_kinds = models.JSONField(
+        _("eligible kinds of cost"), default=list, blank=True, help_text=_("Codes of CostKind")
+    )
+    funding_rate_percent = models.DecimalField(
+        _("funding rate (%)"), max_digits=5, decimal_places=2, default=100
+    )
+    ceiling_eur = models.DecimalField(
+        _("ceiling (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    own_contribution_percent = models.DecimalField(
+        _("own contribution (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    call_mode = models.CharField(
+        _("call"), max_length=10, choices=CallMode.choices, default=CallMode.ROLLING
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    required_documents = models.JSONField(_("required documents"), default=list, blank=True)
+    eligibility_rules = models.JSONField(_("eligibility rules"), default=list, blank=True)
+    is_active = models.BooleanField(_("open for applications"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("funding instrument")
+        verbose_name_plural = _("funding instruments")
+        ordering = ["programme__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    FORMAL_CHECK = "formal_check", _("Formal check")
+    ASSESSMENT = "assessment", _("Assessment")
+    DECISION = "decision", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.exclude(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])
+
+
+class Application(VersionedModel):
+    """An application for one instrument by one municipality, usually for one partnership. The
+    review, decision, payments and final report hang off it (funding/workflows.py)."""
+
+    instrument = models.ForeignKey(
+        FundingInstrument,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("instrument"),
+    )
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    applicant = models.ForeignKey(
+        "registry.Municipality",
+        on_delete=models.PROTECT,
+        related_name="funding_applications",
+        verbose_name=_("applicant"),
+    )
+    partnership = models.ForeignKey(
+        "registry.Partnership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_applications",
+        verbose_name=_("partnership"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="funding_applications",
+        verbose_name=_("created by"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    title = models.CharField(_("title of the measure"), max_length=200, blank=True)
+    measure = models.TextField(_("measure"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    #: the last wizard step the applicant saved
+    step = models.CharField(_("step"), max_length=30, blank=True)
+    #: where a request came from outside funding, e.g. "events.registration:17" (travel support
+    #: asked for with an event registration)
+    origin = models.CharField(_("origin"), max_length=80, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("funding application")
+        verbose_name_plural = _("funding applications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "instrument"])]
+
+    def __str__(self) -> str:
+        return self.reference or self.title or _("Draft application")
+
+
+class CostPlan(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    ACTUAL = "actual", _("Actual (final report)")
+
+
+class CostLine(models.Model):
+    """A line of a cost plan. Paid in another currency it keeps amount, currency and the rate
+    used; `amount_eur` is what totals add up."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="cost_lines",
+        verbose_name=_("application"),
+    )
+    plan = models.CharField(
+        _("cost plan"), max_length=10, choices=CostPlan.choices, default=CostPlan.REQUESTED
+    )
+    kind = models.CharField(_("kind of cost"), max_length=20, choices=CostKind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    exchange_rate = models.DecimalField(
+        _("exchange rate (EUR per unit)"), max_digits=14, decimal_places=6, default=1
+    )
+    amount_eur = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
+    #: for per diems: the inputs and the result of funding.per_diem (country, city, start, end,
+    #: meals, table ids, days)
+    calculation = models.JSONField(_("calculation"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        ordering = ["application", "plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "partnerportal.registry",
     "partnerportal.atlas",
     "partnerportal.content",
+    "partnerportal.events",
     "partnerportal.funding",
+    "partnerportal.advisory",
     "partnerportal.api",
     # Wagtail
     "wagtail.contrib.forms",
@@ -394,3 +396,9 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "partnerportal.core.views.csrf_failure"
+
+# --- PDFs (letters, badges, certificates) are drawn with fpdf2 in a font with German, Cyrillic
+# and Latin extended letters, installed from npm (dejavu-fonts-ttf) like the other assets.
+PDF_FONT_DIR = Path(
+    env.str("PARTNERPORTAL_PDF_FONT_DIR", default=str(NODE_MODULES / "dejavu-fonts-ttf" / "ttf"))
+)

@@ -1,0 +1,3 @@
+"""Expert profiles, deployments and needs for experts."""
+
+__all__: list[str] = []

@@ -1,0 +1,10 @@
+"""The events app's actions in the audit trail, with their labels (registered with audit in
+EventsConfig.ready)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsAction(models.TextChoices):
+    EVENT_CREATED = "events.event_created", _("event created")
+    EVENT_CHANGED = "events.event_changed", _("event changed")
