@@ -8,3 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class EventsAction(models.TextChoices):
     EVENT_CREATED = "events.event_created", _("event created")
     EVENT_CHANGED = "events.event_changed", _("event changed")
+
+
+class EventsOrganiserAction(models.TextChoices):
+    """What the organisers do with participants (organising.py)."""
+
+    MESSAGE_SCHEDULED = "events.message_scheduled", _("message to participants written")
+    MESSAGE_WITHDRAWN = "events.message_withdrawn", _("message to participants withdrawn")

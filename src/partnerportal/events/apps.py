@@ -13,3 +13,20 @@ class EventsConfig(AppConfig):
         from .actions import EventsAction
 
         actions_register(EventsAction)
+        # Organisers (issue 12): audit labels, messages sent at their time, retention, DSGVO.
+        from datetime import timedelta
+
+        from partnerportal.accounts.personal_data import personal_data_register
+        from partnerportal.core.schedule import job_register
+
+        from .actions import EventsOrganiserAction
+        from .organising import event_messages_send_due
+        from .personal_data import PROVIDER
+        from .retention import registrations_retention_run
+
+        actions_register(EventsOrganiserAction)
+        job_register("event_messages_send_due", timedelta(minutes=5), event_messages_send_due)
+        job_register(
+            "event_registrations_retention", timedelta(days=1), registrations_retention_run
+        )
+        personal_data_register(PROVIDER)

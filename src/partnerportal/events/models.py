@@ -398,6 +398,62 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["event", "queued_at", "pk"]
         indexes = [models.Index(fields=["event", "status", "queued_at"])]
+        constraints = [
+            # Check-in looks a code up within its event: two people must never share one
+            # (organising.check_in_code_ensure draws them; this is the guard against a race).
+            models.UniqueConstraint(
+                fields=["event", "check_in_code"],
+                condition=~models.Q(check_in_code=""),
+                name="registration_check_in_code_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Organisers (issue 12: messages to participants) -----------------------------------------
+
+
+class EventMessage(models.Model):
+    """A message the organisers send to the participants of an event, at once or at `send_at`.
+
+    It is kept as a row rather than sent from the request so that a scheduled job can send it
+    later, so that it is sent exactly once (`sent_at` is claimed before the e-mails go out) and
+    so that the trail shows who wrote what to whom (history)."""
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("All participants (confirmed and waiting list)")
+        CONFIRMED = "confirmed", _("Confirmed participants")
+        WAITLIST = "waitlist", _("The waiting list")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="messages", verbose_name=_("event")
+    )
+    audience = models.CharField(
+        _("to"), max_length=12, choices=Audience.choices, default=Audience.CONFIRMED
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    send_at = models.DateTimeField(_("send at"), default=now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, editable=False)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("message to participants")
+        verbose_name_plural = _("messages to participants")
+        ordering = ["-send_at", "-pk"]
+        indexes = [models.Index(fields=["sent_at", "send_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

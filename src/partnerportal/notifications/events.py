@@ -37,6 +37,9 @@ class Event(models.TextChoices):
     CONTENT_SENT_BACK = "content.sent_back", _("Page sent back for changes")
     CONTENT_PUBLISHED = "content.published", _("Your page has been published")
 
+    # events (organisers): a message the organisers of an event write to its participants.
+    EVENT_MESSAGE = "events.message", _("Message from the organisers of an event")
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
@@ -78,4 +81,6 @@ ROUTES: dict[Event, Route] = {
     Event.CONTENT_REVIEW_REQUESTED: Route(BOTH, "content_review_requested"),
     Event.CONTENT_SENT_BACK: Route(BOTH, "content_sent_back"),
     Event.CONTENT_PUBLISHED: Route(BOTH, "content_published"),
+    # events (organisers): participants often have no account; sent to their address.
+    Event.EVENT_MESSAGE: Route(frozenset({Channel.EMAIL}), "event_message"),
 }

@@ -402,3 +402,7 @@ CSRF_FAILURE_VIEW = "partnerportal.core.views.csrf_failure"
 PDF_FONT_DIR = Path(
     env.str("PARTNERPORTAL_PDF_FONT_DIR", default=str(NODE_MODULES / "dejavu-fonts-ttf" / "ttf"))
 )
+
+# --- Events (organisers): days after an event's end until its registrations are anonymised,
+# for events without a series (a series sets its own, EventSeries.retention_days).
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=365)
