@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from partnerportal.core import csv as safe_csv
@@ -132,7 +133,7 @@ def participants_xlsx(event: Event, *, language: str, **filters) -> bytes:
     for index, _label in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 22
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -86,10 +86,9 @@ def events_due_for_anonymisation(*, at: datetime | None = None) -> list[Event]:
     """Events past their retention period that still hold personal data. The shortest possible
     period narrows the query; each event's own period decides."""
     at = at or timezone.now()
-    candidates = (
-        Event.objects.filter(ends_at__lt=at, registrations__anonymised_at__isnull=True)
-        .select_related("series")
-        .distinct()
+    personal = Registration.objects.filter(event=models.OuterRef("pk"), anonymised_at__isnull=True)
+    candidates = Event.objects.filter(models.Exists(personal), ends_at__lt=at).select_related(
+        "series"
     )
     return [event for event in candidates if retention_ends(event) <= at]
 
