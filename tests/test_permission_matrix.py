@@ -733,6 +733,89 @@ CASES += [
 ]
 
 
+# Events, organisers' pages (events.views.organiser): agency administrators and editors only.
+def _organised_event(world: World, role: str) -> dict:
+    from partnerportal.events.tests.factories_org import event_make, registration_make
+
+    event = event_make()
+    world.extra["registration"] = registration_make(
+        event, check_in_code="MTRX2345", checked_in_at=None
+    )
+    return {"slug": event.slug}
+
+
+def _check_in_data(world: World, role: str) -> dict:
+    return {"code": "MTRX2345"}
+
+
+def _checked_in_registration(world: World, role: str) -> dict:
+    from django.utils import timezone
+
+    from partnerportal.events.tests.factories_org import event_make, registration_make
+
+    event = event_make()
+    registration = registration_make(event, checked_in_at=timezone.now())
+    return {"slug": event.slug, "pk": registration.pk}
+
+
+def _scheduled_message(world: World, role: str) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerportal.events.models import EventMessage
+    from partnerportal.events.tests.factories_org import event_make
+
+    event = event_make()
+    message = EventMessage.objects.create(
+        event=event, subject="S", body="B", send_at=timezone.now() + timedelta(days=1)
+    )
+    return {"slug": event.slug, "pk": message.pk}
+
+
+def _message_data(world: World, role: str) -> dict:
+    return {"audience": "confirmed", "subject": "Matrix", "body": "Text"}
+
+
+CASES += [
+    Case("events:organiser_participants", ADMINS_ONLY, kwargs=_organised_event),
+    Case("events:organiser_export_csv", ADMINS_ONLY, kwargs=_organised_event),
+    Case("events:organiser_export_xlsx", ADMINS_ONLY, kwargs=_organised_event),
+    Case("events:organiser_badges", ADMINS_ONLY, kwargs=_organised_event),
+    Case("events:organiser_attendance", ADMINS_ONLY, kwargs=_organised_event),
+    Case("events:organiser_check_in", ADMINS_ONLY, kwargs=_organised_event),
+    Case(
+        "events:organiser_check_in",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_organised_event,
+        data=_check_in_data,
+    ),
+    Case(
+        "events:organiser_check_in_undo",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_checked_in_registration,
+    ),
+    Case("events:organiser_certificates", ADMINS_ONLY, kwargs=_organised_event),
+    Case("events:organiser_certificate", ADMINS_ONLY, kwargs=_checked_in_registration),
+    Case("events:organiser_messages", ADMINS_ONLY, kwargs=_organised_event),
+    Case(
+        "events:organiser_messages",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_organised_event,
+        data=_message_data,
+    ),
+    Case(
+        "events:organiser_message_withdraw",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_scheduled_message,
+    ),
+]
+
+
 OUR_NAMESPACES = {"accounts", "api", "api_pages", "audit", "content", "notifications", "registry"}
 
 
