@@ -98,6 +98,15 @@ def _fit(pdf: FPDF, text: str, *, width: float, size: float, minimum: float = 8)
     pdf.set_font_size(minimum)
 
 
+def _truncate(pdf: FPDF, text: str, width: float) -> str:
+    """`text` shortened with an ellipsis to fit `width` at the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _badge(pdf: FPDF, registration: Registration, event: Event, *, x: float, y: float) -> None:
     pdf.set_draw_color(170, 170, 170)
     pdf.set_line_width(0.2)
@@ -108,13 +117,13 @@ def _badge(pdf: FPDF, registration: Registration, event: Event, *, x: float, y: 
     pdf.set_xy(x + inner, y + inner)
     pdf.set_font(FONT_FAMILY, "", 8)
     pdf.set_text_color(80, 80, 80)
-    pdf.cell(text_width, 4, event.title[:80], new_x="LEFT", new_y="NEXT")
+    pdf.cell(text_width, 4, _truncate(pdf, event.title, text_width), new_x="LEFT", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     # The name, as large as fits.
     pdf.set_xy(x + inner, y + 16)
     pdf.set_font(FONT_FAMILY, "B", 16)
-    _fit(pdf, registration.name, width=text_width, size=18)
-    pdf.multi_cell(text_width, 8, registration.name, max_line_height=8, new_x="LEFT")
+    _fit(pdf, registration.name, width=text_width, size=18, minimum=12)
+    pdf.multi_cell(text_width, 7, registration.name, align="L", max_line_height=7, new_x="LEFT")
     # Role and municipality beside the QR code.
     beside = text_width - QR_SIZE - 2
     pdf.set_font(FONT_FAMILY, "", 10)
@@ -123,11 +132,13 @@ def _badge(pdf: FPDF, registration: Registration, event: Event, *, x: float, y: 
     municipality = municipality_label(registration)
     if municipality:
         _fit(pdf, municipality, width=beside, size=11)
-        pdf.multi_cell(beside, 5, municipality, new_x="LEFT", new_y="NEXT", max_line_height=5)
+        pdf.multi_cell(
+            beside, 5, municipality, align="L", new_x="LEFT", new_y="NEXT", max_line_height=5
+        )
     if registration.role:
         pdf.set_font(FONT_FAMILY, "", 9)
         pdf.set_text_color(60, 60, 60)
-        pdf.multi_cell(beside, 4.5, registration.role[:90], new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(beside, 4.5, registration.role[:90], align="L", new_x="LEFT", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
     code = registration.check_in_code
     qr_x = x + BADGE_WIDTH - inner - QR_SIZE
@@ -171,9 +182,9 @@ def attendance_pdf(event: Event, registrations: list[Registration], *, language:
         pdf.set_margins(15, 15, 15)
         pdf.add_page()
         pdf.set_font(FONT_FAMILY, "B", 15)
-        pdf.multi_cell(0, 7, _("Attendance list"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, _("Attendance list"), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT_FAMILY, "", 11)
-        pdf.multi_cell(0, 6, event.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, event.title, align="L", new_x="LMARGIN", new_y="NEXT")
         place = event_place(event)
         pdf.multi_cell(
             0,
@@ -184,7 +195,7 @@ def attendance_pdf(event: Event, registrations: list[Registration], *, language:
         )
         pdf.ln(4)
         headings = ("#", _("Name"), _("Municipality or organisation"), _("Role"), _("Signature"))
-        widths = (9, 50, 50, 31, 40)
+        widths = (9, 47, 47, 38, 39)
         pdf.set_font(FONT_FAMILY, "", 9)
         with pdf.table(
             col_widths=widths,

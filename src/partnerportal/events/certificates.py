@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from fpdf import FPDF
 
 from partnerportal.core.pdf import FONT_FAMILY, pdf_bytes, pdf_new
@@ -18,10 +19,19 @@ from .models import Event, Registration
 from .organising import certificate_check
 
 CERTIFICATE_LANGUAGES = ("de", "en", "fr", "es", "uk")
+CERTIFICATE_TITLE = gettext_noop("Certificate of attendance")
 
 
 def certificate_language(registration: Registration) -> str:
-    return registration.language if registration.language in CERTIFICATE_LANGUAGES else "en"
+    """The participant's language if it prints and its catalogue has the certificate's text
+    (until the translators fill it, a certificate half in English would be worse), else
+    English."""
+    language = registration.language
+    if language == "en" or language not in CERTIFICATE_LANGUAGES:
+        return "en"
+    with translation.override(language):
+        translated = _(CERTIFICATE_TITLE) != CERTIFICATE_TITLE
+    return language if translated else "en"
 
 
 def certificate_number(registration: Registration) -> str:
@@ -33,9 +43,7 @@ def _certificate_page(pdf: FPDF, registration: Registration, event: Event) -> No
         pdf.add_page()
         pdf.set_y(60)
         pdf.set_font(FONT_FAMILY, "B", 24)
-        pdf.multi_cell(
-            0, 12, _("Certificate of attendance"), align="C", new_x="LMARGIN", new_y="NEXT"
-        )
+        pdf.multi_cell(0, 12, _(CERTIFICATE_TITLE), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(14)
         pdf.set_font(FONT_FAMILY, "", 12)
         pdf.multi_cell(0, 7, _("This is to certify that"), align="C", new_x="LMARGIN", new_y="NEXT")
