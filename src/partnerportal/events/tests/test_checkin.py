@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 
 from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.events.models import Registration
@@ -96,7 +97,8 @@ def test_scanned_twice_counts_once(editor):
 def test_people_without_a_seat_are_refused_with_the_reason(editor, status, reason):
     event = event_make()
     registration = registration_make(event, status=status, check_in_code="WXYZ2345")
-    result = registration_check_in(actor=editor, event=event, code="WXYZ2345")
+    with translation.override("en"):
+        result = registration_check_in(actor=editor, event=event, code="WXYZ2345")
     assert result.outcome == CheckInOutcome.REFUSED
     assert reason in result.message
     registration.refresh_from_db()
