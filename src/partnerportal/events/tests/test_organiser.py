@@ -233,6 +233,13 @@ def test_message_now_goes_to_the_audience_in_their_language(
     assert set(by_address) == {"de@example.org", "en@example.org"}
     assert "Wir treffen uns in Saal 2." in by_address["en@example.org"].body
     assert "The organisers of" in by_address["en@example.org"].body
+    assert "Die Veranstaltenden von „Konferenz Afrika“" in by_address["de@example.org"].body
+    assert (
+        "Hallo Jana" in by_address["de@example.org"].body
+        or "Jana" in by_address["de@example.org"].body
+    )
+    html = by_address["de@example.org"].alternatives[0][0]
+    assert "Wir treffen uns in Saal 2." in html and 'lang="de"' in html
     assert by_address["de@example.org"].subject == "Konferenz Afrika: Raumänderung"
     # the trail names who wrote it
     record = message.history.earliest()
