@@ -9,7 +9,11 @@ from django.urls import reverse
 
 from partnerportal.accounts.tests.factories import UserFactory
 from partnerportal.events.models import Registration
-from partnerportal.events.tests.factories_org import event_make, registration_make
+from partnerportal.events.tests.factories_org import (
+    delegation_make,
+    event_make,
+    registration_make,
+)
 
 from .conftest import SCREENSHOTS
 from .test_phones import PHONE, too_wide
@@ -37,6 +41,7 @@ Object.defineProperty(navigator, "mediaDevices", { value: {
 
 def test_check_in_from_a_phone(browser, live_server, browser_site, axe):
     event = event_make(title="Runder Tisch Nicaragua")
+    delegation_make(event, size=2, registrant_name="Stadt Schwäbisch Gmünd")
     typed = registration_make(event, name="Ana López", check_in_code="TYPE2345")
     scanned = registration_make(event, name="Jonas Weber", check_in_code="SCAN2345")
     registration_make(
@@ -103,6 +108,15 @@ def test_check_in_from_a_phone(browser, live_server, browser_site, axe):
         assert typed.checked_in_at is None
         assert scanned.checked_in_at is not None
         check("undone")
+
+        # The participant list and the messages page fit the phone too.
+        page.goto(reverse("events:organiser_participants", kwargs={"slug": event.slug}))
+        assert "Ana López" in page.content()
+        check("participants")
+        page.screenshot(path=str(SCREENSHOTS / "events-participants-390.png"), full_page=True)
+        page.goto(reverse("events:organiser_messages", kwargs={"slug": event.slug}))
+        check("messages")
+        page.screenshot(path=str(SCREENSHOTS / "events-messages-390.png"), full_page=True)
         assert problems == {}, problems
     finally:
         context.close()

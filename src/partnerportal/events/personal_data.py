@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from partnerportal.accounts.personal_data import PersonalDataProvider
 
-from .models import Registration
+from .models import Delegation, Registration
 from .retention import registrations_anonymise
 
 #: What the export shows of each registration: everything stored about the person.
@@ -63,6 +63,14 @@ def registrations_of(user, addresses: list[str] | None = None) -> models.QuerySe
     return Registration.objects.filter(query, anonymised_at__isnull=True)
 
 
+def delegations_registered_by(user, addresses: list[str] | None = None):
+    """Delegations the person registered for others (their name and address as registrant)."""
+    query = Q(pk__in=[])
+    for address in _verified_addresses(user, addresses):
+        query |= Q(registrant_email__iexact=address)
+    return Delegation.objects.filter(query).exclude(registrant_email="")
+
+
 def registrations_export(user) -> list[dict[str, Any]]:
     rows = []
     for registration in registrations_of(user).select_related(
@@ -85,6 +93,18 @@ def registrations_export(user) -> list[dict[str, Any]]:
             }
         )
         rows.append(row)
+    for delegation in delegations_registered_by(user).select_related("event"):
+        rows.append(
+            {
+                "delegation_id": delegation.pk,
+                "event": delegation.event.title,
+                "event_id": delegation.event_id,
+                "registrant_name": delegation.registrant_name,
+                "registrant_email": delegation.registrant_email,
+                "language": delegation.language,
+                "created_at": delegation.created_at,
+            }
+        )
     return rows
 
 
@@ -104,6 +124,7 @@ def registrations_erase(user, addresses: list[str]) -> None:
             ],
         ).update(status=Registration.Status.CANCELLED, cancelled_at=now, updated_at=now)
         registrations_anonymise(registrations)
+        delegations_registered_by(user, addresses).update(registrant_name="", registrant_email="")
 
 
 PROVIDER = PersonalDataProvider(

@@ -205,3 +205,23 @@ def test_delegation_registrant_kept_while_members_are_not_all_anonymised():
     delegation.refresh_from_db()
     assert delegation.registrant_name  # the other member's registration still needs it
     assert Delegation.objects.filter(pk=delegation.pk).exists()
+
+
+def test_delegations_registered_by_the_person_are_exported_and_erased():
+    person = UserFactory(email="leitung@example.org")
+    event = event_make(title="Regionalkonferenz Asien")
+    delegation, members = delegation_make(
+        event, size=2, registrant_name="Frau Leitung", registrant_email="Leitung@example.org"
+    )
+    rows = _provider().export(person)
+    assert [row["delegation_id"] for row in rows] == [delegation.pk]
+    assert rows[0]["registrant_name"] == "Frau Leitung"
+
+    _provider().erase(person, ["leitung@example.org"])
+    delegation.refresh_from_db()
+    assert (delegation.registrant_name, delegation.registrant_email) == ("", "")
+    # the members are other people: their registrations stay
+    assert all(
+        not member.anonymised_at
+        for member in Registration.objects.filter(pk__in=[m.pk for m in members])
+    )
