@@ -187,7 +187,19 @@ def registration_check_in(*, actor, event: Event, code: str) -> CheckInResult:
             return CheckInResult(
                 CheckInOutcome.REFUSED, _refusal_reason(registration), registration
             )
-        if registration.checked_in_at is not None:
+        claimed = 0
+        if registration.checked_in_at is None:
+            # A conditional write as well as the lock: SQLite has no row locks, and of two
+            # doors scanning the same badge at once only one may count it.
+            now = timezone.now()
+            claimed = Registration.objects.filter(
+                pk=registration.pk, checked_in_at__isnull=True
+            ).update(checked_in_at=now, updated_at=now)
+            if claimed:
+                registration.checked_in_at = now
+            else:
+                registration.refresh_from_db(fields=["checked_in_at"])
+        if not claimed:
             # The time at the door is the event's local time, not the portal's.
             time = timezone.localtime(
                 registration.checked_in_at, zoneinfo.ZoneInfo(event.timezone)
@@ -198,8 +210,6 @@ def registration_check_in(*, actor, event: Event, code: str) -> CheckInResult:
                 % {"name": registration.name, "time": time},
                 registration,
             )
-        registration.checked_in_at = timezone.now()
-        registration.save(update_fields=["checked_in_at", "updated_at"])
     logger.info("Registration %s checked in by user %s", registration.pk, actor.pk)
     return CheckInResult(
         CheckInOutcome.CHECKED_IN,

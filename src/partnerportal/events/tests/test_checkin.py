@@ -173,3 +173,36 @@ def test_the_page_refuses_a_cancelled_registration_with_409(client, editor):
     )
     assert response.status_code == 409
     assert 'data-outcome="refused"' in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_doors_scanning_the_same_badge_at_once_count_it_once():
+    """Eight threads check the same code in at the same moment: one is told "checked in", the
+    others "already", nobody gets an error, and the time is the first one's."""
+    import threading
+
+    from django.db import connection
+
+    event = event_make()
+    registration = registration_make(event)
+    code = check_in_code_ensure(registration)
+    editor = UserFactory(agency_staff=True)
+    start = threading.Barrier(8)
+    outcomes, errors = [], []
+
+    def door():
+        try:
+            start.wait()
+            outcomes.append(registration_check_in(actor=editor, event=event, code=code).outcome)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=door) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(outcomes) == sorted([CheckInOutcome.CHECKED_IN] + [CheckInOutcome.ALREADY] * 7)
