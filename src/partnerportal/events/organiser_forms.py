@@ -55,9 +55,7 @@ class CheckInForm(forms.Form):
 
 
 class EventMessageForm(forms.Form):
-    audience = forms.ChoiceField(
-        label=_("To"), choices=EventMessage.Audience.choices, widget=forms.RadioSelect
-    )
+    audience = forms.ChoiceField(label=_("To"), choices=EventMessage.Audience.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
         label=_("Message"),
