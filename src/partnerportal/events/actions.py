@@ -8,3 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class EventsAction(models.TextChoices):
     EVENT_CREATED = "events.event_created", _("event created")
     EVENT_CHANGED = "events.event_changed", _("event changed")
+    # Calendar and staff management (evcal)
+    EVENT_INVITED = "events.municipality_invited", _("municipality invited to an event")
+    SERIES_CREATED = "events.series_created", _("event series created")
+    SERIES_CHANGED = "events.series_changed", _("event series changed")
+    EVENT_HISTORY_LOADED = "events.history_loaded", _("event stored from the series history")

@@ -13,3 +13,17 @@ class EventsConfig(AppConfig):
         from .actions import EventsAction
 
         actions_register(EventsAction)
+
+        # Calendar (evcal): the series history after migrate, the events of a municipality or
+        # a country on its page (registry/sections.py).
+        from django.db.models.signals import post_migrate
+
+        from partnerportal.registry.sections import section_provider_register
+
+        from .signals import history_after_migrate
+        from .views.calendar import events_section
+
+        post_migrate.connect(
+            history_after_migrate, sender=self, dispatch_uid="partnerportal.events.history"
+        )
+        section_provider_register(events_section)
