@@ -85,7 +85,7 @@ class LocalDateTimeField(forms.CharField):
 class EventForm(forms.ModelForm):
     """An event's own fields; the participant groups and questions are formsets below."""
 
-    version = VersionField()
+    version = VersionField(required=False)  # required when editing (clean)
     starts_at = LocalDateTimeField(label=_("Starts at (in the event's time zone)"))
     ends_at = LocalDateTimeField(label=_("Ends at (in the event's time zone)"))
     registration_closes_at = LocalDateTimeField(
@@ -177,8 +177,6 @@ class EventForm(forms.ModelForm):
                     event.partner_countries.values_list("iso2", flat=True)
                 ),
             )
-        else:
-            self.initial.setdefault("version", 0)
 
     def _municipalities(self, name: str) -> list[Municipality]:
         found, unknown = [], []
@@ -201,6 +199,8 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk and data.get("version") is None:
+            self.add_error("version", gettext("The form is incomplete: load the page again."))
         zone_name = data.get("timezone") or "Europe/Berlin"
         zone = zoneinfo.ZoneInfo(zone_name)
         for name in ("starts_at", "ends_at", "registration_closes_at"):

@@ -20,6 +20,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
+from ninja.responses import Status
 from pydantic import field_validator, model_validator
 
 from partnerportal.core.concurrency import EditConflict
@@ -309,7 +310,7 @@ def events_create(request: HttpRequest, payload: EventCreateIn):
         created = event_create(actor=request.user, **fields)
     except ValidationError as error:
         raise _model_problems(error) from error
-    return 201, _out(created.pk)
+    return Status(201, _out(created.pk))
 
 
 @router.patch(
@@ -339,12 +340,12 @@ def events_update(
     try:
         event_update(actor=request.user, event=found, expected_version=version, **fields)
     except EditConflict as error:
-        return 409, {
+        return Status(409, {
             "detail": "The event was changed in the meantime.",
             "code": "edit_conflict",
             "version": error.current_version,
-        }
+        })
     except ValidationError as error:
         raise _model_problems(error) from error
-    return 200, _out(found.pk)
+    return Status(200, _out(found.pk))
 
