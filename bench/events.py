@@ -67,11 +67,19 @@ def generate(events: int, registrations: int) -> tuple[str, int]:
         )
     with transaction.atomic():
         Event.objects.bulk_create(rows, batch_size=1000)
-    upcoming = list(Event.objects.filter(slug__startswith="bench-", ends_at__gte=now).values_list("pk", flat=True))
+    upcoming = list(
+        Event.objects.filter(slug__startswith="bench-", ends_at__gte=now).values_list(
+            "pk", flat=True
+        )
+    )
     through = Event.partner_countries.through
     with transaction.atomic():
         through.objects.bulk_create(
-            [through(event_id=pk, country_id=rng.choice(countries)) for pk in upcoming if countries],
+            [
+                through(event_id=pk, country_id=rng.choice(countries))
+                for pk in upcoming
+                if countries
+            ],
             batch_size=2000,
         )
     # Skewed: a few events take many registrations (the busiest gets 2 %).
@@ -140,7 +148,10 @@ def main() -> int:
         measure(client, f"/de/veranstaltungen/{slug}/", label="event page (busiest)", **kwargs),
     ]
     print()
-    print(f"GET with Django's test Client, {args.requests} requests after {args.warmup} warm-up, {connection.vendor}")
+    print(
+        f"GET with Django's test Client, {args.requests} requests after {args.warmup} "
+        f"warm-up, {connection.vendor}"
+    )
     header = f"{'page':<24}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'bytes':>9}{'x base':>8}"
     print(header)
     print("-" * len(header))

@@ -60,17 +60,29 @@ def demo_events_load(*, actor) -> int:
     from partnerportal.geo.models import Country
 
     created = 0
-    known = set(Event.objects.filter(source_key__startswith="demo:").values_list("source_key", flat=True))
+    known = set(
+        Event.objects.filter(source_key__startswith="demo:").values_list("source_key", flat=True)
+    )
     for spec in DEMO:
         if spec["source_key"] in known:
             continue
         zone = zoneinfo.ZoneInfo(spec["timezone"])
-        start = (timezone.now() + dt.timedelta(days=spec["days_ahead"])).astimezone(zone).replace(
-            hour=9, minute=30, second=0, microsecond=0
+        start = (
+            (timezone.now() + dt.timedelta(days=spec["days_ahead"]))
+            .astimezone(zone)
+            .replace(hour=9, minute=30, second=0, microsecond=0)
         )
         extra = {
             name: spec[name]
-            for name in ("place", "venue", "languages", "interpretation", "target_group", "online_url", "format")
+            for name in (
+                "place",
+                "venue",
+                "languages",
+                "interpretation",
+                "target_group",
+                "online_url",
+                "format",
+            )
             if name in spec
         }
         event = event_create(
@@ -82,8 +94,12 @@ def demo_events_load(*, actor) -> int:
             capacity=spec["capacity"],
             registration_open=True,
             summary="Demo-Veranstaltung des Partnerportals.",
-            series=EventSeries.objects.filter(slug=spec["series"]).first() if spec["series"] else None,
-            partner_countries=list(Country.objects.filter(iso2__in=spec.get("partner_countries", []))),
+            series=EventSeries.objects.filter(slug=spec["series"]).first()
+            if spec["series"]
+            else None,
+            partner_countries=list(
+                Country.objects.filter(iso2__in=spec.get("partner_countries", []))
+            ),
             groups=spec.get("groups"),
             questions=[{"label": "Ernährungswünsche", "kind": "text", "required": False}],
             **extra,

@@ -23,7 +23,7 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def span_text(starts_at: dt.datetime, ends_at: dt.datetime, zone_name: str) -> str:
-    """"12. März 2027, 09:00–17:00" or "12. März 2027, 09:00 – 14. März 2027, 12:30"."""
+    """ "12. März 2027, 09:00–17:00" or "12. März 2027, 09:00 – 14. März 2027, 12:30"."""
     zone = _zone(zone_name)
     start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
     locale = babel_locale()
@@ -37,7 +37,7 @@ def span_text(starts_at: dt.datetime, ends_at: dt.datetime, zone_name: str) -> s
 
 
 def zone_label(zone_name: str, at: dt.datetime) -> str:
-    """"Europe/Berlin (UTC+01:00)": the zone's name and its offset at that moment."""
+    """ "Europe/Berlin (UTC+01:00)": the zone's name and its offset at that moment."""
     offset = at.astimezone(_zone(zone_name)).strftime("%z")
     return f"{zone_name} (UTC{offset[:3]}:{offset[3:]})"
 
@@ -83,4 +83,7 @@ def event_times(event: Event) -> list[dict[str, str]]:
 
 def _offsets(zone_name: str, event: Event) -> tuple:
     zone = _zone(zone_name)
-    return (event.starts_at.astimezone(zone).utcoffset(), event.ends_at.astimezone(zone).utcoffset())
+    return (
+        event.starts_at.astimezone(zone).utcoffset(),
+        event.ends_at.astimezone(zone).utcoffset(),
+    )

@@ -16,7 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from partnerportal.core.forms import VersionField
 from partnerportal.geo.models import Country, WorldRegion
 from partnerportal.registry.models import Municipality
-from partnerportal.registry.selectors.picking import municipality_pick_label, municipality_pick_lookup
+from partnerportal.registry.selectors.picking import (
+    municipality_pick_label,
+    municipality_pick_lookup,
+)
 
 from .models import Event, EventFormat, ParticipantGroup, RegistrationQuestion
 from .selectors import CalendarFilters, series_choices
@@ -192,7 +195,9 @@ class EventForm(forms.ModelForm):
         if unknown:
             self.add_error(
                 name,
-                gettext("Not found: %(names)s. Use the label of the municipality search or the AGS.")
+                gettext(
+                    "Not found: %(names)s. Use the label of the municipality search or the AGS."
+                )
                 % {"names": "; ".join(unknown)},
             )
         return found
@@ -210,11 +215,15 @@ class EventForm(forms.ModelForm):
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
             self.add_error("ends_at", gettext("The event cannot end before it starts."))
         data["languages"] = [
-            code.strip().lower() for code in data.get("languages_text", "").split(",") if code.strip()
+            code.strip().lower()
+            for code in data.get("languages_text", "").split(",")
+            if code.strip()
         ]
         data["host_municipalities"] = self._municipalities("hosts_text")
         data["co_host_municipalities"] = self._municipalities("co_hosts_text")
-        codes = [c.upper() for c in re.split(r"[,\s]+", data.get("partner_countries_text", "")) if c]
+        codes = [
+            c.upper() for c in re.split(r"[,\s]+", data.get("partner_countries_text", "")) if c
+        ]
         countries = list(Country.objects.filter(iso2__in=codes))
         missing = set(codes) - {c.iso2 for c in countries}
         if missing:

@@ -61,9 +61,7 @@ def _vevent(event: Event, *, url: str = "") -> VEvent:
     return entry
 
 
-def calendar_ical(
-    events: Iterable[Event], *, name: str, url_for=None, method: str = ""
-) -> bytes:
+def calendar_ical(events: Iterable[Event], *, name: str, url_for=None, method: str = "") -> bytes:
     """A VCALENDAR of `events` with one VTIMEZONE per zone used; `url_for(event)` gives each
     event's page address."""
     cal = Calendar()

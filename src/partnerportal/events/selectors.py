@@ -130,7 +130,9 @@ def calendar_events(filters: CalendarFilters, *, at: dt.datetime | None = None) 
     events = Event.objects.public()
     events = events.past(at) if filters.when == "past" else events.upcoming(at)
     if filters.format:
-        events = events.filter(Q(format=filters.format) | Q(format="", series__format=filters.format))
+        events = events.filter(
+            Q(format=filters.format) | Q(format="", series__format=filters.format)
+        )
     if filters.series:
         events = events.filter(series__slug=filters.series)
     events = _region_or_country(events, filters)
@@ -224,9 +226,7 @@ def regional_conference_plan(*, at: dt.datetime | None = None) -> list[PlanRow]:
     one planned and the year the next is due (last + rotation). Two queries in all."""
     at = at or timezone.now()
     series_by_region: dict[str, EventSeries] = {}
-    for series in EventSeries.objects.filter(format=EventFormat.REGIONAL_CONFERENCE).order_by(
-        "pk"
-    ):
+    for series in EventSeries.objects.filter(format=EventFormat.REGIONAL_CONFERENCE).order_by("pk"):
         series_by_region.setdefault(series.world_region, series)
     events = list(
         Event.objects.filter(series__in=list(series_by_region.values()))

@@ -340,12 +340,14 @@ def events_update(
     try:
         event_update(actor=request.user, event=found, expected_version=version, **fields)
     except EditConflict as error:
-        return Status(409, {
-            "detail": "The event was changed in the meantime.",
-            "code": "edit_conflict",
-            "version": error.current_version,
-        })
+        return Status(
+            409,
+            {
+                "detail": "The event was changed in the meantime.",
+                "code": "edit_conflict",
+                "version": error.current_version,
+            },
+        )
     except ValidationError as error:
         raise _model_problems(error) from error
     return Status(200, _out(found.pk))
-

@@ -31,7 +31,9 @@ def _token(user) -> str:
 
 def _post(client, body, token=None):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    return client.post("/api/v1/events", json.dumps(body), content_type="application/json", **headers)
+    return client.post(
+        "/api/v1/events", json.dumps(body), content_type="application/json", **headers
+    )
 
 
 def test_list_and_detail_with_counts(client, site):
@@ -54,7 +56,11 @@ def test_list_and_detail_with_counts(client, site):
 
 def test_create_by_staff_token(client, site):
     editor = UserFactory(agency_staff=True)
-    response = _post(client, {**BODY, "series": "runder-tisch-mongolei", "partner_countries": ["MN"]}, _token(editor))
+    response = _post(
+        client,
+        {**BODY, "series": "runder-tisch-mongolei", "partner_countries": ["MN"]},
+        _token(editor),
+    )
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["series"] == "runder-tisch-mongolei" and data["format"] == "round_table"
@@ -106,21 +112,32 @@ def test_patch_changes_and_detects_conflicts(client, site):
     event = make_event(capacity=20)
     url = f"/api/v1/events/{event.pk}"
     response = client.patch(
-        url, json.dumps({"capacity": 25, "registration_open": True, "version": event.version}),
-        content_type="application/json", **auth,
+        url,
+        json.dumps({"capacity": 25, "registration_open": True, "version": event.version}),
+        content_type="application/json",
+        **auth,
     )
     assert response.status_code == 200, response.content
     assert response.json()["capacity"] == 25 and response.json()["registration_open"] is True
     stale = client.patch(
-        url, json.dumps({"capacity": 30, "version": event.version}),
-        content_type="application/json", **auth,
+        url,
+        json.dumps({"capacity": 30, "version": event.version}),
+        content_type="application/json",
+        **auth,
     )
     assert stale.status_code == 409
     bad = client.patch(
-        url, json.dumps({"ends_at": "2000-01-01T00:00:00+00:00"}),
-        content_type="application/json", **auth,
+        url,
+        json.dumps({"ends_at": "2000-01-01T00:00:00+00:00"}),
+        content_type="application/json",
+        **auth,
     )
     assert bad.status_code == 422
     event.refresh_from_db()
     assert event.capacity == 25
-    assert client.patch("/api/v1/events/999999", "{}", content_type="application/json", **auth).status_code == 404
+    assert (
+        client.patch(
+            "/api/v1/events/999999", "{}", content_type="application/json", **auth
+        ).status_code
+        == 404
+    )

@@ -174,7 +174,12 @@ def test_staff_create_and_edit_with_conflict(client, site):
     client.force_login(editor)
     response = client.post(reverse("events:event_create"), _form_data(None))
     ctx = response.context
-    assert response.status_code == 302, (ctx["form"].errors, ctx["groups"].errors, ctx["questions"].errors, ctx["groups"].non_form_errors())
+    assert response.status_code == 302, (
+        ctx["form"].errors,
+        ctx["groups"].errors,
+        ctx["questions"].errors,
+        ctx["groups"].non_form_errors(),
+    )
     event = Event.objects.get(title="Neues Seminar")
     assert event.starts_at == dt.datetime(2031, 5, 4, 8, 0, tzinfo=dt.UTC)
     assert event.languages == ["de", "en"]
@@ -191,7 +196,9 @@ def test_staff_create_and_edit_with_conflict(client, site):
     }
     first = client.post(edit_url, _form_data(event, capacity="40", **no_rows))
     assert first.status_code == 302
-    second = client.post(edit_url, {**_form_data(event, title="Mein Titel", **no_rows), "version": stale})
+    second = client.post(
+        edit_url, {**_form_data(event, title="Mein Titel", **no_rows), "version": stale}
+    )
     assert second.status_code == 409
     assert "Mein Titel" in second.content.decode()  # the input is kept
     event.refresh_from_db()
@@ -203,7 +210,9 @@ def test_staff_invite_refused_with_reason(client, site):
     event = make_event(series=EventSeries.objects.get(slug="regionalkonferenz-asien"))
     paris = ForeignMunicipalityFactory(name="Paris", iso2="FR")
     response = client.post(
-        reverse("events:event_invite", args=[event.slug]), {"municipality": f"ID {paris.pk}"}, follow=True
+        reverse("events:event_invite", args=[event.slug]),
+        {"municipality": f"ID {paris.pk}"},
+        follow=True,
     )
     assert "DAC" in response.content.decode()
     assert not event.invitations.exists()

@@ -25,10 +25,15 @@ def _parse(response) -> Calendar:
 def test_event_feed_has_zone_and_right_times(client, site):
     lagos = zoneinfo.ZoneInfo("Africa/Lagos")
     start = dt.datetime(2031, 3, 12, 9, 30, tzinfo=lagos)
-    event = make_event(title="Lagos", starts_at=start, ends_at=start + dt.timedelta(hours=6),
-                       timezone="Africa/Lagos", place="Lagos")
+    event = make_event(
+        title="Lagos",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=6),
+        timezone="Africa/Lagos",
+        place="Lagos",
+    )
     cal = _parse(client.get(reverse("events:event_ical", args=[event.slug])))
-    zones = [c for c in cal.walk("VTIMEZONE")]
+    zones = list(cal.walk("VTIMEZONE"))
     assert [str(z["TZID"]) for z in zones] == ["Africa/Lagos"]
     (entry,) = cal.walk("VEVENT")
     dtstart = entry.decoded("DTSTART")
@@ -58,7 +63,10 @@ def test_all_and_series_feeds(client, site):
     assert year.decoded("DTSTART") == dt.date(2013, 1, 1)
     assert year.decoded("DTEND") == dt.date(2014, 1, 1)
     month = entries["Regionalkonferenz Afrika 2022"]
-    assert (month.decoded("DTSTART"), month.decoded("DTEND")) == (dt.date(2022, 9, 1), dt.date(2022, 10, 1))
+    assert (month.decoded("DTSTART"), month.decoded("DTEND")) == (
+        dt.date(2022, 9, 1),
+        dt.date(2022, 10, 1),
+    )
     assert "Dresden" in str(month["LOCATION"])
 
 

@@ -21,8 +21,8 @@ from partnerportal.events.models import (
     ParticipantGroup,
     RegistrationQuestion,
 )
-from partnerportal.events.selectors import local_year
 from partnerportal.events.rules import partner_municipality_admissible
+from partnerportal.events.selectors import local_year
 from partnerportal.registry.tests.factories import ForeignMunicipalityFactory, MunicipalityFactory
 
 from .calendar_fixtures import make_event
@@ -55,7 +55,12 @@ def test_create_with_groups_questions_and_audit(editor):
         series=EventSeries.objects.get(slug="regionalkonferenz-afrika"),
         groups=[{"name": "Partnerkommunen", "seats": 40, "partner_side": True}],
         questions=[
-            {"label": "Ernährung?", "kind": "choice", "choices": ["vegan", "alles"], "required": True},
+            {
+                "label": "Ernährung?",
+                "kind": "choice",
+                "choices": ["vegan", "alles"],
+                "required": True,
+            },
             {"label": "Dolmetschung?", "kind": "yes_no"},
         ],
     )
@@ -64,7 +69,9 @@ def test_create_with_groups_questions_and_audit(editor):
     assert event.format == "regional_conference"  # from the series
     assert event.starts_at == start
     assert ParticipantGroup.objects.get(event=event).seats == 40
-    assert list(RegistrationQuestion.objects.filter(event=event).values_list("kind", flat=True)) == [
+    assert list(
+        RegistrationQuestion.objects.filter(event=event).values_list("kind", flat=True)
+    ) == [
         "choice",
         "yes_no",
     ]
@@ -111,9 +118,7 @@ def test_two_editors_never_overwrite_each_other(editor):
     event = make_event(title="Runder Tisch", capacity=30)
     read_by_both = event.version
     first = Event.objects.get(pk=event.pk)
-    services.event_update(
-        actor=editor, event=first, expected_version=read_by_both, capacity=40
-    )
+    services.event_update(actor=editor, event=first, expected_version=read_by_both, capacity=40)
     second = Event.objects.get(pk=event.pk)
     with pytest.raises(EditConflict) as conflict:
         services.event_update(

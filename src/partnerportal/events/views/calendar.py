@@ -161,7 +161,9 @@ def feed_all(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
     events = Event.objects.public().filter(ends_at__gte=since).select_related("country")
     body = calendar_ical(
-        events.order_by("starts_at"), name="Partnerportal – Veranstaltungen", url_for=_url_for(request)
+        events.order_by("starts_at"),
+        name="Partnerportal – Veranstaltungen",
+        url_for=_url_for(request),
     )
     return _ical_response(body, "veranstaltungen.ics")
 
@@ -189,7 +191,7 @@ def event_ical_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def events_section(request: HttpRequest, *, page: str, subject) -> SafeString | None:
-    """"Events" on a municipality's page (hosted or co-hosted) and a country's page (partner
+    """ "Events" on a municipality's page (hosted or co-hosted) and a country's page (partner
     country, venue or series): up to five, one query; nothing when there are none."""
     if page == "municipality":
         events = selectors.municipality_events(subject)
@@ -206,9 +208,7 @@ def events_section(request: HttpRequest, *, page: str, subject) -> SafeString | 
     return render_to_string(
         "events/partials/events_section.html",
         {
-            "items": [
-                {"event": e, "when": event_when(e), "past": e.ends_at < now} for e in events
-            ],
+            "items": [{"event": e, "when": event_when(e), "past": e.ends_at < now} for e in events],
             "section_id": f"{page}-events",
             "more_url": more_url,
         },

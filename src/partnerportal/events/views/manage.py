@@ -138,9 +138,7 @@ def event_invite(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request, _("%(name)s has been invited.") % {"name": municipality.name}
-            )
+            messages.success(request, _("%(name)s has been invited.") % {"name": municipality.name})
     else:
         messages.error(request, " ".join(form.errors.get("municipality", [])))
     return redirect(reverse("events:event_edit", args=[event.slug]) + "#invitations")
