@@ -787,7 +787,13 @@ CASES += [
     Case("api:events", ALL_OK),
     Case("api:event", ALL_OK, kwargs=_public_event_id),
     # Writes need an API token; a session is not enough (401 for everyone).
-    Case("api:events", dict.fromkeys(ROLES, "unauthorized"), method="post", label="create"),
+    Case("api:events_create", dict.fromkeys(ROLES, "unauthorized"), method="post"),
+    Case(
+        "api:events_update",
+        dict.fromkeys(ROLES, "unauthorized"),
+        method="patch",
+        kwargs=_public_event_id,
+    ),
 ]
 
 
