@@ -195,3 +195,23 @@ def test_history_is_there_after_migrate_and_idempotent():
     assert EventSeries.objects.get(slug="runder-tisch-mongolei").events.count() == 0
     assert EventSeries.objects.get(slug="regionalkonferenz-asien").rotation_years == 3
     assert EventSeries.objects.get(slug="regionalkonferenz-asien").oda_recipients_only
+
+
+def test_fresh_installation_serves_the_calendar_and_the_plan(client):
+    """No `site` fixture: what `migrate` alone leaves (events.signals stores the history)."""
+    past = client.get("/de/veranstaltungen/?when=past")
+    assert past.status_code == 200
+    assert "Regionalkonferenz Osteuropa 2017" in past.content.decode()
+    assert client.get("/de/veranstaltungen/regionalkonferenzen/").status_code == 200
+
+
+def test_demo_events_are_open_for_registration_and_idempotent():
+    from partnerportal.events.demo import DEMO, demo_events_load
+
+    admin = UserFactory(agency_admin=True)
+    assert demo_events_load(actor=admin) == len(DEMO)
+    assert demo_events_load(actor=admin) == 0
+    demo = Event.objects.filter(source_key__startswith="demo:")
+    assert demo.count() == 3
+    assert all(e.registration_open and e.ends_at > e.starts_at for e in demo)
+    assert {e.format for e in demo} == {"regional_conference", "round_table", "seminar"}
