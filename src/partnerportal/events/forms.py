@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerportal.core.forms import VersionField
 from partnerportal.geo.models import Country, WorldRegion
+from partnerportal.registry.forms.filters import Select
 from partnerportal.registry.models import Municipality
 from partnerportal.registry.selectors.picking import (
     municipality_pick_label,
@@ -37,8 +38,10 @@ class CalendarFilterForm(forms.Form):
     region = forms.ChoiceField(
         label=_("World region"), choices=ANY + WorldRegion.choices, required=False
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    series = forms.ChoiceField(label=_("Series"), required=False)
+    # The registry's select written in Python: ~250 countries through the template widget
+    # cost more than the rest of the page.
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
+    series = forms.ChoiceField(label=_("Series"), required=False, widget=Select)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -229,7 +229,11 @@ class Event(VersionedModel):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["status", "is_public", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "is_public", "starts_at"]),
+            # The calendar's "upcoming" and "past" ask for the end (evcal).
+            models.Index(fields=["status", "is_public", "ends_at"], name="event_public_ends"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gte=models.F("starts_at")),

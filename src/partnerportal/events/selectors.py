@@ -106,20 +106,20 @@ class CalendarFilters:
 
 def _region_or_country(events: QuerySet, filters: CalendarFilters) -> QuerySet:
     """A region or a country matches the series, the venue and the partner countries. The
-    many-to-many part runs as a subquery of ids, so the rows are never doubled."""
+    partner countries are asked as a subquery of the link table's event ids, so the rows are
+    never doubled and no join of all events with all their countries is made."""
+    through = Event.partner_countries.through
     if filters.region:
-        matching = Event.objects.filter(
+        partner = through.objects.filter(country__world_region=filters.region).values("event_id")
+        events = events.filter(
             Q(series__world_region=filters.region)
             | Q(country__world_region=filters.region)
-            | Q(partner_countries__world_region=filters.region)
-        ).values("pk")
-        events = events.filter(pk__in=matching)
+            | Q(pk__in=partner)
+        )
     if filters.country:
         code = filters.country.upper()
-        matching = Event.objects.filter(
-            Q(series__country_id=code) | Q(country_id=code) | Q(partner_countries=code)
-        ).values("pk")
-        events = events.filter(pk__in=matching)
+        partner = through.objects.filter(country_id=code).values("event_id")
+        events = events.filter(Q(series__country_id=code) | Q(country_id=code) | Q(pk__in=partner))
     return events
 
 

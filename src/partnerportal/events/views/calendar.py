@@ -23,7 +23,7 @@ from .. import selectors
 from ..display import event_times, event_when
 from ..forms import CalendarFilterForm
 from ..ical import calendar_ical, event_ical
-from ..models import Event, EventSeries
+from ..models import Event, EventFormat, EventSeries
 from ..permissions import can_manage_event, can_view_event
 
 #: The calendar feed holds the events of the last year and everything ahead.
@@ -44,6 +44,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     rows = selectors.calendar_rows(list(page.object_list))
     feed_url = reverse("events:feed_all")
+    # One reverse() and one label lookup per page, not per row (20 rows cost more than the
+    # queries otherwise): the detail URLs are <calendar URL><slug>/.
+    base = reverse("events:calendar")
+    formats = {value: str(label) for value, label in EventFormat.choices}
     return render(
         request,
         "events/calendar.html",
@@ -51,7 +55,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "rows": [{"event": e, "seats": s, "when": event_when(e)} for e, s in rows],
+            "rows": [
+                {
+                    "event": e,
+                    "seats": s,
+                    "when": event_when(e),
+                    "url": f"{base}{e.slug}/",
+                    "series_url": f"{base}reihen/{e.series.slug}/" if e.series_id else "",
+                    "format": formats.get(e.format or (e.series.format if e.series_id else ""), ""),
+                }
+                for e, s in rows
+            ],
             "page_query": _query_without(request, "page"),
             "active_filters": form.active_filter_count() if form.is_bound else 0,
             "feed_url": feed_url,
