@@ -143,6 +143,7 @@ class EventForm(forms.ModelForm):
             "agenda",
             "results",
             "report",
+            "documents",
             "capacity",
             "registration_open",
             "waitlist_mode",
@@ -150,6 +151,7 @@ class EventForm(forms.ModelForm):
             "consent_text",
         ]
         widgets = {
+            "documents": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 3}),
             "target_group": forms.Textarea(attrs={"rows": 2}),
             "agenda": forms.Textarea(attrs={"rows": 6}),
@@ -243,7 +245,12 @@ class EventForm(forms.ModelForm):
         fields = {name: data[name] for name in self.Meta.fields if name in data}
         for name in ("starts_at", "ends_at", "registration_closes_at", "languages"):
             fields[name] = data.get(name)
-        for name in ("host_municipalities", "co_host_municipalities", "partner_countries"):
+        for name in (
+            "host_municipalities",
+            "co_host_municipalities",
+            "partner_countries",
+            "documents",
+        ):
             fields[name] = data.get(name, [])
         return fields
 

@@ -210,6 +210,11 @@ class Event(VersionedModel):
     #: Stable key of an event stored from the series history (demo and history data), so that a
     #: re-run updates instead of duplicating.
     source_key = models.CharField(max_length=80, unique=True, null=True, blank=True, editable=False)
+    #: Documents of the event (invitation, programme as PDF, presentations), uploaded in the
+    #: back office's document library and linked here (calendar, issue 12).
+    documents = models.ManyToManyField(
+        "wagtaildocs.Document", blank=True, related_name="+", verbose_name=_("documents")
+    )
     #: How much of the date is known (calendar, issue 12): events from the series history whose
     #: seed pages name only the year (or the month) store the whole period in starts_at/ends_at
     #: and are shown as "2013" or "September 2022", never with an invented day.

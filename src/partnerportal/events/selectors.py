@@ -162,7 +162,7 @@ def series_choices() -> list[tuple[str, str]]:
 def event_page_get(slug: str) -> Event | None:
     """An event with everything its page shows, in a fixed number of queries (event with
     series, venue country and programme; hosts, co-hosts with their countries, partner
-    countries, groups; the questions are evreg's)."""
+    countries, groups, documents; the questions are evreg's)."""
     from partnerportal.registry.models import Municipality
 
     hosts = Municipality.objects.select_related("country").order_by("name")
@@ -173,6 +173,7 @@ def event_page_get(slug: str) -> Event | None:
             Prefetch("co_host_municipalities", queryset=hosts),
             "partner_countries",
             "groups",
+            "documents",
         )
         .filter(slug=slug)
         .first()

@@ -83,9 +83,13 @@ def _guard(actor, event: Event | None = None) -> None:
         raise PermissionDenied
 
 
+#: Addresses below /veranstaltungen/ that are not events (events/urls.py).
+RESERVED_SLUGS = frozenset({"regionalkonferenzen", "reihen", "verwaltung", "kalender-ics"})
+
+
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = ascii_slug(title, max_length=100) or "veranstaltung"
-    taken = set(
+    taken = set(RESERVED_SLUGS) | set(
         Event.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
@@ -180,6 +184,7 @@ def event_create(
     host_municipalities: Iterable | None = None,
     co_host_municipalities: Iterable | None = None,
     partner_countries: Iterable | None = None,
+    documents: Iterable | None = None,
     groups: list[dict[str, Any]] | None = None,
     questions: list[dict[str, Any]] | None = None,
     **fields: Any,
@@ -210,6 +215,7 @@ def event_create(
                     "host_municipalities": host_municipalities,
                     "co_host_municipalities": co_host_municipalities,
                     "partner_countries": partner_countries,
+                    "documents": documents,
                 },
             )
         _rows_save(ParticipantGroup, event, groups)
@@ -226,6 +232,7 @@ def event_update(
     host_municipalities: Iterable | None = None,
     co_host_municipalities: Iterable | None = None,
     partner_countries: Iterable | None = None,
+    documents: Iterable | None = None,
     groups: list[dict[str, Any]] | None = None,
     questions: list[dict[str, Any]] | None = None,
     **fields: Any,
@@ -252,6 +259,7 @@ def event_update(
                     "host_municipalities": host_municipalities,
                     "co_host_municipalities": co_host_municipalities,
                     "partner_countries": partner_countries,
+                    "documents": documents,
                 },
             )
         _validated_save(event)

@@ -227,3 +227,19 @@ def test_management_is_for_admins_and_editors(client, site, role):
     }
     client.force_login(users[role]())
     assert client.get(reverse("events:event_create")).status_code == 403
+
+
+def test_event_page_lists_its_documents(client, site):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    document = Document.objects.create(
+        title="Programm als PDF", file=ContentFile(b"%PDF-1.4 test", name="programm.pdf")
+    )
+    event = make_event()
+    assert (
+        "Programm als PDF" not in client.get(f"/de/veranstaltungen/{event.slug}/").content.decode()
+    )
+    event.documents.set([document])
+    page = client.get(f"/de/veranstaltungen/{event.slug}/").content.decode()
+    assert "Programm als PDF" in page and document.url in page

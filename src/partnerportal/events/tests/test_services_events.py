@@ -215,3 +215,10 @@ def test_demo_events_are_open_for_registration_and_idempotent():
     assert demo.count() == 3
     assert all(e.registration_open and e.ends_at > e.starts_at for e in demo)
     assert {e.format for e in demo} == {"regional_conference", "round_table", "seminar"}
+
+
+def test_slugs_are_unique_and_never_a_page_of_the_calendar(editor):
+    start, end = _times()
+    first = services.event_create(actor=editor, title="Reihen", starts_at=start, ends_at=end)
+    second = services.event_create(actor=editor, title="Reihen", starts_at=start, ends_at=end)
+    assert (first.slug, second.slug) == ("reihen-2", "reihen-3")

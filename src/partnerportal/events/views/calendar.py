@@ -97,6 +97,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "co_hosts": list(event.co_host_municipalities.all()),
             "partner_countries": list(event.partner_countries.all()),
             "groups": list(event.groups.all()),
+            "documents": list(event.documents.all()),
             "municipalities_url": registry_municipality,
             "countries_url": countries_url,
             "ical_url": reverse("events:event_ical", args=[event.slug]),
