@@ -816,6 +816,70 @@ CASES += [
 ]
 
 
+# --- Events: calendar, event and series pages, iCal, staff's event pages, API (evcal) ---------
+
+
+def _public_event(world: World, role: str) -> dict:
+    from partnerportal.events.tests.calendar_fixtures import make_event
+
+    if "event" not in world.extra:
+        world.extra["event"] = make_event(title="Matrix-Veranstaltung")
+    return {"slug": world.extra["event"].slug}
+
+
+def _draft_event(world: World, role: str) -> dict:
+    from partnerportal.events.models import Event
+    from partnerportal.events.tests.calendar_fixtures import make_event
+
+    if "draft_event" not in world.extra:
+        world.extra["draft_event"] = make_event(title="Entwurf", status=Event.Status.DRAFT)
+    return {"slug": world.extra["draft_event"].slug}
+
+
+def _public_event_id(world: World, role: str) -> dict:
+    _public_event(world, role)
+    return {"event_id": world.extra["event"].pk}
+
+
+def _series(world: World, role: str) -> dict:
+    return {"slug": "regionalkonferenz-afrika"}
+
+
+#: A hidden (draft) event exists only for those who manage events.
+EVENT_MANAGERS_ELSE_MISSING = {
+    **dict.fromkeys(ROLES, "missing"),
+    "agency_editor": "ok",
+    "agency_admin": "ok",
+}
+
+CASES += [
+    Case("events:calendar", ALL_OK),
+    Case("events:calendar", ALL_OK, data=lambda w, r: {"when": "past", "region": "afrika"}),
+    Case("events:regional_plan", ALL_OK),
+    Case("events:feed_all", ALL_OK),
+    Case("events:series_detail", ALL_OK, kwargs=_series),
+    Case("events:feed_series", ALL_OK, kwargs=_series),
+    Case("events:event_detail", ALL_OK, kwargs=_public_event),
+    Case("events:event_detail", EVENT_MANAGERS_ELSE_MISSING, kwargs=_draft_event, label="draft"),
+    Case("events:event_ical", ALL_OK, kwargs=_public_event),
+    Case("events:event_ical", EVENT_MANAGERS_ELSE_MISSING, kwargs=_draft_event, label="draft"),
+    Case("events:event_create", ADMINS_ONLY),
+    Case("events:event_edit", ADMINS_ONLY, kwargs=_public_event),
+    # Without a municipality the form is refused with a message and a redirect (ok).
+    Case("events:event_invite", ADMINS_ONLY, method="post", kwargs=_public_event),
+    Case("api:events", ALL_OK),
+    Case("api:event", ALL_OK, kwargs=_public_event_id),
+    # Writes need an API token; a session is not enough (401 for everyone).
+    Case("api:events_create", dict.fromkeys(ROLES, "unauthorized"), method="post"),
+    Case(
+        "api:events_update",
+        dict.fromkeys(ROLES, "unauthorized"),
+        method="patch",
+        kwargs=_public_event_id,
+    ),
+]
+
+
 OUR_NAMESPACES = {"accounts", "api", "api_pages", "audit", "content", "notifications", "registry"}
 
 

@@ -30,3 +30,17 @@ class EventsConfig(AppConfig):
             "event_registrations_retention", timedelta(days=1), registrations_retention_run
         )
         personal_data_register(PROVIDER)
+
+        # Calendar (evcal): the series history after migrate, the events of a municipality or
+        # a country on its page (registry/sections.py).
+        from django.db.models.signals import post_migrate
+
+        from partnerportal.registry.sections import section_provider_register
+
+        from .signals import history_after_migrate
+        from .views.calendar import events_section
+
+        post_migrate.connect(
+            history_after_migrate, sender=self, dispatch_uid="partnerportal.events.history"
+        )
+        section_provider_register(events_section)

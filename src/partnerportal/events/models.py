@@ -35,6 +35,12 @@ class EventFormat(models.TextChoices):
     DIGITAL_EXCHANGE = "digital_exchange", _("Digital exchange")
 
 
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
 class EventSeries(VersionedModel):
     """A format that recurs: the regional conferences of one world region, the round tables of
     one partner country, a programme's network meetings."""
@@ -204,6 +210,20 @@ class Event(VersionedModel):
     #: Stable key of an event stored from the series history (demo and history data), so that a
     #: re-run updates instead of duplicating.
     source_key = models.CharField(max_length=80, unique=True, null=True, blank=True, editable=False)
+    #: Documents of the event (invitation, programme as PDF, presentations), uploaded in the
+    #: back office's document library and linked here (calendar, issue 12).
+    documents = models.ManyToManyField(
+        "wagtaildocs.Document", blank=True, related_name="+", verbose_name=_("documents")
+    )
+    #: How much of the date is known (calendar, issue 12): events from the series history whose
+    #: seed pages name only the year (or the month) store the whole period in starts_at/ends_at
+    #: and are shown as "2013" or "September 2022", never with an invented day.
+    date_precision = models.CharField(
+        _("date known to the"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     created_at = models.DateTimeField(_("created at"), default=now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -214,7 +234,11 @@ class Event(VersionedModel):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["status", "is_public", "starts_at"])]
+        indexes = [
+            models.Index(fields=["status", "is_public", "starts_at"]),
+            # The calendar's "upcoming" and "past" ask for the end (evcal).
+            models.Index(fields=["status", "is_public", "ends_at"], name="event_public_ends"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gte=models.F("starts_at")),
@@ -408,8 +432,51 @@ class Registration(models.Model):
             )
         ]
 
+
     def __str__(self) -> str:
         return self.name
+
+
+# --- Calendar (issue 12): invitations of partner municipalities ---------------------------------
+
+
+class EventInvitation(models.Model):
+    """Agency staff invite a municipality to an event. For a series whose partner side is limited
+    to the DAC list (regional conferences) the rule in events.rules refuses the others; the
+    refusal is never stored, only the invitations that were admissible."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("event")
+    )
+    municipality = models.ForeignKey(
+        "registry.Municipality",
+        on_delete=models.CASCADE,
+        related_name="event_invitations",
+        verbose_name=_("municipality"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "municipality"], name="event_invitation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} – {self.municipality}"
 
 
 # --- Organisers (issue 12: messages to participants) -----------------------------------------

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import calendar, manage
 
 from .views import organiser
 
@@ -8,3 +10,16 @@ urlpatterns: list = []
 
 # Organisers (participant list, exports, badges, check-in, certificates, messages).
 urlpatterns += organiser.urlpatterns
+# Calendar, event and series pages, iCal feeds, staff's event pages (evcal).
+urlpatterns += [
+    path("", calendar.calendar, name="calendar"),
+    path("regionalkonferenzen/", calendar.regional_plan, name="regional_plan"),
+    path("kalender.ics", calendar.feed_all, name="feed_all"),
+    path("reihen/<slug:slug>/", calendar.series_detail, name="series_detail"),
+    path("reihen/<slug:slug>/kalender.ics", calendar.feed_series, name="feed_series"),
+    path("verwaltung/neu/", manage.event_create, name="event_create"),
+    path("<slug:slug>/bearbeiten/", manage.event_edit, name="event_edit"),
+    path("<slug:slug>/einladen/", manage.event_invite, name="event_invite"),
+    path("<slug:slug>/kalender.ics", calendar.event_ical_view, name="event_ical"),
+    path("<slug:slug>/", calendar.event_detail, name="event_detail"),
+]

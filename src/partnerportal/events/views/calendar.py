@@ -1,0 +1,231 @@
+"""Public pages of the events: the calendar, an event, a series, the regional conferences' plan,
+the iCal feeds, and the events section on municipality and country pages (issue 12).
+
+Who may see what (events.permissions): published public events, their series, the plan and the
+feeds are open to everyone; a draft, cancelled or non-public event only to staff who manage
+events (404 to everyone else, so that it does not tell that it exists)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+from ..display import event_times, event_when
+from ..forms import CalendarFilterForm
+from ..ical import calendar_ical, event_ical
+from ..models import Event, EventFormat, EventSeries
+from ..permissions import can_manage_event, can_view_event
+
+#: The calendar feed holds the events of the last year and everything ahead.
+FEED_PAST_DAYS = 365
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    return urlencode([(k, v) for k, v in request.GET.items() if k not in names and v])
+
+
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Public: published public events, upcoming by default, filtered by GET parameters."""
+    form = CalendarFilterForm(request.GET or None)
+    filters = form.filters()
+    events = selectors.calendar_events(filters)
+    paginator = Paginator(selectors.calendar_page_events(events), selectors.CALENDAR_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.calendar_rows(list(page.object_list))
+    feed_url = reverse("events:feed_all")
+    # One reverse() and one label lookup per page, not per row (20 rows cost more than the
+    # queries otherwise): the detail URLs are <calendar URL><slug>/.
+    base = reverse("events:calendar")
+    formats = {value: str(label) for value, label in EventFormat.choices}
+    return render(
+        request,
+        "events/calendar.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "rows": [
+                {
+                    "event": e,
+                    "seats": s,
+                    "when": event_when(e),
+                    "url": f"{base}{e.slug}/",
+                    "series_url": f"{base}reihen/{e.series.slug}/" if e.series_id else "",
+                    "format": formats.get(e.format or (e.series.format if e.series_id else ""), ""),
+                }
+                for e, s in rows
+            ],
+            "page_query": _query_without(request, "page"),
+            "active_filters": form.active_filter_count() if form.is_bound else 0,
+            "feed_url": feed_url,
+            "can_manage": can_manage_event(request.user),
+        },
+    )
+
+
+@require_GET
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public for published public events; staff also see drafts and hidden ones."""
+    event = selectors.event_page_get(slug)
+    if event is None or not can_view_event(request.user, event):
+        raise Http404
+    seats = selectors.event_seats(event)
+    after = event.ends_at < timezone.now()
+    registry_municipality = reverse("registry:municipality_search")
+    countries_url = reverse("registry:country_detail", args=["XX"])[: -len("XX/")]
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "seats": seats,
+            "when": event_when(event),
+            "times": event_times(event),
+            "is_past": after,
+            "hosts": list(event.host_municipalities.all()),
+            "co_hosts": list(event.co_host_municipalities.all()),
+            "partner_countries": list(event.partner_countries.all()),
+            "groups": list(event.groups.all()),
+            "documents": list(event.documents.all()),
+            "municipalities_url": registry_municipality,
+            "countries_url": countries_url,
+            "ical_url": reverse("events:event_ical", args=[event.slug]),
+            "can_manage": can_manage_event(request.user, event),
+            "registration_open": _registration_open(event),
+        },
+    )
+
+
+def _registration_open(event: Event) -> bool:
+    """Whether people may register now: open, published, not over, before the closing time.
+    (evreg's registration service decides for real; this is what the page says.)"""
+    now = timezone.now()
+    return (
+        event.registration_open
+        and event.status == Event.Status.PUBLISHED
+        and event.ends_at >= now
+        and (event.registration_closes_at is None or event.registration_closes_at > now)
+    )
+
+
+@require_GET
+def series_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: a series with its public events, latest first."""
+    series = get_object_or_404(EventSeries.objects.select_related("country"), slug=slug)
+    events = list(selectors.series_events(series))
+    now = timezone.now()
+    return render(
+        request,
+        "events/series_detail.html",
+        {
+            "series": series,
+            "upcoming": [
+                {"event": e, "when": event_when(e)} for e in reversed(events) if e.ends_at >= now
+            ],
+            "past": [{"event": e, "when": event_when(e)} for e in events if e.ends_at < now],
+            "feed_url": reverse("events:feed_series", args=[series.slug]),
+        },
+    )
+
+
+@require_GET
+def regional_plan(request: HttpRequest) -> HttpResponse:
+    """Public: per world region the last regional conference, the next due year and whether it
+    is due without one planned."""
+    now = timezone.now()
+    rows = [
+        {
+            "row": row,
+            "last_when": event_when(row.last) if row.last else "",
+            "next_when": event_when(row.next_planned) if row.next_planned else "",
+            "due": row.due(now.year),
+        }
+        for row in selectors.regional_conference_plan(at=now)
+    ]
+    return render(request, "events/regional_plan.html", {"rows": rows, "year": now.year})
+
+
+# --- iCal ---------------------------------------------------------------------------------------
+
+
+def _ical_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _url_for(request: HttpRequest):
+    base = request.build_absolute_uri(reverse("events:event_detail", args=["x"]))[: -len("x/")]
+    return lambda event: f"{base}{event.slug}/"
+
+
+@require_GET
+def feed_all(request: HttpRequest) -> HttpResponse:
+    """Public: every published public event of the last year and ahead."""
+    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    events = Event.objects.public().filter(ends_at__gte=since).select_related("country")
+    body = calendar_ical(
+        events.order_by("starts_at"),
+        name="Partnerportal – Veranstaltungen",
+        url_for=_url_for(request),
+    )
+    return _ical_response(body, "veranstaltungen.ics")
+
+
+@require_GET
+def feed_series(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: the public events of one series, its history included."""
+    series = get_object_or_404(EventSeries, slug=slug)
+    events = Event.objects.public().filter(series=series).select_related("country")
+    body = calendar_ical(events.order_by("starts_at"), name=series.name, url_for=_url_for(request))
+    return _ical_response(body, f"{series.slug}.ics")
+
+
+@require_GET
+def event_ical_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """As the event page: public events to everyone, the others to staff."""
+    event = Event.objects.select_related("country", "series").filter(slug=slug).first()
+    if event is None or not can_view_event(request.user, event):
+        raise Http404
+    url = request.build_absolute_uri(reverse("events:event_detail", args=[event.slug]))
+    return _ical_response(event_ical(event, url=url), f"{event.slug}.ics")
+
+
+# --- Sections on the registry's pages -----------------------------------------------------------
+
+
+def events_section(request: HttpRequest, *, page: str, subject) -> SafeString | None:
+    """ "Events" on a municipality's page (hosted or co-hosted) and a country's page (partner
+    country, venue or series): up to five, one query; nothing when there are none."""
+    if page == "municipality":
+        events = selectors.municipality_events(subject)
+    elif page == "country":
+        events = selectors.country_events(subject)
+    else:
+        return None
+    if not events:
+        return None
+    more_url = ""
+    if page == "country":
+        more_url = f"{reverse('events:calendar')}?{urlencode({'country': subject.pk})}"
+    now = timezone.now()
+    return render_to_string(
+        "events/partials/events_section.html",
+        {
+            "items": [{"event": e, "when": event_when(e), "past": e.ends_at < now} for e in events],
+            "section_id": f"{page}-events",
+            "more_url": more_url,
+        },
+        request=request,
+    )
