@@ -280,6 +280,10 @@ class Command(BaseCommand):
         # content's own command, as setup_site above: the registry does not import content.
         call_command("demo_content", stdout=self.stdout)
 
+        self.step("Deployments of the expert fund")
+        # advisory's own command, as demo_content above: the registry does not import advisory.
+        call_command("demo_deployments", stdout=self.stdout)
+
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Password for every login: {DEMO_PASSWORD}")
