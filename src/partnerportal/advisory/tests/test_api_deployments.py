@@ -60,7 +60,11 @@ def test_post_creates_201_with_id_and_state(client, staff):
 def test_post_refused_422_naming_the_rule(client, staff):
     _german, partner, _p = active_pair(status=PartnershipStatus.ENDED)
     response = client.post(
-        URL, body(partner), content_type="application/json", **bearer(staff)
+        URL,
+        body(partner),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **bearer(staff),
     )
     assert response.status_code == 422
     [problem] = response.json()["detail"]
@@ -80,7 +84,7 @@ def test_post_refusal_in_german(client, staff):
         **bearer(staff),
     )
     assert response.status_code == 422
-    assert "aktive" in response.json()["detail"][0]["msg"]
+    assert "aktive, veröffentlichte Partnerschaft" in response.json()["detail"][0]["msg"]
 
 
 def test_post_unknown_ids_and_fields_422(client, staff):

@@ -46,7 +46,7 @@ def test_with_an_expert_the_deployment_starts_filled(staff):
 
 def test_no_partnership_refused_naming_the_rule(staff):
     partner = ForeignMunicipalityFactory(name="Nirgendwo", iso2="PE")
-    with pytest.raises(DeploymentRuleError) as refused:
+    with translation.override("en"), pytest.raises(DeploymentRuleError) as refused:
         deployment_make(staff, partner)
     assert refused.value.code == "no_active_partnership"
     assert refused.value.field == "starts_on"
@@ -58,9 +58,11 @@ def test_refusal_speaks_german(staff):
     partner = ForeignMunicipalityFactory(name="Nirgendwo", iso2="PE")
     with translation.override("de"), pytest.raises(DeploymentRuleError) as refused:
         deployment_make(staff, partner)
-    assert "Fachkräftefonds" in refused.value.messages[0] or "Partnerschaft" in (
-        refused.value.messages[0]
+    assert refused.value.messages[0].startswith(
+        "Der Fachkräftefonds vermittelt Fachkräfte nur in Partnerkommunen, die zum Beginn des "
+        "Einsatzes eine aktive, veröffentlichte Partnerschaft mit einer deutschen Kommune haben."
     )
+    assert "Nirgendwo hat am 1. Januar 2026 keine solche Partnerschaft" in refused.value.messages[0]
 
 
 @pytest.mark.parametrize(

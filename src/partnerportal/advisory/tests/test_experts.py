@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from partnerportal.accounts import services as account_services
@@ -40,7 +40,7 @@ def test_only_staff_create_and_only_expert_accounts_are_linked():
         expert_profile_create(actor=UserFactory(expert=True), data=data())
     with pytest.raises(PermissionDenied):
         expert_profile_create(actor=UserFactory(reviewer=True), data=data())
-    with pytest.raises(Exception, match="Expert"):
+    with pytest.raises(ValidationError, match="Fachkraft"):
         expert_profile_create(
             actor=UserFactory(agency_staff=True), data=data(), user=UserFactory()
         )
