@@ -744,35 +744,50 @@ def _advisory(world: World) -> dict:
         return world.extra["advisory"]
     import datetime as dt
 
+    from partnerportal.advisory.deployment_reports import reports_schedule
     from partnerportal.advisory.deployments import DeploymentInput, deployment_create
     from partnerportal.advisory.models import Case as AdvisoryCase
-    from partnerportal.advisory.models import CaseState, ExpertProfile, Need, Proposal
-    from partnerportal.advisory.deployment_reports import reports_schedule
+    from partnerportal.advisory.models import CaseState, ExpertProfile, Need
 
     partner = ForeignMunicipalityFactory(name="Partnerort", iso2="PE")
     PartnershipFactory(between=(world.own_municipality, partner))
-    own = ExpertProfile.objects.create(name="Eigene Fachkraft", kind="local_expert",
-                                       user=world.users["expert"], cv="CV")
-    other = ExpertProfile.objects.create(name="Andere Fachkraft", kind="local_expert",
-                                         user=UserFactory(expert=True), cv="CV")
+    own = ExpertProfile.objects.create(
+        name="Eigene Fachkraft", kind="local_expert", user=world.users["expert"], cv="CV"
+    )
+    other = ExpertProfile.objects.create(
+        name="Andere Fachkraft", kind="local_expert", user=UserFactory(expert=True), cv="CV"
+    )
     published = ExpertProfile.objects.create(name="Offen", kind="local_expert", public_name=True)
     deployment = deployment_create(
         actor=None,
         check_permission=False,
-        data=DeploymentInput(partner_municipality=partner, kind="local_expert",
-                             starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 1, 1),
-                             expert=own),
+        data=DeploymentInput(
+            partner_municipality=partner,
+            kind="local_expert",
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2027, 1, 1),
+            expert=own,
+        ),
     )
     deployment.state = "ended"
     deployment.save()
     report = reports_schedule(deployment)[0]
     need = Need.objects.create(title="Bedarf")
-    case = AdvisoryCase.objects.create(requester_name="R", requester_email="r@example.org",
-                                       need="x", municipality=world.own_municipality,
-                                       state=CaseState.CLOSED)
+    case = AdvisoryCase.objects.create(
+        requester_name="R",
+        requester_email="r@example.org",
+        need="x",
+        municipality=world.own_municipality,
+        state=CaseState.CLOSED,
+    )
     world.extra["advisory"] = {
-        "own": own, "other": other, "published": published, "deployment": deployment,
-        "report": report, "need": need, "case": case,
+        "own": own,
+        "other": other,
+        "published": published,
+        "deployment": deployment,
+        "report": report,
+        "need": need,
+        "case": case,
     }
     return world.extra["advisory"]
 
@@ -836,9 +851,11 @@ CASES += [
     Case("advisory:expert_list", ADMINS_ONLY),
     Case("advisory:expert_create", ADMINS_ONLY),
     Case("advisory:expert_detail", EXPERT_OWN, kwargs=_adv_expert_profile_own, label="own"),
-    Case("advisory:expert_detail", STAFF_SEE_OTHERS, kwargs=_adv_expert_profile_other, label="other"),
+    Case("advisory:expert_detail", STAFF_SEE_OTHERS, kwargs=_adv_expert_profile_other,
+         label="other"),
     Case("advisory:expert_edit", EXPERT_OWN, kwargs=_adv_expert_profile_own, label="own"),
-    Case("advisory:expert_edit", STAFF_SEE_OTHERS, kwargs=_adv_expert_profile_other, label="other"),
+    Case("advisory:expert_edit", STAFF_SEE_OTHERS, kwargs=_adv_expert_profile_other,
+         label="other"),
     Case("advisory:expert_public", dict.fromkeys(ROLES, "missing"), kwargs=_adv_expert_profile_own,
          label="nothing public"),
     Case("advisory:expert_public", ALL_OK, kwargs=_adv_expert_profile_published, label="published"),

@@ -32,7 +32,8 @@ def _staff(user, deployment: Deployment) -> bool:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("advertise", frozenset({S.PLANNED}), S.ADVERTISED, gettext_lazy("Advertise"), _staff),
+    Transition("advertise", frozenset({S.PLANNED}), S.ADVERTISED, gettext_lazy("Advertise"),
+               _staff),
     Transition("fill", frozenset({S.PLANNED, S.ADVERTISED}), S.FILLED,
                gettext_lazy("Mark as filled"), _staff),
     Transition("deploy", frozenset({S.FILLED}), S.DEPLOYED, gettext_lazy("Expert deployed"),

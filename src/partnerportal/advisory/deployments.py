@@ -136,10 +136,7 @@ def deployment_rule_check(
         ]
     if not qualifying:
         raise DeploymentRuleError(
-            _(
-                "%(rule)s %(municipality)s has no such partnership on %(date)s"
-                "%(with)s."
-            )
+            _("%(rule)s %(municipality)s has no such partnership on %(date)s%(with)s.")
             % {
                 "rule": rule_text(),
                 "municipality": partner_municipality.name,

@@ -40,9 +40,7 @@ def deployment_evaluate(
     if side is None:
         raise PermissionDenied
     if deployment.state not in EVALUABLE_DEPLOYMENT_STATES:
-        raise ValidationError(
-            _("A deployment is evaluated once it has ended."), code="not_ended"
-        )
+        raise ValidationError(_("A deployment is evaluated once it has ended."), code="not_ended")
     _check_answers(goals_reached)
     return _create(
         deployment=deployment,

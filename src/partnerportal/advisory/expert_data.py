@@ -12,9 +12,8 @@ from .models import ExpertProfile
 
 
 def expert_profile_export(user) -> list[dict]:
-    profiles = (
-        ExpertProfile.objects.filter(user=user)
-        .prefetch_related("fields", "countries", "languages", "deployments", "proposals__need")
+    profiles = ExpertProfile.objects.filter(user=user).prefetch_related(
+        "fields", "countries", "languages", "deployments", "proposals__need"
     )
     return [
         {

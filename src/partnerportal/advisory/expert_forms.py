@@ -237,8 +237,9 @@ class ProposalForm(forms.Form):
 
 class ReportForm(forms.Form):
     text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 6}))
-    document = ValidatedFileField(label=_("Document (optional)"), required=False,
-                                  policy=REPORT_POLICY)
+    document = ValidatedFileField(
+        label=_("Document (optional)"), required=False, policy=REPORT_POLICY
+    )
 
     def __init__(self, *args, goals: list[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -42,11 +42,7 @@ class ProfileInput:
 def _check(data: ProfileInput) -> None:
     if data.kind not in ExpertKind.values:
         raise ValidationError(_("Unknown kind of expert."), code="kind_invalid")
-    if (
-        data.available_from
-        and data.available_until
-        and data.available_until < data.available_from
-    ):
+    if data.available_from and data.available_until and data.available_until < data.available_from:
         raise ValidationError(
             _("The availability cannot end before it starts."), code="availability_invalid"
         )
@@ -143,9 +139,7 @@ def expert_profile_anonymise(profile: ExpertProfile, *, actor=None) -> None:
     profile.countries.clear()
     # The history keeps that the profile changed and who changed it, not what it said of the
     # person.
-    profile.history.update(
-        name=profile.name, email="", cv="", availability_note="", user=None
-    )
+    profile.history.update(name=profile.name, email="", cv="", availability_note="", user=None)
 
 
 # --- Reads --------------------------------------------------------------------------------------

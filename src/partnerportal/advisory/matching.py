@@ -133,22 +133,16 @@ def need_matches(need: Need, *, limit: int = 20) -> list[Match]:
         if need.country_id:
             if any(country.pk == need.country_id for country in expert.countries.all()):
                 match.score += 2
-                match.reasons.append(
-                    _("Has worked in %(country)s") % {"country": need.country}
-                )
+                match.reasons.append(_("Has worked in %(country)s") % {"country": need.country})
             else:
-                match.gaps.append(
-                    _("No experience in %(country)s") % {"country": need.country}
-                )
+                match.gaps.append(_("No experience in %(country)s") % {"country": need.country})
         _availability(match, expert, need)
         if need.kind:
             if expert.kind == need.kind:
                 match.score += 1
                 match.reasons.append(expert.get_kind_display())
             else:
-                match.gaps.append(
-                    _("Is a %(kind)s") % {"kind": expert.get_kind_display()}
-                )
+                match.gaps.append(_("Is a %(kind)s") % {"kind": expert.get_kind_display()})
         if match.score > 0:
             matches.append(match)
     matches.sort(key=lambda m: (-m.score, len(m.gaps), m.expert.name))
@@ -162,9 +156,7 @@ def _availability(match: Match, expert: ExpertProfile, need: Need) -> None:
     since, until = expert.available_from, expert.available_until
     if since is None and until is None:
         if expert.availability_note:
-            match.gaps.append(
-                _("Availability: %(note)s") % {"note": expert.availability_note}
-            )
+            match.gaps.append(_("Availability: %(note)s") % {"note": expert.availability_note})
         else:
             match.gaps.append(_("Availability unknown"))
         return

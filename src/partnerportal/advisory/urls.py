@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from .views import deployments as deployment_views
 from .views import experts as expert_views

@@ -112,9 +112,7 @@ def test_post_without_token_401_and_reviewer_403(client):
     _german, partner, _p = active_pair()
     assert client.post(URL, body(partner), content_type="application/json").status_code == 401
     reviewer = UserFactory(reviewer=True)
-    response = client.post(
-        URL, body(partner), content_type="application/json", **bearer(reviewer)
-    )
+    response = client.post(URL, body(partner), content_type="application/json", **bearer(reviewer))
     assert response.status_code == 403
     assert not Deployment.objects.exists()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -104,8 +102,7 @@ def test_registry_pages_and_map_and_statistics_show_public_facts(client):
     german, partner, partnership = active_pair()
     partner.latitude, partner.longitude = -8.35, -74.6
     partner.save()
-    deployment_make(staff, partner, expert=ExpertProfileFactory(name="Erika Verborgen"),
-                    fields=())
+    deployment_make(staff, partner, expert=ExpertProfileFactory(name="Erika Verborgen"), fields=())
     for url in (
         reverse("registry:partnership_detail", args=[partnership.pk]),
         reverse("registry:municipality_detail", args=[german.pk]),

@@ -55,8 +55,11 @@ def test_each_side_evaluates_an_ended_deployment_once(world):
         deployment_evaluate(actor=world["expert"], deployment=deployment, **ANSWERS)
     deployment.state = DeploymentState.ENDED
     deployment.save()
-    for key, side in (("expert", "expert"), ("german_editor", "german"),
-                      ("partner_editor", "partner")):
+    for key, side in (
+        ("expert", "expert"),
+        ("german_editor", "german"),
+        ("partner_editor", "partner"),
+    ):
         evaluation = deployment_evaluate(actor=world[key], deployment=deployment, **ANSWERS)
         assert evaluation.side == side
     with pytest.raises(ValidationError):
@@ -95,11 +98,16 @@ def test_a_closed_case_is_evaluated_by_both_sides(world):
 def test_reports_are_handed_in_with_results_and_documents(world):
     deployment = world["deployment"]
     [first, *_rest] = reports_schedule(deployment)
-    pdf = SimpleUploadedFile("bericht.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf = SimpleUploadedFile(
+        "bericht.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
     with pytest.raises(PermissionDenied):
         report_submit(actor=world["german_editor"], report=first, text="x", results=[])
     report_submit(
-        actor=world["expert"], report=first, text="Gut voran", results=["Ja", "Teils"],
+        actor=world["expert"],
+        report=first,
+        text="Gut voran",
+        results=["Ja", "Teils"],
         documents=[pdf],
     )
     first.refresh_from_db()
@@ -125,8 +133,9 @@ def test_reminders_go_before_the_due_date_once_a_week_and_staff_see_missing(worl
     assert reports_remind(now=now + dt.timedelta(days=3)) == 0
     assert reports_remind(now=now + dt.timedelta(days=8)) == 1
     assert (
-        Activity.objects.filter(recipient=world["expert"], event="advisory.deployment_report_due")
-        .count()
+        Activity.objects.filter(
+            recipient=world["expert"], event="advisory.deployment_report_due"
+        ).count()
         == 2
     )
     assert list(reports_missing(today=dt.date(2026, 7, 2))) == [first]

@@ -41,9 +41,7 @@ def test_only_staff_create_and_only_expert_accounts_are_linked():
     with pytest.raises(PermissionDenied):
         expert_profile_create(actor=UserFactory(reviewer=True), data=data())
     with pytest.raises(ValidationError, match="Fachkraft"):
-        expert_profile_create(
-            actor=UserFactory(agency_staff=True), data=data(), user=UserFactory()
-        )
+        expert_profile_create(actor=UserFactory(agency_staff=True), data=data(), user=UserFactory())
 
 
 def test_the_expert_edits_their_own_and_no_other():

@@ -35,7 +35,6 @@ from ..deployment_reports import report_submit, reports_missing
 from ..deployment_workflow import available_actions, deployment_transition
 from ..deployments import (
     DeploymentInput,
-    DeploymentRuleError,
     deployment_create,
     deployments_of,
     deployments_public,
@@ -283,7 +282,9 @@ def evaluation_overview(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_evaluations(request.user):
         raise PermissionDenied
     return render(
-        request, "advisory/deployments/evaluations.html", {"groups": evaluations_grouped(request.user)}
+        request,
+        "advisory/deployments/evaluations.html",
+        {"groups": evaluations_grouped(request.user)},
     )
 
 
@@ -505,4 +506,3 @@ def deployments_section(request: HttpRequest, *, page: str, subject) -> SafeStri
         {"rows": rows, "section_id": f"{page}-deployments"},
         request=request,
     )
-

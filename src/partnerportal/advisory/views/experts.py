@@ -79,9 +79,7 @@ def expert_create(request: HttpRequest) -> HttpResponse:
                 form.add_error("account", _("No account has this e-mail address."))
         if not form.errors:
             try:
-                profile = expert_profile_create(
-                    actor=request.user, data=_input(form), user=account
-                )
+                profile = expert_profile_create(actor=request.user, data=_input(form), user=account)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -179,9 +177,7 @@ def my_expert_page(request: HttpRequest) -> HttpResponse:
             profile.deployments.select_related("partner_municipality").order_by("-starts_on")
         )
         context["reports"] = list(
-            DeploymentReport.objects.filter(
-                deployment__expert=profile, submitted_at__isnull=True
-            )
+            DeploymentReport.objects.filter(deployment__expert=profile, submitted_at__isnull=True)
             .select_related("deployment__partner_municipality")
             .order_by("due_on")
         )

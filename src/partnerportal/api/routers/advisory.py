@@ -186,16 +186,18 @@ def deployment_create_endpoint(request: HttpRequest, payload: DeploymentIn):
         )
     expert = None
     if payload.expert is not None:
-        expert = ExpertProfile.objects.filter(
-            pk=payload.expert, anonymised_at__isnull=True
-        ).first()
+        expert = ExpertProfile.objects.filter(pk=payload.expert, anonymised_at__isnull=True).first()
         if expert is None:
             problems.append(_problem("expert", "not_found", _("No expert has this id.")))
     themes = list(Theme.objects.filter(kind=Theme.Kind.FIELD, code__in=payload.fields))
     unknown = sorted(set(payload.fields) - {theme.code for theme in themes})
     if unknown:
         problems.append(
-            _problem("fields", "not_found", _("Unknown field codes: %(codes)s") % {"codes": ", ".join(unknown)})
+            _problem(
+                "fields",
+                "not_found",
+                _("Unknown field codes: %(codes)s") % {"codes": ", ".join(unknown)},
+            )
         )
     if problems:
         return Status(422, {"detail": problems})

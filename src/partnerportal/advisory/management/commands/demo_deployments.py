@@ -66,11 +66,10 @@ class Command(BaseCommand):
                 "source": Municipality.Source.STAFF,
             },
         )
-        kigali = (
-            Municipality.objects.filter(country_id="RW", name="Kigali").first()
-            or Municipality.objects.create(
-                name="Kigali", country=country_ensure("RW"), kind=Municipality.Kind.FOREIGN
-            )
+        kigali = Municipality.objects.filter(
+            country_id="RW", name="Kigali"
+        ).first() or Municipality.objects.create(
+            name="Kigali", country=country_ensure("RW"), kind=Municipality.Kind.FOREIGN
         )
         partnership = self._partnership(
             land,
@@ -162,7 +161,9 @@ class Command(BaseCommand):
 
     def _partnership(self, german, partner, *, programme, **values) -> Partnership:
         first, second = Partnership.ordered_pair(german, partner)
-        partnership = Partnership.objects.filter(municipality_a=first, municipality_b=second).first()
+        partnership = Partnership.objects.filter(
+            municipality_a=first, municipality_b=second
+        ).first()
         if partnership is None:
             partnership = partnership_create(
                 actor=None,
@@ -217,8 +218,6 @@ class Command(BaseCommand):
             if report.kind == report.Kind.FINAL and partner.name == "Yarinacocha":
                 continue
             report.text = "Demo: Bericht über den Stand der Arbeit."
-            report.submitted_at = dt.datetime.combine(
-                report.due_on, dt.time(12), tzinfo=dt.UTC
-            )
+            report.submitted_at = dt.datetime.combine(report.due_on, dt.time(12), tzinfo=dt.UTC)
             report.save()
         return 1
