@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -116,3 +118,27 @@ def test_registry_pages_and_map_and_statistics_show_public_facts(client):
     assert "Erika" not in str(geojson)
     text = client.get(reverse("advisory:deployment_statistics")).content.decode()
     assert "Peru" in text and "<svg" in text
+
+
+def test_the_sections_and_the_api_list_make_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    from django.test import RequestFactory
+
+    from ..views.deployments import deployments_section
+
+    staff = UserFactory(agency_staff=True)
+    _german, partner, partnership = active_pair()
+    for month in range(1, 7):
+        deployment_make(
+            staff,
+            partner,
+            expert=ExpertProfileFactory(public_name=bool(month % 2)),
+            starts_on=dt.date(2026, month, 1),
+        )
+    request = RequestFactory().get("/")
+    with django_assert_max_num_queries(3):
+        html = deployments_section(request, page="partnership", subject=partnership)
+    assert html.count("<li") == 6
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/deployments").json()["count"] == 6
