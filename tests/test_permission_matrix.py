@@ -880,6 +880,160 @@ CASES += [
 ]
 
 
+# --- Advisory: experts, deployments, needs and evaluations (advexperts) --------------------------
+
+
+def _advisory(world: World) -> dict:
+    """One deployment of the own (German) municipality with a partner abroad, its expert (the
+    expert role's own profile), a report, a need with a proposal to that expert, another
+    expert's profile, a published profile and a closed case of the own municipality."""
+    if "advisory" in world.extra:
+        return world.extra["advisory"]
+    import datetime as dt
+
+    from partnerportal.advisory.deployment_reports import reports_schedule
+    from partnerportal.advisory.deployments import DeploymentInput, deployment_create
+    from partnerportal.advisory.models import Case as AdvisoryCase
+    from partnerportal.advisory.models import CaseState, ExpertProfile, Need
+
+    partner = ForeignMunicipalityFactory(name="Partnerort", iso2="PE")
+    PartnershipFactory(between=(world.own_municipality, partner))
+    own = ExpertProfile.objects.create(
+        name="Eigene Fachkraft", kind="local_expert", user=world.users["expert"], cv="CV"
+    )
+    other = ExpertProfile.objects.create(
+        name="Andere Fachkraft", kind="local_expert", user=UserFactory(expert=True), cv="CV"
+    )
+    published = ExpertProfile.objects.create(name="Offen", kind="local_expert", public_name=True)
+    deployment = deployment_create(
+        actor=None,
+        check_permission=False,
+        data=DeploymentInput(
+            partner_municipality=partner,
+            kind="local_expert",
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2027, 1, 1),
+            expert=own,
+        ),
+    )
+    deployment.state = "ended"
+    deployment.save()
+    report = reports_schedule(deployment)[0]
+    need = Need.objects.create(title="Bedarf")
+    case = AdvisoryCase.objects.create(
+        requester_name="R",
+        requester_email="r@example.org",
+        need="x",
+        municipality=world.own_municipality,
+        state=CaseState.CLOSED,
+    )
+    world.extra["advisory"] = {
+        "own": own,
+        "other": other,
+        "published": published,
+        "deployment": deployment,
+        "report": report,
+        "need": need,
+        "case": case,
+    }
+    return world.extra["advisory"]
+
+
+def _adv_expert_profile_own(world: World, role: str) -> dict:
+    return {"pk": _advisory(world)["own"].pk}
+
+
+def _adv_expert_profile_other(world: World, role: str) -> dict:
+    return {"pk": _advisory(world)["other"].pk}
+
+
+def _adv_expert_profile_published(world: World, role: str) -> dict:
+    return {"pk": _advisory(world)["published"].pk}
+
+
+def _adv_proposal_own(world: World, role: str) -> dict:
+    from partnerportal.advisory.models import Need, Proposal
+
+    objects = _advisory(world)
+    need = Need.objects.create(title=f"Bedarf {role}")
+    proposal = Proposal.objects.create(need=need, expert=objects["own"])
+    return {"pk": proposal.pk, "answer": "annehmen"}
+
+
+def _adv_proposal_other(world: World, role: str) -> dict:
+    from partnerportal.advisory.models import Need, Proposal
+
+    objects = _advisory(world)
+    need = Need.objects.create(title=f"Bedarf anders {role}")
+    proposal = Proposal.objects.create(need=need, expert=objects["other"])
+    return {"pk": proposal.pk, "answer": "annehmen"}
+
+
+def _adv_deployment(world: World, role: str) -> dict:
+    return {"pk": _advisory(world)["deployment"].pk}
+
+
+def _adv_deployment_report(world: World, role: str) -> dict:
+    objects = _advisory(world)
+    return {"pk": objects["deployment"].pk, "report_pk": objects["report"].pk}
+
+
+def _adv_need(world: World, role: str) -> dict:
+    return {"pk": _advisory(world)["need"].pk}
+
+
+def _advisory_case(world: World, role: str) -> dict:
+    return {"pk": _advisory(world)["case"].pk}
+
+
+#: The whole profile (CV included): staff and the expert themselves; others learn nothing.
+EXPERT_OWN = {**OTHERS_MISSING, "agency_editor": "ok", "agency_admin": "ok", "expert": "ok"}
+STAFF_SEE_OTHERS = {**OTHERS_MISSING, "agency_editor": "ok", "agency_admin": "ok"}
+#: The deployment's reports: staff, the editors of its German municipality, its expert.
+DEPLOYMENT_INSIDE = {**EXPERT_OWN, "municipal_editor": "ok"}
+#: Evaluations are written by the sides, not by staff.
+EVALUATING_SIDES = {**OTHERS_MISSING, "municipal_editor": "ok", "expert": "ok"}
+
+CASES += [
+    Case("advisory:expert_list", ADMINS_ONLY),
+    Case("advisory:expert_create", ADMINS_ONLY),
+    Case("advisory:expert_detail", EXPERT_OWN, kwargs=_adv_expert_profile_own, label="own"),
+    Case("advisory:expert_detail", STAFF_SEE_OTHERS, kwargs=_adv_expert_profile_other,
+         label="other"),
+    Case("advisory:expert_edit", EXPERT_OWN, kwargs=_adv_expert_profile_own, label="own"),
+    Case("advisory:expert_edit", STAFF_SEE_OTHERS, kwargs=_adv_expert_profile_other,
+         label="other"),
+    Case("advisory:expert_public", dict.fromkeys(ROLES, "missing"), kwargs=_adv_expert_profile_own,
+         label="nothing public"),
+    Case("advisory:expert_public", ALL_OK, kwargs=_adv_expert_profile_published, label="published"),
+    Case("advisory:my_expert_page", {**NOBODY_ELSE, "expert": "ok"}),
+    Case("advisory:proposal_answer", {**OTHERS_MISSING, "expert": "ok"}, method="post",
+         kwargs=_adv_proposal_own, label="own"),
+    Case("advisory:proposal_answer", OTHERS_MISSING, method="post", kwargs=_adv_proposal_other,
+         label="other"),
+    Case("advisory:deployment_list", ADMINS_ONLY),
+    Case("advisory:deployment_create", ADMINS_ONLY),
+    Case("advisory:deployment_statistics", ALL_OK),
+    Case("advisory:deployments_geojson", ALL_OK),
+    Case("advisory:deployment_detail", ALL_OK, kwargs=_adv_deployment),
+    Case("advisory:deployment_transition", ADMINS_ONLY, method="post", kwargs=_adv_deployment,
+         data=lambda world, role: {"action": "break_off"}),
+    Case("advisory:deployment_report", DEPLOYMENT_INSIDE, kwargs=_adv_deployment_report),
+    Case("advisory:deployment_evaluate", EVALUATING_SIDES, kwargs=_adv_deployment),
+    Case("advisory:evaluation_overview", ADMINS_ONLY),
+    Case("advisory:case_evaluate", {**OTHERS_MISSING, "municipal_editor": "ok"},
+         kwargs=_advisory_case),
+    Case("advisory:need_list", ADMINS_ONLY),
+    Case("advisory:need_create", ADMINS_ONLY),
+    Case("advisory:need_detail", ADMINS_ONLY, kwargs=_adv_need),
+    Case("advisory:proposal_create", ADMINS_ONLY, method="post", kwargs=_adv_need,
+         data=lambda world, role: {"expert": _advisory(world)["other"].pk}),
+    # The API: the public list, and the create that only an API token opens (a session is none).
+    Case("api:deployment_list", ALL_OK),
+    Case("api:deployment_create_endpoint", dict.fromkeys(ROLES, "unauthorized"), method="post"),
+]  # fmt: skip
+
+
 OUR_NAMESPACES = {"accounts", "api", "api_pages", "audit", "content", "notifications", "registry"}
 
 

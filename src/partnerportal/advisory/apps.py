@@ -13,3 +13,39 @@ class AdvisoryConfig(AppConfig):
         from .actions import AdvisoryAction
 
         actions_register(AdvisoryAction)
+
+        # --- Experts and deployments (advexperts) ---
+        from datetime import timedelta
+
+        from django.utils.translation import gettext_lazy as _lazy
+
+        from partnerportal.accounts.personal_data import personal_data_register
+        from partnerportal.core.schedule import job_register
+        from partnerportal.registry.sections import (
+            MapLayer,
+            map_layer_register,
+            section_provider_register,
+        )
+
+        from . import deployment_reports, expert_data
+        from .views import deployments as deployment_views
+
+        # The expert profile in the account's export and erasure (DSGVO).
+        personal_data_register(expert_data.PROVIDER)
+        # Reminders of deployment reports that fall due, once a day.
+        job_register(
+            "deployment_reports_remind",
+            timedelta(days=1),
+            deployment_reports.deployment_reports_remind,
+        )
+        # Deployments on the municipality's and partnership's pages and on the atlas's map.
+        section_provider_register(deployment_views.deployments_section)
+        map_layer_register(
+            MapLayer(
+                key="deployments",
+                label=_lazy("Expert deployments"),
+                url_name="advisory:deployments_geojson",
+                empty_label=_lazy("No expert deployments yet."),
+                list_url_name="advisory:deployment_statistics",
+            )
+        )

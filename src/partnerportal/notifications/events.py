@@ -37,6 +37,10 @@ class Event(models.TextChoices):
     CONTENT_SENT_BACK = "content.sent_back", _("Page sent back for changes")
     CONTENT_PUBLISHED = "content.published", _("Your page has been published")
 
+    # Experts and deployments (advisory)
+    EXPERT_PROPOSED = "advisory.expert_proposed", _("You have been proposed for a deployment")
+    DEPLOYMENT_REPORT_DUE = "advisory.deployment_report_due", _("A deployment report is due")
+
     # events (organisers): a message the organisers of an event write to its participants.
     EVENT_MESSAGE = "events.message", _("Message from the organisers of an event")
 
@@ -81,6 +85,9 @@ ROUTES: dict[Event, Route] = {
     Event.CONTENT_REVIEW_REQUESTED: Route(BOTH, "content_review_requested"),
     Event.CONTENT_SENT_BACK: Route(BOTH, "content_sent_back"),
     Event.CONTENT_PUBLISHED: Route(BOTH, "content_published"),
+    # Experts and deployments (advisory): the expert hears of a proposal and of reports due.
+    Event.EXPERT_PROPOSED: Route(BOTH, "expert_proposed"),
+    Event.DEPLOYMENT_REPORT_DUE: Route(BOTH, "deployment_report_due"),
     # events (organisers): participants often have no account; sent to their address.
     Event.EVENT_MESSAGE: Route(frozenset({Channel.EMAIL}), "event_message"),
 }
