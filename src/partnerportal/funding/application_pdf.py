@@ -17,6 +17,26 @@ from .models import Application, ApplicationState, CostKind, CostPlan
 WIDTH = 170  # A4 less the margins, in mm
 
 
+def exchange_rate_text(value) -> str:
+    """All significant digits of a rate (up to six decimals), in the reader's locale."""
+    from babel.numbers import format_decimal
+
+    from partnerportal.core.i18n import babel_locale
+
+    if value in (None, ""):
+        return ""
+    return format_decimal(value, format="#,##0.######", locale=babel_locale())
+
+
+def pdf_fonts_close(pdf) -> None:
+    """fpdf2 reads the embedded fonts lazily and leaves their files open; closed once the
+    document is written."""
+    for font in getattr(pdf, "fonts", {}).values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
+
+
 def _said(pdf, *texts: str) -> None:
     """Note what the document says (`pdf.texts`): the tests read it there, since the PDF's own
     text is stored as glyph numbers of the embedded font."""
@@ -46,7 +66,11 @@ def _text(pdf, value: str) -> None:
 
 
 def application_pdf_render(application: Application) -> bytes:
-    return pdf_bytes(application_pdf_document(application))
+    pdf = application_pdf_document(application)
+    try:
+        return pdf_bytes(pdf)
+    finally:
+        pdf_fonts_close(pdf)
 
 
 def application_pdf_document(application: Application):
@@ -119,7 +143,7 @@ def application_pdf_document(application: Application):
                 if line.currency != "EUR":
                     description += "\n" + _("Rate used: 1 %(currency)s = %(rate)s EUR") % {
                         "currency": line.currency,
-                        "rate": number(line.exchange_rate),
+                        "rate": exchange_rate_text(line.exchange_rate),
                     }
                 calc = line.calculation or {}
                 if line.kind == CostKind.PER_DIEM and calc.get("days"):

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import get_currency_name, list_currencies
+from babel.numbers import NumberFormatError, get_currency_name, list_currencies, parse_decimal
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partnerportal.core.forms import VersionField
@@ -48,8 +49,22 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class LocalDecimalField(forms.DecimalField):
+    """A number as people type it in their language: "1.234,50" or "1234,5" in German,
+    "1,234.50" in English (Babel's reading of the active locale)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            text = value.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+            try:
+                value = parse_decimal(text, locale=babel_locale(), strict=False)
+            except NumberFormatError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+
 def _amount_field(label, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+    return LocalDecimalField(
         label=label,
         max_digits=12,
         decimal_places=2,
@@ -190,7 +205,7 @@ class CostLineForm(forms.Form):
     )
     amount = _amount_field(_("Amount"))
     currency = forms.ChoiceField(label=_("Currency"), choices=(), initial="EUR", widget=Select)
-    exchange_rate = forms.DecimalField(
+    exchange_rate = LocalDecimalField(
         label=_("Exchange rate (EUR for one unit)"),
         required=False,
         max_digits=14,
