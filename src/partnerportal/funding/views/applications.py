@@ -11,9 +11,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -517,11 +518,13 @@ def application_document(request: HttpRequest, pk: int, key: str) -> HttpRespons
     """The stored file, to who may see the application (never a public address)."""
     application = _visible(request, pk)
     document = get_object_or_404(application.documents, key=key)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.mime,
+    # Read whole (uploads are limited in size): a streamed file stays open until the server
+    # closes the response, which a client that drops it never does.
+    with document.file.open("rb") as stored:
+        content = stored.read()
+    response = HttpResponse(content, content_type=document.mime)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=document.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
