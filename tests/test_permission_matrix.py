@@ -769,7 +769,10 @@ def _application(world: World, municipality, *, state: str = "draft"):
         application=application, kind="flight", description="Flug", amount=10, amount_eur=10
     )
     document = ApplicationDocument(
-        application=application, key="absicht", original_name="a.pdf", mime="application/pdf",
+        application=application,
+        key="absicht",
+        original_name="a.pdf",
+        mime="application/pdf",
         size=20,
     )
     document.file.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
@@ -829,6 +832,7 @@ _READ_VIEWS = [
 
 CASES += [
     Case("funding:finder", ALL_OK),
+    Case("api:funding_instruments", ALL_OK),
     Case("funding:finder", ALL_OK, data=lambda world, role: {"kind": "gemeinde", "country": "PE"}),
     Case("funding:application_list", LOGGED_IN_OK),
     Case("funding:application_start", MUNICIPAL_EDITORS_ONLY, kwargs=_instrument_slug),
@@ -840,35 +844,63 @@ CASES += [
         data=_start_data,
     ),
     *[
-        Case(name, APP_DRAFT, method=method, kwargs=_app_kwargs("own_municipality", "draft", **extra),
-             data=_app_version, label="own draft")
+        Case(
+            name,
+            APP_DRAFT,
+            method=method,
+            kwargs=_app_kwargs("own_municipality", "draft", **extra),
+            data=_app_version,
+            label="own draft",
+        )
         for name, extra, method in _EDIT_VIEWS
     ],
     *[
-        Case(name, APP_SUBMITTED_EDIT, method=method,
-             kwargs=_app_kwargs("own_municipality", "submitted", **extra), data=_app_version,
-             label="own, submitted")
+        Case(
+            name,
+            APP_SUBMITTED_EDIT,
+            method=method,
+            kwargs=_app_kwargs("own_municipality", "submitted", **extra),
+            data=_app_version,
+            label="own, submitted",
+        )
         for name, extra, method in _EDIT_VIEWS
     ],
     *[
-        Case(name, HIDDEN, method=method, kwargs=_app_kwargs("other_municipality", "draft", **extra),
-             data=_app_version, label="someone else's draft")
+        Case(
+            name,
+            HIDDEN,
+            method=method,
+            kwargs=_app_kwargs("other_municipality", "draft", **extra),
+            data=_app_version,
+            label="someone else's draft",
+        )
         for name, extra, method in _EDIT_VIEWS
     ],
     *[
-        Case(name, APP_DRAFT, kwargs=_app_kwargs("own_municipality", "draft", **extra),
-             label="own draft")
+        Case(
+            name,
+            APP_DRAFT,
+            kwargs=_app_kwargs("own_municipality", "draft", **extra),
+            label="own draft",
+        )
         for name, extra in _READ_VIEWS
     ],
     *[
-        Case(name, APP_SUBMITTED, kwargs=_app_kwargs("own_municipality", "submitted", **extra),
-             label="own, submitted")
+        Case(
+            name,
+            APP_SUBMITTED,
+            kwargs=_app_kwargs("own_municipality", "submitted", **extra),
+            label="own, submitted",
+        )
         for name, extra in _READ_VIEWS
     ],
     *[
-        Case(name, {**HIDDEN, **dict.fromkeys(STAFF_ROLES, "ok")},
-             kwargs=_app_kwargs("other_municipality", "submitted", **extra),
-             label="someone else's, submitted")
+        Case(
+            name,
+            {**HIDDEN, **dict.fromkeys(STAFF_ROLES, "ok")},
+            kwargs=_app_kwargs("other_municipality", "submitted", **extra),
+            label="someone else's, submitted",
+        )
         for name, extra in _READ_VIEWS
     ],
     # The instruments in the back office (funding.wagtail_hooks)

@@ -106,7 +106,9 @@ def application_pdf_document(application: Application):
             _("Partnership"),
             f"{application.partnership} ({partner.country})",
         )
-        _pair(pdf, _("Status of the partnership"), str(application.partnership.get_status_display()))
+        _pair(
+            pdf, _("Status of the partnership"), str(application.partnership.get_status_display())
+        )
 
     _heading(pdf, _("Measure"))
     _pair(pdf, _("Title"), application.title)

@@ -121,7 +121,9 @@ def required_documents(instrument: FundingInstrument) -> list[dict]:
     return documents
 
 
-def application_facts(application: Application, *, today: dt.date | None = None) -> eligibility.Facts:
+def application_facts(
+    application: Application, *, today: dt.date | None = None
+) -> eligibility.Facts:
     """What the eligibility rules need to know about an application, from the registry."""
     applicant = application.applicant
     partnership = application.partnership
@@ -192,13 +194,17 @@ def cost_totals(application: Application, plan: str = CostPlan.REQUESTED) -> Cos
 
 
 def applications_of(user):
-    """"My applications": those of the municipalities `user` edits, newest first."""
+    """ "My applications": those of the municipalities `user` edits, newest first."""
     from partnerportal.accounts.roles import edited_municipality_ids
 
     return (
         Application.objects.filter(applicant_id__in=edited_municipality_ids(user))
-        .select_related("instrument__programme", "applicant", "partnership__municipality_a",
-                        "partnership__municipality_b")
+        .select_related(
+            "instrument__programme",
+            "applicant",
+            "partnership__municipality_a",
+            "partnership__municipality_b",
+        )
         .order_by("-created_at", "-pk")
     )
 
@@ -236,7 +242,11 @@ def application_check(application: Application, *, today: dt.date | None = None)
         partnership.municipality_a_id,
         partnership.municipality_b_id,
     ):
-        add(Problem("partnership", "partnership", _("The partnership is not one of the applicant's.")))
+        add(
+            Problem(
+                "partnership", "partnership", _("The partnership is not one of the applicant's.")
+            )
+        )
 
     # Measure
     if not application.title.strip():
@@ -280,7 +290,8 @@ def application_check(application: Application, *, today: dt.date | None = None)
                 Problem(
                     "costs",
                     f"line-{line.pk}",
-                    _("“%(line)s”: the amount must be more than zero.") % {"line": line.description},
+                    _("“%(line)s”: the amount must be more than zero.")
+                    % {"line": line.description},
                 )
             )
         trip = line.calculation or {}
@@ -305,7 +316,10 @@ def application_check(application: Application, *, today: dt.date | None = None)
                 % {"requested": money(totals.requested_eur), "ceiling": money(totals.ceiling_eur)},
             )
         )
-    if totals.total_eur and totals.own_contribution_percent < totals.own_contribution_required_percent:
+    if (
+        totals.total_eur
+        and totals.own_contribution_percent < totals.own_contribution_required_percent
+    ):
         add(
             Problem(
                 "costs",
@@ -332,7 +346,9 @@ def application_check(application: Application, *, today: dt.date | None = None)
     steps_with_problems = {problem.step for problem in problems}
     for result in outcome.results:
         step, field_name = FIELD_STEPS.get(result.field, ("partnership", ""))
-        if result.failed or (result.outcome == eligibility.UNKNOWN and step not in steps_with_problems):
+        if result.failed or (
+            result.outcome == eligibility.UNKNOWN and step not in steps_with_problems
+        ):
             add(Problem(step, field_name, result.reason))
 
     order = {key: index for index, key in enumerate(STEP_KEYS)}
@@ -408,7 +424,7 @@ def application_update(
     application: Application,
     expected_version: int,
     step: str = "",
-    partnership_id: int | None | object = ...,
+    partnership_id: int | object | None = ...,
     **values: Any,
 ) -> Application:
     """Save a step of the draft. `partnership_id` (when given) must be one of the applicant's
@@ -523,7 +539,9 @@ def cost_line_update(
     _guard_edit(actor, application)
     line = _own_line(application, line_id)
     if line.kind == CostKind.PER_DIEM and line.calculation:
-        raise ValidationError(_("A calculated per diem cannot be edited; remove it and add it anew."))
+        raise ValidationError(
+            _("A calculated per diem cannot be edited; remove it and add it anew.")
+        )
     values = _line_values(
         kind=kind,
         description=description,
@@ -593,8 +611,10 @@ def per_diem_line_add(
         )
     except PerDiemError as error:
         raise ValidationError(
-            {name: [message for field_name, message in error.problems if field_name == name]
-             for name in {field_name for field_name, _message in error.problems}}
+            {
+                name: [message for field_name, message in error.problems if field_name == name]
+                for name in {field_name for field_name, _message in error.problems}
+            }
         ) from error
     total = cents(result.total * travellers)
     calculation = {
@@ -719,7 +739,9 @@ def _reference_next(instrument: FundingInstrument, year: int) -> str:
     """The next "EF-2026-0001" of the instrument's prefix; the sequence row is locked until the
     submission commits."""
     prefix = (instrument.reference_prefix or "FA").upper()
-    sequence, _created = ApplicationReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
+    sequence, _created = ApplicationReferenceSequence.objects.get_or_create(
+        prefix=prefix, year=year
+    )
     sequence = ApplicationReferenceSequence.objects.select_for_update().get(pk=sequence.pk)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
@@ -745,7 +767,9 @@ def application_submit(*, actor, application: Application, expected_version: int
         raise ApplicationIncomplete(problems)
     with transaction.atomic():
         now = timezone.now()
-        application.reference = _reference_next(application.instrument, timezone.localdate(now).year)
+        application.reference = _reference_next(
+            application.instrument, timezone.localdate(now).year
+        )
         application.state = ApplicationState.SUBMITTED
         application.submitted_at = now
         application.step = "check"
@@ -760,10 +784,10 @@ def application_submit(*, actor, application: Application, expected_version: int
 
 
 def _submitted_notify(*, application: Application, actor) -> None:
+    from django.conf import settings
+
     from partnerportal.notifications.events import Event
     from partnerportal.notifications.services import notify
-
-    from django.conf import settings
 
     url = settings.SITE_URL.rstrip("/") + reverse(
         "funding:application_detail", kwargs={"pk": application.pk}

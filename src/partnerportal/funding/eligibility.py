@@ -48,10 +48,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerportal.core.templatetags.partnerportal import money
 from partnerportal.core.dates import display_date
+from partnerportal.core.templatetags.partnerportal import money
 
-PASS = "pass"
+PASS = "pass"  # noqa: S105 - an outcome, not a password
 FAIL = "fail"
 UNKNOWN = "unknown"
 
@@ -180,7 +180,10 @@ def _applicant_kind(rule: dict, facts: Facts, instrument) -> RuleResult:
     allowed = _labels(_kind_choices(), kinds)
     if facts.applicant_kind is None:
         return RuleResult(
-            "applicant_kind", UNKNOWN, _("Open to: %(kinds)s.") % {"kinds": allowed}, FIELD_APPLICANT
+            "applicant_kind",
+            UNKNOWN,
+            _("Open to: %(kinds)s.") % {"kinds": allowed},
+            FIELD_APPLICANT,
         )
     actual = _labels(_kind_choices(), [facts.applicant_kind])
     if facts.applicant_kind in kinds:
@@ -529,7 +532,10 @@ RULES: dict[str, RuleSpec] = {
         _partnership, gettext_lazy("Partnership in the registry"), {"statuses": "statuses"}
     ),
     "partner_region": RuleSpec(
-        _partner_region, gettext_lazy("World region of the partner"), {"regions": "regions"}, ("regions",)
+        _partner_region,
+        gettext_lazy("World region of the partner"),
+        {"regions": "regions"},
+        ("regions",),
     ),
     "partner_country": RuleSpec(
         _partner_country,
@@ -647,7 +653,9 @@ def _standing_checks(instrument, facts: Facts) -> list[RuleResult]:
         when = display_date(instrument.deadline)
         if facts.today <= instrument.deadline:
             results.append(
-                RuleResult("deadline", PASS, _("Deadline: %(date)s.") % {"date": when}, FIELD_INSTRUMENT)
+                RuleResult(
+                    "deadline", PASS, _("Deadline: %(date)s.") % {"date": when}, FIELD_INSTRUMENT
+                )
             )
         else:
             results.append(

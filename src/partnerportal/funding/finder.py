@@ -90,7 +90,9 @@ def facts_for_editor(
     )
     candidates: list[Facts] = []
     for municipality in municipalities:
-        own = [p for p in partnerships if municipality.pk in (p.municipality_a_id, p.municipality_b_id)]
+        own = [
+            p for p in partnerships if municipality.pk in (p.municipality_a_id, p.municipality_b_id)
+        ]
         common = {
             "today": today,
             "applicant_kind": municipality.kind,

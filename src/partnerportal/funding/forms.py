@@ -85,7 +85,10 @@ class FinderForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Country of the partner"), required=False, widget=Select)
     partnership = forms.ChoiceField(
-        label=_("Is there a partnership?"), required=False, choices=PARTNERSHIP_ANSWERS, widget=Select
+        label=_("Is there a partnership?"),
+        required=False,
+        choices=PARTNERSHIP_ANSWERS,
+        widget=Select,
     )
     amount = _amount_field(_("Funding needed (EUR)"), required=False)
     starts_on = forms.DateField(label=_("Start of the measure"), required=False, widget=DateInput)
@@ -228,7 +231,8 @@ class CostLineForm(forms.Form):
         data = super().clean()
         if data.get("currency") and data["currency"] != "EUR" and not data.get("exchange_rate"):
             self.add_error(
-                "exchange_rate", _("Give the exchange rate used (EUR for one unit of the currency).")
+                "exchange_rate",
+                _("Give the exchange rate used (EUR for one unit of the currency)."),
             )
         return data
 
@@ -245,7 +249,9 @@ class PerDiemForm(forms.Form):
     )
     start = forms.DateTimeField(label=_("Departure"), widget=DateTimeInput)
     end = forms.DateTimeField(label=_("Return"), widget=DateTimeInput)
-    breakfasts = forms.IntegerField(label=_("Breakfasts provided"), min_value=0, max_value=366, initial=0)
+    breakfasts = forms.IntegerField(
+        label=_("Breakfasts provided"), min_value=0, max_value=366, initial=0
+    )
     lunches = forms.IntegerField(label=_("Lunches provided"), min_value=0, max_value=366, initial=0)
     dinners = forms.IntegerField(label=_("Dinners provided"), min_value=0, max_value=366, initial=0)
     travellers = forms.IntegerField(label=_("Travellers"), min_value=1, max_value=100, initial=1)

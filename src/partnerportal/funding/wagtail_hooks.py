@@ -10,6 +10,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -148,6 +150,13 @@ class InstrumentPolicy(BasePermissionPolicy):
         return self.users_with_any_permission([action])
 
 
+def _rules_help() -> str:
+    return gettext(
+        'A list of rules as JSON, e.g. [{"rule": "partnership", "statuses": ["aktiv"]}, '
+        '{"rule": "partner_oda"}]. Known rules: %(rules)s (see funding/eligibility.py).'
+    ) % {"rules": ", ".join(RULES)}
+
+
 class RulesField(forms.JSONField):
     """The eligibility rules as JSON, checked against the vocabulary (funding.eligibility)."""
 
@@ -163,11 +172,7 @@ class InstrumentForm(WagtailAdminModelForm):
         label=_("Eligibility rules"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "class": "monospace"}),
-        help_text=_(
-            'A list of rules as JSON, e.g. [{"rule": "partnership", "statuses": ["aktiv"]}, '
-            '{"rule": "partner_oda"}]. Known rules: %(rules)s (see funding/eligibility.py).'
-        )
-        % {"rules": ", ".join(RULES)},
+        help_text=lazy(lambda: _rules_help(), str)(),
     )
     version = VersionField(required=False)
 

@@ -25,17 +25,31 @@ def application(db, rates):
         actor=editor, instrument=inst, applicant=city, partnership_id=partnership.pk
     )
     services.application_update(
-        actor=editor, application=application, expected_version=application.version,
-        title="Wasser für Kigali", goals="Ziele", measure="Maßnahme",
+        actor=editor,
+        application=application,
+        expected_version=application.version,
+        title="Wasser für Kigali",
+        goals="Ziele",
+        measure="Maßnahme",
     )
     services.cost_line_add(
-        actor=editor, application=application, expected_version=application.version,
-        kind="accommodation", description="Hotel", amount=Decimal("100000"), currency="RWF",
+        actor=editor,
+        application=application,
+        expected_version=application.version,
+        kind="accommodation",
+        description="Hotel",
+        amount=Decimal("100000"),
+        currency="RWF",
         exchange_rate=Decimal("0.00065"),
     )
     services.per_diem_line_add(
-        actor=editor, application=application, expected_version=application.version,
-        country="RW", city="", start=dt.datetime(2026, 3, 2, 7), end=dt.datetime(2026, 3, 4, 20),
+        actor=editor,
+        application=application,
+        expected_version=application.version,
+        country="RW",
+        city="",
+        start=dt.datetime(2026, 3, 2, 7),
+        end=dt.datetime(2026, 3, 4, 20),
     )
     return application
 

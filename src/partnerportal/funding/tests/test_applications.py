@@ -78,7 +78,11 @@ def test_a_draft_is_created_by_the_applicants_editor_and_audited(world):
 
 
 def test_nobody_else_applies_for_the_municipality(world):
-    for outsider in (UserFactory(), UserFactory(agency_staff=True), UserFactory(municipality=MunicipalityFactory())):
+    for outsider in (
+        UserFactory(),
+        UserFactory(agency_staff=True),
+        UserFactory(municipality=MunicipalityFactory()),
+    ):
         with pytest.raises(PermissionDenied):
             services.application_create(
                 actor=outsider, instrument=world["instrument"], applicant=world["city"]
@@ -261,7 +265,9 @@ def test_totals_apply_rate_and_own_contribution(world):
 def test_submission_gives_a_reference_per_prefix_audits_and_tells_staff(world):
     staff = UserFactory(agency_staff=True)
     first = _complete(world, _draft(world))
-    services.application_submit(actor=world["editor"], application=first, expected_version=first.version)
+    services.application_submit(
+        actor=world["editor"], application=first, expected_version=first.version
+    )
     first.refresh_from_db()
     year = timezone.localdate().year
     assert first.state == ApplicationState.SUBMITTED
@@ -273,7 +279,9 @@ def test_submission_gives_a_reference_per_prefix_audits_and_tells_staff(world):
         recipient=world["editor"], event="funding.application_received"
     ).exists()
     second = _complete(world, _draft(world))
-    services.application_submit(actor=world["editor"], application=second, expected_version=second.version)
+    services.application_submit(
+        actor=world["editor"], application=second, expected_version=second.version
+    )
     assert second.reference == f"EF-{year}-0002"
     # A submitted application is a record: no more edits, no second submission.
     with pytest.raises(PermissionDenied):
@@ -281,7 +289,9 @@ def test_submission_gives_a_reference_per_prefix_audits_and_tells_staff(world):
             actor=world["editor"], application=second, expected_version=second.version, title="x"
         )
     with pytest.raises(PermissionDenied):
-        services.application_submit(actor=world["editor"], application=second, expected_version=second.version)
+        services.application_submit(
+            actor=world["editor"], application=second, expected_version=second.version
+        )
 
 
 def test_an_incomplete_application_is_not_submitted(world):

@@ -56,33 +56,58 @@ def test_the_whole_wizard_to_submission(client, world):
     start = timezone.localdate() + dt.timedelta(days=40)
     response = client.post(
         _url(application, "massnahme"),
-        {"title": "Wasser für Kigali", "goals": "Planung", "measure": "Austausch", "version": application.version},
+        {
+            "title": "Wasser für Kigali",
+            "goals": "Planung",
+            "measure": "Austausch",
+            "version": application.version,
+        },
     )
     assert response["Location"] == _url(application, "zeitplan")
     application.refresh_from_db()
     assert application.title == "Wasser für Kigali" and application.step == "measure"
     client.post(
         _url(application, "zeitplan"),
-        {"starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(days=9)).isoformat(), "version": application.version},
+        {
+            "starts_on": start.isoformat(),
+            "ends_on": (start + dt.timedelta(days=9)).isoformat(),
+            "version": application.version,
+        },
     )
     application.refresh_from_db()
     costs = reverse("funding:application_costs", kwargs={"pk": application.pk})
     response = client.post(
         costs,
-        {"form": "line", "line-kind": "flight", "line-description": "Flug", "line-amount": "1.234,50",
-         "line-currency": "EUR", "line-version": application.version},
+        {
+            "form": "line",
+            "line-kind": "flight",
+            "line-description": "Flug",
+            "line-amount": "1.234,50",
+            "line-currency": "EUR",
+            "line-version": application.version,
+        },
     )
     assert response.status_code == 302
     application.refresh_from_db()
     trip_start = dt.datetime.combine(start, dt.time(7, 0))
     response = client.post(
         costs,
-        {"form": "per_diem", "trip-country": "RW", "trip-city": "", "trip-start": trip_start.strftime("%Y-%m-%dT%H:%M"),
-         "trip-end": (trip_start + dt.timedelta(days=2, hours=12)).strftime("%Y-%m-%dT%H:%M"),
-         "trip-breakfasts": "0", "trip-lunches": "0", "trip-dinners": "0", "trip-travellers": "1",
-         "trip-version": application.version},
+        {
+            "form": "per_diem",
+            "trip-country": "RW",
+            "trip-city": "",
+            "trip-start": trip_start.strftime("%Y-%m-%dT%H:%M"),
+            "trip-end": (trip_start + dt.timedelta(days=2, hours=12)).strftime("%Y-%m-%dT%H:%M"),
+            "trip-breakfasts": "0",
+            "trip-lunches": "0",
+            "trip-dinners": "0",
+            "trip-travellers": "1",
+            "trip-version": application.version,
+        },
     )
-    assert response.status_code == 302, re.findall(r'kern-error"[^>]*>([^<]*)', response.content.decode())
+    assert response.status_code == 302, re.findall(
+        r'kern-error"[^>]*>([^<]*)', response.content.decode()
+    )
     assert CostLine.objects.filter(application=application, kind="per_diem").count() == 1
     page = client.get(costs).content.decode()
     assert "1.234,50" in page
@@ -93,14 +118,22 @@ def test_the_whole_wizard_to_submission(client, world):
     documents = reverse("funding:application_documents", kwargs={"pk": application.pk})
     response = client.post(
         documents,
-        {"key": "absicht", "doc-absicht-key": "absicht", "doc-absicht-version": application.version,
-         "doc-absicht-file": SimpleUploadedFile("absicht.pdf", PDF, content_type="application/pdf")},
+        {
+            "key": "absicht",
+            "doc-absicht-key": "absicht",
+            "doc-absicht-version": application.version,
+            "doc-absicht-file": SimpleUploadedFile(
+                "absicht.pdf", PDF, content_type="application/pdf"
+            ),
+        },
     )
     assert response.status_code == 302
     application.refresh_from_db()
     response = client.post(check, {"version": application.version})
     application.refresh_from_db()
-    assert application.state == ApplicationState.SUBMITTED, client.get(check).content.decode()[:4000]
+    assert application.state == ApplicationState.SUBMITTED, client.get(check).content.decode()[
+        :4000
+    ]
     assert response["Location"] == reverse("funding:application_detail", args=[application.pk])
     detail = client.get(response["Location"]).content.decode()
     assert application.reference in detail
@@ -121,13 +154,18 @@ def test_a_step_opened_from_the_check_shows_its_problems_at_the_fields(client, w
 def test_a_stale_form_saves_nothing_and_keeps_the_input(client, world):
     application = _start(client, world)
     seen = application.version
-    client.post(_url(application, "massnahme"), {"title": "Erste", "goals": "", "measure": "", "version": seen})
+    client.post(
+        _url(application, "massnahme"),
+        {"title": "Erste", "goals": "", "measure": "", "version": seen},
+    )
     response = client.post(
-        _url(application, "massnahme"), {"title": "Zweite", "goals": "", "measure": "", "version": seen}
+        _url(application, "massnahme"),
+        {"title": "Zweite", "goals": "", "measure": "", "version": seen},
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Zweite" in page and "in the meantime" in page or "zwischenzeitlich" in page or "inzwischen" in page
+    assert 'value="Zweite"' in page  # the input is kept
+    assert "Jemand anderes hat diesen Antrag inzwischen gespeichert" in page
     application.refresh_from_db()
     assert application.title == "Erste"
 
@@ -179,7 +217,9 @@ def test_a_line_of_another_application_is_not_found(client, world):
     line = CostLine.objects.create(
         application=other, kind="other", description="fremd", amount=1, amount_eur=1
     )
-    url = reverse("funding:application_cost_line_delete", kwargs={"pk": application.pk, "line": line.pk})
+    url = reverse(
+        "funding:application_cost_line_delete", kwargs={"pk": application.pk, "line": line.pk}
+    )
     assert client.post(url, {"version": application.version}).status_code == 404
     assert CostLine.objects.filter(pk=line.pk).exists()
 
@@ -188,9 +228,15 @@ def test_staff_see_submitted_applications_not_drafts(client, world):
     application = _start(client, world)
     staff = UserFactory(agency_staff=True)
     client.force_login(staff)
-    assert client.get(reverse("funding:application_detail", args=[application.pk])).status_code == 404
-    Application.objects.filter(pk=application.pk).update(state="submitted", reference="EF-2026-0099")
-    assert client.get(reverse("funding:application_detail", args=[application.pk])).status_code == 200
+    assert (
+        client.get(reverse("funding:application_detail", args=[application.pk])).status_code == 404
+    )
+    Application.objects.filter(pk=application.pk).update(
+        state="submitted", reference="EF-2026-0099"
+    )
+    assert (
+        client.get(reverse("funding:application_detail", args=[application.pk])).status_code == 200
+    )
     assert client.get(reverse("funding:application_pdf", args=[application.pk])).status_code == 200
     assert client.get(_url(application, "massnahme")).status_code == 403
 

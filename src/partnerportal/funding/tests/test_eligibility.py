@@ -62,12 +62,20 @@ def test_nothing_known_is_unknown_not_failed(inst):
         ({"applicant_kind": "company"}, "applicant_kind", "municipal company"),
         ({"has_partnership": False}, "partnership", "Requires a partnership"),
         (
-            {"has_partnership": True, "partnership_status": "ruhend", "partnership_published": True},
+            {
+                "has_partnership": True,
+                "partnership_status": "ruhend",
+                "partnership_published": True,
+            },
             "partnership",
             "Dormant",
         ),
         (
-            {"has_partnership": True, "partnership_status": "aktiv", "partnership_published": False},
+            {
+                "has_partnership": True,
+                "partnership_status": "aktiv",
+                "partnership_published": False,
+            },
             "partnership",
             "proposal",
         ),
@@ -136,10 +144,15 @@ def test_closed_and_past_deadline_fail_for_every_instrument(db):
     closed = instrument(slug="zu", is_active=False, eligibility_rules=[])
     assert [r.rule for r in instrument_check(closed, Facts(today=TODAY)).failures] == ["open"]
     late = instrument(
-        slug="spaet", call_mode="deadline", deadline=TODAY - dt.timedelta(days=1), eligibility_rules=[]
+        slug="spaet",
+        call_mode="deadline",
+        deadline=TODAY - dt.timedelta(days=1),
+        eligibility_rules=[],
     )
     assert [r.rule for r in instrument_check(late, Facts(today=TODAY)).failures] == ["deadline"]
-    on_time = instrument(slug="puenktlich", call_mode="deadline", deadline=TODAY, eligibility_rules=[])
+    on_time = instrument(
+        slug="puenktlich", call_mode="deadline", deadline=TODAY, eligibility_rules=[]
+    )
     assert instrument_check(on_time, Facts(today=TODAY)).certain
 
 
@@ -164,8 +177,16 @@ def test_rules_validate_names_every_problem(db):
         )
     text = "\n".join(problems)
     assert len(problems) == 8
-    for words in ("dorf", "unknown rule “nope”", "“days” is missing", "amount in EUR", "XX",
-                  "2027-12-31", "extra", "Rule 8"):
+    for words in (
+        "dorf",
+        "unknown rule “nope”",
+        "“days” is missing",
+        "amount in EUR",
+        "XX",
+        "2027-12-31",
+        "extra",
+        "Rule 8",
+    ):
         assert words in text
     assert rules_validate([{"rule": "partner_oda"}, {"rule": "amount_max"}]) == []
     assert rules_validate({"rule": "partner_oda"})

@@ -43,7 +43,7 @@ def test_an_unanswered_question_never_excludes(instruments):
 
 
 def test_an_editor_is_recognised_from_the_registry(instruments):
-    worldwide, north_africa = instruments
+    worldwide, _north_africa = instruments
     city, partnership, editor = applicant_with_partnership(iso2="RW")
     municipalities, candidates = facts_for_editor(editor)
     assert municipalities == [city]
@@ -59,7 +59,9 @@ def test_the_page_for_the_public(client, site, instruments):
         url = reverse("funding:finder")
     page = client.get(url).content.decode()
     assert "Expertenfonds" in page and "Nordafrika-Reisen" in page  # all open instruments
-    page = client.get(url, {"kind": "company", "country": "PE", "partnership": "no"}).content.decode()
+    page = client.get(
+        url, {"kind": "company", "country": "PE", "partnership": "no"}
+    ).content.decode()
     assert "Does not fit" in page
     assert "Only partners in" in page and "Requires a partnership" in page
 

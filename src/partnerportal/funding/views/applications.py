@@ -195,7 +195,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    """"My applications": those of the municipalities one edits, with their states."""
+    """ "My applications": those of the municipalities one edits, with their states."""
     applications = list(services.applications_of(request.user))
     return render(request, "funding/application_list.html", {"applications": applications})
 
@@ -239,7 +239,9 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     kwargs = {}
     if step == "partnership":
         kwargs["partnerships"] = list(services.applicant_partnerships(application.applicant))
-    current = {name: getattr(application, name) for name in STEP_FIELDS[step] if name != "partnership"}
+    current = {
+        name: getattr(application, name) for name in STEP_FIELDS[step] if name != "partnership"
+    }
     if step == "partnership":
         current["partnership"] = application.partnership_id
     current["version"] = application.version
@@ -274,7 +276,9 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         form.is_valid()
         for problem in services.application_check(application):
             if problem.step == step:
-                form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+                form.add_error(
+                    problem.field if problem.field in form.fields else None, problem.message
+                )
     else:
         form = form_class(initial=current, **kwargs)
     extra = {}
@@ -312,7 +316,9 @@ def _line_forms(application: Application, request: HttpRequest | None = None):
 @login_required
 def application_costs(request: HttpRequest, pk: int) -> HttpResponse:
     application = _editable(request, pk)
-    line_form, per_diem_form = _line_forms(application, request if request.method == "POST" else None)
+    line_form, per_diem_form = _line_forms(
+        application, request if request.method == "POST" else None
+    )
     if request.method == "POST":
         which = request.POST.get("form")
         form = line_form if which == "line" else per_diem_form if which == "per_diem" else None

@@ -34,7 +34,11 @@ def finder(request: HttpRequest) -> HttpResponse:
         if candidates:
             result = finder_run(candidates, recognised=recognised)
     if result is None and answered and form.is_valid():
-        country = Country.objects.filter(iso2=data.get("country")).first() if data.get("country") else None
+        country = (
+            Country.objects.filter(iso2=data.get("country")).first()
+            if data.get("country")
+            else None
+        )
         facts = facts_from_answers(
             kind=data.get("kind") or "",
             country=country,

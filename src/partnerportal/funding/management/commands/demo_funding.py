@@ -57,7 +57,9 @@ INSTRUMENTS = [
                 "Absichtserklärung der Partnerkommune",
                 "Letter of intent of the partner municipality",
             ),
-            _doc("stellenprofil", "Aufgabenprofil der Fachkraft", "Terms of reference of the expert"),
+            _doc(
+                "stellenprofil", "Aufgabenprofil der Fachkraft", "Terms of reference of the expert"
+            ),
         ],
         "eligibility_rules": [
             {"rule": "applicant_kind", "kinds": GERMAN_APPLICANTS},
