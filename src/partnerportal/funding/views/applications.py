@@ -304,9 +304,14 @@ def _line_forms(application: Application, request: HttpRequest | None = None):
         initial={"version": application.version, "currency": "EUR"},
         prefix="line",
     )
+    partner_country = (
+        services.partner_of(application.partnership, application.applicant_id).country_id
+        if application.partnership
+        else None
+    )
     per_diem_form = PerDiemForm(
         posted if which == "per_diem" else None,
-        initial={"version": application.version},
+        initial={"version": application.version, "country": partner_country},
         prefix="trip",
     )
     return line_form, per_diem_form
