@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -24,7 +25,7 @@ from wagtail.permissions import register_permission_policy
 from partnerportal.accounts.roles import MANAGING_ROLES
 from partnerportal.audit.services import attribute_change
 from partnerportal.core.concurrency import EditConflict, version_claim
-from partnerportal.core.forms import VersionField
+from partnerportal.core.forms import VersionField, form_with_version
 
 from .actions import FundingAction
 from .eligibility import RULES, rules_validate
@@ -197,6 +198,8 @@ class InstrumentCreateView(CreateView):
 class InstrumentEditView(EditView):
     """Claims the version the form was read at (ADR 0005) in Wagtail's own transaction."""
 
+    template_name = "funding/wagtail/instrument_edit.html"
+
     def save_instance(self):
         version_claim(self.form.instance, expected_version=self.form.cleaned_data["version"])
         attribute_change(
@@ -207,17 +210,17 @@ class InstrumentEditView(EditView):
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except EditConflict:
-            form.add_error(
-                None,
-                _("Someone else saved this instrument in the meantime; nothing was saved."),
-            )
+        except EditConflict as conflict:
+            message = _("Someone else saved this instrument in the meantime; nothing was saved.")
+            form.add_error(None, message)
+            form_with_version(form, conflict.current_version or 1)
+            self.produced_error_code = "edit_conflict"
+            self.produced_error_message = message
             return self.form_invalid(form)
 
 
 class FundingInstrumentViewSet(ModelViewSet):
     model = FundingInstrument
-    form_class = InstrumentForm
     add_view_class = InstrumentCreateView
     edit_view_class = InstrumentEditView
     icon = "doc-full"
@@ -230,22 +233,28 @@ class FundingInstrumentViewSet(ModelViewSet):
     list_filter = ["programme", "is_active"]
     search_fields = ["name", "slug"]
     ordering = ["programme__name", "name"]
-    form_fields = [
-        "programme",
-        "name",
-        "slug",
-        "description",
-        "cost_kinds",
-        "funding_rate_percent",
-        "own_contribution_percent",
-        "ceiling_eur",
-        "call_mode",
-        "deadline",
-        "required_documents",
-        "eligibility_rules",
-        "reference_prefix",
-        "is_active",
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel(name)
+            for name in (
+                "programme",
+                "name",
+                "slug",
+                "description",
+                "cost_kinds",
+                "funding_rate_percent",
+                "own_contribution_percent",
+                "ceiling_eur",
+                "call_mode",
+                "deadline",
+                "required_documents",
+                "eligibility_rules",
+                "reference_prefix",
+                "is_active",
+            )
+        ],
+        base_form_class=InstrumentForm,
+    )
 
 
 register_permission_policy(FundingInstrument, InstrumentPolicy(FundingInstrument))
