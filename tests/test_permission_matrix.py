@@ -1034,6 +1034,182 @@ CASES += [
 ]  # fmt: skip
 
 
+# --- Funding, the applicant's side (funding.views.finder, funding.views.applications) --------
+
+
+def _instrument(world: World):
+    from partnerportal.funding.tests.apply_factories import instrument
+
+    if "instrument" not in world.extra:
+        world.extra["instrument"] = instrument()
+    return world.extra["instrument"]
+
+
+def _instrument_slug(world: World, role: str) -> dict:
+    return {"slug": _instrument(world).slug}
+
+
+def _instrument_pk(world: World, role: str) -> dict:
+    return {"pk": _instrument(world).pk}
+
+
+def _application(world: World, municipality, *, state: str = "draft"):
+    """An application of `municipality` with a cost line and a document (kept for the data)."""
+    from django.core.files.base import ContentFile
+
+    from partnerportal.funding.models import Application, ApplicationDocument, CostLine
+
+    application = Application.objects.create(
+        instrument=_instrument(world),
+        applicant=municipality,
+        state=state,
+        title="Matrix",
+        reference=None if state == "draft" else f"EF-2026-{Application.objects.count() + 1:04d}",
+    )
+    line = CostLine.objects.create(
+        application=application, kind="flight", description="Flug", amount=10, amount_eur=10
+    )
+    document = ApplicationDocument(
+        application=application,
+        key="absicht",
+        original_name="a.pdf",
+        mime="application/pdf",
+        size=20,
+    )
+    document.file.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    document.save()
+    world.extra["application"] = application
+    world.extra["line"] = line
+    return application
+
+
+def _app_kwargs(first_of: str, state: str, **extra) -> Callable[[World, str], dict]:
+    def kwargs(world: World, role: str) -> dict:
+        application = _application(world, getattr(world, first_of), state=state)
+        values = {"pk": application.pk}
+        if "line" in extra:
+            values["line"] = world.extra["line"].pk
+        if "key" in extra:
+            values["key"] = "absicht"
+        if "step" in extra:
+            values["step"] = extra["step"]
+        return values
+
+    return kwargs
+
+
+def _app_version(world: World, role: str) -> dict:
+    return {"version": world.extra["application"].version, "title": "Matrix 2"}
+
+
+def _start_data(world: World, role: str) -> dict:
+    return {"applicant": world.own_municipality.pk, "partnership": ""}
+
+
+#: An application's pages: its municipality's editors; staff once it is submitted; 404 for
+#: everyone else (nobody learns that it exists).
+APP_DRAFT = {**HIDDEN, "municipal_editor": "ok"}
+APP_SUBMITTED = {**HIDDEN, **dict.fromkeys(("municipal_editor", *STAFF_ROLES), "ok")}
+#: Editing a submitted application: those who see it are refused, the others do not see it.
+APP_SUBMITTED_EDIT = {**HIDDEN, **dict.fromkeys(("municipal_editor", *STAFF_ROLES), "deny")}
+MUNICIPAL_EDITORS_ONLY = {**NOBODY_ELSE, "municipal_editor": "ok"}
+
+_EDIT_VIEWS = [
+    ("funding:application_step", {"step": "massnahme"}, "get"),
+    ("funding:application_step", {"step": "massnahme"}, "post"),
+    ("funding:application_costs", {}, "get"),
+    ("funding:application_cost_line", {"line": True}, "get"),
+    ("funding:application_cost_line_delete", {"line": True}, "post"),
+    ("funding:application_documents", {}, "get"),
+    ("funding:application_document_delete", {"key": True}, "post"),
+    ("funding:application_check", {}, "get"),
+    ("funding:application_check", {}, "post"),
+]
+_READ_VIEWS = [
+    ("funding:application_detail", {}),
+    ("funding:application_pdf", {}),
+    ("funding:application_document", {"key": True}),
+]
+
+CASES += [
+    Case("funding:finder", ALL_OK),
+    Case("api:funding_instruments", ALL_OK),
+    Case("funding:finder", ALL_OK, data=lambda world, role: {"kind": "gemeinde", "country": "PE"}),
+    Case("funding:application_list", LOGGED_IN_OK),
+    Case("funding:application_start", MUNICIPAL_EDITORS_ONLY, kwargs=_instrument_slug),
+    Case(
+        "funding:application_start",
+        MUNICIPAL_EDITORS_ONLY,
+        method="post",
+        kwargs=_instrument_slug,
+        data=_start_data,
+    ),
+    *[
+        Case(
+            name,
+            APP_DRAFT,
+            method=method,
+            kwargs=_app_kwargs("own_municipality", "draft", **extra),
+            data=_app_version,
+            label="own draft",
+        )
+        for name, extra, method in _EDIT_VIEWS
+    ],
+    *[
+        Case(
+            name,
+            APP_SUBMITTED_EDIT,
+            method=method,
+            kwargs=_app_kwargs("own_municipality", "submitted", **extra),
+            data=_app_version,
+            label="own, submitted",
+        )
+        for name, extra, method in _EDIT_VIEWS
+    ],
+    *[
+        Case(
+            name,
+            HIDDEN,
+            method=method,
+            kwargs=_app_kwargs("other_municipality", "draft", **extra),
+            data=_app_version,
+            label="someone else's draft",
+        )
+        for name, extra, method in _EDIT_VIEWS
+    ],
+    *[
+        Case(
+            name,
+            APP_DRAFT,
+            kwargs=_app_kwargs("own_municipality", "draft", **extra),
+            label="own draft",
+        )
+        for name, extra in _READ_VIEWS
+    ],
+    *[
+        Case(
+            name,
+            APP_SUBMITTED,
+            kwargs=_app_kwargs("own_municipality", "submitted", **extra),
+            label="own, submitted",
+        )
+        for name, extra in _READ_VIEWS
+    ],
+    *[
+        Case(
+            name,
+            {**HIDDEN, **dict.fromkeys(STAFF_ROLES, "ok")},
+            kwargs=_app_kwargs("other_municipality", "submitted", **extra),
+            label="someone else's, submitted",
+        )
+        for name, extra in _READ_VIEWS
+    ],
+    # The instruments in the back office (funding.wagtail_hooks)
+    Case("funding_instruments:add", BACK_OFFICE),
+    Case("funding_instruments:edit", BACK_OFFICE, kwargs=_instrument_pk),
+]
+
+
 OUR_NAMESPACES = {"accounts", "api", "api_pages", "audit", "content", "notifications", "registry"}
 
 

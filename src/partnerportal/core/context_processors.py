@@ -18,6 +18,7 @@ def main_navigation(request: HttpRequest) -> list[dict]:
         },
         {"label": _("Atlas"), "url": reverse("atlas:map"), "key": "atlas"},
         {"label": _("Statistics"), "url": reverse("atlas:statistics"), "key": "statistics"},
+        {"label": _("Funding"), "url": reverse("funding:finder"), "key": "funding"},
         {"label": _("Events"), "url": reverse("events:calendar"), "key": "events"},
     ]
     user = getattr(request, "user", None)

@@ -13,3 +13,13 @@ class FundingConfig(AppConfig):
         from .actions import FundingAction
 
         actions_register(FundingAction)
+
+        from partnerportal.registry.editor_tools import (
+            partnership_editor_actions_register,
+            work_page_section_register,
+        )
+
+        from . import editor_tools
+
+        work_page_section_register(editor_tools.work_page_section)
+        partnership_editor_actions_register(editor_tools.partnership_actions)

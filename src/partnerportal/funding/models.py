@@ -165,6 +165,13 @@ class FundingInstrument(VersionedModel):
     required_documents = models.JSONField(_("required documents"), default=list, blank=True)
     eligibility_rules = models.JSONField(_("eligibility rules"), default=list, blank=True)
     is_active = models.BooleanField(_("open for applications"), default=True)
+    #: The first part of the reference a submitted application gets ("EF" -> "EF-2026-0001").
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=8,
+        default="FA",
+        help_text=_("Capital letters, e.g. EF: applications are numbered EF-2026-0001."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -298,3 +305,72 @@ class CostLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+# --- The applicant's side: reference numbers and documents (issue 13, funding/applications.py) ---
+
+
+class ApplicationReferenceSequence(models.Model):
+    """The last reference number given per prefix and year ("EF-2026-0001"): one row, locked
+    while a submission takes the next number, so that two submissions never get the same one."""
+
+    prefix = models.CharField(_("prefix"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+        verbose_name_plural = _("reference sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="funding_reference_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+def application_document_path(instance: "ApplicationDocument", filename: str) -> str:
+    """A name nobody can guess (the file is served only through the permission-checked view);
+    the person's file name is kept in `original_name`."""
+    import uuid
+    from pathlib import PurePath
+
+    extension = PurePath(filename).suffix.lower()[:10]
+    return f"funding/applications/{instance.application_id}/{uuid.uuid4().hex}{extension}"
+
+
+class ApplicationDocument(models.Model):
+    """A document the instrument asks for (`FundingInstrument.required_documents`, by its
+    `key`), uploaded through core.uploads. One file per key: a new upload replaces the old."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    key = models.SlugField(_("document"), max_length=60)
+    file = models.FileField(_("file"), upload_to=application_document_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["application", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "key"], name="funding_document_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

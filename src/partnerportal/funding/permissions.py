@@ -4,11 +4,22 @@
   data.
 - The imported rate tables: agency administrators and editors see them in the back office and
   import new ones (the command runs as the installation's operator, without an account).
+- Instruments: everyone sees the open ones (the funding finder is public); agency
+  administrators and editors manage them in the back office.
+- Applications: the active editors of the applicant municipality apply for it, see its
+  applications and edit them while they are drafts; agency staff (administrators, editors and
+  reviewers) see every submitted application and its PDF. Nobody else learns that an
+  application exists (views answer 404).
 """
 
 from __future__ import annotations
 
-from partnerportal.accounts.roles import MANAGING_ROLES, has_role
+from partnerportal.accounts.roles import (
+    MANAGING_ROLES,
+    edited_municipality_ids,
+    has_role,
+    is_agency_staff,
+)
 
 
 def can_calculate_per_diem(user) -> bool:
@@ -21,3 +32,32 @@ def can_view_per_diem_tables(user) -> bool:
 
 def can_import_per_diem_table(user) -> bool:
     return has_role(user, *MANAGING_ROLES)
+
+
+def can_manage_instruments(user) -> bool:
+    return has_role(user, *MANAGING_ROLES)
+
+
+def can_apply(user, municipality) -> bool:
+    """Applications are made by the municipality's own editors (staff advise, they do not
+    apply on a municipality's behalf)."""
+    return municipality is not None and municipality.pk in edited_municipality_ids(user)
+
+
+def can_view_application(user, application) -> bool:
+    if application.applicant_id in edited_municipality_ids(user):
+        return True
+    # Staff see what was submitted; a draft is the municipality's own work in progress.
+    return is_agency_staff(user) and application.state != "draft"
+
+
+def can_edit_application(user, application) -> bool:
+    """Only a draft, and only by the applicant's editors: after submission the application is
+    a record the review works on (funding.workflows)."""
+    return application.state == "draft" and application.applicant_id in edited_municipality_ids(
+        user
+    )
+
+
+def can_submit_application(user, application) -> bool:
+    return can_edit_application(user, application)

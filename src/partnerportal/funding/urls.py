@@ -1,5 +1,44 @@
-from django.urls import path  # noqa: F401
+"""The funding app's pages under /<lang>/foerderung/: the finder and the applicant's wizard
+(funding.views). The review's pages are added by its own modules."""
+
+from django.urls import path
+
+from .views import applications, finder
 
 app_name = "funding"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", finder.finder, name="finder"),
+    path("antrag/<slug:slug>/", applications.application_start, name="application_start"),
+    path("antraege/", applications.application_list, name="application_list"),
+    path("antraege/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("antraege/<int:pk>/antrag.pdf", applications.application_pdf, name="application_pdf"),
+    path("antraege/<int:pk>/kosten/", applications.application_costs, name="application_costs"),
+    path(
+        "antraege/<int:pk>/kosten/<int:line>/",
+        applications.application_cost_line,
+        name="application_cost_line",
+    ),
+    path(
+        "antraege/<int:pk>/kosten/<int:line>/entfernen/",
+        applications.application_cost_line_delete,
+        name="application_cost_line_delete",
+    ),
+    path(
+        "antraege/<int:pk>/unterlagen/",
+        applications.application_documents,
+        name="application_documents",
+    ),
+    path(
+        "antraege/<int:pk>/unterlagen/<slug:key>/",
+        applications.application_document,
+        name="application_document",
+    ),
+    path(
+        "antraege/<int:pk>/unterlagen/<slug:key>/entfernen/",
+        applications.application_document_delete,
+        name="application_document_delete",
+    ),
+    path("antraege/<int:pk>/pruefen/", applications.application_check, name="application_check"),
+    path("antraege/<int:pk>/<slug:step>/", applications.application_step, name="application_step"),
+]

@@ -37,6 +37,13 @@ class Event(models.TextChoices):
     CONTENT_SENT_BACK = "content.sent_back", _("Page sent back for changes")
     CONTENT_PUBLISHED = "content.published", _("Your page has been published")
 
+    # funding: the applicant's side
+    FUNDING_APPLICATION_SUBMITTED = (
+        "funding.application_submitted",
+        _("Funding application submitted"),
+    )
+    FUNDING_APPLICATION_RECEIVED = "funding.application_received", _("Application received")
+
     # Experts and deployments (advisory)
     EXPERT_PROPOSED = "advisory.expert_proposed", _("You have been proposed for a deployment")
     DEPLOYMENT_REPORT_DUE = "advisory.deployment_report_due", _("A deployment report is due")
@@ -85,6 +92,9 @@ ROUTES: dict[Event, Route] = {
     Event.CONTENT_REVIEW_REQUESTED: Route(BOTH, "content_review_requested"),
     Event.CONTENT_SENT_BACK: Route(BOTH, "content_sent_back"),
     Event.CONTENT_PUBLISHED: Route(BOTH, "content_published"),
+    # funding: the agency's staff hear of a new application; the applicant gets a receipt.
+    Event.FUNDING_APPLICATION_SUBMITTED: Route(BOTH, "funding_application_submitted"),
+    Event.FUNDING_APPLICATION_RECEIVED: Route(BOTH, "funding_application_received"),
     # Experts and deployments (advisory): the expert hears of a proposal and of reports due.
     Event.EXPERT_PROPOSED: Route(BOTH, "expert_proposed"),
     Event.DEPLOYMENT_REPORT_DUE: Route(BOTH, "deployment_report_due"),

@@ -226,3 +226,94 @@ def per_diem(request: HttpRequest, query: Query[PerDiemQuery]):
             422, {"detail": [_problem(field, message) for field, message in error.problems]}
         )
     return Status(200, _out(result))
+
+
+# --- The programmes' instruments (the funding finder's data) -----------------------------------
+
+
+class InstrumentRuleOut(Schema):
+    rule: str = Field(..., description="Code of the rule (funding/eligibility.py).")
+    parameters: dict = Field(..., description="The rule's parameters as stored.")
+    text: str = Field(..., description="The condition in words, in the request's language.")
+
+
+class InstrumentOut(Schema):
+    slug: str = Field(..., examples=["reisekosten-anbahnung-delegation"])
+    name: str
+    programme: str = Field(..., description="Short name of the programme.")
+    programme_name: str
+    description: str
+    cost_kinds: list[str] = Field(
+        ..., description="flight, accommodation, per_diem, interpretation, other."
+    )
+    funding_rate_percent: str = Field(..., examples=["90.00"])
+    own_contribution_percent: str = Field(..., examples=["10.00"])
+    ceiling_eur: str | None = Field(None, description="EUR, two decimals; null: none.")
+    call_mode: Literal["rolling", "deadline"]
+    deadline: dt.date | None
+    rules: list[InstrumentRuleOut]
+
+
+@router.get(
+    "/funding/instruments",
+    response=responses(list[InstrumentOut], conditional=False),
+    openapi_extra=extra(conditional=False),
+    auth=None,
+    summary="Open funding instruments",
+    description=(
+        "The instruments open for applications, with their rates, ceilings, kinds of cost and "
+        "their eligibility rules: each as its code and parameters (the rule vocabulary of "
+        "funding/eligibility.py) and in words in the request's language."
+    ),
+)
+def funding_instruments(request: HttpRequest):
+    """Public: what the funding finder shows everyone."""
+    from partnerportal.funding.finder import open_instruments
+
+    rows = []
+    for instrument in open_instruments():
+        rules = [rule for rule in instrument.eligibility_rules or [] if isinstance(rule, dict)]
+        rows.append(
+            {
+                "slug": instrument.slug,
+                "name": instrument.name,
+                "programme": instrument.programme.slug,
+                "programme_name": instrument.programme.name,
+                "description": instrument.description,
+                "cost_kinds": list(instrument.cost_kinds or []),
+                "funding_rate_percent": _money(instrument.funding_rate_percent),
+                "own_contribution_percent": _money(instrument.own_contribution_percent),
+                "ceiling_eur": None
+                if instrument.ceiling_eur is None
+                else _money(instrument.ceiling_eur),
+                "call_mode": instrument.call_mode,
+                "deadline": instrument.deadline,
+                "rules": [
+                    {
+                        "rule": str(rule.get("rule")),
+                        "parameters": {k: v for k, v in rule.items() if k != "rule"},
+                        "text": text,
+                    }
+                    for rule, text in zip(rules, _rule_texts(instrument), strict=True)
+                ],
+            }
+        )
+    return Status(200, rows)
+
+
+def _rule_texts(instrument) -> list[str]:
+    """The words of each listed rule, in the order of the list, with every fact unknown (the
+    standing checks, open and deadline, are not listed rules)."""
+    from partnerportal.funding.eligibility import Facts, instrument_check
+
+    facts = Facts(today=dt.date.today())
+    by_rule = {}
+    for result in instrument_check(instrument, facts).results:
+        by_rule.setdefault(result.rule, []).append(result.reason)
+    out = []
+    for rule in instrument.eligibility_rules or []:
+        if not isinstance(rule, dict):
+            continue
+        reasons = by_rule.get(str(rule.get("rule")), [])
+        out.append(reasons.pop(0) if reasons else "")
+    return out

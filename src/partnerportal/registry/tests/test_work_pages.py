@@ -62,8 +62,9 @@ def test_the_work_page_lists_what_needs_doing(client, koeln, editor, django_asse
         "registry:municipality_work", kwargs={"pk": koeln.pk}
     )
     # Fixed however many partnerships there are (the trail lists at most RECENT_CHANGES); one
-    # more for the editor's submitted practice examples (content's section, editor_tools).
-    with django_assert_max_num_queries(16):
+    # more for the editor's submitted practice examples (content's section, editor_tools), and
+    # one for the municipality's latest funding applications (funding's section).
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("registry:municipality_work", kwargs={"pk": koeln.pk}))
     html = response.content.decode()
     confirm, proposals, changes, everything = (

@@ -280,6 +280,10 @@ class Command(BaseCommand):
         # content's own command, as setup_site above: the registry does not import content.
         call_command("demo_content", stdout=self.stdout)
 
+        self.step("Funding instruments")
+        # funding's own command, as above: the registry does not import funding.
+        call_command("demo_funding", stdout=self.stdout)
+
         self.step("Deployments of the expert fund")
         # advisory's own command, as demo_content above: the registry does not import advisory.
         call_command("demo_deployments", stdout=self.stdout)
