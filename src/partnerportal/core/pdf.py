@@ -44,5 +44,18 @@ def pdf_new(*, title: str, author: str = "Partnerportal", footer: str = "") -> P
     return pdf
 
 
+def pdf_fonts_close(pdf: FPDF) -> None:
+    """fpdf2 reads the embedded fonts lazily and leaves their files open (a ResourceWarning,
+    an error under the tests' warnings-as-errors); closed once the document is written."""
+    for font in getattr(pdf, "fonts", {}).values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
+
+
 def pdf_bytes(pdf: FPDF) -> bytes:
-    return bytes(pdf.output())
+    """The finished document; the font files are closed afterwards."""
+    try:
+        return bytes(pdf.output())
+    finally:
+        pdf_fonts_close(pdf)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from partnerportal.core.dates import display_date, display_datetime
-from partnerportal.core.pdf import FONT_FAMILY, pdf_bytes, pdf_new
+from partnerportal.core.pdf import FONT_FAMILY, pdf_bytes, pdf_fonts_close, pdf_new
 from partnerportal.core.templatetags.partnerportal import money, number
 
 from .applications import cost_totals, partner_of, required_documents
@@ -26,15 +26,6 @@ def exchange_rate_text(value) -> str:
     if value in (None, ""):
         return ""
     return format_decimal(value, format="#,##0.######", locale=babel_locale())
-
-
-def pdf_fonts_close(pdf) -> None:
-    """fpdf2 reads the embedded fonts lazily and leaves their files open; closed once the
-    document is written."""
-    for font in getattr(pdf, "fonts", {}).values():
-        ttfont = getattr(font, "ttfont", None)
-        if ttfont is not None:
-            ttfont.close()
 
 
 def _said(pdf, *texts: str) -> None:
