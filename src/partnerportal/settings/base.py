@@ -402,3 +402,9 @@ CSRF_FAILURE_VIEW = "partnerportal.core.views.csrf_failure"
 PDF_FONT_DIR = Path(
     env.str("PARTNERPORTAL_PDF_FONT_DIR", default=str(NODE_MODULES / "dejavu-fonts-ttf" / "ttf"))
 )
+
+# --- Funding after submission (funding/reports.py, funding/reminders.py): a final report's line
+# that deviates from the approved amount by more than this percentage must be explained; the
+# applicant is reminded this many days before the report deadline.
+FUNDING_REPORT_DEVIATION_PERCENT = env.int("FUNDING_REPORT_DEVIATION_PERCENT", default=20)
+FUNDING_REPORT_REMINDER_DAYS = env.int("FUNDING_REPORT_REMINDER_DAYS", default=14)
