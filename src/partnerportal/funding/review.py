@@ -48,7 +48,7 @@ def decision_barred_reason(application: Application, user) -> str:
     if user is None or not user.is_authenticated:
         return _("Please log in.")
     if application.created_by_id == user.pk:
-        return _("You wrote this application; someone else must decide on it.")
+        return _("You wrote this application; someone else must decide on it (four eyes).")
     kinds = set(
         ApplicationInvolvement.objects.filter(
             application=application, user=user, kind__in=BARRED_FROM_DECIDING
