@@ -64,7 +64,8 @@ class AssessmentForm(VersionForm):
 
 
 class PlanLineForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of cost"), choices=CostKind.choices)
+    #: an empty first choice, so that the blank extra row stays unchanged and is skipped
+    kind = forms.ChoiceField(label=_("Kind of cost"), choices=[("", "–"), *CostKind.choices])
     description = forms.CharField(label=_("Description"), max_length=300)
     amount_eur = forms.DecimalField(
         label=_("Amount (EUR)"), min_value=0, max_digits=12, decimal_places=2, localize=True

@@ -290,6 +290,7 @@ def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "approved": list(approved_lines(application)) if decision else [],
             "is_applicant": can_act_for_applicant(request.user, application),
+            "staff_view": can_review_applications(request.user),
             "approved_outcome": DecisionOutcome.APPROVED,
         },
     )
