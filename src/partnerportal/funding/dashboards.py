@@ -61,7 +61,7 @@ def filter_choices() -> dict:
     """The programmes, instruments and deadlines the list's filters offer."""
     instruments = list(
         FundingInstrument.objects.select_related("programme").only(
-            "pk", "name", "deadline", "programme__pk", "programme__name"
+            "id", "name", "deadline", "programme__id", "programme__name"
         )
     )
     programmes = sorted({(i.programme.pk, i.programme.name) for i in instruments}, key=lambda p: p[1])
@@ -190,8 +190,9 @@ def money_by_programme_year() -> Figure:
         .order_by(),
         2,
     )
+    cent = Decimal("0.01")
     rows = [
-        [programme, year, *values]
+        [programme, year, *(Decimal(value).quantize(cent) for value in values)]
         for (programme, year), values in sorted(table.items(), key=lambda item: (item[0][1], item[0][0]))
     ]
     return Figure(
