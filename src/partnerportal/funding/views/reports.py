@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from partnerportal.core.concurrency import EditConflict
@@ -96,8 +97,10 @@ def receipt_download(request: HttpRequest, pk: int, receipt: int) -> HttpRespons
     item = report.receipts.filter(pk=receipt).first()
     if item is None:
         raise Http404
-    response = FileResponse(item.file.open("rb"), content_type=item.mime, as_attachment=True,
-                            filename=item.name)
+    # Read whole and closed at once (receipts are small, at most the upload limit).
+    with item.file.open("rb") as stream:
+        response = HttpResponse(stream.read(), content_type=item.mime)
+    response["Content-Disposition"] = content_disposition_header(True, item.name)
     response["Cache-Control"] = "private, no-store"
     return response
 
