@@ -54,7 +54,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = {key: selector() for key, selector in FIGURES.items()}
     labels, series = money_by_year(figures["money"])
     money_chart = ""
-    if labels:
+    if len(labels) == 1:  # one year: bars, a line needs two points
+        money_chart = bar_chart(
+            [Bar(_("Approved"), series[0][0]), Bar(_("Paid"), series[1][0]),
+             Bar(_("Reported"), series[2][0])],
+            title=_("Money in %(year)s (EUR)") % {"year": labels[0]},
+            id_prefix="funding-money",
+        )  # fmt: skip
+    elif labels:
         money_chart = line_chart(
             labels,
             [
