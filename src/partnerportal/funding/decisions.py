@@ -282,6 +282,7 @@ def decision_finalise(*, decision: Decision, actor, outcome: str) -> Decision:
     decision.outcome = outcome
     decision.decided_by = actor
     decision.decided_at = timezone.now()
+    decision.decided_year = timezone.localdate(decision.decided_at).year
     decision.letter_subject, decision.letter_body, decision.letter_summary = letter_render(
         decision, outcome
     )

@@ -416,6 +416,8 @@ class Decision(VersionedModel):
         related_name="+", verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True, db_index=True)
+    #: the calendar year of the decision in German time, kept for the dashboard's sums
+    decided_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     letter_subject = models.CharField(_("letter subject"), max_length=300, blank=True)
     letter_body = models.TextField(_("letter text"), blank=True)
     letter_summary = models.TextField(_("summary in the partner's language"), blank=True)
@@ -424,7 +426,7 @@ class Decision(VersionedModel):
     class Meta:
         verbose_name = _("funding decision")
         verbose_name_plural = _("funding decisions")
-        indexes = [models.Index(fields=["outcome", "decided_at"], name="funding_decision_year")]
+        indexes = [models.Index(fields=["outcome", "decided_year"], name="funding_decision_year")]
 
     def __str__(self) -> str:
         return str(self.application)
@@ -500,6 +502,7 @@ class PaymentRequest(VersionedModel):
         related_name="+", verbose_name=_("released by"),
     )
     released_at = models.DateTimeField(_("released on"), null=True, blank=True, db_index=True)
+    released_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     rejected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("rejected by"),
@@ -510,7 +513,7 @@ class PaymentRequest(VersionedModel):
         verbose_name = _("payment request")
         verbose_name_plural = _("payment requests")
         ordering = ["-requested_at", "-pk"]
-        indexes = [models.Index(fields=["state", "released_at"], name="funding_payment_state")]
+        indexes = [models.Index(fields=["state", "released_year"], name="funding_payment_state")]
 
     def __str__(self) -> str:
         return _("Payment request %(id)s (%(reference)s)") % {
@@ -594,6 +597,7 @@ class FinalReport(VersionedModel):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True, db_index=True)
+    reviewed_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     staff_note = models.TextField(_("note of the agency"), blank=True)
     history = HistoricalRecords()
 

@@ -118,6 +118,7 @@ def payment_transition(
                     _("Releasing this would pay more than was approved."), code="above_approved"
                 )
             payment.released_by, payment.released_at = actor, now
+            payment.released_year = timezone.localdate(now).year
         elif action == "reject":
             payment.rejected_by = actor
         version_claim(payment, expected_version=expected_version)

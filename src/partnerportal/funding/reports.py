@@ -218,6 +218,7 @@ def final_report_review(
     with transaction.atomic():
         report.state = ReportState.ACCEPTED if accept else ReportState.SENT_BACK
         report.reviewed_by, report.reviewed_at = actor, timezone.now()
+        report.reviewed_year = timezone.localdate(report.reviewed_at).year
         report.staff_note = note
         action = FundingAction.REPORT_ACCEPTED if accept else FundingAction.REPORT_SENT_BACK
         attribute_change(report, actor=actor, action=action)

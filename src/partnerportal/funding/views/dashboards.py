@@ -18,7 +18,7 @@ from partnerportal.atlas.charts import Bar, Line, bar_chart, line_chart
 from partnerportal.core import csv as safe_csv
 from partnerportal.core.templatetags.partnerportal import money, number
 
-from ..dashboards import FIGURES, Figure, money_by_year
+from ..dashboards import FIGURES, Figure, money_by_programme, money_by_year
 from ..permissions import can_view_funding_dashboard
 
 
@@ -37,15 +37,14 @@ def _count_chart(figure: Figure) -> str:
     )
 
 
-def _formatted(figure: Figure) -> list[list[str]]:
-    """The table's cells for the reader: counts as numbers, money in EUR."""
-    rows = []
-    for row in figure.rows:
-        if figure.key == "money":
-            rows.append([row[0], str(row[1]), *(money(value) for value in row[2:])])
-        else:
-            rows.append([str(row[0]), *(number(value) for value in row[1:])])
-    return rows
+def _formatted(figure: Figure) -> tuple[list[str], list[list[str]]]:
+    """The table's columns and cells for the reader: counts as numbers, money in EUR summed per
+    programme over the years (the chart shows the years; the export has both)."""
+    if figure.key == "money":
+        columns = [figure.columns[0], *figure.columns[2:]]
+        rows = [[row[0], *(money(value) for value in row[1:])] for row in money_by_programme(figure)]
+        return columns, rows
+    return figure.columns, [[str(row[0]), *(number(value) for value in row[1:])] for row in figure.rows]
 
 
 @login_required
@@ -76,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "figure": figures[key],
             "svg": _count_chart(figures[key]) if key != "money" else money_chart,
-            "rows": _formatted(figures[key]),
+            "table": _formatted(figures[key]),
         }
         for key in ("state", "programme", "deadline", "money")
     ]

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -109,7 +109,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "funding/review/list.html",
-        {"form": form, "page": page, "page_query": query},
+        {
+            "form": form,
+            "page": page,
+            "page_query": query,
+            # one reverse for the page, not one per row
+            "detail_base": reverse("funding:review_list"),
+        },
     )
 
 
