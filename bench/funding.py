@@ -18,8 +18,7 @@ import argparse
 import os
 import random
 import sys
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -114,7 +113,7 @@ def fill(applications: int) -> None:
         (ApplicationState.DRAFT, 2),
     ]
     population = [state for state, weight in states for _ in range(weight)]
-    start = datetime(2023, 1, 1, tzinfo=dt_timezone.utc)
+    start = datetime(2023, 1, 1, tzinfo=UTC)
     print(f"Filling {applications:,} SYNTHETIC applications ...", flush=True)
     for offset in range(0, applications, BATCH):
         batch = []
@@ -152,13 +151,15 @@ def fill(applications: int) -> None:
                                           approved_total=total))  # fmt: skip
                 if approved:
                     for order, amount in enumerate(amounts):
-                        lines.append(CostLine(application=application, plan=CostPlan.APPROVED,
-                                              kind="flight", description="Bewilligt",
-                                              amount=amount, amount_eur=amount, order=order))  # fmt: skip
+                        lines.append(CostLine(
+                            application=application, plan=CostPlan.APPROVED, kind="flight",
+                            description="Bewilligt", amount=amount, amount_eur=amount, order=order,
+                        ))  # fmt: skip
                     if rng.random() < 0.6:
                         payments.append(PaymentRequest(
                             application=application, amount=total, requested_by=requester,
-                            state=PaymentState.RELEASED, released_at=decided_at + timedelta(days=30),
+                            state=PaymentState.RELEASED,
+                            released_at=decided_at + timedelta(days=30),
                             released_year=(decided_at + timedelta(days=30)).year,
                         ))  # fmt: skip
                     if application.state == ApplicationState.CLOSED:

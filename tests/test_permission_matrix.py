@@ -811,7 +811,11 @@ def _funding_action(world: World, role: str) -> dict:
 
 #: The applicant's pages: editors of the applicant municipality and agency staff; to everyone
 #: else the application does not exist.
-FUNDING_APPLICANT_OWN = {**OTHERS_MISSING, "municipal_editor": "ok", **dict.fromkeys(STAFF_ROLES, "ok")}
+FUNDING_APPLICANT_OWN = {
+    **OTHERS_MISSING,
+    "municipal_editor": "ok",
+    **dict.fromkeys(STAFF_ROLES, "ok"),
+}
 FUNDING_APPLICANT_OTHER = {**OTHERS_MISSING, **dict.fromkeys(STAFF_ROLES, "ok")}
 
 CASES += [

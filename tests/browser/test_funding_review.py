@@ -67,7 +67,9 @@ def test_three_people_take_an_application_from_submission_to_a_released_payment(
         act(page, "start_formal_check")
         page.fill("#note-pass_formal_check", "Alle Unterlagen vollständig.")
         act(page, "pass_formal_check")
-        page.fill("textarea[name=assessment]", "Die Reise stärkt die Partnerschaft; Kosten plausibel.")
+        page.fill(
+            "textarea[name=assessment]", "Die Reise stärkt die Partnerschaft; Kosten plausibel."
+        )
         page.check("input[name=recommendation][value=approve]")
         with page.expect_navigation():
             page.click("form[action$='/bewertung/'] button[type=submit]")

@@ -18,4 +18,6 @@ class FundingConfig(AppConfig):
 
         actions_register(FundingAction)
         # Reminders before final-report deadlines (funding/reminders.py), once per deadline.
-        job_register("funding_report_deadlines_remind", timedelta(days=1), tasks.report_deadlines_remind)
+        job_register(
+            "funding_report_deadlines_remind", timedelta(days=1), tasks.report_deadlines_remind
+        )

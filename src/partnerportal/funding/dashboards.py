@@ -63,7 +63,9 @@ def filter_choices() -> dict:
             "id", "name", "deadline", "programme__id", "programme__name"
         )
     )
-    programmes = sorted({(i.programme.pk, i.programme.name) for i in instruments}, key=lambda p: p[1])
+    programmes = sorted(
+        {(i.programme.pk, i.programme.name) for i in instruments}, key=lambda p: p[1]
+    )
     deadlines = sorted({i.deadline for i in instruments if i.deadline})
     return {
         "states": [c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT],
@@ -104,9 +106,11 @@ def _counts_by_instrument_and_state() -> list[tuple[int, str, int]]:
 
 
 def _instruments() -> dict[int, FundingInstrument]:
-    return FundingInstrument.objects.select_related("programme").only(
-        "id", "deadline", "programme__id", "programme__name"
-    ).in_bulk()
+    return (
+        FundingInstrument.objects.select_related("programme")
+        .only("id", "deadline", "programme__id", "programme__name")
+        .in_bulk()
+    )
 
 
 def applications_by_state() -> Figure:
@@ -192,12 +196,20 @@ def money_by_programme_year() -> Figure:
     cent = Decimal("0.01")
     rows = [
         [programme, year, *(Decimal(value).quantize(cent) for value in values)]
-        for (programme, year), values in sorted(table.items(), key=lambda item: (item[0][1], item[0][0]))
+        for (programme, year), values in sorted(
+            table.items(), key=lambda item: (item[0][1], item[0][0])
+        )
     ]
     return Figure(
         "money",
         _("Money per programme and year (EUR)"),
-        [_("Programme"), _("Year"), _("Approved"), _("Paid"), _("Reported"),],
+        [
+            _("Programme"),
+            _("Year"),
+            _("Approved"),
+            _("Paid"),
+            _("Reported"),
+        ],
         rows,
     )
 

@@ -205,7 +205,10 @@ def decision_draft_save(
     requested = plan_total(application, CostPlan.REQUESTED)
     if total > requested:
         raise ValidationError(
-            _("The approved total (%(total)s EUR) is above the requested total (%(requested)s EUR).")
+            _(
+                "The approved total (%(total)s EUR) is above the requested total "
+                "(%(requested)s EUR)."
+            )
             % {"total": total, "requested": requested},
             code="above_requested",
         )
@@ -286,7 +289,9 @@ def decision_finalise(*, decision: Decision, actor, outcome: str) -> Decision:
     decision.letter_subject, decision.letter_body, decision.letter_summary = letter_render(
         decision, outcome
     )
-    action = FundingAction.APPROVED if outcome == DecisionOutcome.APPROVED else FundingAction.REJECTED
+    action = (
+        FundingAction.APPROVED if outcome == DecisionOutcome.APPROVED else FundingAction.REJECTED
+    )
     attribute_change(decision, actor=actor, action=action)
     decision.save()
     involvement_add(application=decision.application, user=actor, kind=InvolvementKind.DECIDED)
@@ -331,7 +336,9 @@ def letter_pdf(decision: Decision) -> bytes:
     return pdf_bytes(pdf)
 
 
-def letter_template_save(*, actor, kind: str, language: str, subject: str, body: str) -> LetterTemplate:
+def letter_template_save(
+    *, actor, kind: str, language: str, subject: str, body: str
+) -> LetterTemplate:
     """Staff write a letter template (also from the back office's snippet form)."""
     from .permissions import can_edit_letter_templates
 

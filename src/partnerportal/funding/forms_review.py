@@ -22,10 +22,12 @@ class DateInput(forms.DateInput):
 
 class ApplicationFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
-    programme = forms.TypedChoiceField(label=_("Programme"), required=False, coerce=int,
-                                       empty_value=None)
-    instrument = forms.TypedChoiceField(label=_("Instrument"), required=False, coerce=int,
-                                        empty_value=None)
+    programme = forms.TypedChoiceField(
+        label=_("Programme"), required=False, coerce=int, empty_value=None
+    )
+    instrument = forms.TypedChoiceField(
+        label=_("Instrument"), required=False, coerce=int, empty_value=None
+    )
     deadline = forms.ChoiceField(label=_("Deadline"), required=False)
 
     def __init__(self, *args, choices: dict, **kwargs):
@@ -89,8 +91,9 @@ class DecisionDraftForm(VersionForm):
         label=_("Reasons (for a rejection)"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
-    report_due_on = forms.DateField(label=_("Final report due on"), required=False,
-                                    widget=DateInput())
+    report_due_on = forms.DateField(
+        label=_("Final report due on"), required=False, widget=DateInput()
+    )
     summary_language = forms.ChoiceField(
         label=_("Summary paragraph in the partner's language"), required=False
     )

@@ -296,7 +296,11 @@ class CostLine(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     #: an actual line (final report) names the approved line it reports on
     planned_line = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="actual_lines",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actual_lines",
         verbose_name=_("approved line"),
     )
     #: why the actual amount deviates from the approved one (required above the threshold)
@@ -346,6 +350,9 @@ class ApplicationInvolvement(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.application_id}"
+
 
 class Recommendation(models.TextChoices):
     APPROVE = "approve", _("Approve as requested")
@@ -356,18 +363,24 @@ class Recommendation(models.TextChoices):
 class Review(models.Model):
     """The agency's review of one application: the formal check and the written assessment."""
 
-    application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="review"
-    )
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="review")
     formal_check_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("formal check by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("formal check by"),
     )
     formal_check_at = models.DateTimeField(_("formal check on"), null=True, blank=True)
     formal_check_notes = models.TextField(_("notes of the formal check"), blank=True)
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("assessed by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
     )
     assessed_at = models.DateTimeField(_("assessed on"), null=True, blank=True)
     assessment = models.TextField(_("assessment"), blank=True)
@@ -379,6 +392,9 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return str(self.application)
 
 
 class DecisionOutcome(models.TextChoices):
@@ -408,12 +424,20 @@ class Decision(VersionedModel):
         _("language of the summary for the partner"), max_length=8, blank=True
     )
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("drafted by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True, db_index=True)
     #: the calendar year of the decision in German time, kept for the dashboard's sums
@@ -488,24 +512,38 @@ class PaymentRequest(VersionedModel):
         _("state"), max_length=20, choices=PaymentState.choices, default=PaymentState.REQUESTED
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
     first_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("first approval by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first approval by"),
     )
     first_approved_at = models.DateTimeField(_("first approval on"), null=True, blank=True)
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("released by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
     )
     released_at = models.DateTimeField(_("released on"), null=True, blank=True, db_index=True)
     released_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("rejected by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected by"),
     )
     history = HistoricalRecords()
 
@@ -545,16 +583,24 @@ class ChangeRequest(VersionedModel):
         _("state"), max_length=20, choices=ChangeState.choices, default=ChangeState.REQUESTED
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
     first_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -588,12 +634,18 @@ class FinalReport(VersionedModel):
         _("actual total (EUR)"), max_digits=12, decimal_places=2, default=0
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True, db_index=True)
@@ -628,6 +680,9 @@ class ReportReceipt(models.Model):
         verbose_name_plural = _("receipts")
         ordering = ["uploaded_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ReportReminder(models.Model):
     """That the applicant was reminded of a report deadline: once per application and date."""
@@ -644,3 +699,6 @@ class ReportReminder(models.Model):
                 fields=["application", "due_on"], name="funding_report_reminder_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.due_on}"

@@ -74,8 +74,7 @@ class StatementLine:
 
 def statement(application: Application) -> list[StatementLine]:
     actual = {
-        line.planned_line_id: line
-        for line in application.cost_lines.filter(plan=CostPlan.ACTUAL)
+        line.planned_line_id: line for line in application.cost_lines.filter(plan=CostPlan.ACTUAL)
     }
     return [StatementLine(line, actual.get(line.pk)) for line in approved_lines(application)]
 
@@ -111,7 +110,9 @@ def final_report_save(
             problems.append(_("“%(line)s”: not an amount.") % {"line": lines[line_id]})
             continue
         if value < 0:
-            problems.append(_("“%(line)s”: the amount cannot be negative.") % {"line": lines[line_id]})
+            problems.append(
+                _("“%(line)s”: the amount cannot be negative.") % {"line": lines[line_id]}
+            )
         parsed[line_id] = (value, explanation.strip())
     if problems:
         raise ValidationError(problems)
@@ -183,7 +184,9 @@ def final_report_submit(*, report: FinalReport, actor) -> FinalReport:
         problems.append(_("Please write the factual report."))
     for row in statement(application):
         if row.actual is None:
-            problems.append(_("“%(line)s”: please give the actual amount.") % {"line": row.approved})
+            problems.append(
+                _("“%(line)s”: please give the actual amount.") % {"line": row.approved}
+            )
         elif row.needs_explanation and not row.explanation:
             problems.append(
                 _(
@@ -204,9 +207,7 @@ def final_report_submit(*, report: FinalReport, actor) -> FinalReport:
     return report
 
 
-def final_report_review(
-    *, report: FinalReport, actor, accept: bool, note: str = ""
-) -> FinalReport:
+def final_report_review(*, report: FinalReport, actor, accept: bool, note: str = "") -> FinalReport:
     """Staff accept the report (the application is closed) or send it back with a note."""
     if not can_review_applications(actor):
         raise PermissionDenied

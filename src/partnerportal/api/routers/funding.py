@@ -333,7 +333,9 @@ def _refusal(error: Exception):
     if isinstance(error, _FourEyesRefused):
         return Status(403, {"detail": error.message, "code": "four_eyes"})
     if isinstance(error, _EditConflict):
-        return Status(409, {"detail": _("Someone else changed this meanwhile."), "code": "conflict"})
+        return Status(
+            409, {"detail": _("Someone else changed this meanwhile."), "code": "conflict"}
+        )
     if isinstance(error, _TransitionRefused):
         return Status(409, {"detail": " ".join(error.messages), "code": "wrong_state"})
     if isinstance(error, _ValidationError):

@@ -35,7 +35,9 @@ pytestmark = pytest.mark.django_db
 def data():
     deadline_instrument = InstrumentFactory(deadline=date(2026, 3, 31))
     approved = approved_application()
-    payment = payment_request_create(application=approved, actor=applicant_editor(approved), amount="1000")
+    payment = payment_request_create(
+        application=approved, actor=applicant_editor(approved), amount="1000"
+    )
     payment_transition(obj=payment, action="first_approve", actor=staff())
     payment_transition(obj=payment, action="release", actor=staff())
     for _ in range(3):
@@ -53,7 +55,7 @@ def test_figures(data):
     assert programmes[data["deadline_instrument"].programme.name] == [3, 3]
     money = money_by_programme_year().rows
     assert len(money) == 1
-    programme, year, approved, paid, reported = money[0]
+    _programme, _year, approved, paid, reported = money[0]
     assert str(approved) == "2240.00" and str(paid) == "1000.00" and reported == 0
 
 
@@ -62,7 +64,9 @@ def test_list_filters(data):
     assert application_list(ApplicationFilters(state="approved")).count() == 1
     assert application_list(ApplicationFilters(deadline="2026-03-31")).count() == 3
     assert application_list(ApplicationFilters(deadline="rolling")).count() == 1
-    assert application_list(ApplicationFilters(instrument=data["deadline_instrument"].pk)).count() == 3
+    assert (
+        application_list(ApplicationFilters(instrument=data["deadline_instrument"].pk)).count() == 3
+    )
     assert application_list(ApplicationFilters(deadline="nonsense")).count() == 0
 
 
@@ -74,7 +78,9 @@ def test_pages_and_exports(client, data):
     assert html.count("<svg") >= 4 and "2.240,00" in html
     csv = client.get(reverse("funding:dashboard_export", kwargs={"figure": "money", "fmt": "csv"}))
     assert csv.status_code == 200 and "2240.00" in csv.content.decode()
-    xlsx = client.get(reverse("funding:dashboard_export", kwargs={"figure": "state", "fmt": "xlsx"}))
+    xlsx = client.get(
+        reverse("funding:dashboard_export", kwargs={"figure": "state", "fmt": "xlsx"})
+    )
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert (str(ApplicationState.SUBMITTED.label), 3) in rows
     assert client.get("/de/foerderung/pruefung/uebersicht/nope.csv").status_code == 404
@@ -95,9 +101,11 @@ def test_query_counts_do_not_grow(client, data):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("funding:review_list"))
         client.get(reverse("funding:dashboard"))
-    assert len(many) == len(few), "\n".join(
-        q["sql"][:200] for q in many.captured_queries[len(few) - 5 :]
-    ) + "\n-----\n" + "\n".join(q["sql"][:200] for q in few.captured_queries)
+    assert len(many) == len(few), (
+        "\n".join(q["sql"][:200] for q in many.captured_queries[len(few) - 5 :])
+        + "\n-----\n"
+        + "\n".join(q["sql"][:200] for q in few.captured_queries)
+    )
     assert len(few) <= 30
 
 

@@ -36,7 +36,10 @@ def test_approved_plan_differs_from_requested_and_letter_uses_templates():
         kind=LetterKind.APPROVAL,
         language="de",
         subject="Bescheid {reference}",
-        body="Für {applicant} bewilligt: {total}. Auflagen: {conditions}. Bericht bis {report_due}. {unbekannt}",
+        body=(
+            "Für {applicant} bewilligt: {total}. Auflagen: {conditions}. "
+            "Bericht bis {report_due}. {unbekannt}"
+        ),
     )
     letter_template_save(
         actor=editor_admin,
@@ -46,7 +49,9 @@ def test_approved_plan_differs_from_requested_and_letter_uses_templates():
         body="Résumé : {applicant} reçoit {total}.",
     )
     application, assessor = in_assessment()
-    assessment_save(application=application, actor=assessor, assessment="Ok", recommendation="approve_changed")
+    assessment_save(
+        application=application, actor=assessor, assessment="Ok", recommendation="approve_changed"
+    )
     decision_draft_save(
         application=application,
         actor=assessor,
@@ -72,8 +77,9 @@ def test_approved_plan_differs_from_requested_and_letter_uses_templates():
     assert decision.letter_summary.startswith("Résumé")
     assert "1 840,00" in decision.letter_summary.replace("\u202f", " ").replace("\xa0", " ")
     # A later change of the template does not change a letter that was sent
-    letter_template_save(actor=editor_admin, kind=LetterKind.APPROVAL, language="de",
-                         subject="Neu", body="Neu")
+    letter_template_save(
+        actor=editor_admin, kind=LetterKind.APPROVAL, language="de", subject="Neu", body="Neu"
+    )
     decision.refresh_from_db()
     assert decision.letter_subject.startswith("Bescheid")
     pdf = letter_pdf(decision)
@@ -83,20 +89,28 @@ def test_approved_plan_differs_from_requested_and_letter_uses_templates():
 def test_draft_cannot_exceed_requested_or_ceiling_and_needs_staff():
     application, assessor = in_assessment()
     with pytest.raises(ValidationError):
-        decision_draft_save(application=application, actor=assessor,
-                            lines=[{"kind": "flight", "description": "x", "amount_eur": "9999"}])
+        decision_draft_save(
+            application=application,
+            actor=assessor,
+            lines=[{"kind": "flight", "description": "x", "amount_eur": "9999"}],
+        )
     application.instrument.ceiling_eur = Decimal("1000")
     application.instrument.save()
     application.refresh_from_db()
     with pytest.raises(ValidationError):
-        decision_draft_save(application=application, actor=assessor,
-                            lines=[{"kind": "flight", "description": "x", "amount_eur": "1500"}])
+        decision_draft_save(
+            application=application,
+            actor=assessor,
+            lines=[{"kind": "flight", "description": "x", "amount_eur": "1500"}],
+        )
     with pytest.raises(ValidationError):
-        decision_draft_save(application=application, actor=assessor,
-                            lines=[{"kind": "nonsense", "description": "", "amount_eur": "-1"}])
+        decision_draft_save(
+            application=application,
+            actor=assessor,
+            lines=[{"kind": "nonsense", "description": "", "amount_eur": "-1"}],
+        )
     with pytest.raises(PermissionDenied):
-        decision_draft_save(application=application, actor=applicant_editor(application),
-                            lines=[])
+        decision_draft_save(application=application, actor=applicant_editor(application), lines=[])
     assert not application.cost_lines.filter(plan=CostPlan.APPROVED).exists()
 
 
@@ -112,11 +126,19 @@ def test_decision_form_prefills_requested_lines_and_letter_page(client):
         reverse("funding:decision_edit", kwargs={"pk": application.pk}),
         {
             "version": application.version,
-            "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0",
-            "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000",
-            "lines-0-kind": "flight", "lines-0-description": "Flüge", "lines-0-amount_eur": "1000,00",
-            "lines-1-kind": "", "lines-1-description": "", "lines-1-amount_eur": "",
-            "conditions": "Keine", "report_due_on": "2026-12-31", "summary_language": "en",
+            "lines-TOTAL_FORMS": "2",
+            "lines-INITIAL_FORMS": "0",
+            "lines-MIN_NUM_FORMS": "0",
+            "lines-MAX_NUM_FORMS": "1000",
+            "lines-0-kind": "flight",
+            "lines-0-description": "Flüge",
+            "lines-0-amount_eur": "1000,00",
+            "lines-1-kind": "",
+            "lines-1-description": "",
+            "lines-1-amount_eur": "",
+            "conditions": "Keine",
+            "report_due_on": "2026-12-31",
+            "summary_language": "en",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -126,8 +148,12 @@ def test_decision_form_prefills_requested_lines_and_letter_page(client):
     # The applicant sees no decision yet, then the letter after it
     editor = applicant_editor(application)
     client.force_login(editor)
-    assert client.get(reverse("funding:letter_pdf", kwargs={"pk": application.pk})).status_code == 404
-    assessment_save(application=application, actor=assessor, assessment="Ok", recommendation="approve")
+    assert (
+        client.get(reverse("funding:letter_pdf", kwargs={"pk": application.pk})).status_code == 404
+    )
+    assessment_save(
+        application=application, actor=assessor, assessment="Ok", recommendation="approve"
+    )
     application_transition(obj=application, action="submit_assessment", actor=assessor)
     application_transition(obj=application, action="approve", actor=staff())
     page = client.get(reverse("funding:decision", kwargs={"pk": application.pk}))

@@ -134,14 +134,19 @@ def _snapshot(obj) -> tuple:
     extra = ()
     if isinstance(obj, Application):
         decision = getattr(obj, "decision", None)
-        extra = (decision.outcome if decision else None, decision.decided_by_id if decision else None)
+        extra = (
+            decision.outcome if decision else None,
+            decision.decided_by_id if decision else None,
+        )
     else:
         extra = (obj.first_approved_by_id, obj.released_by_id, obj.released_at)
     return (obj.state, obj.version, history, *extra)
 
 
 def _via_service(forbidden: Forbidden) -> None:
-    service = application_transition if isinstance(forbidden.obj, Application) else payment_transition
+    service = (
+        application_transition if isinstance(forbidden.obj, Application) else payment_transition
+    )
     with pytest.raises(FourEyesRefused):
         service(obj=forbidden.obj, action=forbidden.action, actor=forbidden.actor)
 

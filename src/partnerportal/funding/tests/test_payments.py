@@ -67,9 +67,13 @@ def test_a_rejected_request_frees_its_amount_and_only_approved_applications_pay(
 
 def test_audit_entries_for_each_step():
     application = approved_application()
-    payment = payment_request_create(application=application, actor=applicant_editor(application), amount="100")
+    payment = payment_request_create(
+        application=application, actor=applicant_editor(application), amount="100"
+    )
     release(payment)
-    reasons = list(payment.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    reasons = list(
+        payment.history.order_by("history_date").values_list("history_change_reason", flat=True)
+    )
     assert reasons == ["payment.requested", "payment.first_approved", "payment.released"]
 
 

@@ -60,7 +60,8 @@ def test_deviation_above_threshold_must_be_explained_then_accept_closes():
         assert "Flüge" in " ".join(refused.value.messages)
         report = final_report_save(
             application=application, actor=editor, text="Die Reise fand statt.",
-            actuals={flights.pk: ("1900.00", "Flugpreise gestiegen")}, expected_version=report.version,
+            actuals={flights.pk: ("1900.00", "Flugpreise gestiegen")},
+            expected_version=report.version,
         )  # fmt: skip
         final_report_submit(report=report, actor=editor)
     assert report.state == ReportState.SUBMITTED
@@ -76,7 +77,12 @@ def test_deviation_above_threshold_must_be_explained_then_accept_closes():
     application.refresh_from_db()
     assert application.state == ApplicationState.CLOSED
     reasons = list(report.history.values_list("history_change_reason", flat=True))
-    assert {"report.saved", "report.receipt_uploaded", "report.submitted", "report.accepted"} <= set(reasons)
+    assert {
+        "report.saved",
+        "report.receipt_uploaded",
+        "report.submitted",
+        "report.accepted",
+    } <= set(reasons)
 
 
 def test_submission_needs_text_all_lines_and_receipts():
@@ -114,7 +120,9 @@ def test_report_pages_applicant_writes_staff_sends_back(client):
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and report.receipts.count() == 1
     download = client.get(
-        reverse("funding:receipt", kwargs={"pk": application.pk, "receipt": report.receipts.get().pk})
+        reverse(
+            "funding:receipt", kwargs={"pk": application.pk, "receipt": report.receipts.get().pk}
+        )
     )
     assert download.status_code == 200
     assert download.content.startswith(b"%PDF")

@@ -42,9 +42,13 @@ def _formatted(figure: Figure) -> tuple[list[str], list[list[str]]]:
     programme over the years (the chart shows the years; the export has both)."""
     if figure.key == "money":
         columns = [figure.columns[0], *figure.columns[2:]]
-        rows = [[row[0], *(money(value) for value in row[1:])] for row in money_by_programme(figure)]
+        rows = [
+            [row[0], *(money(value) for value in row[1:])] for row in money_by_programme(figure)
+        ]
         return columns, rows
-    return figure.columns, [[str(row[0]), *(number(value) for value in row[1:])] for row in figure.rows]
+    return figure.columns, [
+        [str(row[0]), *(number(value) for value in row[1:])] for row in figure.rows
+    ]
 
 
 @login_required
@@ -100,9 +104,18 @@ def dashboard_export(request: HttpRequest, figure: str, fmt: str) -> HttpRespons
         sheet = book.create_sheet(title=figure)
         sheet.append([str(c) for c in data.columns])
         for row in data.rows:
-            sheet.append([cell if isinstance(cell, int | float) else
-                          (float(cell) if hasattr(cell, "quantize") else safe_csv.escape_cell(str(cell)))
-                          for cell in row])
+            sheet.append(
+                [
+                    cell
+                    if isinstance(cell, int | float)
+                    else (
+                        float(cell)
+                        if hasattr(cell, "quantize")
+                        else safe_csv.escape_cell(str(cell))
+                    )
+                    for cell in row
+                ]
+            )
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(

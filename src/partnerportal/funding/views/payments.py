@@ -99,7 +99,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "items": items,
             "state": state,
-            "states": [("open", _("Open"))] + list(PaymentState.choices),
+            "states": [("open", _("Open")), *list(PaymentState.choices)],
             "page_query": f"state={state}",
         },
     )
@@ -124,7 +124,8 @@ def payment_action(request: HttpRequest, pk: int) -> HttpResponse:
         refusal_message(request, error)
     else:
         messages.success(
-            request, _("Done: the payment is now “%(state)s”.") % {"state": payment.get_state_display()}
+            request,
+            _("Done: the payment is now “%(state)s”.") % {"state": payment.get_state_display()},
         )
     back = request.POST.get("next", "")
     if back == "detail":

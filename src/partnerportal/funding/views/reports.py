@@ -65,7 +65,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                 )
                 if form.cleaned_data.get("receipt"):
-                    receipt_add(report=report, actor=request.user, file=form.cleaned_data["receipt"])
+                    receipt_add(
+                        report=report, actor=request.user, file=form.cleaned_data["receipt"]
+                    )
                 if "submit" in request.POST:
                     final_report_submit(report=report, actor=request.user)
                     messages.success(request, _("Your final report has been submitted."))

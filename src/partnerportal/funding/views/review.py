@@ -184,9 +184,11 @@ def review_action(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, FourEyesRefused, EditConflict) as error:
         refusal_message(request, error)
     else:
-        messages.success(request, _("Done: the application is now “%(state)s”.") % {
-            "state": application.get_state_display()
-        })
+        messages.success(
+            request,
+            _("Done: the application is now “%(state)s”.")
+            % {"state": application.get_state_display()},
+        )
     return redirect("funding:review_detail", pk=application.pk)
 
 
@@ -236,9 +238,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = DecisionDraftForm(request.POST)
         formset = PlanLineFormSet(request.POST, prefix="lines")
         if form.is_valid() and formset.is_valid():
-            lines = [
-                row for row in formset.cleaned_data if row and not row.get("DELETE")
-            ]
+            lines = [row for row in formset.cleaned_data if row and not row.get("DELETE")]
             try:
                 decision_draft_save(
                     application=application,
@@ -267,8 +267,9 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "version": application.version,
             }
         )
-        formset = PlanLineFormSet(initial=_line_initial(approved_lines(application)),
-                                  prefix="lines")
+        formset = PlanLineFormSet(
+            initial=_line_initial(approved_lines(application)), prefix="lines"
+        )
     return render(
         request,
         "funding/review/decision_form.html",
