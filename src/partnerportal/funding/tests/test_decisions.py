@@ -164,3 +164,21 @@ def test_decision_form_prefills_requested_lines_and_letter_page(client):
     # Someone else's editor: the application does not exist for them
     client.force_login(applicant_editor(SubmittedApplicationFactory()))
     assert client.get(reverse("funding:decision", kwargs={"pk": application.pk})).status_code == 404
+
+
+def test_letter_templates_in_the_back_office_for_editors_only(client, site):
+    from partnerportal.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(agency_staff=True))
+    listing = client.get("/admin/snippets/funding/lettertemplate/")
+    assert listing.status_code == 200
+    created = client.post(
+        "/admin/snippets/funding/lettertemplate/add/",
+        {"kind": "approval", "language": "de", "subject": "Bescheid {reference}", "body": "Text"},
+    )
+    assert created.status_code == 302
+    from partnerportal.funding.models import LetterTemplate
+
+    assert LetterTemplate.objects.filter(kind="approval", language="de").exists()
+    client.force_login(staff())  # a reviewer: no back office
+    assert client.get("/admin/snippets/funding/lettertemplate/").status_code in (302, 403)
