@@ -1210,6 +1210,128 @@ CASES += [
 ]
 
 
+# --- Funding after submission (fundreview): staff review pages, the applicant's pages -------
+
+
+def _funding_application(world: World, role: str, *, own: bool = True, state: str = "submitted"):
+    from partnerportal.funding.tests.factories_review import SubmittedApplicationFactory
+
+    municipality = world.own_municipality if own else world.other_municipality
+    return SubmittedApplicationFactory(applicant=municipality, state=state)
+
+
+def _funding_decided(world: World, role: str, *, own: bool = True):
+    from django.utils import timezone
+
+    from partnerportal.funding.models import Decision
+
+    application = _funding_application(world, role, own=own, state="approved")
+    Decision.objects.create(
+        application=application, outcome="approved", decided_at=timezone.now(),
+        approved_total=100, letter_subject="Bescheid", letter_body="Text",
+    )  # fmt: skip
+    return application
+
+
+def _funding_pk(**options):
+    return lambda world, role: {"pk": _funding_application(world, role, **options).pk}
+
+
+def _funding_decided_pk(world: World, role: str) -> dict:
+    return {"pk": _funding_decided(world, role).pk}
+
+
+def _funding_payment(world: World, role: str) -> dict:
+    from partnerportal.funding.models import PaymentRequest
+
+    application = _funding_decided(world, role)
+    payment = PaymentRequest.objects.create(
+        application=application, amount=10, requested_by=UserFactory()
+    )
+    return {"pk": payment.pk}
+
+
+def _funding_change(world: World, role: str) -> dict:
+    from partnerportal.funding.models import ChangeRequest
+
+    application = _funding_decided(world, role)
+    change = ChangeRequest.objects.create(
+        application=application, reason="Später", requested_by=UserFactory()
+    )
+    return {"pk": change.pk}
+
+
+def _funding_report(world: World, role: str) -> dict:
+    from partnerportal.funding.models import FinalReport
+
+    application = _funding_decided(world, role)
+    FinalReport.objects.create(application=application, text="Bericht", state="submitted")
+    return {"pk": application.pk}
+
+
+def _funding_receipt(world: World, role: str) -> dict:
+    from django.core.files.base import ContentFile
+
+    from partnerportal.funding.models import FinalReport, ReportReceipt
+
+    application = _funding_decided(world, role)
+    report = FinalReport.objects.create(application=application, text="Bericht")
+    receipt = ReportReceipt(report=report, name="beleg.csv", mime="text/csv", size=4)
+    receipt.file.save("beleg.csv", ContentFile(b"a,b\n"), save=False)
+    receipt.save()
+    return {"pk": application.pk, "receipt": receipt.pk}
+
+
+def _funding_action(world: World, role: str) -> dict:
+    return {"action": "start_formal_check", "version": 1, "note": ""}
+
+
+#: The applicant's pages: editors of the applicant municipality and agency staff; to everyone
+#: else the application does not exist.
+FUNDING_APPLICANT_OWN = {
+    **OTHERS_MISSING,
+    "municipal_editor": "ok",
+    **dict.fromkeys(STAFF_ROLES, "ok"),
+}
+FUNDING_APPLICANT_OTHER = {**OTHERS_MISSING, **dict.fromkeys(STAFF_ROLES, "ok")}
+
+CASES += [
+    Case("funding:review_list", STAFF_ONLY),
+    Case("funding:review_detail", STAFF_ONLY, kwargs=_funding_pk()),
+    Case("funding:review_action", STAFF_ONLY, method="post", kwargs=_funding_pk(),
+         data=_funding_action),
+    Case("funding:review_assessment", STAFF_ONLY, method="post", kwargs=_funding_pk(),
+         data=lambda world, role: {"assessment": "Gut", "recommendation": "approve"}),
+    Case("funding:decision_edit", STAFF_ONLY, kwargs=_funding_pk(state="assessment")),
+    Case("funding:change_action", STAFF_ONLY, method="post", kwargs=_funding_change,
+         data=lambda world, role: {"action": "first_approve", "version": 1}),
+    Case("funding:payment_list", STAFF_ONLY),
+    Case("funding:payment_action", STAFF_ONLY, method="post", kwargs=_funding_payment,
+         data=lambda world, role: {"action": "first_approve", "version": 1}),
+    Case("funding:report_review", STAFF_ONLY, kwargs=_funding_report),
+    Case("funding:dashboard", STAFF_ONLY),
+    Case("funding:dashboard_export", STAFF_ONLY,
+         kwargs=lambda world, role: {"figure": "state", "fmt": "csv"}),
+    Case("funding:decision", FUNDING_APPLICANT_OWN, kwargs=_funding_decided_pk, label="own"),
+    Case("funding:decision", FUNDING_APPLICANT_OTHER, kwargs=_funding_pk(own=False),
+         label="someone else's"),
+    Case("funding:letter_pdf", FUNDING_APPLICANT_OWN, kwargs=_funding_decided_pk),
+    Case("funding:payments", FUNDING_APPLICANT_OWN, kwargs=_funding_decided_pk),
+    Case("funding:changes", FUNDING_APPLICANT_OWN, kwargs=_funding_decided_pk),
+    Case("funding:final_report", FUNDING_APPLICANT_OWN, kwargs=_funding_decided_pk),
+    Case("funding:final_report", FUNDING_APPLICANT_OTHER, kwargs=_funding_pk(own=False),
+         label="someone else's"),
+    Case("funding:receipt", FUNDING_APPLICANT_OWN, kwargs=_funding_receipt),
+    # The API's review steps need an API token of agency staff (a session is not enough).
+    Case("api:funding_application", dict.fromkeys(ROLES, "unauthorized"),
+         kwargs=lambda world, role: {"application_id": 1}),
+    Case("api:funding_application_action", dict.fromkeys(ROLES, "unauthorized"), method="post",
+         kwargs=lambda world, role: {"application_id": 1}),
+    Case("api:funding_payment_action", dict.fromkeys(ROLES, "unauthorized"), method="post",
+         kwargs=lambda world, role: {"payment_id": 1}),
+]  # fmt: skip
+
+
 OUR_NAMESPACES = {"accounts", "api", "api_pages", "audit", "content", "notifications", "registry"}
 
 

@@ -8,11 +8,19 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self) -> None:
-        from partnerportal.audit.actions import actions_register
+        from datetime import timedelta
 
+        from partnerportal.audit.actions import actions_register
+        from partnerportal.core.schedule import job_register
+
+        from . import tasks
         from .actions import FundingAction
 
         actions_register(FundingAction)
+        # Reminders before final-report deadlines (funding/reminders.py), once per deadline.
+        job_register(
+            "funding_report_deadlines_remind", timedelta(days=1), tasks.report_deadlines_remind
+        )
 
         from partnerportal.registry.editor_tools import (
             partnership_editor_actions_register,

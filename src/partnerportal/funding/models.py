@@ -260,7 +260,11 @@ class Application(VersionedModel):
         verbose_name = _("funding application")
         verbose_name_plural = _("funding applications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["state", "instrument"])]
+        indexes = [
+            models.Index(fields=["state", "instrument"]),
+            models.Index(fields=["state", "-submitted_at"], name="funding_app_state_submitted"),
+            models.Index(fields=["-submitted_at", "-id"], name="funding_app_submitted"),
+        ]
 
     def __str__(self) -> str:
         return self.reference or self.title or _("Draft application")
@@ -297,14 +301,414 @@ class CostLine(models.Model):
     #: meals, table ids, days)
     calculation = models.JSONField(_("calculation"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    #: an actual line (final report) names the approved line it reports on
+    planned_line = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actual_lines",
+        verbose_name=_("approved line"),
+    )
+    #: why the actual amount deviates from the approved one (required above the threshold)
+    explanation = models.TextField(_("explanation of the deviation"), blank=True)
 
     class Meta:
         verbose_name = _("cost line")
         verbose_name_plural = _("cost lines")
         ordering = ["application", "plan", "order", "pk"]
+        indexes = [models.Index(fields=["plan", "application"], name="funding_line_plan")]
 
     def __str__(self) -> str:
         return self.description
+
+
+# --- After submission: review, decision, payments, changes, final report (docs/decisions/0013) ---
+# The services live in funding/review.py, decisions.py, payments.py, changes.py and reports.py;
+# the models are here so that the modules of the app import models and never each other's.
+
+
+class InvolvementKind(models.TextChoices):
+    """How a person took part in an application; the four-eyes rules read these rows."""
+
+    FORMAL_CHECK = "formal_check", _("formal check")
+    ASSESSED = "assessed", _("assessment")
+    EDITED = "edited", _("changed the application or the decision draft")
+    DECIDED = "decided", _("decision")
+
+
+class ApplicationInvolvement(models.Model):
+    """Who did what to an application, once per person and kind. The person who assessed it or
+    changed it (edited the cost plan or the decision draft) may never approve it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="involvements"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=InvolvementKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("involvement in an application")
+        verbose_name_plural = _("involvements in applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "user", "kind"], name="funding_involvement_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.application_id}"
+
+
+class Recommendation(models.TextChoices):
+    APPROVE = "approve", _("Approve as requested")
+    APPROVE_CHANGED = "approve_changed", _("Approve with changes")
+    REJECT = "reject", _("Reject")
+
+
+class Review(models.Model):
+    """The agency's review of one application: the formal check and the written assessment."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="review")
+    formal_check_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("formal check by"),
+    )
+    formal_check_at = models.DateTimeField(_("formal check on"), null=True, blank=True)
+    formal_check_notes = models.TextField(_("notes of the formal check"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    assessed_at = models.DateTimeField(_("assessed on"), null=True, blank=True)
+    assessment = models.TextField(_("assessment"), blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=20, choices=Recommendation.choices, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Decision(VersionedModel):
+    """The decision on an application. Its draft (approved cost plan: CostLine plan=approved,
+    conditions, report deadline) is written before the decision; `decided_by` is set once, by
+    someone who neither assessed nor changed the application. The letter's text is frozen at
+    the decision, so a later edit of a template never changes a letter that was sent."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision"
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=DecisionOutcome.choices, blank=True
+    )
+    conditions = models.TextField(_("conditions"), blank=True)
+    reasons = models.TextField(_("reasons (for a rejection)"), blank=True)
+    approved_total = models.DecimalField(
+        _("approved total (EUR)"), max_digits=12, decimal_places=2, default=0
+    )
+    report_due_on = models.DateField(_("final report due on"), null=True, blank=True)
+    summary_language = models.CharField(
+        _("language of the summary for the partner"), max_length=8, blank=True
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True, db_index=True)
+    #: the calendar year of the decision in German time, kept for the dashboard's sums
+    decided_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    letter_subject = models.CharField(_("letter subject"), max_length=300, blank=True)
+    letter_body = models.TextField(_("letter text"), blank=True)
+    letter_summary = models.TextField(_("summary in the partner's language"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("funding decision")
+        verbose_name_plural = _("funding decisions")
+        indexes = [models.Index(fields=["outcome", "decided_year"], name="funding_decision_year")]
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class LetterKind(models.TextChoices):
+    APPROVAL = "approval", _("Approval letter")
+    REJECTION = "rejection", _("Rejection letter")
+
+
+class LetterTemplate(models.Model):
+    """A letter staff edit in the back office. The German letter is the template of language
+    "de"; a template of the same kind in another language is the summary paragraph for the
+    partner. Placeholders in braces: {reference}, {applicant}, {title}, {instrument},
+    {programme}, {total}, {conditions}, {reasons}, {report_due}, {date}."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=LetterKind.choices)
+    language = models.CharField(_("language"), max_length=8, default="de")
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {reference}, {applicant}, {title}, {instrument}, {programme}, "
+            "{total}, {conditions}, {reasons}, {report_due}, {date}."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="funding_letter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"
+
+
+class PaymentState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    FIRST_APPROVAL = "first_approval", _("First approval given")
+    RELEASED = "released", _("Released")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PaymentRequest(VersionedModel):
+    """A request to pay out part of the approved money. Released by two different members of
+    staff, neither of whom requested it (funding/payments.py)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="payment_requests"
+    )
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=PaymentState.choices, default=PaymentState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first approval by"),
+    )
+    first_approved_at = models.DateTimeField(_("first approval on"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    released_at = models.DateTimeField(_("released on"), null=True, blank=True, db_index=True)
+    released_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment request")
+        verbose_name_plural = _("payment requests")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["state", "released_year"], name="funding_payment_state")]
+
+    def __str__(self) -> str:
+        return _("Payment request %(id)s (%(reference)s)") % {
+            "id": self.pk,
+            "reference": self.application,
+        }
+
+
+class ChangeState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    FIRST_APPROVAL = "first_approval", _("First approval given")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ChangeRequest(VersionedModel):
+    """The applicant asks to change the approved plan or the dates. Staff decide under four
+    eyes: a first approval and an acceptance by two different people (funding/changes.py)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    reason = models.TextField(_("reason"))
+    starts_on = models.DateField(_("new start"), null=True, blank=True)
+    ends_on = models.DateField(_("new end"), null=True, blank=True)
+    #: the proposed approved plan: [{"kind", "description", "amount_eur"}]; empty: unchanged
+    lines = models.JSONField(_("proposed cost plan"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ChangeState.choices, default=ChangeState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-requested_at", "-pk"]
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SENT_BACK = "sent_back", _("Sent back for changes")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class FinalReport(VersionedModel):
+    """The Verwendungsnachweis: the factual report and the financial statement (CostLine
+    plan=actual, each pointing at the approved line it reports on), with receipts."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="final_report"
+    )
+    text = models.TextField(_("factual report"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    actual_total = models.DecimalField(
+        _("actual total (EUR)"), max_digits=12, decimal_places=2, default=0
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True, db_index=True)
+    reviewed_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    staff_note = models.TextField(_("note of the agency"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("final report")
+        verbose_name_plural = _("final reports")
+
+
+def receipt_path(instance: "ReportReceipt", filename: str) -> str:
+    return f"funding/receipts/{instance.report.application_id}/{filename}"
+
+
+class ReportReceipt(models.Model):
+    """A receipt uploaded with the final report (validated by core/uploads.py)."""
+
+    report = models.ForeignKey(FinalReport, on_delete=models.CASCADE, related_name="receipts")
+    file = models.FileField(_("file"), upload_to=receipt_path, max_length=255)
+    name = models.CharField(_("name"), max_length=255)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportReminder(models.Model):
+    """That the applicant was reminded of a report deadline: once per application and date."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="report_reminders"
+    )
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "due_on"], name="funding_report_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.due_on}"
 
 
 # --- The applicant's side: reference numbers and documents (issue 13, funding/applications.py) ---

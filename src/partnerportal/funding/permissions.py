@@ -34,6 +34,36 @@ def can_import_per_diem_table(user) -> bool:
     return has_role(user, *MANAGING_ROLES)
 
 
+# --- After submission (funding/workflows.py and the review pages) ---------------------------
+# - Agency staff (reviewers, editors, administrators; all behind the second factor) review,
+#   decide, approve payments and changes and accept final reports. Which of them may take a
+#   particular step is the four-eyes rule's business (funding/workflows.py), not a role's.
+# - Editors of the applicant municipality see their application's decision and letter, ask for
+#   payments and changes and write the final report.
+# - Letter templates: agency administrators and editors.
+
+
+def can_review_applications(user) -> bool:
+    return is_agency_staff(user)
+
+
+def is_applicant_editor(user, application) -> bool:
+    return application.applicant_id in edited_municipality_ids(user)
+
+
+def can_act_for_applicant(user, application) -> bool:
+    """Payment and change requests, the final report, withdrawal: the applicant's editors."""
+    return is_applicant_editor(user, application)
+
+
+def can_edit_letter_templates(user) -> bool:
+    return has_role(user, *MANAGING_ROLES)
+
+
+def can_view_funding_dashboard(user) -> bool:
+    return is_agency_staff(user)
+
+
 def can_manage_instruments(user) -> bool:
     return has_role(user, *MANAGING_ROLES)
 

@@ -1,7 +1,7 @@
 """The funding app's pages under /<lang>/foerderung/: the finder and the applicant's wizard
 (funding.views). The review's pages are added by its own modules."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import applications, finder
 
@@ -41,4 +41,22 @@ urlpatterns: list = [
     ),
     path("antraege/<int:pk>/pruefen/", applications.application_check, name="application_check"),
     path("antraege/<int:pk>/<slug:step>/", applications.application_step, name="application_step"),
+]
+
+# After submission (fundreview): the agency's review pages under pruefung/, the applicant's
+# decision, payments, changes and final report under antraege/<id>/.
+from .views import dashboards as dashboard_views  # noqa: E402
+from .views import payments as payment_views  # noqa: E402
+from .views import reports as report_views  # noqa: E402
+from .views import review as review_views  # noqa: E402
+
+# Before the wizard's catch-all step address (antraege/<id>/<step>/).
+urlpatterns[:0] = [
+    path("pruefung/", include(dashboard_views.urlpatterns)),
+    path("pruefung/", include(payment_views.staff_urlpatterns)),
+    path("pruefung/", include(report_views.staff_urlpatterns)),
+    path("pruefung/", include(review_views.staff_urlpatterns)),
+    path("antraege/<int:pk>/", include(review_views.applicant_urlpatterns)),
+    path("antraege/<int:pk>/", include(payment_views.applicant_urlpatterns)),
+    path("antraege/<int:pk>/", include(report_views.applicant_urlpatterns)),
 ]

@@ -21,6 +21,8 @@ from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from partnerportal.accounts.roles import MANAGING_ROLES
 from partnerportal.audit.services import attribute_change
@@ -29,8 +31,12 @@ from partnerportal.core.forms import VersionField, form_with_version
 
 from .actions import FundingAction
 from .eligibility import RULES, rules_validate
-from .models import FundingInstrument, PerDiemTable
-from .permissions import can_manage_instruments, can_view_per_diem_tables
+from .models import FundingInstrument, LetterTemplate, PerDiemTable
+from .permissions import (
+    can_edit_letter_templates,
+    can_manage_instruments,
+    can_view_per_diem_tables,
+)
 from .selectors import per_diem_tables_in_force
 
 
@@ -121,6 +127,54 @@ register_permission_policy(PerDiemTable, ReadOnlyTablePolicy(PerDiemTable))
 @hooks.register("register_admin_viewset")
 def register_per_diem_tables():
     return PerDiemTableViewSet("per_diem_tables")
+
+
+# --- Letter templates (funding/decisions.py): administrators and editors write them here -------
+
+
+class LetterTemplatePolicy(BasePermissionPolicy):
+    """Add, change and view for whom funding.permissions allows it; templates are not deleted
+    from here (the built-in text would silently take over)."""
+
+    def user_has_permission(self, user, action):
+        return action in ("add", "change", "view") and can_edit_letter_templates(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        if not {"add", "change", "view"} & set(actions):
+            return get_user_model().objects.none()
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(is_superuser=True) | Q(groups__name__in=MANAGING_ROLES), is_active=True
+            )
+            .distinct()
+        )
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+class LetterTemplateViewSet(SnippetViewSet):
+    model = LetterTemplate
+    icon = "doc-full"
+    menu_label = _("Letter templates")
+    menu_order = 460
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    list_display = ["__str__", "subject", "updated_at"]
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("language"),
+        FieldPanel("subject"),
+        FieldPanel("body"),
+    ]
+
+
+register_permission_policy(LetterTemplate, LetterTemplatePolicy(LetterTemplate))
+register_snippet(LetterTemplateViewSet)
 
 
 # --- The programmes' funding instruments (the applicant's side, issue 13) ----------------------

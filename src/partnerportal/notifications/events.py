@@ -37,6 +37,11 @@ class Event(models.TextChoices):
     CONTENT_SENT_BACK = "content.sent_back", _("Page sent back for changes")
     CONTENT_PUBLISHED = "content.published", _("Your page has been published")
 
+    # funding, after submission (funding/workflows.py, payments.py, reminders.py)
+    FUNDING_DECIDED = "funding.decided", _("Funding application decided or returned")
+    FUNDING_PAYMENT_RELEASED = "funding.payment_released", _("Payment released")
+    FUNDING_REPORT_DUE = "funding.report_due", _("Final report due soon")
+
     # funding: the applicant's side
     FUNDING_APPLICATION_SUBMITTED = (
         "funding.application_submitted",
@@ -92,6 +97,11 @@ ROUTES: dict[Event, Route] = {
     Event.CONTENT_REVIEW_REQUESTED: Route(BOTH, "content_review_requested"),
     Event.CONTENT_SENT_BACK: Route(BOTH, "content_sent_back"),
     Event.CONTENT_PUBLISHED: Route(BOTH, "content_published"),
+    # funding, after submission: the applicant's editors hear of the decision, each released
+    # payment and the coming report deadline.
+    Event.FUNDING_DECIDED: Route(BOTH, "funding_decided"),
+    Event.FUNDING_PAYMENT_RELEASED: Route(BOTH, "funding_payment_released"),
+    Event.FUNDING_REPORT_DUE: Route(BOTH, "funding_report_due"),
     # funding: the agency's staff hear of a new application; the applicant gets a receipt.
     Event.FUNDING_APPLICATION_SUBMITTED: Route(BOTH, "funding_application_submitted"),
     Event.FUNDING_APPLICATION_RECEIVED: Route(BOTH, "funding_application_received"),

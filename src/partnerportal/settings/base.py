@@ -403,6 +403,12 @@ PDF_FONT_DIR = Path(
     env.str("PARTNERPORTAL_PDF_FONT_DIR", default=str(NODE_MODULES / "dejavu-fonts-ttf" / "ttf"))
 )
 
+# --- Funding after submission (funding/reports.py, funding/reminders.py): a final report's line
+# that deviates from the approved amount by more than this percentage must be explained; the
+# applicant is reminded this many days before the report deadline.
+FUNDING_REPORT_DEVIATION_PERCENT = env.int("FUNDING_REPORT_DEVIATION_PERCENT", default=20)
+FUNDING_REPORT_REMINDER_DAYS = env.int("FUNDING_REPORT_REMINDER_DAYS", default=14)
+
 # --- Events (organisers): days after an event's end until its registrations are anonymised,
 # for events without a series (a series sets its own, EventSeries.retention_days).
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=365)

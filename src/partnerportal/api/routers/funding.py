@@ -228,6 +228,186 @@ def per_diem(request: HttpRequest, query: Query[PerDiemQuery]):
     return Status(200, _out(result))
 
 
+# --- After submission: the review workflow and payment approvals (fundreview) ------------------
+# Agency staff with an API token (ApiTokenAuth; permission funding.can_review_applications) take
+# the same steps as on the review pages, through the same services, so the four-eyes rules hold
+# here too: a refused step is a 403 with code "four_eyes" and changes nothing.
+
+from django.core.exceptions import PermissionDenied as _PermissionDenied  # noqa: E402
+from django.core.exceptions import ValidationError as _ValidationError  # noqa: E402
+from django.shortcuts import get_object_or_404 as _get_object_or_404  # noqa: E402
+
+from partnerportal.core.concurrency import EditConflict as _EditConflict  # noqa: E402
+from partnerportal.core.throttling import ThrottledOut as _ThrottledOut  # noqa: E402
+from partnerportal.funding.models import Application as _Application  # noqa: E402
+from partnerportal.funding.models import PaymentRequest as _PaymentRequest  # noqa: E402
+from partnerportal.funding.payments import payment_transition as _payment_transition  # noqa: E402
+from partnerportal.funding.permissions import can_review_applications  # noqa: E402
+from partnerportal.funding.workflows import (  # noqa: E402
+    FourEyesRefused as _FourEyesRefused,
+)
+from partnerportal.funding.workflows import (  # noqa: E402
+    TransitionRefused as _TransitionRefused,
+)
+from partnerportal.funding.workflows import (  # noqa: E402
+    application_transition as _application_transition,
+)
+from partnerportal.funding.workflows import (  # noqa: E402
+    available_actions as _available_actions,
+)
+
+from ..authentication import ApiTokenAuth  # noqa: E402
+from ..documentation import ValidationErrorOut, auth_extra  # noqa: E402
+
+
+class FundingErrorOut(Schema):
+    detail: str = Field(..., description="What went wrong, in the request's language.")
+    code: str = Field(
+        ...,
+        description=(
+            "four_eyes (this person already took part), not_permitted, wrong_state, "
+            "conflict (the version sent is old), invalid."
+        ),
+        examples=["four_eyes"],
+    )
+
+
+class FundingActionIn(Schema):
+    action: str = Field(..., description="The step, e.g. start_formal_check, approve, release.")
+    note: str = Field("", description="Notes of the formal check, reasons of a rejection.")
+    version: int | None = Field(
+        None, description="The version last read; the step is refused (409) if it has moved on."
+    )
+
+
+class FundingApplicationOut(Schema):
+    id: int
+    reference: str
+    state: str
+    version: int
+    actions: list[str] = Field(..., description="The steps the token's holder may take now.")
+
+
+class FundingPaymentOut(Schema):
+    id: int
+    application: int
+    amount: str
+    state: str
+    version: int
+    actions: list[str]
+
+
+_FUNDING_RESPONSES = {
+    401: FundingErrorOut,
+    403: FundingErrorOut,
+    404: FundingErrorOut,
+    409: FundingErrorOut,
+    422: ValidationErrorOut,
+    429: _ThrottledOut,
+}
+
+
+def _application_out(application, user) -> dict:
+    return {
+        "id": application.pk,
+        "reference": application.reference or "",
+        "state": application.state,
+        "version": application.version,
+        "actions": [t.action for t in _available_actions(application, user)],
+    }
+
+
+def _payment_out(payment, user) -> dict:
+    return {
+        "id": payment.pk,
+        "application": payment.application_id,
+        "amount": f"{payment.amount:.2f}",
+        "state": payment.state,
+        "version": payment.version,
+        "actions": [t.action for t in _available_actions(payment, user)],
+    }
+
+
+def _refusal(error: Exception):
+    """The services' refusals as HTTP answers (the four-eyes refusal before the others)."""
+    if isinstance(error, _FourEyesRefused):
+        return Status(403, {"detail": error.message, "code": "four_eyes"})
+    if isinstance(error, _EditConflict):
+        return Status(
+            409, {"detail": _("Someone else changed this meanwhile."), "code": "conflict"}
+        )
+    if isinstance(error, _TransitionRefused):
+        return Status(409, {"detail": " ".join(error.messages), "code": "wrong_state"})
+    if isinstance(error, _ValidationError):
+        return Status(422, {"detail": [_problem("body", " ".join(error.messages))]})
+    return Status(403, {"detail": _("You may not do this."), "code": "not_permitted"})
+
+
+@router.get(
+    "/funding/applications/{application_id}",
+    auth=ApiTokenAuth(permission=can_review_applications),
+    response={200: FundingApplicationOut, **_FUNDING_RESPONSES},
+    summary="A funding application's state and the steps open to the caller",
+    openapi_extra=auth_extra(),
+)
+def funding_application(request: HttpRequest, application_id: int):
+    """Agency staff (can_review_applications)."""
+    application = _get_object_or_404(_Application, pk=application_id)
+    return Status(200, _application_out(application, request.auth))
+
+
+@router.post(
+    "/funding/applications/{application_id}/actions",
+    auth=ApiTokenAuth(permission=can_review_applications),
+    response={200: FundingApplicationOut, **_FUNDING_RESPONSES},
+    summary="Take a step of a funding application's review",
+    description=(
+        "One step of the review workflow: start_formal_check, pass_formal_check, "
+        "return_to_applicant, submit_assessment, approve, reject, send_back. The four-eyes "
+        "rules apply: whoever assessed or changed the application (cost plan, decision draft) "
+        "cannot approve or reject it (403, code four_eyes)."
+    ),
+    openapi_extra=auth_extra(),
+)
+def funding_application_action(request: HttpRequest, application_id: int, body: FundingActionIn):
+    """Agency staff (can_review_applications); the step's own rules are the service's."""
+    application = _get_object_or_404(_Application, pk=application_id)
+    try:
+        application = _application_transition(
+            obj=application,
+            action=body.action,
+            actor=request.auth,
+            note=body.note,
+            expected_version=body.version,
+        )
+    except (_ValidationError, _PermissionDenied, _EditConflict) as error:
+        return _refusal(error)
+    return Status(200, _application_out(application, request.auth))
+
+
+@router.post(
+    "/funding/payments/{payment_id}/actions",
+    auth=ApiTokenAuth(permission=can_review_applications),
+    response={200: FundingPaymentOut, **_FUNDING_RESPONSES},
+    summary="Approve, release or reject a payment request",
+    description=(
+        "first_approve, release or reject. A payment is released by two different people, "
+        "neither of whom requested it (403, code four_eyes)."
+    ),
+    openapi_extra=auth_extra(),
+)
+def funding_payment_action(request: HttpRequest, payment_id: int, body: FundingActionIn):
+    """Agency staff (can_review_applications); the four-eyes rules are the service's."""
+    payment = _get_object_or_404(_PaymentRequest, pk=payment_id)
+    try:
+        payment = _payment_transition(
+            obj=payment, action=body.action, actor=request.auth, expected_version=body.version
+        )
+    except (_ValidationError, _PermissionDenied, _EditConflict) as error:
+        return _refusal(error)
+    return Status(200, _payment_out(payment, request.auth))
+
+
 # --- The programmes' instruments (the funding finder's data) -----------------------------------
 
 
