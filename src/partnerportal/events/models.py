@@ -432,7 +432,6 @@ class Registration(models.Model):
             )
         ]
 
-
     def __str__(self) -> str:
         return self.name
 

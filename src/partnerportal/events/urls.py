@@ -1,8 +1,6 @@
 from django.urls import path
 
-from .views import calendar, manage
-
-from .views import organiser
+from .views import calendar, manage, organiser
 
 app_name = "events"
 
