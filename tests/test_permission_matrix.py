@@ -1332,7 +1332,10 @@ CASES += [
 ]  # fmt: skip
 
 
-OUR_NAMESPACES = {"accounts", "api", "api_pages", "audit", "content", "notifications", "registry"}
+OUR_NAMESPACES = {
+    "accounts", "advisory", "api", "api_pages", "audit", "content", "events", "funding",
+    "notifications", "registry",
+}  # fmt: skip
 
 
 def _our_url_names() -> set[str]:
