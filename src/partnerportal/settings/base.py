@@ -402,3 +402,8 @@ CSRF_FAILURE_VIEW = "partnerportal.core.views.csrf_failure"
 PDF_FONT_DIR = Path(
     env.str("PARTNERPORTAL_PDF_FONT_DIR", default=str(NODE_MODULES / "dejavu-fonts-ttf" / "ttf"))
 )
+
+# Advisory cases (issue 14): contact requests per client address, and how long a closed case
+# keeps its requester's personal data before the scheduled job anonymises it.
+ADVISORY_CONTACT_RATE = env.str("ADVISORY_CONTACT_RATE", default="10/h")
+ADVISORY_CASE_RETENTION_DAYS = env.int("ADVISORY_CASE_RETENTION_DAYS", default=730)

@@ -1,0 +1,271 @@
+"""Reads of the advisory app that join several tables or depend on who asks: the staff's case
+list and the dashboard's figures, one selector per figure (each one query, grouped in the
+database, so the dashboard's cost does not grow with the number of cases)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case as When_, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, CaseNote, CaseState, PlanComment
+from .models.cases import OPEN_STATES
+
+# --- Advisory cases and action plans (issue 14, cases part) -----------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: str = ""
+    advisor: int | None = None
+    programme: int | None = None
+    country: str = ""
+    overdue: bool = False
+    query: str = ""
+
+
+def cases_overdue(queryset: QuerySet | None = None, *, today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    return (queryset if queryset is not None else Case.objects.all()).filter(
+        state__in=OPEN_STATES, due_on__lt=today
+    )
+
+
+def case_list(filters: CaseFilters) -> QuerySet:
+    """The staff's list: the filters in SQL, the columns the list shows in one join."""
+    cases = Case.objects.select_related(
+        "advisor", "programme", "municipality", "country", "partnership"
+    )
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.advisor == 0:
+        cases = cases.filter(advisor__isnull=True)
+    elif filters.advisor:
+        cases = cases.filter(advisor_id=filters.advisor)
+    if filters.programme:
+        cases = cases.filter(programme_id=filters.programme)
+    if filters.country:
+        cases = cases.filter(country_id=filters.country)
+    if filters.overdue:
+        cases = cases_overdue(cases)
+    if filters.query:
+        q = filters.query.strip()
+        cases = cases.filter(
+            Q(reference__iexact=q)
+            | Q(requester_name__icontains=q)
+            | Q(municipality__name__icontains=q)
+            | Q(municipality_text__icontains=q)
+        )
+    return cases.order_by("-opened_at", "-pk")
+
+
+def cases_by_state() -> list[dict]:
+    counts = dict(Case.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    return [
+        {"key": state, "label": label, "count": counts.get(state, 0)}
+        for state, label in CaseState.choices
+    ]
+
+
+def cases_by_advisor() -> list[dict]:
+    """Open cases per advisor; the unassigned first."""
+    rows = (
+        Case.objects.filter(state__in=OPEN_STATES)
+        .values("advisor_id", "advisor__name", "advisor__email")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    result = [
+        {
+            "key": row["advisor_id"] or 0,
+            "label": row["advisor__name"] or row["advisor__email"] or _("nobody yet"),
+            "count": row["n"],
+        }
+        for row in rows
+    ]
+    return sorted(result, key=lambda r: (r["key"] != 0, -r["count"]))
+
+
+def cases_by_programme() -> list[dict]:
+    rows = (
+        Case.objects.values("programme_id", "programme__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return [
+        {
+            "key": row["programme_id"] or "",
+            "label": row["programme__name"] or _("no programme"),
+            "count": row["n"],
+        }
+        for row in rows
+    ]
+
+
+def cases_by_country() -> list[dict]:
+    rows = (
+        Case.objects.values("country_id", "country__name_de", "country__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    from django.utils.translation import get_language
+
+    english = (get_language() or "de")[:2] != "de"
+    return [
+        {
+            "key": row["country_id"] or "",
+            "label": (row["country__name_en"] if english else row["country__name_de"])
+            or _("not known yet"),
+            "count": row["n"],
+        }
+        for row in rows
+    ]
+
+
+#: Age of open cases since they were opened, in days: (upper bound, label).
+AGE_BUCKETS = (
+    (30, _("under 30 days")),
+    (90, _("30 to 89 days")),
+    (180, _("90 to 179 days")),
+    (365, _("180 to 364 days")),
+    (None, _("a year or more")),
+)
+
+
+def cases_by_age(*, now: dt.datetime | None = None) -> list[dict]:
+    """Open cases by how long ago they were opened: one query with a CASE expression."""
+    now = now or timezone.now()
+    whens = []
+    lower = 0
+    for index, (upper, _label) in enumerate(AGE_BUCKETS):
+        if upper is not None:
+            whens.append(When(opened_at__gt=now - dt.timedelta(days=upper), then=Value(index)))
+        lower = upper
+    bucket = When_(*whens, default=Value(len(AGE_BUCKETS) - 1), output_field=IntegerField())
+    counts = dict(
+        Case.objects.filter(state__in=OPEN_STATES)
+        .annotate(bucket=bucket)
+        .values_list("bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    del lower
+    return [
+        {"key": index, "label": label, "count": counts.get(index, 0)}
+        for index, (_upper, label) in enumerate(AGE_BUCKETS)
+    ]
+
+
+def overdue_cases(*, limit: int = 20) -> tuple[int, list[Case]]:
+    """How many open cases are past their due date, and the longest overdue of them."""
+    overdue = cases_overdue()
+    rows = list(
+        overdue.select_related("advisor")
+        .only("reference", "requester_name", "due_on", "state", "advisor__name", "advisor__email")
+        .order_by("due_on", "pk")[:limit]
+    )
+    count = len(rows) if len(rows) < limit else overdue.count()
+    return count, rows
+
+
+def _quarter_key(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return f"{value.year} Q{(value.month - 1) // 3 + 1}"
+
+
+def cases_per_quarter(*, quarters: int = 8, today: dt.date | None = None) -> list[dict]:
+    """Cases opened and closed per quarter, for the last `quarters` quarters (the current one
+    included): two grouped queries."""
+    today = today or timezone.localdate()
+    keys = []
+    year, quarter = today.year, (today.month - 1) // 3
+    for _i in range(quarters):
+        keys.append((year, quarter))
+        quarter -= 1
+        if quarter < 0:
+            year, quarter = year - 1, 3
+    keys.reverse()
+    start = dt.date(keys[0][0], keys[0][1] * 3 + 1, 1)
+    start_dt = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    opened = dict(
+        (_quarter_key(q), n)
+        for q, n in Case.objects.filter(opened_at__gte=start_dt)
+        .annotate(q=TruncQuarter("opened_at"))
+        .values_list("q")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    closed = dict(
+        (_quarter_key(q), n)
+        for q, n in Case.objects.filter(closed_at__gte=start_dt)
+        .annotate(q=TruncQuarter("closed_at"))
+        .values_list("q")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = []
+    for year, quarter in keys:
+        key = f"{year} Q{quarter + 1}"
+        rows.append({"label": key, "opened": opened.get(key, 0), "closed": closed.get(key, 0)})
+    return rows
+
+
+def case_log(case: Case) -> QuerySet:
+    """The internal log, newest first (ask permissions.can_view_case_log before)."""
+    return CaseNote.objects.filter(case=case).select_related("author").order_by("-date", "-pk")
+
+
+def plan_comments(plan) -> QuerySet:
+    return (
+        PlanComment.objects.filter(plan=plan)
+        .select_related("author", "measure")
+        .order_by("created_at", "pk")
+    )
+
+
+def plans_for_editor(user) -> QuerySet:
+    """The cases whose plan an editor sees: those of their municipalities' partnerships, or of
+    their municipality where there is no partnership."""
+    from partnerportal.accounts.roles import edited_municipality_ids
+
+    ids = edited_municipality_ids(user)
+    if not ids:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(anonymised_at__isnull=True)
+        .filter(
+            Q(partnership__municipality_a_id__in=ids)
+            | Q(partnership__municipality_b_id__in=ids)
+            | Q(partnership__isnull=True, municipality_id__in=ids)
+        )
+        .filter(plan__isnull=False)
+        .select_related("partnership__municipality_a", "partnership__municipality_b",
+                        "municipality", "programme")
+        .order_by("-opened_at")
+    )  # fmt: skip
+
+
+def public_summaries(*, partnership=None, municipality=None, limit: int = 10) -> list[Case]:
+    """Cases with a public summary for a partnership's or municipality's page (only the
+    summary is shown; nothing about the requester)."""
+    cases = Case.objects.exclude(public_summary="").filter(anonymised_at__isnull=True)
+    if partnership is not None:
+        cases = cases.filter(partnership=partnership)
+    elif municipality is not None:
+        cases = cases.filter(
+            Q(municipality=municipality)
+            | Q(partnership__municipality_a=municipality)
+            | Q(partnership__municipality_b=municipality)
+        )
+    else:
+        return []
+    return list(
+        cases.select_related("programme")
+        .only("public_summary", "state", "opened_at", "programme__name")
+        .order_by("-opened_at")[:limit]
+    )
