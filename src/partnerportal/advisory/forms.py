@@ -291,9 +291,12 @@ class MeasureForm(forms.ModelForm):
             "activities": forms.Textarea(attrs={"rows": 3}),
             "themes": GroupedCheckboxes,
         }
+        #: "1.500,00" in German, "1,500.00" in English
+        localized_fields = ["estimated_cost"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["estimated_cost"].widget.attrs["inputmode"] = "decimal"
         self.fields["themes"].choices = theme_choices_grouped()
         self.fields["responsible"].choices = ResponsibleSide.choices
         self.fields["status"].choices = MeasureStatus.choices
