@@ -25,7 +25,9 @@ class AdvisoryConfig(AppConfig):
 
         personal_data_register(personal_data.PROVIDER)
         section_provider_register(sections.advisory_summaries_section)
-        job_register("advisory_cases_remind_due", timedelta(days=1), tasks.advisory_cases_remind_due)
+        job_register(
+            "advisory_cases_remind_due", timedelta(days=1), tasks.advisory_cases_remind_due
+        )
         job_register(
             "advisory_cases_anonymise_expired",
             timedelta(days=1),

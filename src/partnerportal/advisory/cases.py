@@ -63,9 +63,7 @@ def plan_url(case: Case, *, language: str = "de") -> str:
 def advisory_staff():
     """Everyone who is told of a new request: the agency's managing staff."""
     return (
-        get_user_model()
-        .objects.filter(groups__name__in=MANAGING_ROLES, is_active=True)
-        .distinct()
+        get_user_model().objects.filter(groups__name__in=MANAGING_ROLES, is_active=True).distinct()
     )
 
 
@@ -354,7 +352,11 @@ def measure_create(*, case: Case, actor, themes: Iterable = (), **values) -> Mea
 
 
 def measure_update(
-    *, measure: Measure, actor, expected_version: int | None, themes: Iterable | None = None,
+    *,
+    measure: Measure,
+    actor,
+    expected_version: int | None,
+    themes: Iterable | None = None,
     **values,
 ) -> Measure:
     """Change a measure; a form read before someone else's save is refused (EditConflict)."""
@@ -398,7 +400,9 @@ def plan_readers(case: Case):
     return [*staff, *editors]
 
 
-def plan_comment_add(*, case: Case, actor, text: str, measure: Measure | None = None) -> PlanComment:
+def plan_comment_add(
+    *, case: Case, actor, text: str, measure: Measure | None = None
+) -> PlanComment:
     """A comment on the plan (or one of its measures), seen by everyone who sees the plan."""
     _guard(permissions.can_comment_plan(actor, case))
     text = text.strip()

@@ -71,8 +71,6 @@ def quarter_chart(rows: list[dict], *, id_prefix: str = "cases-per-quarter") -> 
         f'aria-labelledby="{id_prefix}-title" aria-describedby="{id_prefix}-desc" '
         f'font-family="sans-serif" font-size="12" fill="{TEXT}">'
         f'<title id="{id_prefix}-title">{escape(title)}</title>'
-        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>'
-        + "".join(body)
-        + "</svg>"
+        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>' + "".join(body) + "</svg>"
     )
     return mark_safe(svg)  # every text above is escaped

@@ -123,14 +123,17 @@ def contact_initial(user) -> dict:
 
 class CaseFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("all"))] + list(Case._meta.get_field("state").choices),
+        label=_("State"),
+        choices=[("", _("all")), *Case._meta.get_field("state").choices],
         required=False,
-    )  # fmt: skip
+    )
     advisor = forms.TypedChoiceField(label=_("Advisor"), coerce=int, required=False)
     programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.all(), required=False,
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        required=False,
         empty_label=_("all"),
-    )  # fmt: skip
+    )
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, required=False)
     overdue = forms.BooleanField(label=_("only overdue"), required=False)
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
@@ -208,10 +211,11 @@ class CaseForm(forms.ModelForm):
         text = self.cleaned_data.get("municipality_pick") or ""
         if not text:
             return None
-        found, candidates = picker_resolve("municipality", text)
+        found, _candidates = picker_resolve("municipality", text)
         if found is None:
-            raise forms.ValidationError(_("No single registry entry matches “%(text)s”."),
-                                        params={"text": text})  # fmt: skip
+            raise forms.ValidationError(
+                _("No single registry entry matches “%(text)s”."), params={"text": text}
+            )
         return found
 
     def changes(self) -> dict:
@@ -230,9 +234,11 @@ class CaseForm(forms.ModelForm):
 class AssignForm(forms.Form):
     version = VersionField()
     advisor = forms.ModelChoiceField(
-        label=_("Advisor"), queryset=get_user_model().objects.none(), required=False,
+        label=_("Advisor"),
+        queryset=get_user_model().objects.none(),
+        required=False,
         empty_label=_("nobody yet"),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -315,9 +321,11 @@ class PlanCommentForm(forms.Form):
         label=_("Your comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
     )
     measure = forms.ModelChoiceField(
-        label=_("On the measure"), queryset=Measure.objects.none(), required=False,
+        label=_("On the measure"),
+        queryset=Measure.objects.none(),
+        required=False,
         empty_label=_("the whole plan"),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -102,8 +102,13 @@ def plan_pdf(case: Case) -> bytes:
     if measures:
         pdf.ln(3)
         pdf.set_font(FONT_FAMILY, "B", 11)
-        pdf.cell(0, 7, _("Estimated cost in all: %(total)s") % {"total": _money(total)},
-                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+        pdf.cell(
+            0,
+            7,
+            _("Estimated cost in all: %(total)s") % {"total": _money(total)},
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     return pdf_bytes(pdf)
 
 
@@ -125,28 +130,41 @@ def plan_xlsx(case: Case) -> bytes:
         _("Event"),
         _("Funding instrument"),
     ]
-    sheet.append([f"{_('Action plan %(reference)s') % {'reference': case.reference or case.pk}}"
-                  f" – {_subject(case)}"])  # fmt: skip
+    sheet.append(
+        [
+            f"{_('Action plan %(reference)s') % {'reference': case.reference or case.pk}}"
+            f" – {_subject(case)}"
+        ]
+    )
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     sheet.append(headers)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for number, m in enumerate(_measures(case), start=1):
-        sheet.append([
-            number, m.goal, m.activities, m.get_responsible_display(), m.starts_on, m.ends_on,
-            m.get_status_display(),
-            float(m.estimated_cost) if m.estimated_cost is not None else None,
-            ", ".join(str(t) for t in m.themes.all()),
-            str(m.event) if m.event else "",
-            str(m.funding_instrument) if m.funding_instrument else "",
-        ])  # fmt: skip
+        sheet.append(
+            [
+                number,
+                m.goal,
+                m.activities,
+                m.get_responsible_display(),
+                m.starts_on,
+                m.ends_on,
+                m.get_status_display(),
+                float(m.estimated_cost) if m.estimated_cost is not None else None,
+                ", ".join(str(t) for t in m.themes.all()),
+                str(m.event) if m.event else "",
+                str(m.funding_instrument) if m.funding_instrument else "",
+            ]
+        )
         row = sheet.max_row
         for column in ("E", "F"):
             sheet[f"{column}{row}"].number_format = "DD.MM.YYYY"
         sheet[f"H{row}"].number_format = "#,##0.00"
         sheet[f"C{row}"].alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABCDEFGHIJK", (5, 40, 50, 16, 12, 12, 14, 16, 30, 30, 30), strict=True):
+    for column, width in zip(
+        "ABCDEFGHIJK", (5, 40, 50, 16, 12, 12, 14, 16, 30, 30, 30), strict=True
+    ):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A4"
     out = io.BytesIO()

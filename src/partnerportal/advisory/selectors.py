@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case as When_, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -192,22 +193,24 @@ def cases_per_quarter(*, quarters: int = 8, today: dt.date | None = None) -> lis
     keys.reverse()
     start = dt.date(keys[0][0], keys[0][1] * 3 + 1, 1)
     start_dt = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    opened = dict(
-        (_quarter_key(q), n)
-        for q, n in Case.objects.filter(opened_at__gte=start_dt)
+    opened: dict[str, int] = {}
+    for q, n in (
+        Case.objects.filter(opened_at__gte=start_dt)
         .annotate(q=TruncQuarter("opened_at"))
         .values_list("q")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    closed = dict(
-        (_quarter_key(q), n)
-        for q, n in Case.objects.filter(closed_at__gte=start_dt)
+    ):
+        opened[_quarter_key(q)] = opened.get(_quarter_key(q), 0) + n
+    closed: dict[str, int] = {}
+    for q, n in (
+        Case.objects.filter(closed_at__gte=start_dt)
         .annotate(q=TruncQuarter("closed_at"))
         .values_list("q")
         .annotate(n=Count("pk"))
         .order_by()
-    )
+    ):
+        closed[_quarter_key(q)] = closed.get(_quarter_key(q), 0) + n
     rows = []
     for year, quarter in keys:
         key = f"{year} Q{quarter + 1}"
@@ -244,10 +247,14 @@ def plans_for_editor(user) -> QuerySet:
             | Q(partnership__isnull=True, municipality_id__in=ids)
         )
         .filter(plan__isnull=False)
-        .select_related("partnership__municipality_a", "partnership__municipality_b",
-                        "municipality", "programme")
+        .select_related(
+            "partnership__municipality_a",
+            "partnership__municipality_b",
+            "municipality",
+            "programme",
+        )
         .order_by("-opened_at")
-    )  # fmt: skip
+    )
 
 
 def public_summaries(*, partnership=None, municipality=None, limit: int = 10) -> list[Case]:

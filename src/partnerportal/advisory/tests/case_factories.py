@@ -40,9 +40,7 @@ class MeasureFactory(factory.django.DjangoModelFactory):
         model = Measure
         skip_postgeneration_save = True
 
-    plan = factory.LazyAttribute(
-        lambda o: ActionPlan.objects.get_or_create(case=o.case)[0]
-    )
+    plan = factory.LazyAttribute(lambda o: ActionPlan.objects.get_or_create(case=o.case)[0])
     goal = factory.Sequence(lambda n: f"Maßnahme {n}")
 
     class Params:

@@ -26,7 +26,9 @@ EXPECTED = {
 def _outcome(response) -> str:
     if response.status_code == 302:
         return "login" if "/login/" in response["Location"] else "ok"
-    return {200: "ok", 403: "deny", 404: "missing"}.get(response.status_code, str(response.status_code))
+    return {200: "ok", 403: "deny", 404: "missing"}.get(
+        response.status_code, str(response.status_code)
+    )
 
 
 @pytest.mark.parametrize("who", list(EXPECTED))
@@ -50,7 +52,9 @@ def test_who_reads_the_case_the_plan_and_the_log(client, case_world, who):
     # the staff's list and dashboard (where a log could leak through a search) are staff only
     for name in ("advisory:case_list", "advisory:dashboard"):
         outcome = _outcome(client.get(reverse(name), {"q": "Vertrauliche"}))
-        assert outcome == ("ok" if who in ("advisor", "other_staff") else "login" if who == "public" else "deny")
+        assert outcome == (
+            "ok" if who in ("advisor", "other_staff") else "login" if who == "public" else "deny"
+        )
     # the exports carry the plan, never the log
     for name in ("advisory:plan_pdf", "advisory:plan_xlsx"):
         response = client.get(reverse(name, kwargs={"pk": pk}))

@@ -47,14 +47,18 @@ def test_workflow_from_received_to_closed_and_reopened(case_world):
     assert [a.action for a in available_actions(case, advisor)] == ["reopen"]
     case_transition(case=case, action="reopen", actor=advisor, expected_version=case.version)
     assert case.state == "advising" and case.closed_at is None
-    reasons = list(case.history.order_by("history_id").values_list("history_change_reason", flat=True))
+    reasons = list(
+        case.history.order_by("history_id").values_list("history_change_reason", flat=True)
+    )
     assert "advisory.case_close" in reasons and "advisory.case_reopen" in reasons
 
 
 def test_wrong_state_and_outsiders_are_refused(case_world):
     case = case_world.case
     with pytest.raises(TransitionRefused):
-        case_transition(case=case, action="implement", actor=case_world.advisor, expected_version=None)
+        case_transition(
+            case=case, action="implement", actor=case_world.advisor, expected_version=None
+        )
     for outsider in (case_world.german_editor, case_world.reviewer, case_world.requester):
         with pytest.raises(PermissionDenied):
             case_transition(case=case, action="clarify", actor=outsider, expected_version=None)
@@ -66,36 +70,65 @@ def test_stale_version_is_refused(case_world):
     seen = case.version
     case_transition(case=case, action="clarify", actor=case_world.advisor, expected_version=seen)
     with pytest.raises(EditConflict):
-        case_transition(case=case, action="advise", actor=case_world.other_staff, expected_version=seen)
+        case_transition(
+            case=case, action="advise", actor=case_world.other_staff, expected_version=seen
+        )
     assert Case.objects.get(pk=case.pk).state == "clarifying"
 
 
 def test_assign_tells_the_advisor_and_refuses_non_staff(case_world):
     case = case_world.case
-    case_assign(case=case, actor=case_world.advisor, advisor=case_world.other_staff,
-                expected_version=case.version)  # fmt: skip
+    case_assign(
+        case=case,
+        actor=case_world.advisor,
+        advisor=case_world.other_staff,
+        expected_version=case.version,
+    )
     assert case.advisor == case_world.other_staff
-    assert Activity.objects.filter(recipient=case_world.other_staff, event="advisory.case_assigned").exists()
+    assert Activity.objects.filter(
+        recipient=case_world.other_staff, event="advisory.case_assigned"
+    ).exists()
     with pytest.raises(Exception, match="advisory staff"):
-        case_assign(case=case, actor=case_world.advisor, advisor=case_world.german_editor,
-                    expected_version=case.version)  # fmt: skip
+        case_assign(
+            case=case,
+            actor=case_world.advisor,
+            advisor=case_world.german_editor,
+            expected_version=case.version,
+        )
 
 
 def test_update_resolves_municipality_and_derives_country(case_world):
     case = case_world.case
-    case_update(case=case, actor=case_world.advisor, expected_version=case.version,
-                municipality=case_world.third, partnership=None, due_on=dt.date(2030, 1, 1))  # fmt: skip
+    case_update(
+        case=case,
+        actor=case_world.advisor,
+        expected_version=case.version,
+        municipality=case_world.third,
+        partnership=None,
+        due_on=dt.date(2030, 1, 1),
+    )
     assert case.municipality == case_world.third and case.country_id == "DE"
     assert case.history.first().history_change_reason == "advisory.case_updated"
 
 
 def test_note_is_staff_only(case_world):
-    note = case_note_add(case=case_world.case, actor=case_world.other_staff, kind="meeting",
-                         date=dt.date(2026, 11, 3), text="Treffen", participants="A, B")  # fmt: skip
+    note = case_note_add(
+        case=case_world.case,
+        actor=case_world.other_staff,
+        kind="meeting",
+        date=dt.date(2026, 11, 3),
+        text="Treffen",
+        participants="A, B",
+    )
     assert note.author == case_world.other_staff
     with pytest.raises(PermissionDenied):
-        case_note_add(case=case_world.case, actor=case_world.german_editor, kind="note",
-                      date=dt.date(2026, 11, 3), text="x")  # fmt: skip
+        case_note_add(
+            case=case_world.case,
+            actor=case_world.german_editor,
+            kind="note",
+            date=dt.date(2026, 11, 3),
+            text="x",
+        )
 
 
 def test_due_reminder_once_per_due_date(case_world):
@@ -103,7 +136,10 @@ def test_due_reminder_once_per_due_date(case_world):
     Case.objects.filter(pk=case.pk).update(due_on=timezone.localdate() + dt.timedelta(days=1))
     assert tasks.advisory_cases_remind_due.call() == 1
     assert tasks.advisory_cases_remind_due.call() == 0
-    assert Activity.objects.filter(recipient=case_world.advisor, event="advisory.case_due").count() == 1
+    assert (
+        Activity.objects.filter(recipient=case_world.advisor, event="advisory.case_due").count()
+        == 1
+    )
     # A closed case is not reminded.
     CaseFactory(closed=True, advisor=case_world.advisor, due_on=timezone.localdate())
     assert tasks.advisory_cases_remind_due.call() == 0
@@ -141,15 +177,25 @@ def test_personal_data_export_and_erasure(case_world):
     assert {r["reference"] for r in rows} == {case_world.case.reference, by_address.reference}
     assert all("Vertrauliche" not in str(r) for r in rows)  # the internal log is not exported
     provider.erase(case_world.requester, [case_world.requester.email])
-    assert Case.objects.filter(anonymised_at__isnull=True, pk__in=[case_world.case.pk, by_address.pk]).count() == 0
+    assert (
+        Case.objects.filter(
+            anonymised_at__isnull=True, pk__in=[case_world.case.pk, by_address.pk]
+        ).count()
+        == 0
+    )
     assert provider.export(case_world.requester) == []
 
 
 def test_public_summary_on_partnership_and_municipality_pages(case_world, rf):
     request = rf.get("/")
     CaseFactory(partnership=case_world.partnership, public_summary="")  # no summary: not shown
-    CaseFactory(partnership=case_world.partnership, public_summary="Geheim", anonymised_at=timezone.now())
-    for page, subject in (("partnership", case_world.partnership), ("municipality", case_world.partner)):
+    CaseFactory(
+        partnership=case_world.partnership, public_summary="Geheim", anonymised_at=timezone.now()
+    )
+    for page, subject in (
+        ("partnership", case_world.partnership),
+        ("municipality", case_world.partner),
+    ):
         html = "".join(page_sections(request, page=page, subject=subject))
         assert "Beratung zu einem Aktionsplan Abfallwirtschaft." in html
         assert "Geheim" not in html
@@ -212,7 +258,12 @@ def test_note_form_on_the_case_page(client, case_world):
     client.force_login(case_world.advisor)
     response = client.post(
         reverse("advisory:case_note_add", kwargs={"pk": case_world.case.pk}),
-        {"kind": "call", "date": "2026-11-20", "participants": "Bürgermeisterin", "text": "Telefonat"},
+        {
+            "kind": "call",
+            "date": "2026-11-20",
+            "participants": "Bürgermeisterin",
+            "text": "Telefonat",
+        },
     )
     assert response.status_code == 302
     assert CaseNote.objects.filter(case=case_world.case, text="Telefonat").exists()

@@ -23,7 +23,9 @@ def places(site):
     german = MunicipalityFactory(name="Kontaktstadt")
     partner = ForeignMunicipalityFactory(name="Monastir", iso2="TN")
     partnership = PartnershipFactory(between=(german, partner))
-    programme = Programme.objects.create(slug="nordafrika", name="Kommunale Zusammenarbeit Nordafrika")
+    programme = Programme.objects.create(
+        slug="nordafrika", name="Kommunale Zusammenarbeit Nordafrika"
+    )
     return german, partner, partnership, programme
 
 
@@ -53,7 +55,7 @@ def test_form_is_public(client):
 def test_request_opens_a_case_confirms_and_tells_staff(
     client, places, django_capture_on_commit_callbacks
 ):
-    german, partner, partnership, programme = places
+    german, _partner, partnership, programme = places
     staff = UserFactory(agency_staff=True, language="de")
     theme = Theme.objects.filter(kind="field").first()
     with django_capture_on_commit_callbacks(execute=True):
@@ -81,7 +83,9 @@ def test_request_opens_a_case_confirms_and_tells_staff(
 
 
 def test_unknown_municipality_is_kept_as_text(client, places):
-    client.post(reverse("advisory:contact"), _data(municipality="Nirgendwo am See", partner_municipality=""))
+    client.post(
+        reverse("advisory:contact"), _data(municipality="Nirgendwo am See", partner_municipality="")
+    )
     case = Case.objects.get()
     assert case.municipality is None
     assert case.municipality_text == "Nirgendwo am See"

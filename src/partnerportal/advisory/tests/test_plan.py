@@ -45,7 +45,9 @@ def test_staff_and_both_sides_edit_the_plan_others_do_not(case_world):
     m = _measure(case_world, themes=[sdg])
     assert list(m.themes.all()) == [sdg]
     for editor in (case_world.german_editor, case_world.partner_editor):
-        m = measure_update(measure=m, actor=editor, expected_version=m.version, status="in_progress")
+        m = measure_update(
+            measure=m, actor=editor, expected_version=m.version, status="in_progress"
+        )
     assert m.status == "in_progress"
     for outsider in (case_world.third_editor, case_world.reviewer, case_world.requester):
         with pytest.raises(PermissionDenied):
@@ -65,15 +67,23 @@ def test_concurrent_edit_is_refused(case_world):
 
 def test_every_change_is_audited(case_world):
     m = _measure(case_world)
-    m = measure_update(measure=m, actor=case_world.partner_editor, expected_version=m.version,
-                       estimated_cost=Decimal("9000"))  # fmt: skip
+    m = measure_update(
+        measure=m,
+        actor=case_world.partner_editor,
+        expected_version=m.version,
+        estimated_cost=Decimal("9000"),
+    )
     measure_delete(measure=m, actor=case_world.advisor, expected_version=m.version)
     rows = list(Measure.history.filter(id=m.pk).order_by("history_id"))
     assert [r.history_change_reason for r in rows] == [
-        "advisory.measure_created", "advisory.measure_updated", "advisory.measure_deleted"
+        "advisory.measure_created",
+        "advisory.measure_updated",
+        "advisory.measure_deleted",
     ]
     assert [r.history_user for r in rows] == [
-        case_world.advisor, case_world.partner_editor, case_world.advisor
+        case_world.advisor,
+        case_world.partner_editor,
+        case_world.advisor,
     ]
 
 
@@ -87,14 +97,22 @@ def test_closed_case_plan_cannot_change(case_world):
     case_world.case.state = "closed"
     case_world.case.save()
     with pytest.raises(PermissionDenied):
-        measure_update(measure=Measure.objects.get(pk=m.pk), actor=case_world.advisor,
-                       expected_version=None, goal="x")  # fmt: skip
+        measure_update(
+            measure=Measure.objects.get(pk=m.pk),
+            actor=case_world.advisor,
+            expected_version=None,
+            goal="x",
+        )
 
 
 def test_comment_tells_advisor_and_the_other_side(case_world):
-    comment = plan_comment_add(case=case_world.case, actor=case_world.partner_editor, text="Einverstanden.")
+    comment = plan_comment_add(
+        case=case_world.case, actor=case_world.partner_editor, text="Einverstanden."
+    )
     assert comment.author == case_world.partner_editor
-    told = set(Activity.objects.filter(event="advisory.plan_commented").values_list("recipient", flat=True))
+    told = set(
+        Activity.objects.filter(event="advisory.plan_commented").values_list("recipient", flat=True)
+    )
     assert told == {case_world.advisor.pk, case_world.german_editor.pk}
     with pytest.raises(PermissionDenied):
         plan_comment_add(case=case_world.case, actor=case_world.third_editor, text="Ich auch")
@@ -113,7 +131,10 @@ def test_editor_sees_plan_and_comments_but_not_the_log(client, case_world):
     )
     assert response.status_code == 302
     assert PlanComment.objects.filter(text="Gut so.", author=case_world.partner_editor).exists()
-    assert client.get(reverse("advisory:case_detail", kwargs={"pk": case_world.case.pk})).status_code == 403
+    assert (
+        client.get(reverse("advisory:case_detail", kwargs={"pk": case_world.case.pk})).status_code
+        == 403
+    )
 
 
 def test_measure_form_with_stale_version_keeps_entries(client, case_world):
@@ -134,9 +155,14 @@ def test_measure_create_view(client, case_world):
     client.force_login(case_world.german_editor)
     response = client.post(
         reverse("advisory:measure_create", kwargs={"pk": case_world.case.pk}),
-        {"goal": "Schulpartnerschaft", "responsible": "partner", "status": "planned",
-         "estimated_cost": "1500,00", "starts_on": "2027-02-01"},
-    )  # fmt: skip
+        {
+            "goal": "Schulpartnerschaft",
+            "responsible": "partner",
+            "status": "planned",
+            "estimated_cost": "1500,00",
+            "starts_on": "2027-02-01",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Measure.objects.get(goal="Schulpartnerschaft").estimated_cost == Decimal("1500.00")
 
@@ -151,8 +177,14 @@ def test_pdf_and_xlsx(client, case_world):
     assert sheet["H4"].value == 12500.0
     assert sheet["E4"].value.date() == dt.date(2027, 1, 1)
     client.force_login(case_world.partner_editor)
-    for name, kind in (("advisory:plan_pdf", "application/pdf"), ("advisory:plan_xlsx", "spreadsheetml")):
+    for name, kind in (
+        ("advisory:plan_pdf", "application/pdf"),
+        ("advisory:plan_xlsx", "spreadsheetml"),
+    ):
         response = client.get(reverse(name, kwargs={"pk": case_world.case.pk}))
         assert response.status_code == 200 and kind in response["Content-Type"]
     client.force_login(case_world.third_editor)
-    assert client.get(reverse("advisory:plan_pdf", kwargs={"pk": case_world.case.pk})).status_code == 404
+    assert (
+        client.get(reverse("advisory:plan_pdf", kwargs={"pk": case_world.case.pk})).status_code
+        == 404
+    )

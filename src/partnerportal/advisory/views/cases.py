@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,7 +93,9 @@ def contact(request: HttpRequest) -> HttpResponse:
     """Everyone. A robot that fills the honeypot is shown the thanks page and nothing is stored;
     a client over the rate limit gets the form back, filled in as sent, with status 429."""
     if request.method != "POST":
-        form = ContactForm(initial={"language": request.LANGUAGE_CODE, **contact_initial(request.user)})
+        form = ContactForm(
+            initial={"language": request.LANGUAGE_CODE, **contact_initial(request.user)}
+        )
         return render(request, "advisory/cases/contact.html", {"form": form})
     form = ContactForm(request.POST)
     if form.is_spam:
@@ -193,11 +194,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _case(pk: int) -> Case:
     return get_object_or_404(
         Case.objects.select_related(
-            "advisor", "programme", "municipality", "partnership__municipality_a",
-            "partnership__municipality_b", "country", "requester_user",
+            "advisor",
+            "programme",
+            "municipality",
+            "partnership__municipality_a",
+            "partnership__municipality_b",
+            "country",
+            "requester_user",
         ),
         pk=pk,
-    )  # fmt: skip
+    )
 
 
 def _case_page(request: HttpRequest, case: Case, *, status: int = 200, **forms) -> HttpResponse:
@@ -271,7 +277,9 @@ def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The case is now: %(state)s.") % {"state": case.get_state_display()})
+        messages.success(
+            request, _("The case is now: %(state)s.") % {"state": case.get_state_display()}
+        )
     return redirect("advisory:case_detail", pk=case.pk)
 
 
@@ -316,7 +324,10 @@ def case_document_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _case_page(request, case, status=400, document_form=form)
     case_document_add(
-        case=case, actor=request.user, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
+        case=case,
+        actor=request.user,
+        title=form.cleaned_data["title"],
+        file=form.cleaned_data["file"],
     )
     messages.success(request, _("The document has been added."))
     return redirect(reverse("advisory:case_detail", kwargs={"pk": case.pk}) + "#documents")
@@ -329,8 +340,12 @@ def case_document_download(request: HttpRequest, pk: int, document: int) -> Http
     if not permissions.can_view_case_log(request.user, case):
         raise PermissionDenied
     doc = get_object_or_404(CaseDocument, pk=document, case=case)
-    response = FileResponse(doc.file.open("rb"), content_type=doc.mime, as_attachment=True,
-                            filename=f"{doc.title}{doc.file.name[doc.file.name.rfind('.'):]}")  # fmt: skip
+    response = FileResponse(
+        doc.file.open("rb"),
+        content_type=doc.mime,
+        as_attachment=True,
+        filename=f"{doc.title}{doc.file.name[doc.file.name.rfind('.') :]}",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -389,8 +404,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _plan_page(request, case, status=400, plan_form=form)
     try:
-        plan_update(case=case, actor=request.user, goal=form.cleaned_data["goal"],
-                    expected_version=form.cleaned_data["version"])  # fmt: skip
+        plan_update(
+            case=case,
+            actor=request.user,
+            goal=form.cleaned_data["goal"],
+            expected_version=form.cleaned_data["version"],
+        )
     except EditConflict:
         messages.error(request, CONFLICT_MESSAGE)
         return _plan_page(request, case, status=409, plan_form=form)
@@ -408,8 +427,12 @@ def plan_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanCommentForm(request.POST, plan=plan)
     if not form.is_valid():
         return _plan_page(request, case, status=400, comment_form=form)
-    plan_comment_add(case=case, actor=request.user, text=form.cleaned_data["text"],
-                     measure=form.cleaned_data["measure"])  # fmt: skip
+    plan_comment_add(
+        case=case,
+        actor=request.user,
+        text=form.cleaned_data["text"],
+        measure=form.cleaned_data["measure"],
+    )
     messages.success(request, _("Your comment has been added."))
     return redirect(reverse("advisory:plan_detail", kwargs={"pk": case.pk}) + "#comments")
 
@@ -434,10 +457,12 @@ def measure_edit(request: HttpRequest, pk: int, measure: int | None = None) -> H
                     measure_create(case=case, actor=request.user, themes=themes, **values)
                 else:
                     measure_update(
-                        measure=Measure.objects.get(pk=instance.pk), actor=request.user,
+                        measure=Measure.objects.get(pk=instance.pk),
+                        actor=request.user,
                         expected_version=form.cleaned_data.get("version") or instance.version,
-                        themes=themes, **values,
-                    )  # fmt: skip
+                        themes=themes,
+                        **values,
+                    )
             except EditConflict:
                 messages.error(request, CONFLICT_MESSAGE)
                 status = 409
@@ -446,7 +471,9 @@ def measure_edit(request: HttpRequest, pk: int, measure: int | None = None) -> H
                 status = 400
             else:
                 messages.success(request, _("The measure has been saved."))
-                return redirect(reverse("advisory:plan_detail", kwargs={"pk": case.pk}) + "#measures")
+                return redirect(
+                    reverse("advisory:plan_detail", kwargs={"pk": case.pk}) + "#measures"
+                )
         else:
             status = 400
     return render(
@@ -466,8 +493,11 @@ def measure_remove(request: HttpRequest, pk: int, measure: int) -> HttpResponse:
     instance = get_object_or_404(Measure, pk=measure, plan__case=case)
     version = request.POST.get("version")
     try:
-        measure_delete(measure=instance, actor=request.user,
-                       expected_version=int(version) if version and version.isdigit() else None)  # fmt: skip
+        measure_delete(
+            measure=instance,
+            actor=request.user,
+            expected_version=int(version) if version and version.isdigit() else None,
+        )
     except EditConflict:
         messages.error(request, CONFLICT_MESSAGE)
     else:
@@ -493,7 +523,9 @@ def plan_download_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         plan_xlsx(case),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{case.reference or case.pk}-plan.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{case.reference or case.pk}-plan.xlsx"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -518,16 +550,18 @@ urlpatterns = [
     path("faelle/<int:pk>/beratung/", case_assign_view, name="case_assign"),
     path("faelle/<int:pk>/protokoll/", case_note_view, name="case_note_add"),
     path("faelle/<int:pk>/dokumente/", case_document_view, name="case_document_add"),
-    path("faelle/<int:pk>/dokumente/<int:document>/", case_document_download,
-         name="case_document"),
+    path("faelle/<int:pk>/dokumente/<int:document>/", case_document_download, name="case_document"),
     path("faelle/<int:pk>/plan/", plan_detail, name="plan_detail"),
     path("faelle/<int:pk>/plan/ziel/", plan_edit, name="plan_edit"),
     path("faelle/<int:pk>/plan/kommentare/", plan_comment, name="plan_comment"),
     path("faelle/<int:pk>/plan/massnahmen/neu/", measure_edit, name="measure_create"),
     path("faelle/<int:pk>/plan/massnahmen/<int:measure>/", measure_edit, name="measure_edit"),
-    path("faelle/<int:pk>/plan/massnahmen/<int:measure>/loeschen/", measure_remove,
-         name="measure_delete"),
+    path(
+        "faelle/<int:pk>/plan/massnahmen/<int:measure>/loeschen/",
+        measure_remove,
+        name="measure_delete",
+    ),
     path("faelle/<int:pk>/plan.pdf", plan_download_pdf, name="plan_pdf"),
     path("faelle/<int:pk>/plan.xlsx", plan_download_xlsx, name="plan_xlsx"),
     path("aktionsplaene/", my_plans, name="my_plans"),
-]  # fmt: skip
+]
