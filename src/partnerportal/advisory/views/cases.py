@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -340,11 +341,12 @@ def case_document_download(request: HttpRequest, pk: int, document: int) -> Http
     if not permissions.can_view_case_log(request.user, case):
         raise PermissionDenied
     doc = get_object_or_404(CaseDocument, pk=document, case=case)
-    response = FileResponse(
-        doc.file.open("rb"),
-        content_type=doc.mime,
-        as_attachment=True,
-        filename=f"{doc.title}{doc.file.name[doc.file.name.rfind('.') :]}",
+    # Read whole (at most the upload limit) so that no open file outlives the response.
+    with doc.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=doc.mime)
+    extension = doc.file.name[doc.file.name.rfind(".") :]
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{doc.title}{extension}"
     )
     response["Cache-Control"] = "private, no-store"
     return response
