@@ -280,6 +280,9 @@ class Command(BaseCommand):
         # content's own command, as setup_site above: the registry does not import content.
         call_command("demo_content", stdout=self.stdout)
 
+        self.step("Advisory cases of the North Africa programme")
+        call_command("demo_advisory_cases", stdout=self.stdout)
+
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Password for every login: {DEMO_PASSWORD}")
