@@ -127,8 +127,20 @@ def main() -> int:
     from partnerportal.accounts.tests.clients import Client
     from partnerportal.advisory.models import Case, CaseNote
 
-    print("Generating SYNTHETIC advisory data ...", flush=True)
-    world = generate()
+    if Case.objects.exists():  # a --database-url filled by an earlier run: measure it again
+        from django.contrib.auth import get_user_model
+
+        from partnerportal.registry.models import Programme
+
+        advisors = get_user_model().objects.filter(name__startswith="Beratung ").order_by("pk")
+        world = {
+            "staff": advisors[0],
+            "advisor": advisors[1],
+            "programme": Programme.objects.get(slug="synth-0"),
+        }
+    else:
+        print("Generating SYNTHETIC advisory data ...", flush=True)
+        world = generate()
     with connection.cursor() as cursor:  # statistics for the planner (SQLite and PostgreSQL)
         cursor.execute("ANALYZE")
     setup_test_environment()

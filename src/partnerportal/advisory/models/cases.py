@@ -136,6 +136,8 @@ class Case(VersionedModel):
         ordering = ["-opened_at", "-pk"]
         indexes = [
             models.Index(fields=["state", "opened_at"]),
+            # the staff's list, newest first: read in index order, stopped after one page
+            models.Index(fields=["opened_at", "id"], name="advisory_case_opened_idx"),
             models.Index(fields=["requester_email", "opened_at"]),
             models.Index(fields=["closed_at"]),
         ]
