@@ -71,58 +71,51 @@ def cases_by_state() -> list[dict]:
     ]
 
 
+def _grouped(queryset: QuerySet, column: str) -> list[tuple]:
+    """(value, count) per value of `column`, grouped on the column alone: no join per row; the
+    few labels are read afterwards."""
+    return list(queryset.values_list(column).annotate(n=Count("pk")).order_by("-n"))
+
+
 def cases_by_advisor() -> list[dict]:
     """Open cases per advisor; the unassigned first."""
-    rows = (
-        Case.objects.filter(state__in=OPEN_STATES)
-        .values("advisor_id", "advisor__name", "advisor__email")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
+    rows = _grouped(Case.objects.filter(state__in=OPEN_STATES), "advisor_id")
+    from django.contrib.auth import get_user_model
+
+    names = {
+        pk: name or email
+        for pk, name, email in get_user_model()
+        .objects.filter(pk__in=[pk for pk, _n in rows if pk])
+        .values_list("pk", "name", "email")
+    }
     result = [
-        {
-            "key": row["advisor_id"] or 0,
-            "label": row["advisor__name"] or row["advisor__email"] or _("nobody yet"),
-            "count": row["n"],
-        }
-        for row in rows
+        {"key": pk or 0, "label": names.get(pk) if pk else _("nobody yet"), "count": n}
+        for pk, n in rows
     ]
     return sorted(result, key=lambda r: (r["key"] != 0, -r["count"]))
 
 
 def cases_by_programme() -> list[dict]:
-    rows = (
-        Case.objects.values("programme_id", "programme__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
+    from partnerportal.registry.models import Programme
+
+    rows = _grouped(Case.objects.all(), "programme_id")
+    names = dict(
+        Programme.objects.filter(pk__in=[pk for pk, _n in rows if pk]).values_list("pk", "name")
     )
     return [
-        {
-            "key": row["programme_id"] or "",
-            "label": row["programme__name"] or _("no programme"),
-            "count": row["n"],
-        }
-        for row in rows
+        {"key": pk or "", "label": names.get(pk) if pk else _("no programme"), "count": n}
+        for pk, n in rows
     ]
 
 
 def cases_by_country() -> list[dict]:
-    rows = (
-        Case.objects.values("country_id", "country__name_de", "country__name_en")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
-    from django.utils.translation import get_language
+    from partnerportal.geo.models import Country
 
-    english = (get_language() or "de")[:2] != "de"
+    rows = _grouped(Case.objects.all(), "country_id")
+    countries = {c.pk: str(c) for c in Country.objects.filter(pk__in=[pk for pk, _n in rows if pk])}
     return [
-        {
-            "key": row["country_id"] or "",
-            "label": (row["country__name_en"] if english else row["country__name_de"])
-            or _("not known yet"),
-            "count": row["n"],
-        }
-        for row in rows
+        {"key": pk or "", "label": countries.get(pk) if pk else _("not known yet"), "count": n}
+        for pk, n in rows
     ]
 
 
@@ -191,26 +184,28 @@ def cases_per_quarter(*, quarters: int = 8, today: dt.date | None = None) -> lis
             year, quarter = year + 1, 0
         return timezone.make_aware(dt.datetime(year, quarter * 3 + 1, 1))
 
-    aggregates = {}
-    for index, (year, quarter) in enumerate(keys):
-        start, end = start_of(year, quarter), start_of(year, quarter + 1)
-        aggregates[f"opened_{index}"] = Count(
-            "pk", filter=Q(opened_at__gte=start, opened_at__lt=end)
+    bounds = [start_of(year, quarter) for year, quarter in keys]
+    bounds.append(start_of(keys[-1][0], keys[-1][1] + 1))
+
+    def per_quarter(column: str) -> dict[int, int]:
+        # one CASE per row (a few comparisons of the indexed column), grouped in the database
+        bucket = When_(
+            *[When(**{f"{column}__lt": bounds[i + 1]}, then=Value(i)) for i in range(len(keys))],
+            default=Value(len(keys)),
+            output_field=IntegerField(),
         )
-        aggregates[f"closed_{index}"] = Count(
-            "pk", filter=Q(closed_at__gte=start, closed_at__lt=end)
+        return dict(
+            Case.objects.filter(**{f"{column}__gte": bounds[0]})
+            .annotate(bucket=bucket)
+            .values_list("bucket")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-    first = start_of(*keys[0])
-    counts = Case.objects.filter(Q(opened_at__gte=first) | Q(closed_at__gte=first)).aggregate(
-        **aggregates
-    )
+
+    opened, closed = per_quarter("opened_at"), per_quarter("closed_at")
     return [
-        {
-            "label": f"{year} Q{quarter + 1}",
-            "opened": counts[f"opened_{index}"],
-            "closed": counts[f"closed_{index}"],
-        }
-        for index, (year, quarter) in enumerate(keys)
+        {"label": f"{year} Q{quarter + 1}", "opened": opened.get(i, 0), "closed": closed.get(i, 0)}
+        for i, (year, quarter) in enumerate(keys)
     ]
 
 

@@ -138,6 +138,9 @@ class Case(VersionedModel):
             models.Index(fields=["state", "opened_at"]),
             # the staff's list, newest first: read in index order, stopped after one page
             models.Index(fields=["opened_at", "id"], name="advisory_case_opened_idx"),
+            # the dashboard: open cases per advisor, and the overdue ones (covering indexes)
+            models.Index(fields=["advisor", "state"], name="advisory_case_advisor_idx"),
+            models.Index(fields=["state", "due_on"], name="advisory_case_due_idx"),
             models.Index(fields=["requester_email", "opened_at"]),
             models.Index(fields=["closed_at"]),
         ]
