@@ -1414,3 +1414,91 @@ def test_permission_matrix(client, world, role):
                 f"{case.method.upper()} {url} {case.label}: expected {case.expect[role]}, got {got}"
             )
     assert not mismatches, f"{role}:\n" + "\n".join(mismatches)
+
+
+# --- Advisory cases and action plans (issue 14, cases part) ------------------------------------
+# The staff's pages (list, dashboard, a case with its internal log and documents) are for the
+# agency's managing staff; the action plan for them and the editors of the case's
+# municipalities (both sides of its partnership), "missing" for everyone else.
+
+
+def _advisory_case(world: World, municipality) -> object:
+    from partnerportal.advisory.tests.case_factories import CaseFactory, CaseNoteFactory
+
+    case = CaseFactory(municipality=municipality)
+    CaseNoteFactory(case=case)
+    return case
+
+
+def _advisory_case_own(world: World, role: str) -> dict:
+    return {"pk": _advisory_case(world, world.own_municipality).pk}
+
+
+def _advisory_case_other(world: World, role: str) -> dict:
+    return {"pk": _advisory_case(world, world.other_municipality).pk}
+
+
+def _advisory_measure_own(world: World, role: str) -> dict:
+    from partnerportal.advisory.tests.case_factories import MeasureFactory
+
+    case = _advisory_case(world, world.own_municipality)
+    return {"pk": case.pk, "measure": MeasureFactory(case=case).pk}
+
+
+def _advisory_document(world: World, role: str) -> dict:
+    from django.core.files.base import ContentFile
+
+    from partnerportal.advisory.models import CaseDocument
+
+    case = _advisory_case(world, world.own_municipality)
+    document = CaseDocument(case=case, title="Protokoll", mime="text/plain", size=5)
+    document.file.save("protokoll.txt", ContentFile(b"hallo"), save=True)
+    return {"pk": case.pk, "document": document.pk}
+
+
+def _advisory_version(world: World, role: str) -> dict:
+    return {"version": 1, "action": "clarify"}
+
+
+PLAN_OWN = {
+    **dict.fromkeys(ROLES, "missing"),
+    "public": "login",
+    "municipal_editor": "ok",
+    "agency_editor": "ok",
+    "agency_admin": "ok",
+}
+PLAN_OTHER = {**PLAN_OWN, "municipal_editor": "missing"}
+STAFF_UPLOAD = {**ADMINS_ONLY, "agency_editor": "invalid", "agency_admin": "invalid"}
+
+CASES += [
+    Case("advisory:contact", ALL_OK),
+    Case("advisory:contact_thanks", ALL_OK),
+    Case("advisory:case_list", ADMINS_ONLY),
+    Case("advisory:dashboard", ADMINS_ONLY),
+    Case("advisory:case_detail", ADMINS_ONLY, kwargs=_advisory_case_own, label="own"),
+    Case("advisory:case_edit", ADMINS_ONLY, kwargs=_advisory_case_own),
+    Case("advisory:case_transition", ADMINS_ONLY, method="post", kwargs=_advisory_case_own,
+         data=_advisory_version),
+    Case("advisory:case_assign", ADMINS_ONLY, method="post", kwargs=_advisory_case_own,
+         data=_advisory_version),
+    Case("advisory:case_note_add", ADMINS_ONLY, method="post", kwargs=_advisory_case_own,
+         data=lambda world, role: {"kind": "call", "date": "2026-11-30", "text": "Notiz"}),
+    Case("advisory:case_document_add", STAFF_UPLOAD, method="post", kwargs=_advisory_case_own,
+         label="without a file"),
+    Case("advisory:case_document", ADMINS_ONLY, kwargs=_advisory_document),
+    Case("advisory:plan_detail", PLAN_OWN, kwargs=_advisory_case_own, label="own"),
+    Case("advisory:plan_detail", PLAN_OTHER, kwargs=_advisory_case_other, label="other"),
+    Case("advisory:plan_edit", PLAN_OWN, method="post", kwargs=_advisory_case_own,
+         data=lambda world, role: {"version": 1, "goal": "Ziel"}),
+    Case("advisory:plan_comment", PLAN_OWN, method="post", kwargs=_advisory_case_own,
+         data=lambda world, role: {"text": "Kommentar"}),
+    Case("advisory:plan_comment", PLAN_OTHER, method="post", kwargs=_advisory_case_other,
+         data=lambda world, role: {"text": "Kommentar"}, label="other"),
+    Case("advisory:measure_create", PLAN_OWN, kwargs=_advisory_case_own),
+    Case("advisory:measure_edit", PLAN_OWN, kwargs=_advisory_measure_own),
+    Case("advisory:measure_delete", PLAN_OWN, method="post", kwargs=_advisory_measure_own),
+    Case("advisory:plan_pdf", PLAN_OWN, kwargs=_advisory_case_own),
+    Case("advisory:plan_xlsx", PLAN_OWN, kwargs=_advisory_case_own),
+    Case("advisory:plan_xlsx", PLAN_OTHER, kwargs=_advisory_case_other, label="other"),
+    Case("advisory:my_plans", LOGGED_IN_OK),
+]  # fmt: skip

@@ -3,9 +3,14 @@ from django.urls import path
 from .views import deployments as deployment_views
 from .views import experts as expert_views
 
+from .views import cases as case_views
+
 app_name = "advisory"
 
 urlpatterns: list = []
+
+# Advisory cases and action plans (issue 14, cases part)
+urlpatterns += case_views.urlpatterns
 
 # --- Experts, deployments, needs and evaluations (advexperts) ----------------------------------
 urlpatterns += [

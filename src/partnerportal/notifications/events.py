@@ -37,6 +37,13 @@ class Event(models.TextChoices):
     CONTENT_SENT_BACK = "content.sent_back", _("Page sent back for changes")
     CONTENT_PUBLISHED = "content.published", _("Your page has been published")
 
+    # advisory (cases and action plans)
+    ADVISORY_REQUEST_CONFIRMED = "advisory.request_confirmed", _("Your request for advice")
+    ADVISORY_REQUEST_RECEIVED = "advisory.request_received", _("New request for advice")
+    ADVISORY_CASE_ASSIGNED = "advisory.case_assigned", _("Advisory case assigned to you")
+    ADVISORY_CASE_DUE = "advisory.case_due", _("Advisory case due")
+    ADVISORY_PLAN_COMMENTED = "advisory.plan_commented", _("Comment on an action plan")
+
     # funding, after submission (funding/workflows.py, payments.py, reminders.py)
     FUNDING_DECIDED = "funding.decided", _("Funding application decided or returned")
     FUNDING_PAYMENT_RELEASED = "funding.payment_released", _("Payment released")
@@ -97,6 +104,16 @@ ROUTES: dict[Event, Route] = {
     Event.CONTENT_REVIEW_REQUESTED: Route(BOTH, "content_review_requested"),
     Event.CONTENT_SENT_BACK: Route(BOTH, "content_sent_back"),
     Event.CONTENT_PUBLISHED: Route(BOTH, "content_published"),
+    # advisory (cases and action plans): the requester has no account behind the address
+    # (services.email_to_address); staff hear of new requests, assignments and due dates; who
+    # sees a plan hears of its comments.
+    Event.ADVISORY_REQUEST_CONFIRMED: Route(
+        frozenset({Channel.EMAIL}), "advisory_request_confirmed"
+    ),
+    Event.ADVISORY_REQUEST_RECEIVED: Route(BOTH, "advisory_request_received"),
+    Event.ADVISORY_CASE_ASSIGNED: Route(BOTH, "advisory_case_assigned"),
+    Event.ADVISORY_CASE_DUE: Route(BOTH, "advisory_case_due"),
+    Event.ADVISORY_PLAN_COMMENTED: Route(BOTH, "advisory_plan_commented"),
     # funding, after submission: the applicant's editors hear of the decision, each released
     # payment and the coming report deadline.
     Event.FUNDING_DECIDED: Route(BOTH, "funding_decided"),

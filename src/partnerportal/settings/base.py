@@ -403,6 +403,11 @@ PDF_FONT_DIR = Path(
     env.str("PARTNERPORTAL_PDF_FONT_DIR", default=str(NODE_MODULES / "dejavu-fonts-ttf" / "ttf"))
 )
 
+# Advisory cases (issue 14): contact requests per client address, and how long a closed case
+# keeps its requester's personal data before the scheduled job anonymises it.
+ADVISORY_CONTACT_RATE = env.str("ADVISORY_CONTACT_RATE", default="10/h")
+ADVISORY_CASE_RETENTION_DAYS = env.int("ADVISORY_CASE_RETENTION_DAYS", default=730)
+
 # --- Funding after submission (funding/reports.py, funding/reminders.py): a final report's line
 # that deviates from the approved amount by more than this percentage must be explained; the
 # applicant is reminded this many days before the report deadline.

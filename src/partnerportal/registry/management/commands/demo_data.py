@@ -280,6 +280,9 @@ class Command(BaseCommand):
         # content's own command, as setup_site above: the registry does not import content.
         call_command("demo_content", stdout=self.stdout)
 
+        self.step("Advisory cases of the North Africa programme")
+        call_command("demo_advisory_cases", stdout=self.stdout)
+
         self.step("Funding instruments")
         # funding's own command, as above: the registry does not import funding.
         call_command("demo_funding", stdout=self.stdout)
