@@ -20,6 +20,7 @@ E-mails leave after the commit, through the notifications catalogue (`emails.py`
 from __future__ import annotations
 
 import hashlib
+import os
 import logging
 import secrets
 import time
@@ -215,7 +216,8 @@ def _test_seat_check_gap() -> float:
     long, so parallel registrations overbook. Honoured only under the test settings; anywhere
     else the setting is ignored."""
     gap = float(getattr(settings, "EVENTS_TEST_SEAT_CHECK_GAP", 0) or 0)
-    if gap and str(getattr(settings, "SETTINGS_MODULE", "")).endswith(".test"):
+    # The environment, not settings.SETTINGS_MODULE: override_settings hides that one.
+    if gap and os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".test"):
         return gap
     return 0.0
 
