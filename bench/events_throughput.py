@@ -111,14 +111,20 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"{base}/api/v1/status", timeout=2)
+                urllib.request.urlopen(f"{base}/api/v1/status", timeout=2)  # noqa: S310 - http to ours
                 break
             except OSError:
                 time.sleep(0.3)
         from partnerportal.events.tests.registration_load import fire
 
         target = f"{base}/api/v1/events/{event.pk}/registrations"
-        fire(target, args.processes * args.threads, processes=args.processes, threads=args.threads, first=10**6)  # warm-up
+        fire(
+            target,
+            args.processes * args.threads,
+            processes=args.processes,
+            threads=args.threads,
+            first=10**6,
+        )  # warm-up
         Registration.objects.filter(event=event).delete()
         started = time.perf_counter()
         answers = fire(target, args.people, processes=args.processes, threads=args.threads)

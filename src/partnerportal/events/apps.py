@@ -27,5 +27,7 @@ class EventsConfig(AppConfig):
             tasks.registration_offers_expire,
         )
         job_register(
-            "events_registration_reminders_send", timedelta(hours=1), tasks.registration_reminders_send
+            "events_registration_reminders_send",
+            timedelta(hours=1),
+            tasks.registration_reminders_send,
         )

@@ -23,13 +23,14 @@ from partnerportal.notifications.events import Event as Notification
 from partnerportal.notifications.services import email_to_address
 
 from .models import Event, Registration
+from .tokens import access_token_for
 
 ICAL_FILENAME = "event.ics"
 ICAL_MIMETYPE = "text/calendar"
 
 
 def event_when(event: Event) -> str:
-    """"12. März 2027, 09:00 – 14. März 2027, 17:00 (Europe/Berlin)", in the current language
+    """ "12. März 2027, 09:00 – 14. März 2027, 17:00 (Europe/Berlin)", in the current language
     and the event's own time zone."""
     zone = ZoneInfo(event.timezone)
     locale = babel_locale()
@@ -82,8 +83,6 @@ def _event_path(event: Event) -> str:
 
 
 def manage_url(registration: Registration) -> str:
-    from .registrations import access_token_for
-
     return _absolute(
         reverse("events:registration_manage", kwargs={"token": access_token_for(registration)})
     )

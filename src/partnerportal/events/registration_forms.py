@@ -117,9 +117,10 @@ class PersonForm(forms.Form):
             for name in ("nationality", "passport_number", "birth_date"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Needed for the visa invitation letter."))
-        if data.get("travel_support_requested") and not (
-            data.get("travel_support_note") or ""
-        ).strip():
+        if (
+            data.get("travel_support_requested")
+            and not (data.get("travel_support_note") or "").strip()
+        ):
             self.add_error("travel_support_note", _("Please say what the support is for."))
         return data
 

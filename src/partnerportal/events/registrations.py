@@ -19,9 +19,8 @@ E-mails leave after the commit, through the notifications catalogue (`emails.py`
 
 from __future__ import annotations
 
-import hashlib
-import os
 import logging
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -31,16 +30,17 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+
+from partnerportal.core.dates import display_datetime
 
 from .models import Delegation, Event, ParticipantGroup, Registration, RegistrationQuestion
 from .signals import travel_support_requested
+from .tokens import access_token_for, token_hash
 from .waitlist import SEATED, Seats, seats_count, unit_place, waitlist_advance, waitlist_position
 
 logger = logging.getLogger(__name__)
 
-TOKEN_SALT = "partnerportal.events.registration"
 #: Letters and digits that cannot be mistaken for each other when typed at the door.
 CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -97,17 +97,6 @@ class DelegationInfo:
 # --- Tokens -----------------------------------------------------------------------------------
 
 
-def access_token_for(registration: Registration) -> str:
-    """The secret of the self-service link: derived from the registration with SECRET_KEY, so
-    it is never stored and every e-mail can carry it again."""
-    value = f"{registration.pk}:{registration.created_at.isoformat()}"
-    return salted_hmac(TOKEN_SALT, value, algorithm="sha256").hexdigest()[:43]
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def registration_by_token(token: str) -> Registration | None:
     if not token or len(token) > 100:
         return None
@@ -138,7 +127,7 @@ def registration_closed_reason(event: Event, *, at: datetime | None = None) -> s
         return _("Registration for this event is closed.")
     if event.registration_closes_at is not None and event.registration_closes_at < at:
         return _("Registration for this event closed on %(date)s.") % {
-            "date": timezone.localtime(event.registration_closes_at).strftime("%Y-%m-%d %H:%M")
+            "date": display_datetime(event.registration_closes_at)
         }
     return None
 
@@ -383,9 +372,7 @@ def _after_commit(promoted: list[Registration], created: list[Registration]) -> 
         emails.registration_email(registration)
     for registration in created:
         if registration.travel_support_requested:
-            transaction.on_commit(
-                lambda r=registration: _travel_support_signal(r), robust=True
-            )
+            transaction.on_commit(lambda r=registration: _travel_support_signal(r), robust=True)
 
 
 def _travel_support_signal(registration: Registration) -> None:

@@ -30,8 +30,12 @@ def _paragraphs(registration: Registration, language: str) -> tuple[str, list[st
     event = registration.event
     zone = ZoneInfo(event.timezone)
     with translation.override(language):
-        start = babel_dates.format_date(event.starts_at.astimezone(zone).date(), "long", locale=language)
-        end = babel_dates.format_date(event.ends_at.astimezone(zone).date(), "long", locale=language)
+        start = babel_dates.format_date(
+            event.starts_at.astimezone(zone).date(), "long", locale=language
+        )
+        end = babel_dates.format_date(
+            event.ends_at.astimezone(zone).date(), "long", locale=language
+        )
         birth = babel_dates.format_date(registration.birth_date, "long", locale=language)
         nationality = registration.nationality
         country_name = ""

@@ -46,9 +46,7 @@ class RegistrationRate(AnonymousRate):
 class RegistrationIn(Schema):
     name: str = Field(..., max_length=200, description="Full name of the participant.")
     email: str = Field(..., max_length=254, description="E-mail address; the link goes there.")
-    language: str = Field(
-        "de", description="Language of the e-mails: de, en, fr, es, ar or uk."
-    )
+    language: str = Field("de", description="Language of the e-mails: de, en, fr, es, ar or uk.")
     municipality: int | None = Field(None, description="Id of the participant's municipality.")
     answers: dict[str, Any] = Field(
         default_factory=dict,

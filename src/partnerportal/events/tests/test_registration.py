@@ -45,15 +45,15 @@ def test_seats_then_waiting_list_with_positions():
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"registration_open": False}, "closed"),
-        ({"registration_closes_at": timezone.now() - timedelta(hours=1)}, "closed on"),
-        ({"status": Event.Status.CANCELLED}, "cancelled"),
+        ({"registration_open": False}, "ist geschlossen"),
+        ({"registration_closes_at": timezone.now() - timedelta(hours=1)}, "wurde am"),
+        ({"status": Event.Status.CANCELLED}, "abgesagt"),
         (
             {
                 "starts_at": timezone.now() - timedelta(days=3),
                 "ends_at": timezone.now() - timedelta(days=2),
             },
-            "over",
+            "vorbei",
         ),
     ],
 )
@@ -103,7 +103,12 @@ def test_delegation_waits_whole_and_later_smaller_unit_does_not_jump_it():
     for name in ("B", "C"):
         registration_cancel(registration=Registration.objects.get(event=event, name=name))
     s = statuses(event)
-    assert (s["D1"], s["D2"], s["D3"], s["E"]) == (S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED)
+    assert (s["D1"], s["D2"], s["D3"], s["E"]) == (
+        S.CONFIRMED,
+        S.CONFIRMED,
+        S.CONFIRMED,
+        S.WAITLISTED,
+    )
 
 
 def test_delegation_that_allows_split_takes_what_fits():

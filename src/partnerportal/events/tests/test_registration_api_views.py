@@ -4,7 +4,6 @@ link, the visa letter and the e-mails in German and English."""
 from __future__ import annotations
 
 import json
-import re
 from datetime import timedelta
 
 import icalendar
@@ -12,7 +11,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from partnerportal.events.models import Event, Registration, RegistrationQuestion
 from partnerportal.events.registrations import access_token_for
@@ -52,10 +51,14 @@ def test_api_confirmed_then_waitlisted_with_position(client):
 def test_api_409_when_closed_and_404_for_unknown_or_private(client):
     closed = event_make(registration_open=False)
     response = post(client, closed)
-    assert response.status_code == 409 and "closed" in response.json()["detail"]
+    assert response.status_code == 409 and "geschlossen" in response.json()["detail"]
     private = event_make(is_public=False)
     assert post(client, private).status_code == 404
-    assert client.post("/api/v1/events/999999/registrations", "{}", content_type="application/json").status_code == 404
+    body = json.dumps({"name": "A", "email": "a@example.org"})
+    unknown = client.post(
+        "/api/v1/events/999999/registrations", body, content_type="application/json"
+    )
+    assert unknown.status_code == 404
 
 
 def test_api_422_in_ninjas_shape(client):
@@ -68,7 +71,9 @@ def test_api_422_in_ninjas_shape(client):
     response = post(client, event)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "payload", "answers", str(question.pk)]
-    missing = client.post(api_url(event), json.dumps({"email": "a@b.org"}), content_type="application/json")
+    missing = client.post(
+        api_url(event), json.dumps({"email": "a@b.org"}), content_type="application/json"
+    )
     assert missing.status_code == 422 and missing.json()["detail"][0]["loc"][-1] == "name"
     assert not Registration.objects.exists()
 
@@ -84,9 +89,15 @@ def test_api_429_over_the_rate(client):
 
 
 @pytest.mark.parametrize(
-    "language, subject, body", [("de", "Anmeldung bestätigt", "Ihr Check-in-Code"), ("en", "Registration confirmed", "Your check-in code")]
+    "language, subject, body",
+    [
+        ("de", "Anmeldung bestätigt", "Ihr Check-in-Code"),
+        ("en", "Registration confirmed", "Your check-in code"),
+    ],
 )
-def test_confirmation_email_in_the_persons_language_with_ical_and_link(client, language, subject, body):
+def test_confirmation_email_in_the_persons_language_with_ical_and_link(
+    client, language, subject, body
+):
     event = event_make(title="Kommunale Partnerschaftskonferenz", timezone="America/Lima")
     registration = register(event, person(language=language))[0].registration
     (message,) = mail.outbox
@@ -101,10 +112,12 @@ def test_confirmation_email_in_the_persons_language_with_ical_and_link(client, l
     (vevent,) = calendar.walk("VEVENT")
     assert str(vevent["summary"]) == "Kommunale Partnerschaftskonferenz"
     assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["America/Lima"]
-    assert vevent.decoded("dtstart") == event.starts_at
+    assert vevent.decoded("dtstart") == event.starts_at.replace(microsecond=0)
 
 
-@pytest.mark.parametrize("language, word", [("de", "Warteliste, auf Platz 1"), ("en", "waiting list, in place 1")])
+@pytest.mark.parametrize(
+    "language, word", [("de", "Warteliste, auf Platz 1"), ("en", "waiting list, in place 1")]
+)
 def test_waitlisted_email_names_the_position_and_has_no_calendar(language, word):
     event = event_make(capacity=0)
     register(event, person(language=language))
@@ -117,7 +130,9 @@ def test_form_registers_one_person_and_shows_errors_at_the_field(client, site):
     url = reverse("events:registration_create", kwargs={"slug": event.slug})
     page = client.get(url)
     assert page.status_code == 200 and "Ich bin einverstanden." in page.text
-    bad = client.post(url, {"person-0-name": "Ada", "person-0-email": "x", "person-0-language": "de"})
+    bad = client.post(
+        url, {"person-0-name": "Ada", "person-0-email": "x", "person-0-language": "de"}
+    )
     assert bad.status_code == 422 and not Registration.objects.exists()
     assert 'aria-invalid="true"' in bad.text or "errorlist" in bad.text
     with committed():
@@ -147,10 +162,16 @@ def test_form_registers_a_delegation_without_javascript(client, site):
         "delegation-registrant_name": "Amt",
         "delegation-registrant_email": "amt@example.org",
         "delegation-language": "de",
-        "delegation-municipality": str(municipality.pk),
+        "delegation-municipality": "Lima",
     }
     for i in range(3):
-        data.update({f"person-{i}-name": f"P{i}", f"person-{i}-email": f"p{i}@example.org", f"person-{i}-language": "de"})
+        data.update(
+            {
+                f"person-{i}-name": f"P{i}",
+                f"person-{i}-email": f"p{i}@example.org",
+                f"person-{i}-language": "de",
+            }
+        )
     with committed():
         response = client.post(url, data)
     assert response.status_code == 302, response.content[:2000]
@@ -172,12 +193,16 @@ def test_self_service_cancel_promotes_and_wrong_token_is_404(client, site):
     second.refresh_from_db()
     assert second.status == S.CONFIRMED
     waiting_url = reverse("events:registration_manage", kwargs={"token": access_token_for(second)})
-    assert "Bestätigt" in client.get(waiting_url).text or "Confirmed" in client.get(waiting_url).text
+    assert (
+        "Bestätigt" in client.get(waiting_url).text or "Confirmed" in client.get(waiting_url).text
+    )
 
 
 def test_visa_letter_pdf_for_partner_participant(client, site):
     event = event_make(capacity=5, title="Deutsch-Peruanische Konferenz")
-    peru = Country.objects.get_or_create(iso2="PE", defaults={"iso3": "PER", "name_de": "Peru", "name_en": "Peru"})[0]
+    peru = Country.objects.get_or_create(
+        iso2="PE", defaults={"iso3": "PER", "name_de": "Peru", "name_en": "Peru"}
+    )[0]
     registration = register(
         event,
         person(
@@ -188,9 +213,16 @@ def test_visa_letter_pdf_for_partner_participant(client, site):
             birth_date=timezone.now().date() - timedelta(days=12000),
         ),
     )[0].registration
-    url = reverse("events:registration_visa_letter", kwargs={"token": access_token_for(registration)})
+    url = reverse(
+        "events:registration_visa_letter", kwargs={"token": access_token_for(registration)}
+    )
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     other = register(event, person())[0].registration
-    assert client.get(reverse("events:registration_visa_letter", kwargs={"token": access_token_for(other)})).status_code == 404
+    assert (
+        client.get(
+            reverse("events:registration_visa_letter", kwargs={"token": access_token_for(other)})
+        ).status_code
+        == 404
+    )

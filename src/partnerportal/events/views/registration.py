@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from partnerportal.accounts.roles import edited_municipality_ids
 
+from .. import registrations as services
 from ..models import Event, Registration
 from ..permissions import can_register_for_event
 from ..registration_forms import (
@@ -38,7 +39,6 @@ from ..registrations import (
     registration_by_token,
     registration_cancel,
     registration_closed_reason,
-    registration_create,
     registration_offer_accept,
     registration_offer_decline,
     registration_update,
@@ -138,9 +138,9 @@ def registration_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and closed:
         status = 409
     elif request.method == "POST":
-        valid = all([form.is_valid() for form in forms_]) and (
-            delegation_form is None or delegation_form.is_valid()
-        )
+        # Every form validated (not all(): that stops at the first), so every error shows.
+        checked = [form.is_valid() for form in forms_]
+        valid = all(checked) and (delegation_form is None or delegation_form.is_valid())
         if valid:
             try:
                 if delegation_form is not None:
@@ -150,11 +150,11 @@ def registration_create(request: HttpRequest, slug: str) -> HttpResponse:
                         form.person(municipality=info.municipality, consent=consent)
                         for form in forms_
                     ]
-                    results = registration_create(
+                    results = services.registration_create(
                         event=event, people=people, delegation_info=info, actor=user
                     )
                 else:
-                    results = registration_create(
+                    results = services.registration_create(
                         event=event, people=[forms_[0].person(user=user)], actor=user
                     )
             except RegistrationClosed as error:
