@@ -48,8 +48,23 @@ def event_where(event: Event) -> str:
     return ", ".join(parts)
 
 
-def event_ical(event: Event, *, registration: Registration | None = None) -> str:
-    """One VEVENT in the event's time zone, with its VTIMEZONE."""
+def event_ical(event: Event) -> str:
+    """One VEVENT in the event's time zone, with its VTIMEZONE; the same for every participant,
+    so it is built once per version of the event in this process."""
+    key = (event.pk, event.version, event.updated_at)
+    cached = _ICAL_CACHE.get(key)
+    if cached is None:
+        cached = _event_ical_build(event)
+        if len(_ICAL_CACHE) > 256:
+            _ICAL_CACHE.clear()
+        _ICAL_CACHE[key] = cached
+    return cached
+
+
+_ICAL_CACHE: dict[tuple, str] = {}
+
+
+def _event_ical_build(event: Event) -> str:
     zone = ZoneInfo(event.timezone)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Partnerportal//Events//DE")

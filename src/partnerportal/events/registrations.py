@@ -259,7 +259,9 @@ def registration_create(
         promoted = _seat(locked, waitlist_advance(locked, seats))
         rows = _rows_write(locked, people, delegation_info, actor, seats)
         result = [Registered(row, waitlist_position(row)) for row in rows]
-        _after_commit(promoted, [r.registration for r in result])
+    # After the commit, not under the lock: rendering the e-mails' context and calendar file
+    # would otherwise make every other registration for the event wait for it.
+    _after_commit(promoted, [r.registration for r in result])
     return result
 
 
@@ -273,7 +275,7 @@ def _registration_create_unlocked(event, people, delegation_info, actor, gap) ->
     with transaction.atomic():
         rows = _rows_write(event, people, delegation_info, actor, seats)
         result = [Registered(row, waitlist_position(row)) for row in rows]
-        _after_commit([], rows)
+    _after_commit([], rows)
     return result
 
 
