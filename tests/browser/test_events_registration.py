@@ -46,7 +46,8 @@ def test_register_receive_link_cancel_next_is_promoted(
         assert carla.status == Registration.Status.CONFIRMED
 
         # Someone else registers later and waits.
-        waiting = register(event, person("Jonas Weber", language="de", consent=True))[0].registration
+        jonas = person("Jonas Weber", language="de", consent=True)
+        waiting = register(event, jonas)[0].registration
         assert waiting.status == Registration.Status.WAITLISTED
 
         (confirmation,) = [m for m in mail.outbox if m.to == ["carla@example.org"]]
