@@ -8,7 +8,7 @@ router = Router(tags=["events"])
 # --- Registration (evreg) ---------------------------------------------------------------------
 # (No `from __future__ import annotations` here: ninja reads the annotations at import.)
 
-from typing import Any  # noqa: E402
+from typing import Annotated, Any  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
@@ -16,7 +16,7 @@ from django.core.validators import validate_email  # noqa: E402
 from django.http import Http404, HttpRequest  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
-from ninja import Field, Schema  # noqa: E402
+from ninja import Field, Path, Schema  # noqa: E402
 from ninja.responses import Status  # noqa: E402
 
 from partnerportal.core.throttling import AnonymousRate, ThrottledOut  # noqa: E402
@@ -30,6 +30,9 @@ from partnerportal.events.registrations import (  # noqa: E402
 )
 
 from ..documentation import NotFoundOut, ValidationErrorOut  # noqa: E402
+
+#: Ids are 64-bit in the database; a larger number is a 422, not a database error.
+_MAX_ID = 2**63 - 1
 
 
 class RegistrationRate(AnonymousRate):
@@ -47,7 +50,9 @@ class RegistrationIn(Schema):
     name: str = Field(..., max_length=200, description="Full name of the participant.")
     email: str = Field(..., max_length=254, description="E-mail address; the link goes there.")
     language: str = Field("de", description="Language of the e-mails: de, en, fr, es, ar or uk.")
-    municipality: int | None = Field(None, description="Id of the participant's municipality.")
+    municipality: int | None = Field(
+        None, ge=1, le=_MAX_ID, description="Id of the participant's municipality."
+    )
     answers: dict[str, Any] = Field(
         default_factory=dict,
         description="Answers to the organisers' questions by question id; yes/no as booleans.",
@@ -93,7 +98,11 @@ def _problem(field: str, message: str) -> dict:
         "see, change or cancel the registration."
     ),
 )
-def event_registration_create(request: HttpRequest, event_id: int, payload: RegistrationIn):
+def event_registration_create(
+    request: HttpRequest,
+    event_id: Annotated[int, Path(ge=1, le=_MAX_ID)],
+    payload: RegistrationIn,
+):
     """Public for published public events (events.permissions.can_register_for_event); other
     events are a 404. Seats are decided by registrations.registration_create under the
     event's lock."""
@@ -105,7 +114,7 @@ def event_registration_create(request: HttpRequest, event_id: int, payload: Regi
         validate_email(payload.email)
     except DjangoValidationError:
         problems.append(_problem("email", _("Enter a valid e-mail address.")))
-    if not payload.name.strip():
+    if not payload.name.strip() or "\x00" in payload.name:
         problems.append(_problem("name", _("Please enter the name.")))
     if payload.language not in dict(settings.LANGUAGES):
         problems.append(_problem("language", _("Please choose one of the site's languages.")))
