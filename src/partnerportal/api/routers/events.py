@@ -69,6 +69,8 @@ class RegistrationOut(Schema):
 
 
 class ClosedOut(Schema):
+    """409 (registration closed, and why) and 400 (a body that is not JSON)."""
+
     detail: str
 
 
@@ -84,6 +86,7 @@ def _problem(field: str, message: str) -> dict:
     throttle=[RegistrationRate()],
     response={
         201: RegistrationOut,
+        400: ClosedOut,
         404: NotFoundOut,
         409: ClosedOut,
         422: ValidationErrorOut,
@@ -92,7 +95,8 @@ def _problem(field: str, message: str) -> dict:
     summary="Register for an event",
     description=(
         "Registers one person for a public event; no login needed. Answers 201 with `status` "
-        "`confirmed` (a seat) or `waitlisted` and the `position` on the waiting list; 409 when "
+        "`confirmed` (a seat) or `waitlisted` and the `position` on the waiting list; 400 for a "
+        "body that is not JSON; 409 when "
         "registration is closed; 422 naming each invalid field; 429 when one address sends "
         "more than the rate set by the operator. The person receives an e-mail with a link to "
         "see, change or cancel the registration."
