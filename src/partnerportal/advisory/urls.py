@@ -1,9 +1,8 @@
 from django.urls import path
 
+from .views import cases as case_views
 from .views import deployments as deployment_views
 from .views import experts as expert_views
-
-from .views import cases as case_views
 
 app_name = "advisory"
 

@@ -13,6 +13,24 @@ class EventsConfig(AppConfig):
         from .actions import EventsAction
 
         actions_register(EventsAction)
+
+        # Registration (evreg): offers that expired are passed on; reminders before events.
+        from datetime import timedelta
+
+        from partnerportal.core.schedule import job_register
+
+        from . import tasks
+
+        job_register(
+            "events_registration_offers_expire",
+            timedelta(minutes=10),
+            tasks.registration_offers_expire,
+        )
+        job_register(
+            "events_registration_reminders_send",
+            timedelta(hours=1),
+            tasks.registration_reminders_send,
+        )
         # Organisers (issue 12): audit labels, messages sent at their time, retention, DSGVO.
         from datetime import timedelta
 

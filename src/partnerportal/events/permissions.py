@@ -23,3 +23,13 @@ def can_view_event(user, event) -> bool:
     if event.status == Event.Status.PUBLISHED and event.is_public:
         return True
     return can_manage_event(user, event)
+
+
+def can_register_for_event(user, event) -> bool:
+    """Anyone, without an account, may register for a published public event; an event that is
+    not public (an invitation-only meeting) takes registrations only through the people who
+    manage events. Whether registration is open at this moment is the service's guard
+    (`registrations.registration_closed_reason`), not a permission."""
+    if event.status != event.Status.PUBLISHED:
+        return can_manage_event(user, event)
+    return event.is_public or can_manage_event(user, event)

@@ -1,10 +1,20 @@
 from django.urls import path
 
-from .views import calendar, manage, organiser
+from .views import calendar, manage, organiser, registration
 
 app_name = "events"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Registration (evreg); before the event page's "<slug>/".
+    path("anmeldung/<str:token>/", registration.registration_manage, name="registration_manage"),
+    path(
+        "anmeldung/<str:token>/visum.pdf",
+        registration.registration_visa_letter,
+        name="registration_visa_letter",
+    ),
+    path("<slug:slug>/anmelden/", registration.registration_create, name="registration_create"),
+    path("<slug:slug>/anmelden/danke/", registration.registration_done, name="registration_done"),
+]
 
 # Organisers (participant list, exports, badges, check-in, certificates, messages).
 urlpatterns += organiser.urlpatterns

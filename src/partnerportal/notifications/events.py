@@ -37,6 +37,14 @@ class Event(models.TextChoices):
     CONTENT_SENT_BACK = "content.sent_back", _("Page sent back for changes")
     CONTENT_PUBLISHED = "content.published", _("Your page has been published")
 
+    # events (registration): e-mails to participants, who need no account.
+    EVENT_REGISTRATION_CONFIRMED = "event_registration.confirmed", _("Registration confirmed")
+    EVENT_REGISTRATION_WAITLISTED = "event_registration.waitlisted", _("On the waiting list")
+    EVENT_REGISTRATION_OFFERED = "event_registration.offered", _("A seat is offered")
+    EVENT_REGISTRATION_PROMOTED = "event_registration.promoted", _("A seat from the waiting list")
+    EVENT_REGISTRATION_CANCELLED = "event_registration.cancelled", _("Registration cancelled")
+    EVENT_REGISTRATION_REMINDER = "event_registration.reminder", _("Reminder of an event")
+
     # advisory (cases and action plans)
     ADVISORY_REQUEST_CONFIRMED = "advisory.request_confirmed", _("Your request for advice")
     ADVISORY_REQUEST_RECEIVED = "advisory.request_received", _("New request for advice")
@@ -104,6 +112,25 @@ ROUTES: dict[Event, Route] = {
     Event.CONTENT_REVIEW_REQUESTED: Route(BOTH, "content_review_requested"),
     Event.CONTENT_SENT_BACK: Route(BOTH, "content_sent_back"),
     Event.CONTENT_PUBLISHED: Route(BOTH, "content_published"),
+    # events (registration): participants have no account and no feed; only the e-mail.
+    Event.EVENT_REGISTRATION_CONFIRMED: Route(
+        frozenset({Channel.EMAIL}), "event_registration_confirmed"
+    ),
+    Event.EVENT_REGISTRATION_WAITLISTED: Route(
+        frozenset({Channel.EMAIL}), "event_registration_waitlisted"
+    ),
+    Event.EVENT_REGISTRATION_OFFERED: Route(
+        frozenset({Channel.EMAIL}), "event_registration_offered"
+    ),
+    Event.EVENT_REGISTRATION_PROMOTED: Route(
+        frozenset({Channel.EMAIL}), "event_registration_promoted"
+    ),
+    Event.EVENT_REGISTRATION_CANCELLED: Route(
+        frozenset({Channel.EMAIL}), "event_registration_cancelled"
+    ),
+    Event.EVENT_REGISTRATION_REMINDER: Route(
+        frozenset({Channel.EMAIL}), "event_registration_reminder"
+    ),
     # advisory (cases and action plans): the requester has no account behind the address
     # (services.email_to_address); staff hear of new requests, assignments and due dates; who
     # sees a plan hears of its comments.

@@ -23,7 +23,14 @@ def _connection():
     return get_connection()
 
 
-def email_send(*, to_email: str, language: str, template: str, context: dict) -> None:
+def email_send(
+    *,
+    to_email: str,
+    language: str,
+    template: str,
+    context: dict,
+    attachments: list[list[str]] | None = None,
+) -> None:
     """Render and send one e-mail in the recipient's language, as text with an HTML alternative.
 
     The language is the recipient's, not that of whoever triggered the event, hence the explicit
@@ -40,6 +47,8 @@ def email_send(*, to_email: str, language: str, template: str, context: dict) ->
         subject=subject, body=text, to=[to_email], connection=_connection()
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     message.send()
     # Only the template: addresses and names are personal data and stay out of the logs.
     logger.info("E-mail sent: template=%s language=%s", template, language)

@@ -74,20 +74,27 @@ def notify(
 
 
 def email_to_address(
-    *, event: Event | str, to_email: str, language: str, context: dict[str, Any]
+    *,
+    event: Event | str,
+    to_email: str,
+    language: str,
+    context: dict[str, Any],
+    attachments: list[list[str]] | None = None,
 ) -> None:
     """An event's e-mail to an address with no account behind it (an invitee, a person whose
-    account is being deleted), queued after the commit. `context` must be plain JSON values:
-    the task may run later on another machine; a value that is not is refused here, in the
-    request that made it, not in the worker."""
+    account is being deleted, a participant of an event), queued after the commit. `context`
+    must be plain JSON values: the task may run later on another machine; a value that is not
+    is refused here, in the request that made it, not in the worker. `attachments` are
+    [filename, text, mimetype] triples of text (an iCal file), which travel as JSON too."""
     event = Event(event)
     route = ROUTES[event]
     if Channel.EMAIL not in route.channels:
         raise ValueError(f"{event.value} is not routed to e-mail")
     context = json.loads(json.dumps(context))
+    extra = {"attachments": json.loads(json.dumps(attachments))} if attachments else {}
     transaction.on_commit(
         lambda: email_deliver.enqueue(
-            to_email=to_email, language=language, template=route.template, context=context
+            to_email=to_email, language=language, template=route.template, context=context, **extra
         )
     )
 

@@ -45,10 +45,24 @@ def activity_email_send(activity_id: int) -> bool:
 
 
 @task()
-def email_deliver(*, to_email: str, language: str, template: str, context: dict) -> None:
+def email_deliver(
+    *,
+    to_email: str,
+    language: str,
+    template: str,
+    context: dict,
+    attachments: list[list[str]] | None = None,
+) -> None:
     """Send an e-mail to an address that has no feed entry behind it (an invitee without an
-    account, a person whose account is being deleted). `context` must be JSON-serialisable."""
-    email_send(to_email=to_email, language=language, template=template, context=context)
+    account, a person whose account is being deleted). `context` must be JSON-serialisable;
+    `attachments` are [filename, text, mimetype] triples."""
+    email_send(
+        to_email=to_email,
+        language=language,
+        template=template,
+        context=context,
+        attachments=attachments,
+    )
 
 
 @task()

@@ -360,6 +360,10 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "partnerportal.content.review.publish_approved"
 # Rate limits of the open-data API, counted in the shared cache (so across app servers): callers
 # who are not logged in, per address, and logged-in people, per account ("<count>/<s|m|h|d>").
 API_ANON_RATE = env.str("API_ANON_RATE", default="120/m")
+# Registrations for events through the API per caller's address (events, issue 12).
+EVENTS_REGISTRATION_RATE = env.str("EVENTS_REGISTRATION_RATE", default="30/m")
+# Reminders go to confirmed participants this many hours before their event starts.
+EVENTS_REMINDER_HOURS = env.int("EVENTS_REMINDER_HOURS", default=48)
 API_USER_RATE = env.str("API_USER_RATE", default="600/m")
 # Refused API tokens per address (unknown, revoked, expired); past it, 429 for every token.
 API_TOKEN_FAILURE_RATE = env.str("API_TOKEN_FAILURE_RATE", default="10/m")

@@ -1,0 +1,164 @@
+"""The e-mails of a registration, in the participant's language, through the notifications
+catalogue (`email_to_address`, sent by the `email_deliver` task after the commit).
+
+Each e-mail is chosen from the registration's state: confirmed, waitlisted (with the position),
+offered (with the deadline), promoted (a seat after waiting), cancelled (also: an offer that
+expired), and the reminder before the event. Where the person has (or is offered) a seat the
+e-mail carries the event as an iCal file with its time zone (VTIMEZONE), so that calendars show
+the right local time. Every e-mail carries the self-service link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+from babel import dates as babel_dates
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from partnerportal.core.i18n import babel_locale
+from partnerportal.notifications.events import Event as Notification
+from partnerportal.notifications.services import email_to_address
+
+from .models import Event, Registration
+from .tokens import access_token_for
+
+ICAL_FILENAME = "event.ics"
+ICAL_MIMETYPE = "text/calendar"
+
+
+def event_when(event: Event) -> str:
+    """ "12. März 2027, 09:00 – 14. März 2027, 17:00 (Europe/Berlin)", in the current language
+    and the event's own time zone."""
+    zone = ZoneInfo(event.timezone)
+    locale = babel_locale()
+    start = babel_dates.format_datetime(
+        event.starts_at, format="medium", tzinfo=zone, locale=locale
+    )
+    end = babel_dates.format_datetime(event.ends_at, format="medium", tzinfo=zone, locale=locale)
+    return f"{start} – {end} ({event.timezone})"
+
+
+def event_where(event: Event) -> str:
+    parts = [p for p in (event.venue, event.address, event.place) if p]
+    if event.online_url:
+        parts.append(event.online_url)
+    return ", ".join(parts)
+
+
+def event_ical(event: Event) -> str:
+    """One VEVENT in the event's time zone, with its VTIMEZONE; the same for every participant,
+    so it is built once per version of the event in this process."""
+    key = (event.pk, event.version, event.updated_at)
+    cached = _ICAL_CACHE.get(key)
+    if cached is None:
+        cached = _event_ical_build(event)
+        if len(_ICAL_CACHE) > 256:
+            _ICAL_CACHE.clear()
+        _ICAL_CACHE[key] = cached
+    return cached
+
+
+_ICAL_CACHE: dict[tuple, str] = {}
+
+
+def _event_ical_build(event: Event) -> str:
+    zone = ZoneInfo(event.timezone)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Partnerportal//Events//DE")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    vevent = icalendar.Event()
+    vevent.add("uid", f"event-{event.pk}@partnerportal")
+    vevent.add("dtstamp", datetime.now(tz=ZoneInfo("UTC")))
+    vevent.add("dtstart", event.starts_at.astimezone(zone))
+    vevent.add("dtend", event.ends_at.astimezone(zone))
+    vevent.add("summary", event.title)
+    where = event_where(event)
+    if where:
+        vevent.add("location", where)
+    if event.summary:
+        vevent.add("description", event.summary)
+    vevent.add("url", _absolute(_event_path(event)))
+    calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _event_path(event: Event) -> str:
+    return reverse("events:registration_create", kwargs={"slug": event.slug}).rsplit(
+        "anmelden/", 1
+    )[0]
+
+
+def manage_url(registration: Registration) -> str:
+    return _absolute(
+        reverse("events:registration_manage", kwargs={"token": access_token_for(registration)})
+    )
+
+
+def registration_email(
+    registration: Registration,
+    *,
+    promoted: bool = False,
+    reminder: bool = False,
+    expired: bool = False,
+) -> None:
+    """Queue the e-mail that fits the registration's state (see the module docstring)."""
+    from .waitlist import waitlist_position
+
+    status = registration.status
+    Status = Registration.Status
+    if reminder:
+        kind = Notification.EVENT_REGISTRATION_REMINDER
+    elif status == Status.CANCELLED:
+        kind = Notification.EVENT_REGISTRATION_CANCELLED
+    elif status == Status.OFFERED:
+        kind = Notification.EVENT_REGISTRATION_OFFERED
+    elif status == Status.WAITLISTED:
+        kind = Notification.EVENT_REGISTRATION_WAITLISTED
+    elif promoted:
+        kind = Notification.EVENT_REGISTRATION_PROMOTED
+    else:
+        kind = Notification.EVENT_REGISTRATION_CONFIRMED
+    event = registration.event
+    language = registration.language or "de"
+    with translation.override(language):
+        context = {
+            "name": registration.name,
+            "event_title": event.title,
+            "event_when": event_when(event),
+            "event_where": event_where(event),
+            "event_url": _absolute(_event_path(event)),
+            "manage_url": manage_url(registration),
+            "check_in_code": registration.check_in_code,
+            "position": waitlist_position(registration) or "",
+            "offered_until": (
+                babel_dates.format_datetime(
+                    registration.offered_until,
+                    format="medium",
+                    tzinfo=ZoneInfo(event.timezone),
+                    locale=babel_locale(),
+                )
+                if registration.offered_until
+                else ""
+            ),
+            "expired": expired,
+            "visa_letter": registration.needs_visa_letter and status == Status.CONFIRMED,
+        }
+    attachments = None
+    if status in (Status.CONFIRMED, Status.OFFERED):
+        attachments = [[ICAL_FILENAME, event_ical(event), ICAL_MIMETYPE]]
+    email_to_address(
+        event=kind,
+        to_email=registration.email,
+        language=language,
+        context=context,
+        attachments=attachments,
+    )
