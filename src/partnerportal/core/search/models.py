@@ -75,3 +75,13 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+
+class SearchTerm(models.Model):
+    """Every term in the full-text index on SQLite, to turn a prefix into the words it begins
+    (see `fulltext`). Not kept on PostgreSQL, whose prefix queries need no help."""
+
+    term = models.CharField(primary_key=True, max_length=255)
+
+    def __str__(self) -> str:
+        return self.term
