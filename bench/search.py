@@ -28,6 +28,7 @@ HTTP (Django's test Client, in this process). Exits 1 when a figure is over budg
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -275,7 +276,9 @@ def time_searches(mix: list[str], rounds: int) -> dict:
     per_query: dict[str, float] = {}
     totals: dict[str, int] = {}
     for query in mix:  # warm-up
-        totals[query] = search_run(query=query, language="de").total
+        results = search_run(query=query, language="de")
+        totals[query] = f"{results.total:,}{'' if results.total_exact else '+'}"
+    load_before = os.getloadavg()[0]
     for _ in range(rounds):
         for query in mix:
             started = time.perf_counter()
@@ -290,7 +293,8 @@ def time_searches(mix: list[str], rounds: int) -> dict:
         "max": max(timings),
         "count": len(timings),
         "slowest": [(q, ms, totals[q]) for q, ms in slowest],
-        "hits": statistics.median(totals.values()),
+        "hits": statistics.median(int(t.strip("+").replace(",", "")) for t in totals.values()),
+        "load": (load_before, os.getloadavg()[0]),
     }
 
 
@@ -352,8 +356,11 @@ def main() -> int:
         total = SearchDocument.objects.count()
         mix = queries(random.Random(11))
         print(f"Searching: {len(mix)} queries x {args.rounds} rounds over {total:,} documents ...")
-        figures = time_searches(mix, args.rounds)
         client = Client(HTTP_HOST="127.0.0.1")
+        # The baseline of the same run (the machine is shared): a view that does nothing.
+        baseline = [measure(client, "/healthz", requests=200, warmup=5, label="/healthz")]
+        figures = time_searches(mix, args.rounds)
+        baseline.append(measure(client, "/healthz", requests=200, warmup=5, label="/healthz"))
         pages_http = [
             measure(client, f"/de/suche/?q={q}", requests=10, warmup=1, label=q)
             for q in ("Koeln", "Klimawandels", "Partnersch", "Wasserversorgung Lima")
@@ -375,9 +382,16 @@ def main() -> int:
         f"median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} ms, "
         f"max {figures['max']:.1f} ms (budget {BUDGET_MEDIAN_MS:.0f} / {BUDGET_P95_MS:.0f} ms)"
     )
+    base = statistics.median([row["median"] for row in baseline])
+    print(
+        f"Load average (1 min) before / after the searches: {figures['load'][0]:.2f} / "
+        f"{figures['load'][1]:.2f}; baseline /healthz median {base:.2f} ms (before "
+        f"{baseline[0]['median']:.2f}, after {baseline[1]['median']:.2f}); search median / "
+        f"baseline {figures['median'] / base:.1f}x, p95 / baseline {figures['p95'] / base:.1f}x"
+    )
     print("Slowest queries (max ms, hits):")
     for query, ms, hits in figures["slowest"]:
-        print(f"  {ms:7.1f} ms  {hits:7,}  {query}")
+        print(f"  {ms:7.1f} ms  {hits:>7}  {query}")
     print("Search page over HTTP (median / p95 ms, queries):")
     for row in pages_http:
         print(f"  {row['median']:6.1f} / {row['p95']:6.1f}  {row['queries']:.0f}  {row['label']}")

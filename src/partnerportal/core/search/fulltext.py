@@ -60,11 +60,16 @@ def is_supported() -> bool:
     return connection.vendor in ("sqlite", "postgresql")
 
 
-def documents_index(items: Iterable[tuple[int, datetime.date | None, str, str, list[str]]]) -> None:
-    """Write the index rows of new documents: (id, date, title, body, key tokens)."""
+def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
+    """Write the index rows of new documents, with their key tokens by document id."""
     rows = [
-        (document_key(pk, day), analysis.analyse(title), analysis.analyse(body), " ".join(keys))
-        for pk, day, title, body, keys in items
+        (
+            document_key(d.pk, d.date),
+            analysed(d, "title"),
+            analysed(d, "body"),
+            " ".join(keys.get(d.pk, [])),
+        )
+        for d in documents
     ]
     if not rows:
         return
@@ -83,6 +88,14 @@ def documents_index(items: Iterable[tuple[int, datetime.date | None, str, str, l
                 "|| setweight(array_to_tsvector(string_to_array(%s, ' ')), 'B'))",
                 [(key, title, keys, title, body, keys) for key, title, body, keys in rows],
             )
+
+
+def analysed(document, field_name: str) -> str:
+    """A document's field as analysed terms, analysed once for our index and Wagtail's."""
+    cache = document.__dict__.setdefault("_analysed", {})
+    if field_name not in cache:
+        cache[field_name] = analysis.analyse(getattr(document, field_name) or "")
+    return cache[field_name]
 
 
 def _vocabulary_add(cursor, rows) -> None:

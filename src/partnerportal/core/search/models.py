@@ -13,7 +13,8 @@ class AnalysedSearchField(index.SearchField):
     """A search field whose indexed value is its German terms, not its text (see analysis)."""
 
     def get_value(self, obj):
-        # The database backends ask each field's value once per index column: analyse once.
+        # The database backends ask each field's value once per index column, and our own
+        # index (fulltext) asks too: analyse once.
         cache = obj.__dict__.setdefault("_analysed", {})
         if self.field_name not in cache:
             cache[self.field_name] = analysis.analyse(super().get_value(obj) or "")

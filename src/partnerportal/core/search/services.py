@@ -60,12 +60,10 @@ def _documents_create(source: SearchSource, data: Sequence[DocumentData]) -> int
     ]
     SearchFacet.objects.bulk_create(facets, batch_size=INDEX_BATCH * 5)
     if fulltext.is_supported():
-        keys: dict[int, list[str]] = {}
+        keys = {d.pk: _keys(d, []) for d in documents}
         for facet in facets:
-            keys.setdefault(facet.document_id, []).append(fulltext.token(facet.kind, facet.value))
-        fulltext.documents_index(
-            (d.pk, d.date, d.title, d.body, _keys(d, keys.get(d.pk, []))) for d in documents
-        )
+            keys[facet.document_id].append(fulltext.token(facet.kind, facet.value))
+        fulltext.documents_index(documents, keys)
     for backend in get_search_backends(with_auto_update=True):
         for start in range(0, len(documents), INDEX_BATCH):
             backend.add_bulk(SearchDocument, documents[start : start + INDEX_BATCH])
@@ -98,14 +96,12 @@ def search_documents_reindex(
         batch = list(document_model.objects.filter(pk__gt=last).order_by("pk")[:INDEX_BATCH])
         if not batch:
             return written
-        keys: dict[int, list[str]] = {}
+        keys = {d.pk: _keys(d, []) for d in batch}
         for document_id, kind, value in facet_model.objects.filter(
             document_id__in=[d.pk for d in batch]
         ).values_list("document_id", "kind", "value"):
-            keys.setdefault(document_id, []).append(fulltext.token(kind, value))
-        fulltext.documents_index(
-            (d.pk, d.date, d.title, d.body, _keys(d, keys.get(d.pk, []))) for d in batch
-        )
+            keys[document_id].append(fulltext.token(kind, value))
+        fulltext.documents_index(batch, keys)
         written += len(batch)
         last = batch[-1].pk
 
