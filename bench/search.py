@@ -148,7 +148,9 @@ def generate_articles(count: int, *, seed: int = 7) -> dict:
 
     rng = random.Random(seed)
     home = HomePage.objects.filter(locale__language_code="de").first()
-    index = home.add_child(instance=ArticleIndexPage(title="Aktuelles", slug="aktuelles"))
+    # A slug of its own: the site structure has "aktuelles", and an aborted run left its index.
+    slug = f"archiv-messung-{uuid.uuid4().hex[:6]}"
+    index = home.add_child(instance=ArticleIndexPage(title="Archiv (Messung)", slug=slug))
     index.save_revision().publish()
     index.refresh_from_db()
     places = list(

@@ -204,27 +204,35 @@ def _postgresql_queries(query: Query, key_groups: list[list[str]], title_only: b
 
 
 def matches(
-    query: Query, *, key_groups: list[list[str]], limit: int, title_only: bool = False
-) -> list[Match]:
-    """The newest `limit` documents that match every term and one token of every key group
-    (and, with `title_only`, some term in the title), newest first."""
-    if query.finds_nothing():
-        return []
-    with connection.cursor() as cursor:
+    query: Query, searches: dict[str, list[list[str]]], *, limit: int, title_only: bool = False
+) -> dict[str, list[Match]]:
+    """For each search (a name and its key groups), the newest `limit` documents that match
+    every term and one token of every key group (and, with `title_only`, some term in the
+    title), newest first. One statement for all of them."""
+    found: dict[str, list[Match]] = {name: [] for name in searches}
+    if query.finds_nothing() or not searches:
+        return found
+    parts, params = [], []
+    for number, groups in enumerate(searches.values()):
         if connection.vendor == "sqlite":
-            cursor.execute(
-                f"SELECT rowid, title, keys FROM {TABLE} WHERE {TABLE} MATCH %s "  # noqa: S608
-                "ORDER BY rowid DESC LIMIT %s",
-                [_sqlite_expression(query, key_groups, title_only), limit],
+            parts.append(
+                f"SELECT * FROM (SELECT {number}, rowid, title, keys FROM {TABLE} "  # noqa: S608
+                f"WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)"
             )
+            params += [_sqlite_expression(query, groups, title_only), limit]
         else:
-            cursor.execute(
-                f"SELECT key, title, keys FROM {TABLE} "  # noqa: S608
+            parts.append(
+                f"(SELECT {number}, key, title, keys FROM {TABLE} "  # noqa: S608
                 "WHERE vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
-                "ORDER BY key DESC LIMIT %s",
-                [*_postgresql_queries(query, key_groups, title_only), limit],
+                "ORDER BY key DESC LIMIT %s)"
             )
-        return [Match(*row) for row in cursor.fetchall()]
+            params += [*_postgresql_queries(query, groups, title_only), limit]
+    names = list(searches)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for number, key, title, keys in cursor.fetchall():
+            found[names[number]].append(Match(key, title, keys))
+    return found
 
 
 def statistics_refresh() -> None:

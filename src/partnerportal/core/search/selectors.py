@@ -90,32 +90,37 @@ def _search_database(
     query = fulltext.Query.prepare(found, prefix_last)
     groups = [[fulltext.token("l", ""), fulltext.token("l", language)]]
     groups += [[fulltext.token(kind, value)] for kind, value in filters.items()]
-    counts: dict[str, dict[str, int]] = {"type": {}}
+    searches = {source: [*groups, [fulltext.token("s", source)]] for source in search_sources()}
+    pools = fulltext.matches(query, searches, limit=CANDIDATES + 1)
+    counts: dict[str, dict[str, int]] = {
+        "type": {source: min(len(rows), CANDIDATES) for source, rows in pools.items() if rows}
+    }
+    chosen = [type_] if type_ else list(pools)
     candidates: dict[int, fulltext.Match] = {}
     total = 0
-    capped = False
-    for source in search_sources():
-        typed = [*groups, [fulltext.token("s", source)]]
-        rows = fulltext.matches(query, key_groups=typed, limit=CANDIDATES + 1)
-        if not rows:
-            continue
-        counts["type"][source] = min(len(rows), CANDIDATES)
-        if type_ and source != type_:
-            continue
+    crowded = []
+    for source in chosen:
+        rows = pools.get(source, [])
         if len(rows) > CANDIDATES:
-            capped = True
+            crowded.append(source)
             rows = rows[:CANDIDATES]
-            for row in fulltext.matches(query, key_groups=typed, limit=CANDIDATES, title_only=True):
-                candidates[row.key] = row
         total += len(rows)
         _facet_counts(rows, counts)
         for row in rows:
             candidates[row.key] = row
+    if crowded:
+        # More than the candidates: the newest matches with a word in the title join them.
+        titled = fulltext.matches(
+            query, {s: searches[s] for s in crowded}, limit=CANDIDATES, title_only=True
+        )
+        for rows in titled.values():
+            for row in rows:
+                candidates.setdefault(row.key, row)
     scored = sorted(
         candidates.values(), key=lambda row: (-fulltext.title_score(row.title, query), -row.key)
     )
     ids = [fulltext.key_document(row.key) for row in scored[offset : offset + limit]]
-    return ids, total, counts, capped
+    return ids, total, counts, bool(crowded)
 
 
 def _search_other(
