@@ -325,7 +325,7 @@ def main() -> int:
         from partnerportal.content.models import NewsArticle
 
         # With --database-url a second run reuses what the first one wrote (data, articles and
-        # index) and measures the searches only.
+        # index) and measures the searches only; an interrupted one goes on where it stopped.
         reuse = NewsArticle.objects.count() >= args.articles
         registry_docs, registry_seconds, page_seconds = 0, float("nan"), float("nan")
         generated = {"problems": [0] * 5}
@@ -337,6 +337,7 @@ def main() -> int:
             print(
                 f"Registry documents rebuilt on their own: {registry} in "
                 f"{registry_seconds:.1f} s ({registry_docs / registry_seconds:,.0f} documents/s)"
+                f"; load {os.getloadavg()[0]:.2f}"
             )
             print(f"Writing {args.articles:,} news articles ...", flush=True)
             generated = generate_articles(args.articles)
@@ -344,15 +345,17 @@ def main() -> int:
                 f"  {generated['seconds']:.1f} s; Page.find_problems(): {generated['problems']} "
                 "(evil chars, bad step length, orphans, wrong depth, wrong numchild)"
             )
+        indexed = SearchDocument.objects.filter(source="page").count() >= args.articles
+        if not indexed:
             print("Indexing the pages ...", flush=True)
             started = time.perf_counter()
             pages = search_source_rebuild(source=search_source("page"))
             page_seconds = time.perf_counter() - started
             print(
                 f"  {pages:,} pages in {page_seconds:.1f} s "
-                f"({pages / page_seconds:,.0f} documents/s)"
+                f"({pages / page_seconds:,.0f} documents/s); load {os.getloadavg()[0]:.2f}"
             )
-        else:
+        if reuse and indexed:
             print("Articles and index kept from an earlier run: measuring the searches only.")
         pages = SearchDocument.objects.filter(source="page").count()
         total = SearchDocument.objects.count()
@@ -374,7 +377,7 @@ def main() -> int:
 
     print()
     print(f"Engine: {connection.vendor}; documents: {total:,} ({pages:,} pages)")
-    if not reuse:
+    if not (reuse and indexed):
         print(
             f"Indexing: registry {registry_docs:,} documents in {registry_seconds:.1f} s, "
             f"pages {pages:,} in {page_seconds:.1f} s ({pages / page_seconds:,.0f} documents/s)"

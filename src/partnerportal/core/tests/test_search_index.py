@@ -64,7 +64,12 @@ def test_more_matches_than_candidates_counts_the_newest_and_keeps_title_matches_
     capped = search_run(query="Wasserversorgung", language="de")
     assert capped.total == 2 and not capped.total_exact
     assert {f.value: f.count for f in capped.facets["type"]} == {"page": 2}
-    assert [hit.title for hit in capped.hits] == ["Wasserversorgung in Moshi", "Bericht 3"]
+    # The newest two, and the oldest that has the word in its title, first.
+    assert [hit.title for hit in capped.hits] == [
+        "Wasserversorgung in Moshi",
+        "Bericht 3",
+        "Bericht 2",
+    ]
 
 
 def test_a_prefix_beginning_many_words_is_left_to_the_engine(
