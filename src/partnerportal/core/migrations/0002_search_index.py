@@ -1,6 +1,6 @@
 """The search's own full-text index (core.search.fulltext, ADR 0008): an FTS5 table on SQLite,
 a tsvector table with a GIN index on PostgreSQL, each emptied by triggers when documents are
-deleted; and the vocabulary that turns a prefix into words on SQLite."""
+deleted; and the vocabulary that turns a prefix into the words it begins."""
 
 from django.db import migrations, models
 

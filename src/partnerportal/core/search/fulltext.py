@@ -79,7 +79,6 @@ def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
                 f"INSERT INTO {TABLE} (rowid, title, body, keys) VALUES (%s, %s, %s, %s)",  # noqa: S608
                 rows,
             )
-            _vocabulary_add(cursor, rows)
         else:
             cursor.executemany(
                 f"INSERT INTO {TABLE} (key, title, keys, vector) VALUES (%s, %s, %s, "  # noqa: S608
@@ -88,6 +87,7 @@ def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
                 "|| setweight(array_to_tsvector(string_to_array(%s, ' ')), 'B'))",
                 [(key, title, keys, title, body, keys) for key, title, body, keys in rows],
             )
+        _vocabulary_add(cursor, rows)
 
 
 def analysed(document, field_name: str) -> str:
@@ -99,15 +99,21 @@ def analysed(document, field_name: str) -> str:
 
 
 def _vocabulary_add(cursor, rows) -> None:
-    """SQLite: every indexed term, so that a prefix becomes the words it begins (FTS5 merges
-    the whole doclist of a prefix query before returning the first row; an OR of the words
-    is walked lazily). Terms are never removed: a stale one matches nothing."""
+    """Every indexed term, so that a prefix becomes the words it begins: FTS5 merges the whole
+    doclist of a prefix query before it returns the first row (an OR of the words is walked
+    lazily), and PostgreSQL cannot estimate how many rows a prefix finds (it then reads every
+    match through the GIN index where walking the newest would stop after a page's worth).
+    Terms are never removed: a stale one matches nothing."""
     terms: set[str] = set()
     for _key, title, body, _keys in rows:
         terms.update(title.split())
         terms.update(body.split())
+    terms.discard("")
+    ignore = "OR IGNORE" if connection.vendor == "sqlite" else ""
+    conflict = "" if connection.vendor == "sqlite" else "ON CONFLICT DO NOTHING"
     cursor.executemany(
-        "INSERT OR IGNORE INTO core_searchterm (term) VALUES (%s)", [(t,) for t in terms]
+        f"INSERT {ignore} INTO core_searchterm (term) VALUES (%s) {conflict}",  # noqa: S608
+        [(t[:255],) for t in sorted(terms)],
     )
 
 
@@ -129,13 +135,13 @@ class Query:
 
     terms: list[str]
     prefix_last: bool
-    #: SQLite: the indexed words the prefix begins (None: use the engine's prefix query).
+    #: The indexed words the prefix begins (None: use the engine's prefix query).
     completions: list[str] | None = field(default=None)
 
     @classmethod
     def prepare(cls, terms: list[str], prefix_last: bool) -> Query:
         query = cls(list(terms), prefix_last)
-        if prefix_last and connection.vendor == "sqlite":
+        if prefix_last:
             prefix = terms[-1]
             after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
             with connection.cursor() as cursor:
@@ -193,11 +199,16 @@ def _sqlite_expression(query: Query, key_groups: list[list[str]], title_only: bo
 
 def _postgresql_queries(query: Query, key_groups: list[list[str]], title_only: bool) -> list:
     items = [f"'{term}'" for term in query.terms]
+    titled = [f"'{term}':A" for term in query.terms]
     if query.prefix_last:
-        items[-1] += ":*"
+        if query.completions:
+            items[-1] = "(" + " | ".join(f"'{word}'" for word in query.completions) + ")"
+            titled[-1] = " | ".join(f"'{word}':A" for word in query.completions)
+        else:
+            items[-1] += ":*"
+            titled[-1] += "*A"
     terms = " & ".join(items)
     if title_only:
-        titled = [item + ("A" if item.endswith("*") else ":A") for item in items]
         terms = f"({terms}) & ({' | '.join(titled)})"
     keys = " & ".join("(" + " | ".join(f"'{t}'" for t in group) + ")" for group in key_groups)
     return [terms, keys or "''"]

@@ -79,8 +79,8 @@ class SearchFacet(models.Model):
 
 
 class SearchTerm(models.Model):
-    """Every term in the full-text index on SQLite, to turn a prefix into the words it begins
-    (see `fulltext`). Not kept on PostgreSQL, whose prefix queries need no help."""
+    """Every term in the full-text index, to turn a prefix into the words it begins (see
+    `fulltext`)."""
 
     term = models.CharField(primary_key=True, max_length=255)
 

@@ -112,9 +112,11 @@ def test_search_page_and_api_say_when_there_are_more_results(
 def test_publishing_a_page_indexes_it_once(site, django_capture_on_commit_callbacks):
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
-        with django_capture_on_commit_callbacks(execute=True):
-            _page(site, "Klimapartnerschaft Beta")
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _page(site, "Klimapartnerschaft Beta")
     writes = [
         q["sql"] for q in captured.captured_queries if f"INSERT INTO {fulltext.TABLE}" in q["sql"]
     ]
