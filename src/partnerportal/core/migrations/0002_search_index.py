@@ -1,5 +1,5 @@
 """The search's own full-text index (core.search.fulltext, ADR 0008): an FTS5 table on SQLite,
-a tsvector table with a GIN index on PostgreSQL, each emptied by triggers when documents are
+a partitioned tsvector table with GIN indexes on PostgreSQL, each emptied by triggers when documents are
 deleted; and the vocabulary that turns a prefix into the words it begins."""
 
 from django.db import migrations, models
@@ -17,11 +17,17 @@ SQLITE_REVERSE = [
     "DROP TABLE IF EXISTS core_searchindex",
 ]
 POSTGRESQL = [
-    "CREATE TABLE core_searchindex (key bigint PRIMARY KEY, title text NOT NULL, "
-    "keys text NOT NULL, vector tsvector NOT NULL)",
+    # One partition for the pages, one for the records: each has its own statistics, so that
+    # the planner knows that a word in every article is in no municipality (it would walk every
+    # page to find none), and the records' few rows are never walked behind the pages.
+    "CREATE TABLE core_searchindex (source text NOT NULL, key bigint NOT NULL, "
+    "title text NOT NULL, keys text NOT NULL, vector tsvector NOT NULL, "
+    "PRIMARY KEY (source, key)) PARTITION BY LIST (source)",
+    "CREATE TABLE core_searchindex_page PARTITION OF core_searchindex FOR VALUES IN ('page')",
+    "CREATE TABLE core_searchindex_other PARTITION OF core_searchindex DEFAULT",
     "CREATE INDEX core_searchindex_vector ON core_searchindex USING gin (vector)",
     "CREATE FUNCTION core_searchdocument_unindex() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN DELETE FROM core_searchindex WHERE key = "
+    "BEGIN DELETE FROM core_searchindex WHERE source = OLD.source AND key = "
     "COALESCE(OLD.date - DATE '0001-01-01' + 1, 0)::bigint * 4294967296 + OLD.id; "
     "RETURN OLD; END $$",
     "CREATE TRIGGER core_searchdocument_unindex AFTER DELETE ON core_searchdocument "

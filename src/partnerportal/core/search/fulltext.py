@@ -64,6 +64,7 @@ def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
     """Write the index rows of new documents, with their key tokens by document id."""
     rows = [
         (
+            d.source,
             document_key(d.pk, d.date),
             analysed(d, "title"),
             analysed(d, "body"),
@@ -77,15 +78,19 @@ def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
         if connection.vendor == "sqlite":
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, body, keys) VALUES (%s, %s, %s, %s)",  # noqa: S608
-                rows,
+                [row[1:] for row in rows],
             )
         else:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (key, title, keys, vector) VALUES (%s, %s, %s, "  # noqa: S608
+                f"INSERT INTO {TABLE} (source, key, title, keys, vector) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, "
                 "setweight(to_tsvector('simple', %s), 'A') "
                 "|| setweight(to_tsvector('simple', %s), 'D') "
                 "|| setweight(array_to_tsvector(string_to_array(%s, ' ')), 'B'))",
-                [(key, title, keys, title, body, keys) for key, title, body, keys in rows],
+                [
+                    (source, key, title, keys, title, body, keys)
+                    for source, key, title, body, keys in rows
+                ],
             )
         _vocabulary_add(cursor, rows)
 
@@ -105,7 +110,7 @@ def _vocabulary_add(cursor, rows) -> None:
     match through the GIN index where walking the newest would stop after a page's worth).
     Terms are never removed: a stale one matches nothing."""
     terms: set[str] = set()
-    for _key, title, body, _keys in rows:
+    for _source, _key, title, body, _keys in rows:
         terms.update(title.split())
         terms.update(body.split())
     terms.discard("")
@@ -217,14 +222,14 @@ def _postgresql_queries(query: Query, key_groups: list[list[str]], title_only: b
 def matches(
     query: Query, searches: dict[str, list[list[str]]], *, limit: int, title_only: bool = False
 ) -> dict[str, list[Match]]:
-    """For each search (a name and its key groups), the newest `limit` documents that match
-    every term and one token of every key group (and, with `title_only`, some term in the
-    title), newest first. One statement for all of them."""
+    """For each type (and its key groups, which name the type too), the newest `limit`
+    documents that match every term and one token of every key group (and, with
+    `title_only`, some term in the title), newest first. One statement for all of them."""
     found: dict[str, list[Match]] = {name: [] for name in searches}
     if query.finds_nothing() or not searches:
         return found
     parts, params = [], []
-    for number, groups in enumerate(searches.values()):
+    for number, (source, groups) in enumerate(searches.items()):
         if connection.vendor == "sqlite":
             parts.append(
                 f"SELECT * FROM (SELECT {number}, rowid, title, keys FROM {TABLE} "  # noqa: S608
@@ -234,10 +239,10 @@ def matches(
         else:
             parts.append(
                 f"(SELECT {number}, key, title, keys FROM {TABLE} "  # noqa: S608
-                "WHERE vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
+                "WHERE source = %s AND vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
                 "ORDER BY key DESC LIMIT %s)"
             )
-            params += [*_postgresql_queries(query, groups, title_only), limit]
+            params += [source, *_postgresql_queries(query, groups, title_only), limit]
     names = list(searches)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
