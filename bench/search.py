@@ -248,6 +248,64 @@ def generate_articles(count: int, *, seed: int = 7) -> dict:
     return {"seconds": seconds, "problems": [len(p) for p in problems]}
 
 
+def generate_documents(count: int, *, seed: int = 7) -> dict:
+    """`--documents-only`: the articles' search documents without their pages, written through
+    core's own indexing (`services._documents_create`: documents, facets, the full-text index)
+    in batches of 1,000, with the same generated text, places, themes and countries as the
+    pages would have. Wagtail's copy of the documents is left out (it serves only the
+    OpenSearch path). For a loaded machine: the pages' extraction (specific pages, rich text)
+    is not measured, the search over 100,000 articles is the same."""
+    from django.db import transaction
+
+    from partnerportal.core.search.services import INDEX_BATCH, _documents_create
+    from partnerportal.core.search.sources import DocumentData, search_source
+    from partnerportal.geo.models import Country
+    from partnerportal.registry.models import Municipality, Theme
+
+    rng = random.Random(seed)
+    places = list(
+        Municipality.objects.filter(population__gte=20_000).values_list("name", "country_id")
+    ) or list(Municipality.objects.values_list("name", "country_id")[:2000])
+    foreign = list(
+        Municipality.objects.exclude(country_id="DE").values_list("name", "country_id")[:3000]
+    )
+    everyone = places + foreign
+    names = [p[0] for p in everyone]
+    themes = list(Theme.objects.values_list("code", flat=True))
+    assert Country.objects.exists()
+    source = search_source("page")
+    today = date(2026, 12, 1)
+    started = time.perf_counter()
+    written = 0
+    with transaction.atomic():
+        for start in range(0, count, INDEX_BATCH):
+            batch = []
+            for n in range(start, min(count, start + INDEX_BATCH)):
+                place, other = rng.choice(everyone), rng.choice(everyone)
+                title = f"{_word(rng)} in {place[0]}: {rng.choice(ADJECTIVES)} {_word(rng)}"
+                teaser = " ".join(_sentence(rng, names) for _ in range(2))
+                body = " ".join(
+                    _sentence(rng, names) for _ in range(rng.randint(5, 10) * rng.randint(2, 4))
+                )
+                batch.append(
+                    DocumentData(
+                        key=f"bench-{n + 1}",
+                        title=title[:255],
+                        url=f"/de/archiv-messung/artikel-{n + 1}/",
+                        body=f"{teaser} {body}",
+                        language="de",
+                        date=today - timedelta(days=rng.randint(0, 3650)),
+                        themes=rng.sample(themes, k=min(len(themes), rng.randint(1, 3))),
+                        countries=list({place[1], other[1]}),
+                    )
+                )
+            written += _documents_create(source, batch)
+            if written % 10_000 == 0:
+                print(f"  {written:,} documents; load {os.getloadavg()[0]:.2f}", flush=True)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "documents": written}
+
+
 def queries(rng: random.Random) -> list[str]:
     """The fixed mix of what people type (see the module's docstring)."""
     from partnerportal.registry.models import Municipality
@@ -306,8 +364,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url")
     parser.add_argument("--synthetic", action="store_true")
+    parser.add_argument(
+        "--documents-only",
+        action="store_true",
+        help="index the articles' documents without writing their pages (see generate_documents)",
+    )
     args = parser.parse_args()
 
+    os.environ.setdefault("API_ANON_RATE", "100000/m")  # the search page is rate-limited
     tmp = django_with_fresh_database("search-bench-", args.database_url)
     from django.db import connection
     from django.test import Client
@@ -327,6 +391,8 @@ def main() -> int:
         # With --database-url a second run reuses what the first one wrote (data, articles and
         # index) and measures the searches only; an interrupted one goes on where it stopped.
         reuse = NewsArticle.objects.count() >= args.articles
+        if args.documents_only:
+            reuse = SearchDocument.objects.filter(source="page").count() >= args.articles
         registry_docs, registry_seconds, page_seconds = 0, float("nan"), float("nan")
         generated = {"problems": [0] * 5}
         if not reuse:
@@ -339,22 +405,46 @@ def main() -> int:
                 f"{registry_seconds:.1f} s ({registry_docs / registry_seconds:,.0f} documents/s)"
                 f"; load {os.getloadavg()[0]:.2f}"
             )
-            print(f"Writing {args.articles:,} news articles ...", flush=True)
-            generated = generate_articles(args.articles)
-            print(
-                f"  {generated['seconds']:.1f} s; Page.find_problems(): {generated['problems']} "
-                "(evil chars, bad step length, orphans, wrong depth, wrong numchild)"
-            )
-        indexed = SearchDocument.objects.filter(source="page").count() >= args.articles
-        if not indexed:
-            print("Indexing the pages ...", flush=True)
-            started = time.perf_counter()
-            pages = search_source_rebuild(source=search_source("page"))
-            page_seconds = time.perf_counter() - started
-            print(
-                f"  {pages:,} pages in {page_seconds:.1f} s "
-                f"({pages / page_seconds:,.0f} documents/s); load {os.getloadavg()[0]:.2f}"
-            )
+        if args.documents_only:
+            indexed = reuse
+            if not reuse:
+                import partnerportal.core.search.services as services
+
+                print(f"Indexing {args.articles:,} article documents (no pages) ...", flush=True)
+                wagtail_backends = services.get_search_backends
+                services.get_search_backends = lambda **kwargs: []
+                try:
+                    made = generate_documents(args.articles)
+                finally:
+                    services.get_search_backends = wagtail_backends
+                page_seconds = made["seconds"]
+                print(
+                    f"  {made['documents']:,} documents in {page_seconds:.1f} s "
+                    f"({made['documents'] / page_seconds:,.0f} documents/s, text generation "
+                    f"included); load {os.getloadavg()[0]:.2f}"
+                )
+                from partnerportal.core.search import fulltext
+
+                fulltext.statistics_refresh()
+        else:
+            if not reuse:
+                print(f"Writing {args.articles:,} news articles ...", flush=True)
+                generated = generate_articles(args.articles)
+                print(
+                    f"  {generated['seconds']:.1f} s; Page.find_problems(): "
+                    f"{generated['problems']} "
+                    "(evil chars, bad step length, orphans, wrong depth, wrong numchild)"
+                )
+            indexed = SearchDocument.objects.filter(source="page").count() >= args.articles
+            if not indexed:
+                print("Indexing the pages ...", flush=True)
+                started = time.perf_counter()
+                pages = search_source_rebuild(source=search_source("page"))
+                page_seconds = time.perf_counter() - started
+                print(
+                    f"  {pages:,} pages in {page_seconds:.1f} s "
+                    f"({pages / page_seconds:,.0f} documents/s); load {os.getloadavg()[0]:.2f}"
+                )
         if reuse and indexed:
             print("Articles and index kept from an earlier run: measuring the searches only.")
         pages = SearchDocument.objects.filter(source="page").count()
