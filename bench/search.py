@@ -365,6 +365,11 @@ def main() -> int:
     parser.add_argument("--database-url")
     parser.add_argument("--synthetic", action="store_true")
     parser.add_argument(
+        "--keep-registry-index",
+        action="store_true",
+        help="do not time a second rebuild of the registry's documents after the import",
+    )
+    parser.add_argument(
         "--documents-only",
         action="store_true",
         help="index the articles' documents without writing their pages (see generate_documents)",
@@ -395,7 +400,9 @@ def main() -> int:
             reuse = SearchDocument.objects.filter(source="page").count() >= args.articles
         registry_docs, registry_seconds, page_seconds = 0, float("nan"), float("nan")
         generated = {"problems": [0] * 5}
-        if not reuse:
+        if not reuse and args.keep_registry_index:
+            print("Registry documents kept as the import indexed them (--keep-registry-index).")
+        elif not reuse:
             started = time.perf_counter()
             registry = search_registry_rebuild()
             registry_seconds = time.perf_counter() - started
