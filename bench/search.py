@@ -257,6 +257,7 @@ def generate_documents(count: int, *, seed: int = 7) -> dict:
     is not measured, the search over 100,000 articles is the same."""
     from django.db import transaction
 
+    from partnerportal.core.search.models import SearchDocument
     from partnerportal.core.search.services import INDEX_BATCH, _documents_create
     from partnerportal.core.search.sources import DocumentData, search_source
     from partnerportal.geo.models import Country
@@ -275,33 +276,41 @@ def generate_documents(count: int, *, seed: int = 7) -> dict:
     assert Country.objects.exists()
     source = search_source("page")
     today = date(2026, 12, 1)
+    # Committed per batch: an interrupted run goes on where it stopped (and a run that has to
+    # stop early can still be measured with --articles set to what was written).
+    done = SearchDocument.objects.filter(source="page", object_key__startswith="bench-").count()
+    rng.seed(seed + done)
     started = time.perf_counter()
     written = 0
-    with transaction.atomic():
-        for start in range(0, count, INDEX_BATCH):
-            batch = []
-            for n in range(start, min(count, start + INDEX_BATCH)):
-                place, other = rng.choice(everyone), rng.choice(everyone)
-                title = f"{_word(rng)} in {place[0]}: {rng.choice(ADJECTIVES)} {_word(rng)}"
-                teaser = " ".join(_sentence(rng, names) for _ in range(2))
-                body = " ".join(
-                    _sentence(rng, names) for _ in range(rng.randint(5, 10) * rng.randint(2, 4))
+    for start in range(done, count, INDEX_BATCH):
+        batch = []
+        for n in range(start, min(count, start + INDEX_BATCH)):
+            place, other = rng.choice(everyone), rng.choice(everyone)
+            title = f"{_word(rng)} in {place[0]}: {rng.choice(ADJECTIVES)} {_word(rng)}"
+            teaser = " ".join(_sentence(rng, names) for _ in range(2))
+            body = " ".join(
+                _sentence(rng, names) for _ in range(rng.randint(5, 10) * rng.randint(2, 4))
+            )
+            batch.append(
+                DocumentData(
+                    key=f"bench-{n + 1}",
+                    title=title[:255],
+                    url=f"/de/archiv-messung/artikel-{n + 1}/",
+                    body=f"{teaser} {body}",
+                    language="de",
+                    date=today - timedelta(days=rng.randint(0, 3650)),
+                    themes=rng.sample(themes, k=min(len(themes), rng.randint(1, 3))),
+                    countries=list({place[1], other[1]}),
                 )
-                batch.append(
-                    DocumentData(
-                        key=f"bench-{n + 1}",
-                        title=title[:255],
-                        url=f"/de/archiv-messung/artikel-{n + 1}/",
-                        body=f"{teaser} {body}",
-                        language="de",
-                        date=today - timedelta(days=rng.randint(0, 3650)),
-                        themes=rng.sample(themes, k=min(len(themes), rng.randint(1, 3))),
-                        countries=list({place[1], other[1]}),
-                    )
-                )
+            )
+        with transaction.atomic():
             written += _documents_create(source, batch)
-            if written % 10_000 == 0:
-                print(f"  {written:,} documents; load {os.getloadavg()[0]:.2f}", flush=True)
+        if (done + written) % 10_000 == 0:
+            print(
+                f"  {done + written:,} documents ({time.perf_counter() - started:.0f} s); "
+                f"load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "documents": written}
 
