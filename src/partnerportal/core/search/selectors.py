@@ -10,6 +10,7 @@ the analysed terms, and only the type facet is counted.
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -70,12 +71,12 @@ class _Count:
 
 
 def _facet_counts(rows, counts: dict[str, dict[str, int]]) -> None:
-    for row in rows:
-        for text in row.keys.split():
-            kind, value = fulltext.token_parse(text)
-            if kind not in ("s", "l"):
-                kind_counts = counts.setdefault(kind, {})
-                kind_counts[value] = kind_counts.get(value, 0) + 1
+    tokens = Counter(text for row in rows for text in row.keys.split())
+    for text, number in tokens.items():  # each distinct token decoded once
+        kind, value = fulltext.token_parse(text)
+        if kind not in ("s", "l"):
+            kind_counts = counts.setdefault(kind, {})
+            kind_counts[value] = kind_counts.get(value, 0) + number
 
 
 def _search_database(
