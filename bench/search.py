@@ -28,6 +28,7 @@ HTTP (Django's test Client, in this process). Exits 1 when a figure is over budg
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -147,7 +148,9 @@ def generate_articles(count: int, *, seed: int = 7) -> dict:
 
     rng = random.Random(seed)
     home = HomePage.objects.filter(locale__language_code="de").first()
-    index = home.add_child(instance=ArticleIndexPage(title="Aktuelles", slug="aktuelles"))
+    # A slug of its own: the site structure has "aktuelles", and an aborted run left its index.
+    slug = f"archiv-messung-{uuid.uuid4().hex[:6]}"
+    index = home.add_child(instance=ArticleIndexPage(title="Archiv (Messung)", slug=slug))
     index.save_revision().publish()
     index.refresh_from_db()
     places = list(
@@ -245,6 +248,73 @@ def generate_articles(count: int, *, seed: int = 7) -> dict:
     return {"seconds": seconds, "problems": [len(p) for p in problems]}
 
 
+def generate_documents(count: int, *, seed: int = 7) -> dict:
+    """`--documents-only`: the articles' search documents without their pages, written through
+    core's own indexing (`services._documents_create`: documents, facets, the full-text index)
+    in batches of 1,000, with the same generated text, places, themes and countries as the
+    pages would have. Wagtail's copy of the documents is left out (it serves only the
+    OpenSearch path). For a loaded machine: the pages' extraction (specific pages, rich text)
+    is not measured, the search over 100,000 articles is the same."""
+    from django.db import transaction
+
+    from partnerportal.core.search.models import SearchDocument
+    from partnerportal.core.search.services import INDEX_BATCH, _documents_create
+    from partnerportal.core.search.sources import DocumentData, search_source
+    from partnerportal.geo.models import Country
+    from partnerportal.registry.models import Municipality, Theme
+
+    rng = random.Random(seed)
+    places = list(
+        Municipality.objects.filter(population__gte=20_000).values_list("name", "country_id")
+    ) or list(Municipality.objects.values_list("name", "country_id")[:2000])
+    foreign = list(
+        Municipality.objects.exclude(country_id="DE").values_list("name", "country_id")[:3000]
+    )
+    everyone = places + foreign
+    names = [p[0] for p in everyone]
+    themes = list(Theme.objects.values_list("code", flat=True))
+    assert Country.objects.exists()
+    source = search_source("page")
+    today = date(2026, 12, 1)
+    # Committed per batch: an interrupted run goes on where it stopped (and a run that has to
+    # stop early can still be measured with --articles set to what was written).
+    done = SearchDocument.objects.filter(source="page", object_key__startswith="bench-").count()
+    rng.seed(seed + done)
+    started = time.perf_counter()
+    written = 0
+    for start in range(done, count, INDEX_BATCH):
+        batch = []
+        for n in range(start, min(count, start + INDEX_BATCH)):
+            place, other = rng.choice(everyone), rng.choice(everyone)
+            title = f"{_word(rng)} in {place[0]}: {rng.choice(ADJECTIVES)} {_word(rng)}"
+            teaser = " ".join(_sentence(rng, names) for _ in range(2))
+            body = " ".join(
+                _sentence(rng, names) for _ in range(rng.randint(5, 10) * rng.randint(2, 4))
+            )
+            batch.append(
+                DocumentData(
+                    key=f"bench-{n + 1}",
+                    title=title[:255],
+                    url=f"/de/archiv-messung/artikel-{n + 1}/",
+                    body=f"{teaser} {body}",
+                    language="de",
+                    date=today - timedelta(days=rng.randint(0, 3650)),
+                    themes=rng.sample(themes, k=min(len(themes), rng.randint(1, 3))),
+                    countries=list({place[1], other[1]}),
+                )
+            )
+        with transaction.atomic():
+            written += _documents_create(source, batch)
+        if (done + written) % 10_000 == 0:
+            print(
+                f"  {done + written:,} documents ({time.perf_counter() - started:.0f} s); "
+                f"load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "documents": written}
+
+
 def queries(rng: random.Random) -> list[str]:
     """The fixed mix of what people type (see the module's docstring)."""
     from partnerportal.registry.models import Municipality
@@ -275,7 +345,9 @@ def time_searches(mix: list[str], rounds: int) -> dict:
     per_query: dict[str, float] = {}
     totals: dict[str, int] = {}
     for query in mix:  # warm-up
-        totals[query] = search_run(query=query, language="de").total
+        results = search_run(query=query, language="de")
+        totals[query] = f"{results.total:,}{'' if results.total_exact else '+'}"
+    load_before = os.getloadavg()[0]
     for _ in range(rounds):
         for query in mix:
             started = time.perf_counter()
@@ -290,7 +362,8 @@ def time_searches(mix: list[str], rounds: int) -> dict:
         "max": max(timings),
         "count": len(timings),
         "slowest": [(q, ms, totals[q]) for q, ms in slowest],
-        "hits": statistics.median(totals.values()),
+        "hits": statistics.median(int(t.strip("+").replace(",", "")) for t in totals.values()),
+        "load": (load_before, os.getloadavg()[0]),
     }
 
 
@@ -300,8 +373,19 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url")
     parser.add_argument("--synthetic", action="store_true")
+    parser.add_argument(
+        "--keep-registry-index",
+        action="store_true",
+        help="do not time a second rebuild of the registry's documents after the import",
+    )
+    parser.add_argument(
+        "--documents-only",
+        action="store_true",
+        help="index the articles' documents without writing their pages (see generate_documents)",
+    )
     args = parser.parse_args()
 
+    os.environ.setdefault("API_ANON_RATE", "100000/m")  # the search page is rate-limited
     tmp = django_with_fresh_database("search-bench-", args.database_url)
     from django.db import connection
     from django.test import Client
@@ -319,11 +403,15 @@ def main() -> int:
         from partnerportal.content.models import NewsArticle
 
         # With --database-url a second run reuses what the first one wrote (data, articles and
-        # index) and measures the searches only.
+        # index) and measures the searches only; an interrupted one goes on where it stopped.
         reuse = NewsArticle.objects.count() >= args.articles
+        if args.documents_only:
+            reuse = SearchDocument.objects.filter(source="page").count() >= args.articles
         registry_docs, registry_seconds, page_seconds = 0, float("nan"), float("nan")
         generated = {"problems": [0] * 5}
-        if not reuse:
+        if not reuse and args.keep_registry_index:
+            print("Registry documents kept as the import indexed them (--keep-registry-index).")
+        elif not reuse:
             started = time.perf_counter()
             registry = search_registry_rebuild()
             registry_seconds = time.perf_counter() - started
@@ -331,29 +419,59 @@ def main() -> int:
             print(
                 f"Registry documents rebuilt on their own: {registry} in "
                 f"{registry_seconds:.1f} s ({registry_docs / registry_seconds:,.0f} documents/s)"
+                f"; load {os.getloadavg()[0]:.2f}"
             )
-            print(f"Writing {args.articles:,} news articles ...", flush=True)
-            generated = generate_articles(args.articles)
-            print(
-                f"  {generated['seconds']:.1f} s; Page.find_problems(): {generated['problems']} "
-                "(evil chars, bad step length, orphans, wrong depth, wrong numchild)"
-            )
-            print("Indexing the pages ...", flush=True)
-            started = time.perf_counter()
-            pages = search_source_rebuild(source=search_source("page"))
-            page_seconds = time.perf_counter() - started
-            print(
-                f"  {pages:,} pages in {page_seconds:.1f} s "
-                f"({pages / page_seconds:,.0f} documents/s)"
-            )
+        if args.documents_only:
+            indexed = reuse
+            if not reuse:
+                import partnerportal.core.search.services as services
+
+                print(f"Indexing {args.articles:,} article documents (no pages) ...", flush=True)
+                wagtail_backends = services.get_search_backends
+                services.get_search_backends = lambda **kwargs: []
+                try:
+                    made = generate_documents(args.articles)
+                finally:
+                    services.get_search_backends = wagtail_backends
+                page_seconds = made["seconds"]
+                print(
+                    f"  {made['documents']:,} documents in {page_seconds:.1f} s "
+                    f"({made['documents'] / page_seconds:,.0f} documents/s, text generation "
+                    f"included); load {os.getloadavg()[0]:.2f}"
+                )
+                from partnerportal.core.search import fulltext
+
+                fulltext.statistics_refresh()
         else:
+            if not reuse:
+                print(f"Writing {args.articles:,} news articles ...", flush=True)
+                generated = generate_articles(args.articles)
+                print(
+                    f"  {generated['seconds']:.1f} s; Page.find_problems(): "
+                    f"{generated['problems']} "
+                    "(evil chars, bad step length, orphans, wrong depth, wrong numchild)"
+                )
+            indexed = SearchDocument.objects.filter(source="page").count() >= args.articles
+            if not indexed:
+                print("Indexing the pages ...", flush=True)
+                started = time.perf_counter()
+                pages = search_source_rebuild(source=search_source("page"))
+                page_seconds = time.perf_counter() - started
+                print(
+                    f"  {pages:,} pages in {page_seconds:.1f} s "
+                    f"({pages / page_seconds:,.0f} documents/s); load {os.getloadavg()[0]:.2f}"
+                )
+        if reuse and indexed:
             print("Articles and index kept from an earlier run: measuring the searches only.")
         pages = SearchDocument.objects.filter(source="page").count()
         total = SearchDocument.objects.count()
         mix = queries(random.Random(11))
         print(f"Searching: {len(mix)} queries x {args.rounds} rounds over {total:,} documents ...")
-        figures = time_searches(mix, args.rounds)
         client = Client(HTTP_HOST="127.0.0.1")
+        # The baseline of the same run (the machine is shared): a view that does nothing.
+        baseline = [measure(client, "/healthz", requests=200, warmup=5, label="/healthz")]
+        figures = time_searches(mix, args.rounds)
+        baseline.append(measure(client, "/healthz", requests=200, warmup=5, label="/healthz"))
         pages_http = [
             measure(client, f"/de/suche/?q={q}", requests=10, warmup=1, label=q)
             for q in ("Koeln", "Klimawandels", "Partnersch", "Wasserversorgung Lima")
@@ -365,7 +483,7 @@ def main() -> int:
 
     print()
     print(f"Engine: {connection.vendor}; documents: {total:,} ({pages:,} pages)")
-    if not reuse:
+    if not (reuse and indexed):
         print(
             f"Indexing: registry {registry_docs:,} documents in {registry_seconds:.1f} s, "
             f"pages {pages:,} in {page_seconds:.1f} s ({pages / page_seconds:,.0f} documents/s)"
@@ -375,9 +493,16 @@ def main() -> int:
         f"median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} ms, "
         f"max {figures['max']:.1f} ms (budget {BUDGET_MEDIAN_MS:.0f} / {BUDGET_P95_MS:.0f} ms)"
     )
+    base = statistics.median([row["median"] for row in baseline])
+    print(
+        f"Load average (1 min) before / after the searches: {figures['load'][0]:.2f} / "
+        f"{figures['load'][1]:.2f}; baseline /healthz median {base:.2f} ms (before "
+        f"{baseline[0]['median']:.2f}, after {baseline[1]['median']:.2f}); search median / "
+        f"baseline {figures['median'] / base:.1f}x, p95 / baseline {figures['p95'] / base:.1f}x"
+    )
     print("Slowest queries (max ms, hits):")
     for query, ms, hits in figures["slowest"]:
-        print(f"  {ms:7.1f} ms  {hits:7,}  {query}")
+        print(f"  {ms:7.1f} ms  {hits:>7}  {query}")
     print("Search page over HTTP (median / p95 ms, queries):")
     for row in pages_http:
         print(f"  {row['median']:6.1f} / {row['p95']:6.1f}  {row['queries']:.0f}  {row['label']}")

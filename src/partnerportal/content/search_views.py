@@ -1,5 +1,6 @@
 """The site search page (/<lang>/suche/): everyone, logged in or not, may search; it finds
 only what everyone may see (live public pages, published records), so it needs no other check.
+Rate-limited like the search API (per address, or per account when logged in).
 """
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from partnerportal.core.search.selectors import SearchResults, search_run
 from partnerportal.core.search.sources import facet_kinds
+from partnerportal.core.throttling import page_rate_limited
 
 from .forms import SearchForm
 
@@ -47,6 +49,16 @@ def _facet_groups(request: HttpRequest, results: SearchResults) -> list[dict]:
     ]
 
 
+@page_rate_limited(
+    "search",
+    lambda seconds: (
+        _(
+            "You have searched many times in a short time. Please wait %(seconds)s "
+            "seconds and try again."
+        )
+        % {"seconds": seconds}
+    ),
+)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = None

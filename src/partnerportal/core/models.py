@@ -1,5 +1,5 @@
 """Core's models: the search documents (see core.search)."""
 
-from .search.models import SearchDocument, SearchFacet
+from .search.models import SearchDocument, SearchFacet, SearchTerm
 
-__all__ = ["SearchDocument", "SearchFacet"]
+__all__ = ["SearchDocument", "SearchFacet", "SearchTerm"]

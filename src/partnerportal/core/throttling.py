@@ -6,9 +6,12 @@ with Retry-After."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
 from ninja import NinjaAPI, Schema
 from ninja.errors import Throttled
 from ninja.throttling import SimpleRateThrottle
@@ -81,3 +84,36 @@ def handle_throttled(request: HttpRequest, exc: Throttled, *, api: NinjaAPI) -> 
         },
         status=429,
     )
+
+
+def page_rate_limited(scope: str, message: Callable[[int], str]) -> Callable:
+    """The API's limits (API_ANON_RATE per address, API_USER_RATE per account) for an HTML
+    view, in counters of their own (`scope`-anon, `scope`-user): a page that costs what an API
+    call costs (the search) is no way around the API's limit. Over it: the 429 page with
+    `message(seconds)` and Retry-After."""
+
+    class _Anonymous(AnonymousRate):
+        pass
+
+    class _User(UserRate):
+        pass
+
+    _Anonymous.scope = f"{scope}-anon"
+    _User.scope = f"{scope}-user"
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def limited(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+            for throttle in (_Anonymous(), _User()):
+                if not throttle.allow_request(request):
+                    seconds = math.ceil(throttle.wait())
+                    response = render(
+                        request, "429.html", {"message": message(seconds)}, status=429
+                    )
+                    response["Retry-After"] = str(seconds)
+                    return response
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate

@@ -57,7 +57,15 @@ class FacetValueOut(Schema):
 
 
 class SearchOut(Schema):
-    count: int
+    count: int = Field(
+        ...,
+        description="Number of results; with `count_exact` false, there are more than this.",
+    )
+    count_exact: bool = Field(
+        True,
+        description="False when a frequent word finds more results than the 1,000 counted "
+        "(every type's newest 1,000 are ranked, counted and faceted: see the facets' counts).",
+    )
     page: int
     pages: int
     results: list[SearchHitOut]
@@ -106,6 +114,7 @@ def search(request: HttpRequest, filters: Query[SearchFilters]):
         )
         return {
             "count": results.total,
+            "count_exact": results.total_exact,
             "page": results.page.number,
             "pages": results.page.paginator.num_pages,
             "results": [

@@ -149,3 +149,12 @@ def test_api_search_is_in_the_openapi_document(client):
     operation = document["paths"]["/api/v1/search"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"q", "type", "theme", "country", "page"}
     assert {"200", "422", "429"} <= set(operation["responses"])
+
+
+def test_search_page_is_rate_limited_like_the_api(client, site, settings):
+    settings.API_ANON_RATE = "2/m"
+    assert [client.get("/de/suche/", {"q": "Koeln"}).status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/en/suche/", {"q": "Koeln"})
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    assert "searched many times" in refused.content.decode()

@@ -109,12 +109,20 @@ def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
     found, prefix_last = query_terms(query)
     wanted = set(found)
     prefix = found[-1] if prefix_last else None
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(text or "")]
+    text = text or ""
+    # The words up to the first match and the passage after it (plus one, to know whether
+    # more follows): a long text is not split further than the passage shown.
+    spans: list[tuple[int, int]] = []
+    hit: int | None = None
+    for m in _WORD.finditer(text):
+        spans.append((m.start(), m.end()))
+        if hit is None and _matches(m.group(), wanted, prefix):
+            hit = len(spans) - 1
+        if hit is not None and len(spans) > max(0, hit - words // 3) + words:
+            break
     if not spans:
         return mark_safe("")
-    first_hit = next(
-        (i for i, (a, b) in enumerate(spans) if _matches(text[a:b], wanted, prefix)), 0
-    )
+    first_hit = hit or 0
     first = max(0, first_hit - words // 3)
     last = min(len(spans), first + words)
     hit_set = {

@@ -13,7 +13,8 @@ class AnalysedSearchField(index.SearchField):
     """A search field whose indexed value is its German terms, not its text (see analysis)."""
 
     def get_value(self, obj):
-        # The database backends ask each field's value once per index column: analyse once.
+        # The database backends ask each field's value once per index column, and our own
+        # index (fulltext) asks too: analyse once.
         cache = obj.__dict__.setdefault("_analysed", {})
         if self.field_name not in cache:
             cache[self.field_name] = analysis.analyse(super().get_value(obj) or "")
@@ -75,3 +76,13 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+
+class SearchTerm(models.Model):
+    """Every term in the full-text index, to turn a prefix into the words it begins (see
+    `fulltext`)."""
+
+    term = models.CharField(primary_key=True, max_length=255)
+
+    def __str__(self) -> str:
+        return self.term

@@ -1,24 +1,23 @@
 """Running a search: ranked hits of one page, the total and the facet counts.
 
-On the database backends one SQL statement does it all (the full-text match is evaluated once,
-in a materialised CTE, and the page, the total and every facet are read from it), on SQLite
-(FTS5) and PostgreSQL (tsvector, GIN) alike; see ADR 0008 for why not the stock query
-compilers. On other backends (OpenSearch, Elasticsearch) the search goes through Wagtail's
-search API with the analysed terms, and only the type facet is counted.
+On the database backends the search reads our own full-text index (`fulltext`: FTS5 on
+SQLite, a tsvector table on PostgreSQL), whose keys put the newest match first: per type it
+takes the newest matches up to every page one can open, and ranks, counts and facets those in
+Python; see ADR 0008 for why not the stock query compilers.
+On other backends (OpenSearch, Elasticsearch) the search goes through Wagtail's search API with
+the analysed terms, and only the type facet is counted.
 """
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.utils.safestring import SafeString
 from modelsearch.backends import get_search_backend
-from modelsearch.conf import get_app_config
-from modelsearch.utils import get_content_type_pk
 
-from . import analysis
+from . import analysis, fulltext
 from .models import SearchDocument, SearchFacet
 from .sources import facet_kinds, search_sources
 
@@ -27,8 +26,8 @@ PER_PAGE = 20
 #: The last page one can ask for (deep pages cost as much as the whole result set).
 MAX_PAGE = 50
 _VALUE = re.compile(r"[\w.-]{1,60}")
-#: A title match weighs this many body matches.
-TITLE_WEIGHT = 10.0
+#: Matches looked at per type: every page one can open (see `_search_database`).
+CANDIDATES = PER_PAGE * MAX_PAGE
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,8 @@ class SearchResults:
     page: Page
     #: kind ("type", "theme", "country") -> values with counts, largest first.
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    #: False when there are more than `total` results (see `_search_database`).
+    total_exact: bool = True
 
 
 class _Count:
@@ -69,105 +70,58 @@ class _Count:
         return self.total
 
 
-def _index_table() -> str:
-    """The search framework's entry table (wagtailsearch_indexentry under Wagtail)."""
-    return get_app_config().get_model("IndexEntry")._meta.db_table
-
-
-def _match_sqlite(found: list[str], prefix_last: bool) -> tuple[str, list]:
-    phrases = [f'"{term}"' for term in found]
-    if prefix_last:
-        phrases[-1] += "*"
-    table = _index_table()
-    fts = f"{table}_fts"
-    sql = (
-        # Only table names and constants are interpolated; every value is a parameter.
-        f"SELECT d.id AS id, d.source AS source, d.date AS date, "  # noqa: S608
-        f"-bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}) AS score "
-        # CROSS JOIN fixes the order in SQLite: the match drives, each hit looks up its entry
-        # and document by primary key (left to itself the planner may scan every entry and
-        # probe the full-text table for each).
-        f"FROM {fts} CROSS JOIN {table} e ON e.id = {fts}.rowid "
-        f"CROSS JOIN core_searchdocument d ON d.id = CAST(e.object_id AS INTEGER) "
-        f"WHERE {fts} MATCH %s AND e.content_type_id = %s"
-    )
-    return sql, ["{title body} : (" + " ".join(phrases) + ")"]
-
-
-def _match_postgresql(found: list[str], prefix_last: bool) -> tuple[str, list]:
-    items = [f"'{term}'" for term in found]
-    if prefix_last:
-        items[-1] += ":*"
-    table = _index_table()
-    # One condition per term, each "in the title or in the body": the GIN indexes on both
-    # vectors answer it (title || body would need a scan), and together they are an AND over
-    # title and body.
-    per_term = " AND ".join(
-        "(e.title @@ to_tsquery('simple', %s) OR e.body @@ to_tsquery('simple', %s))" for _ in items
-    )
-    sql = (
-        f"SELECT d.id AS id, d.source AS source, d.date AS date, "  # noqa: S608
-        f"(ts_rank(e.title, to_tsquery('simple', %s), 1) * {TITLE_WEIGHT} "
-        f"+ ts_rank(e.body, to_tsquery('simple', %s), 1)) AS score "
-        f"FROM {table} e JOIN core_searchdocument d ON d.id = CAST(e.object_id AS INTEGER) "
-        f"WHERE {per_term} AND e.content_type_id = %s"
-    )
-    whole = " | ".join(items)  # rank by every term found, in title and body
-    params: list = [whole, whole]
-    for item in items:
-        params += [item, item]
-    return sql, params
+def _facet_counts(rows, counts: dict[str, dict[str, int]]) -> None:
+    tokens = Counter(text for row in rows for text in row.keys.split())
+    for text, number in tokens.items():  # each distinct token decoded once
+        kind, value = fulltext.token_parse(text)
+        if kind not in ("s", "l"):
+            kind_counts = counts.setdefault(kind, {})
+            kind_counts[value] = kind_counts.get(value, 0) + number
 
 
 def _search_database(
     found, prefix_last, *, language, type_, filters, offset, limit
-) -> tuple[list[int], int, dict[str, dict[str, int]]]:
-    if connection.vendor == "postgresql":
-        match_sql, params = _match_postgresql(found, prefix_last)
-        text = "::text"
-        rounding = "ROUND((m.score * 10)::numeric) DESC"
-        outer_first = "JOIN"
-    else:
-        match_sql, params = _match_sqlite(found, prefix_last)
-        text = ""
-        rounding = "ROUND(m.score, 1) DESC"
-        # The hits drive the facet count (the planner would scan every facet otherwise).
-        outer_first = "CROSS JOIN"
-    params.append(get_content_type_pk(SearchDocument))
-    match_sql += " AND d.language IN ('', %s)"
-    params.append(language)
-    for kind, value in filters.items():
-        match_sql += (
-            " AND d.id IN (SELECT document_id FROM core_searchfacet WHERE kind = %s AND value = %s)"
-        )
-        params += [kind, value]
-    typed = "WHERE m.source = %s" if type_ else ""
-    typed_params = [type_] if type_ else []
-    sql = (
-        f"WITH m AS MATERIALIZED ({match_sql}), "  # noqa: S608
-        f"t AS MATERIALIZED (SELECT * FROM m {typed}) "
-        f"SELECT 'r', id{text}, position FROM ("
-        f"  SELECT m.id, ROW_NUMBER() OVER (ORDER BY {rounding}, m.date DESC NULLS LAST, "
-        f"  m.id DESC) AS position FROM t m ORDER BY position LIMIT %s OFFSET %s) r "
-        f"UNION ALL SELECT 'n', '', COUNT(*) FROM t "
-        f"UNION ALL SELECT 'type', source, COUNT(*) FROM m GROUP BY source "
-        f"UNION ALL SELECT fa.kind, fa.value, COUNT(*) FROM t "
-        f"{outer_first} core_searchfacet fa ON fa.document_id = t.id GROUP BY fa.kind, fa.value"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *typed_params, limit, offset])
-        rows = cursor.fetchall()
-    ids: list[tuple[int, int]] = []
+) -> tuple[list[int], int, dict[str, dict[str, int]], bool]:
+    """Our own index (`fulltext`): per type the newest CANDIDATES matches, ranked in Python.
+
+    Counts, facets and ranking are exact while a type has at most CANDIDATES matches (every
+    page one can open); beyond, the total is "more than CANDIDATES" and the facets count the
+    newest CANDIDATES, and the ranking sees those plus the newest CANDIDATES matches with a
+    word in the title (so that title matches still come first)."""
+    query = fulltext.Query.prepare(found, prefix_last)
+    groups = [[fulltext.token("l", ""), fulltext.token("l", language)]]
+    groups += [[fulltext.token(kind, value)] for kind, value in filters.items()]
+    searches = {source: [*groups, [fulltext.token("s", source)]] for source in search_sources()}
+    pools = fulltext.matches(query, searches, limit=CANDIDATES + 1)
+    counts: dict[str, dict[str, int]] = {
+        "type": {source: min(len(rows), CANDIDATES) for source, rows in pools.items() if rows}
+    }
+    chosen = [type_] if type_ else list(pools)
+    candidates: dict[int, fulltext.Match] = {}
     total = 0
-    counts: dict[str, dict[str, int]] = {}
-    for kind, key, number in rows:
-        if kind == "r":
-            ids.append((number, int(key)))
-        elif kind == "n":
-            total = int(number)
-        else:
-            counts.setdefault(kind, {})[key] = int(number)
-    return [pk for _, pk in sorted(ids)], total, counts
+    crowded = []
+    for source in chosen:
+        rows = pools.get(source, [])
+        if len(rows) > CANDIDATES:
+            crowded.append(source)
+            rows = rows[:CANDIDATES]
+        total += len(rows)
+        _facet_counts(rows, counts)
+        for row in rows:
+            candidates[row.key] = row
+    if crowded:
+        # More than the candidates: the newest matches with a word in the title join them.
+        titled = fulltext.matches(
+            query, {s: searches[s] for s in crowded}, limit=CANDIDATES, title_only=True
+        )
+        for rows in titled.values():
+            for row in rows:
+                candidates.setdefault(row.key, row)
+    scored = sorted(
+        candidates.values(), key=lambda row: (-fulltext.title_score(row.title, query), -row.key)
+    )
+    ids = [fulltext.key_document(row.key) for row in scored[offset : offset + limit]]
+    return ids, total, counts, bool(crowded)
 
 
 def _search_other(
@@ -183,8 +137,9 @@ def _search_other(
 
 
 def _is_database_backend(backend) -> bool:
-    return type(backend).__module__.startswith("modelsearch.backends.database.") and (
-        connection.vendor in ("sqlite", "postgresql")
+    return (
+        type(backend).__module__.startswith("modelsearch.backends.database.")
+        and fulltext.is_supported()
     )
 
 
@@ -212,6 +167,7 @@ def search_run(
     ids: list[int] = []
     total = 0
     counts: dict[str, dict[str, int]] = {}
+    capped = False
     if found:
         backend = get_search_backend()
         arguments = {
@@ -222,7 +178,7 @@ def search_run(
             "limit": per_page,
         }
         if _is_database_backend(backend):
-            ids, total, counts = _search_database(found, prefix_last, **arguments)
+            ids, total, counts, capped = _search_database(found, prefix_last, **arguments)
         else:
             ids, total, counts = _search_other(backend, found, **arguments)
     documents = SearchDocument.objects.in_bulk(ids)
@@ -271,6 +227,7 @@ def search_run(
         total=total,
         page=Page(hits, number, paginator),
         facets=facets,
+        total_exact=not capped,
     )
 
 

@@ -10,6 +10,7 @@ from modelsearch.conf import get_app_config
 
 from partnerportal.core.db import table_statistics_refresh
 
+from . import fulltext
 from .models import SearchDocument, SearchFacet
 from .sources import DocumentData, SearchSource, search_sources, sources_for_model
 
@@ -58,10 +59,51 @@ def _documents_create(source: SearchSource, data: Sequence[DocumentData]) -> int
         for value in dict.fromkeys(values)
     ]
     SearchFacet.objects.bulk_create(facets, batch_size=INDEX_BATCH * 5)
+    if fulltext.is_supported():
+        keys = {d.pk: _keys(d, []) for d in documents}
+        for facet in facets:
+            keys[facet.document_id].append(fulltext.token(facet.kind, facet.value))
+        fulltext.documents_index(documents, keys)
     for backend in get_search_backends(with_auto_update=True):
         for start in range(0, len(documents), INDEX_BATCH):
             backend.add_bulk(SearchDocument, documents[start : start + INDEX_BATCH])
     return len(documents)
+
+
+def _keys(document: SearchDocument, facet_tokens: list[str]) -> list[str]:
+    return [
+        fulltext.token("s", document.source),
+        fulltext.token("l", document.language),
+        *facet_tokens,
+    ]
+
+
+def search_documents_reindex(
+    document_model: type[models.Model] = SearchDocument,
+    facet_model: type[models.Model] = SearchFacet,
+) -> int:
+    """The full-text rows of every document anew (after migration core 0002 made the index;
+    models given to run with a migration's historical ones)."""
+    if not fulltext.is_supported():
+        return 0
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {fulltext.TABLE}")  # noqa: S608
+    written = 0
+    last = 0
+    while True:
+        batch = list(document_model.objects.filter(pk__gt=last).order_by("pk")[:INDEX_BATCH])
+        if not batch:
+            return written
+        keys = {d.pk: _keys(d, []) for d in batch}
+        for document_id, kind, value in facet_model.objects.filter(
+            document_id__in=[d.pk for d in batch]
+        ).values_list("document_id", "kind", "value"):
+            keys[document_id].append(fulltext.token(kind, value))
+        fulltext.documents_index(batch, keys)
+        written += len(batch)
+        last = batch[-1].pk
 
 
 def search_documents_sync(*, source: SearchSource, objects: Iterable[models.Model]) -> int:
@@ -104,6 +146,7 @@ def search_source_rebuild(*, source: SearchSource) -> int:
         table_statistics_refresh(
             SearchDocument, SearchFacet, get_app_config().get_model("IndexEntry")
         )
+        fulltext.statistics_refresh()
     return written
 
 

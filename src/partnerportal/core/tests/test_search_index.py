@@ -1,0 +1,124 @@
+"""The search's own full-text index (core.search.fulltext, ADR 0008) on the engine the suite
+runs on: run this module on SQLite and on PostgreSQL (DATABASE_URL=postgres://…)."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from partnerportal.content.models import StandardPage
+from partnerportal.core.search import fulltext, selectors
+from partnerportal.core.search.models import SearchDocument
+from partnerportal.core.search.selectors import search_run
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(home, title, body="Text"):
+    page = home.add_child(instance=StandardPage(title=title, body=f"<p>{body}</p>"))
+    page.save_revision().publish()
+    return page
+
+
+def _index_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {fulltext.TABLE}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _titles(query, **kwargs):
+    return [hit.title for hit in search_run(query=query, language="de", **kwargs).hits]
+
+
+def test_keys_order_newer_first_and_give_back_the_document():
+    older = fulltext.document_key(7, date(2020, 1, 1))
+    newer = fulltext.document_key(3, date(2024, 5, 1))
+    undated = fulltext.document_key(9, None)
+    assert newer > older > undated
+    assert fulltext.key_document(newer) == 3 and fulltext.key_date(newer) == date(2024, 5, 1)
+    assert fulltext.key_date(undated) is None
+    assert fulltext.token_parse(fulltext.token("country", "DE")) == ("country", "DE")
+    assert fulltext.token("l", "") == "l_"
+
+
+def test_deleting_documents_deletes_their_index_rows(site, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _page(site, "Wasserversorgung in Moshi")
+    assert _titles("Wasserversorgung") == ["Wasserversorgung in Moshi"]
+    assert _index_rows() == SearchDocument.objects.count() > 0
+    SearchDocument.objects.all().delete()  # any path, not only the services: a trigger
+    assert _index_rows() == 0
+    assert _titles("Wasserversorgung") == []
+
+
+def test_more_matches_than_candidates_counts_the_newest_and_keeps_title_matches_first(
+    site, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _page(site, "Wasserversorgung in Moshi")  # the oldest, but the word is in its title
+        for n in range(4):
+            _page(site, f"Bericht {n}", "Es geht um die Wasserversorgung.")
+    exact = search_run(query="Wasserversorgung", language="de")
+    assert exact.total == 5 and exact.total_exact
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    capped = search_run(query="Wasserversorgung", language="de")
+    assert capped.total == 2 and not capped.total_exact
+    assert {f.value: f.count for f in capped.facets["type"]} == {"page": 2}
+    # The newest two, and the oldest that has the word in its title, first.
+    assert [hit.title for hit in capped.hits] == [
+        "Wasserversorgung in Moshi",
+        "Bericht 3",
+        "Bericht 2",
+    ]
+
+
+def test_a_prefix_beginning_many_words_is_left_to_the_engine(
+    site, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _page(site, "Klimawandel")
+        _page(site, "Klimapartnerschaft")
+    assert set(_titles("Klima")) == {"Klimawandel", "Klimapartnerschaft"}
+    monkeypatch.setattr(fulltext, "PREFIX_MAX_WORDS", 1)
+    assert set(_titles("Klima")) == {"Klimawandel", "Klimapartnerschaft"}
+    assert _titles("Klimaz") == []
+
+
+def test_reindex_writes_the_rows_of_every_document_again(site, django_capture_on_commit_callbacks):
+    from partnerportal.core.search.services import search_documents_reindex
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _page(site, "Schulpartnerschaft Alpha")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {fulltext.TABLE}")  # noqa: S608
+    assert _titles("Schulpartnerschaft") == []
+    assert search_documents_reindex() == SearchDocument.objects.count()
+    assert _titles("Schulpartnerschaft") == ["Schulpartnerschaft Alpha"]
+
+
+def test_search_page_and_api_say_when_there_are_more_results(
+    client, site, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            _page(site, f"Städtepartnerschaft {n}")
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    page = client.get("/de/suche/", {"q": "Städtepartnerschaft"}).content.decode()
+    assert "Mehr als 2 Treffer" in page
+    body = client.get("/api/v1/search", {"q": "Städtepartnerschaft"}).json()
+    assert body["count"] == 2 and body["count_exact"] is False
+
+
+def test_publishing_a_page_indexes_it_once(site, django_capture_on_commit_callbacks):
+    from django.test.utils import CaptureQueriesContext
+
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _page(site, "Klimapartnerschaft Beta")
+    writes = [
+        q["sql"] for q in captured.captured_queries if f"INSERT INTO {fulltext.TABLE}" in q["sql"]
+    ]
+    assert len(writes) == 1
+    assert SearchDocument.objects.filter(title="Klimapartnerschaft Beta").count() == 1
