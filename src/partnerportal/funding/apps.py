@@ -31,3 +31,13 @@ class FundingConfig(AppConfig):
 
         work_page_section_register(editor_tools.work_page_section)
         partnership_editor_actions_register(editor_tools.partnership_actions)
+
+        # Travel support asked for with an event registration becomes a draft application
+        # (ADR 0012: funding may import events, not the other way round).
+        from partnerportal.events.signals import travel_support_requested
+
+        from .from_events import travel_support_requested_receiver
+
+        travel_support_requested.connect(
+            travel_support_requested_receiver, dispatch_uid="partnerportal.funding.travel_support"
+        )

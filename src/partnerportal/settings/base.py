@@ -421,3 +421,9 @@ FUNDING_REPORT_REMINDER_DAYS = env.int("FUNDING_REPORT_REMINDER_DAYS", default=1
 # --- Events (organisers): days after an event's end until its registrations are anonymised,
 # for events without a series (a series sets its own, EventSeries.retention_days).
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=365)
+
+# Travel cost support asked for with an event registration becomes a draft application for
+# this funding instrument (its short name); none is made when no open instrument has it.
+FUNDING_TRAVEL_SUPPORT_INSTRUMENT = env.str(
+    "FUNDING_TRAVEL_SUPPORT_INSTRUMENT", default="reisekosten-anbahnung-delegation"
+)
