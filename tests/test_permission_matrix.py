@@ -867,6 +867,33 @@ CASES += [
     Case("events:event_edit", ADMINS_ONLY, kwargs=_public_event),
     # Without a municipality the form is refused with a message and a redirect (ok).
     Case("events:event_invite", ADMINS_ONLY, method="post", kwargs=_public_event),
+    # Registration (evreg): public for a public event; the self-service pages answer only to
+    # the secret of a link (a wrong one is a 404 for everyone, whoever is logged in).
+    Case("events:registration_create", ALL_OK, kwargs=_public_event),
+    Case(
+        "events:registration_create",
+        EVENT_MANAGERS_ELSE_MISSING,
+        kwargs=_draft_event,
+        label="draft",
+    ),
+    Case("events:registration_done", ALL_OK, kwargs=_public_event),
+    Case(
+        "events:registration_manage",
+        dict.fromkeys(ROLES, "missing"),
+        kwargs=lambda w, r: {"token": "x" * 43},
+    ),
+    Case(
+        "events:registration_visa_letter",
+        dict.fromkeys(ROLES, "missing"),
+        kwargs=lambda w, r: {"token": "x" * 43},
+    ),
+    # An empty body is refused as invalid input for everyone (no login needed to register).
+    Case(
+        "api:event_registration_create",
+        dict.fromkeys(ROLES, "invalid"),
+        method="post",
+        kwargs=_public_event_id,
+    ),
     Case("api:events", ALL_OK),
     Case("api:event", ALL_OK, kwargs=_public_event_id),
     # Writes need an API token; a session is not enough (401 for everyone).

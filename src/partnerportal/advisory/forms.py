@@ -303,6 +303,19 @@ class MeasureForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["estimated_cost"].widget.attrs["inputmode"] = "decimal"
+        # Municipal editors work on plans too: only published public events and open
+        # instruments are offered (and accepted), plus what the measure already names.
+        current = self.instance if self.instance.pk else None
+        events = CalendarEvent.objects.public()
+        instruments = FundingInstrument.objects.filter(is_active=True)
+        if current is not None and current.event_id:
+            events = events | CalendarEvent.objects.filter(pk=current.event_id)
+        if current is not None and current.funding_instrument_id:
+            instruments = instruments | FundingInstrument.objects.filter(
+                pk=current.funding_instrument_id
+            )
+        self.fields["event"].queryset = events.distinct()
+        self.fields["funding_instrument"].queryset = instruments.distinct()
         self.fields["themes"].choices = theme_choices_grouped()
         self.fields["responsible"].choices = ResponsibleSide.choices
         self.fields["status"].choices = MeasureStatus.choices

@@ -54,7 +54,7 @@ class EventSeries(VersionedModel):
     )
     country = models.ForeignKey(
         "geo.Country",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="event_series",
@@ -148,7 +148,7 @@ class Event(VersionedModel):
     address = models.CharField(_("address"), max_length=300, blank=True)
     country = models.ForeignKey(
         "geo.Country",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="events_held",

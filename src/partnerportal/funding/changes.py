@@ -17,7 +17,7 @@ from partnerportal.core import workflows as core_workflows
 from partnerportal.core.concurrency import version_claim
 
 from .actions import FundingAction
-from .decisions import approved_plan_replace, plan_lines_clean
+from .decisions import approved_plan_replace, approved_total_check, plan_lines_clean
 from .models import Application, ApplicationState, ChangeRequest
 from .payments import committed_total
 from .permissions import can_act_for_applicant
@@ -48,6 +48,8 @@ def change_request_create(
         raise ValidationError(_("Please propose new dates or a new cost plan."), code="empty")
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end lies before the start.")})
+    if cleaned:
+        approved_total_check(application, sum((line.amount_eur for line in cleaned), start=0))
     change = ChangeRequest(
         application=application,
         reason=reason,
@@ -105,6 +107,7 @@ def _apply(change: ChangeRequest, application: Application, *, actor) -> None:
             raise ValidationError(
                 _("The new plan is below what is already paid or requested."), code="below_paid"
             )
+        approved_total_check(application, total)
         decision.approved_total = approved_plan_replace(application, lines)
         attribute_change(decision, actor=actor, action=FundingAction.CHANGE_ACCEPTED)
         decision.save()

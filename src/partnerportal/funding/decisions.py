@@ -202,23 +202,7 @@ def decision_draft_save(
         )
     cleaned = plan_lines_clean(lines)
     total = sum((line.amount_eur for line in cleaned), Decimal("0.00"))
-    requested = plan_total(application, CostPlan.REQUESTED)
-    if total > requested:
-        raise ValidationError(
-            _(
-                "The approved total (%(total)s EUR) is above the requested total "
-                "(%(requested)s EUR)."
-            )
-            % {"total": total, "requested": requested},
-            code="above_requested",
-        )
-    ceiling = application.instrument.ceiling_eur
-    if ceiling is not None and total > ceiling:
-        raise ValidationError(
-            _("The approved total is above the instrument's ceiling of %(ceiling)s EUR.")
-            % {"ceiling": ceiling},
-            code="above_ceiling",
-        )
+    approved_total_check(application, total)
     languages = {code for code, _name in settings.LANGUAGES} - {"de"}
     if summary_language and summary_language not in languages:
         raise ValidationError({"summary_language": _("Unknown language.")})
@@ -352,3 +336,25 @@ def letter_template_save(
     attribute_change(template, actor=actor, action=FundingAction.LETTER_TEMPLATE_CHANGED)
     template.save()
     return template
+
+
+def approved_total_check(application: Application, total: Decimal) -> None:
+    """An approved plan (the decision's, or a change accepted later) never exceeds what was
+    requested nor the instrument's ceiling."""
+    requested = plan_total(application, CostPlan.REQUESTED)
+    if total > requested:
+        raise ValidationError(
+            _(
+                "The approved total (%(total)s EUR) is above the requested total "
+                "(%(requested)s EUR)."
+            )
+            % {"total": total, "requested": requested},
+            code="above_requested",
+        )
+    ceiling = application.instrument.ceiling_eur
+    if ceiling is not None and total > ceiling:
+        raise ValidationError(
+            _("The approved total is above the instrument's ceiling of %(ceiling)s EUR.")
+            % {"ceiling": ceiling},
+            code="above_ceiling",
+        )

@@ -29,17 +29,21 @@ def registration_origin(registration) -> str:
 def application_from_travel_support(*, registration) -> Application | None:
     """The draft for one registration, made once (a second signal finds the first draft).
     Nothing is made when the installation names no open travel-cost instrument
-    (`FUNDING_TRAVEL_SUPPORT_INSTRUMENT`) or the registrant gave no municipality of the
-    registry: then the request stays on the registration for the organisers to see."""
+    (`FUNDING_TRAVEL_SUPPORT_INSTRUMENT`), or the registrant is not logged in as an editor of
+    the municipality they named (anyone may register and name any municipality; only its own
+    editors may start its applications): then the request stays on the registration for the
+    organisers to see."""
     instrument = FundingInstrument.objects.filter(
         slug=settings.FUNDING_TRAVEL_SUPPORT_INSTRUMENT, is_active=True
     ).first()
     municipality = registration.municipality
-    if instrument is None or municipality is None:
+    user = registration.user
+    if instrument is None or municipality is None or user is None:
+        return None
+    if not can_apply(user, municipality):
         return None
     origin = registration_origin(registration)
     event = registration.event
-    user = registration.user
     with transaction.atomic():
         existing = Application.objects.select_for_update().filter(origin=origin).first()
         if existing is not None:
@@ -49,7 +53,7 @@ def application_from_travel_support(*, registration) -> Application | None:
         application = Application(
             instrument=instrument,
             applicant=municipality,
-            created_by=user if user is not None and can_apply(user, municipality) else None,
+            created_by=user,
             state=ApplicationState.DRAFT,
             step="partnership",
             origin=origin,

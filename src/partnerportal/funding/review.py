@@ -24,7 +24,7 @@ from .models import (
     Recommendation,
     Review,
 )
-from .permissions import can_review_applications
+from .permissions import can_review_applications, is_applicant_editor
 
 #: Kinds of involvement that bar a person from deciding on the application.
 BARRED_FROM_DECIDING = (InvolvementKind.ASSESSED, InvolvementKind.EDITED)
@@ -49,6 +49,11 @@ def decision_barred_reason(application: Application, user) -> str:
         return _("Please log in.")
     if application.created_by_id == user.pk:
         return _("You wrote this application; someone else must decide on it (four eyes).")
+    if is_applicant_editor(user, application):
+        return _(
+            "You edit for the applicant municipality; someone outside it must decide on its "
+            "application (four eyes)."
+        )
     kinds = set(
         ApplicationInvolvement.objects.filter(
             application=application, user=user, kind__in=BARRED_FROM_DECIDING

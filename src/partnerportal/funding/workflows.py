@@ -38,7 +38,7 @@ from .models import (
     PaymentRequest,
     PaymentState,
 )
-from .permissions import can_act_for_applicant, can_review_applications
+from .permissions import can_act_for_applicant, can_review_applications, is_applicant_editor
 from .review import decision_barred_reason, involvement_add, review_ensure
 
 Transition = core_workflows.Transition
@@ -112,9 +112,15 @@ def _decider_guard(user, application: Application) -> str:
 
 
 def _second_person_guard(user, obj: PaymentRequest | ChangeRequest) -> str:
-    """First approval: not the requester."""
+    """First approval: not the requester, nor anyone who edits for the applicant municipality
+    (they are the requesting side, whoever of them pressed the button)."""
     if obj.requested_by_id == user.pk:
         return _("You requested this yourself; two other people must approve it (four eyes).")
+    if is_applicant_editor(user, obj.application):
+        return _(
+            "You edit for the applicant municipality; two people outside it must approve this "
+            "(four eyes)."
+        )
     return ""
 
 

@@ -61,7 +61,7 @@ class DeploymentIn(Schema):
     )
 
 
-class MunicipalityRef(Schema):
+class DeploymentMunicipalityOut(Schema):
     id: int
     name: str
     country: str
@@ -71,8 +71,8 @@ class DeploymentOut(Schema):
     id: int
     kind: ExpertKind
     state: DeploymentState
-    partner_municipality: MunicipalityRef
-    german_municipality: MunicipalityRef
+    partner_municipality: DeploymentMunicipalityOut
+    german_municipality: DeploymentMunicipalityOut
     partnership: int = Field(..., description="Id of the partnership the deployment serves.")
     host_institution: str
     starts_on: dt.date

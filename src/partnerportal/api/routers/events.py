@@ -14,6 +14,7 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
@@ -28,10 +29,12 @@ from partnerportal.events.models import Event, EventFormat, EventSeries
 from partnerportal.events.permissions import can_manage_event
 from partnerportal.events.selectors import api_event_get, api_event_list
 from partnerportal.events.services import event_create, event_update
+from partnerportal.events.throttling import RegistrationRate
 from partnerportal.geo.models import Country
 
 from ..authentication import ApiTokenAuth
-from ..documentation import extra, responses
+from ..documentation import auth_extra, extra, responses
+from .accounts import ErrorOut
 from .registry import MAX_ID, Pages
 
 router = Router(tags=["events"])
@@ -49,7 +52,7 @@ from django.http import Http404  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 
-from partnerportal.core.throttling import AnonymousRate, ThrottledOut  # noqa: E402
+from partnerportal.core.throttling import ThrottledOut  # noqa: E402
 from partnerportal.events.permissions import can_register_for_event  # noqa: E402
 from partnerportal.events.registrations import (  # noqa: E402
     Person,
@@ -62,17 +65,6 @@ from ..documentation import NotFoundOut, ValidationErrorOut  # noqa: E402
 
 #: Ids are 64-bit in the database; a larger number is a 422, not a database error.
 _MAX_ID = 2**63 - 1
-
-
-class RegistrationRate(AnonymousRate):
-    """Registrations per caller's address, logged in or not (EVENTS_REGISTRATION_RATE): a form
-    anyone may send is the first thing a script floods."""
-
-    scope = "events-registration"
-    setting = "EVENTS_REGISTRATION_RATE"
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class RegistrationIn(Schema):
@@ -103,7 +95,7 @@ class ClosedOut(Schema):
     detail: str
 
 
-def _problem(field: str, message: str) -> dict:
+def _registration_problem(field: str, message: str) -> dict:
     """One entry of ninja's 422 shape; an answer (`q_<id>`) sits under `answers`."""
     loc = ["body", "payload", *(["answers", field[2:]] if field.startswith("q_") else [field])]
     return {"type": "value_error", "loc": loc, "msg": message}
@@ -130,6 +122,7 @@ def _problem(field: str, message: str) -> dict:
         "more than the rate set by the operator. The person receives an e-mail with a link to "
         "see, change or cancel the registration."
     ),
+    openapi_extra={"responses": {429: extra(conditional=False)["responses"][429]}},
 )
 def event_registration_create(
     request: HttpRequest,
@@ -140,24 +133,30 @@ def event_registration_create(
     events are a 404. Seats are decided by registrations.registration_create under the
     event's lock."""
     event = get_object_or_404(Event, pk=event_id)
-    if not can_register_for_event(request.user, event):
+    # This endpoint takes no credentials (auth=None, no CSRF check): it answers as to anyone,
+    # never with the browser's session (which would open non-public events to a forged POST).
+    if not can_register_for_event(AnonymousUser(), event):
         raise Http404
     problems: list[dict] = []
     try:
         validate_email(payload.email)
     except DjangoValidationError:
-        problems.append(_problem("email", _("Enter a valid e-mail address.")))
+        problems.append(_registration_problem("email", _("Enter a valid e-mail address.")))
     if not payload.name.strip() or "\x00" in payload.name:
-        problems.append(_problem("name", _("Please enter the name.")))
+        problems.append(_registration_problem("name", _("Please enter the name.")))
     if payload.language not in dict(settings.LANGUAGES):
-        problems.append(_problem("language", _("Please choose one of the site's languages.")))
+        problems.append(
+            _registration_problem("language", _("Please choose one of the site's languages."))
+        )
     municipality = None
     if payload.municipality is not None:
         from partnerportal.registry.models import Municipality
 
         municipality = Municipality.objects.filter(pk=payload.municipality).first()
         if municipality is None:
-            problems.append(_problem("municipality", _("No municipality has this id.")))
+            problems.append(
+                _registration_problem("municipality", _("No municipality has this id."))
+            )
     if problems:
         return Status(422, {"detail": problems})
     person = Person(
@@ -177,7 +176,9 @@ def event_registration_create(
             422,
             {
                 "detail": [
-                    _problem(field, msg) for field, msgs in error.errors.items() for msg in msgs
+                    _registration_problem(field, msg)
+                    for field, msgs in error.errors.items()
+                    for msg in msgs
                 ]
             },
         )
@@ -448,7 +449,13 @@ def event(request: HttpRequest, event_id: int = Path(..., ge=1, le=MAX_ID)):
 
 @router.post(
     "/events",
-    response={201: EventOut},
+    response={
+        201: EventOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: ValidationErrorOut,
+        429: ThrottledOut,
+    },
     auth=staff_only,
     summary="Create an event (staff)",
     description=(
@@ -457,6 +464,7 @@ def event(request: HttpRequest, event_id: int = Path(..., ge=1, le=MAX_ID)):
         "Answers 201 with the event; 422 for bad input (times without offset, an unknown zone, "
         "an end before the start)."
     ),
+    openapi_extra=auth_extra(),
 )
 def events_create(request: HttpRequest, payload: EventCreateIn):
     """Agency administrators and editors, by API token (events.permissions.can_manage_event)."""
@@ -470,13 +478,22 @@ def events_create(request: HttpRequest, payload: EventCreateIn):
 
 @router.patch(
     "/events/{event_id}",
-    response={200: EventOut, 404: dict, 409: dict},
+    response={
+        200: EventOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: NotFoundOut,
+        409: dict,
+        422: ValidationErrorOut,
+        429: ThrottledOut,
+    },
     auth=staff_only,
     summary="Change an event (staff)",
     description=(
         "Only the fields sent change. Send `version` (from a previous answer) to be refused "
         "with 409 when someone changed the event in between."
     ),
+    openapi_extra=auth_extra(),
 )
 def events_update(
     request: HttpRequest, payload: EventPatchIn, event_id: int = Path(..., ge=1, le=MAX_ID)

@@ -215,15 +215,35 @@ def test_openapi_document_validates_and_documents_every_answer(client):
     for extension, media_type in EXPORTS.items():
         ok = paths[f"/api/v1/partnerships.{extension}"]["get"]["responses"]["200"]
         assert list(ok["content"]) == [media_type]
+    # Every operation (reads, and the writes of events, funding and deployments) documents its
+    # success, the 422 of invalid input and the 429 with its header.
+    methods = {"get", "post", "put", "patch", "delete"}
     for path, item in paths.items():
+        assert methods & set(item), path
+        for method, operation in item.items():
+            if method not in methods:
+                continue
+            answers = operation["responses"]
+            assert any(code.startswith("2") for code in answers), (method, path)
+            assert {"422", "429"} <= set(answers), (method, path)
+            assert "Retry-After" in answers["429"]["headers"], (method, path)
+            assert answers["429"]["content"]["application/json"]["schema"], (method, path)
+        if "get" not in item:
+            continue
         answers = item["get"]["responses"]
-        assert {"200", "422", "429"} <= set(answers), path
-        assert "Retry-After" in answers["429"]["headers"]
-        assert answers["429"]["content"]["application/json"]["schema"]
+        assert "200" in answers, path
         # The open data is conditional; answers per API token are kept by no cache; the search
-        # (pages change its index, not the registry's version) and the per-diem calculation
-        # (its own tables) are not conditional.
-        unconditional = {"/api/v1/status", "/api/v1/search", "/api/v1/per-diem"}
+        # (pages change its index, not the registry's version), the per-diem calculation (its
+        # own tables), events, funding instruments and deployments are not conditional.
+        unconditional = {
+            "/api/v1/status",
+            "/api/v1/search",
+            "/api/v1/per-diem",
+            "/api/v1/events",
+            "/api/v1/events/{event_id}",
+            "/api/v1/funding/instruments",
+            "/api/v1/deployments",
+        }
         if path not in unconditional and "security" not in item["get"]:
             assert "304" in answers and "ETag" in answers["200"]["headers"], path
     parameters = {p["name"] for p in paths["/api/v1/partnerships"]["get"]["parameters"]}

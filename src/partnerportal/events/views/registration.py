@@ -10,6 +10,8 @@ Who may see and do what:
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +45,7 @@ from ..registrations import (
     registration_offer_decline,
     registration_update,
 )
+from ..throttling import RegistrationRate
 from ..visa import visa_letter_allowed, visa_letter_pdf
 from ..waitlist import waitlist_position
 
@@ -88,8 +91,27 @@ def _add_errors(form_for, error: RegistrationInvalid) -> None:
 @require_http_methods(["GET", "POST"])
 def registration_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Public for published public events (can_register_for_event). Nothing is saved while a
-    field is wrong; errors stand at their fields."""
+    field is wrong; errors stand at their fields. Sending is limited per client like the API's
+    registrations (one counter for both): over it, the 429 page says how long to wait."""
     event = _event_for(request, slug)
+    if request.method == "POST":
+        throttle = RegistrationRate()
+        if not throttle.allow_request(request):
+            seconds = math.ceil(throttle.wait())
+            response = render(
+                request,
+                "429.html",
+                {
+                    "message": _(
+                        "You have sent many registrations in a short time. Please wait "
+                        "%(seconds)s seconds and try again."
+                    )
+                    % {"seconds": seconds}
+                },
+                status=429,
+            )
+            response["Retry-After"] = str(seconds)
+            return response
     closed = registration_closed_reason(event)
     count = _people_count(request)
     municipality = _municipality_initial(request.user)

@@ -219,7 +219,34 @@ def test_every_events_templates_render_in_german_and_english(event):
         html = message.alternatives[0].content
         assert f'lang="{language}"' in html or "<html" not in html
         subjects[language] = message.subject
-    assert subjects["de"] != subjects["en"], "the subject is not translated"
+    if _words_of_ours(f"notifications/email/{route.template}_subject.txt"):
+        assert subjects["de"] != subjects["en"], "the subject is not translated"
+
+
+def _words_of_ours(template_name: str) -> bool:
+    """Whether a template has text of its own besides what it is given: a subject that is only
+    what someone wrote (the organisers' message: "{{ event_title }}: {{ subject }}") has nothing
+    to translate."""
+    from django.template.loader import get_template
+
+    source = get_template(template_name).template.source
+    if re.search(r"{%\s*(block)?trans(late)?\b", source):
+        return True
+    return bool(re.search(r"\w", re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", "", source, flags=re.S)))
+
+
+#: `from partnerportal.notifications.events import Event as Notice`: an app with an Event of
+#: its own (events, advisory) names the catalogue otherwise.
+_CATALOGUE_IMPORT = re.compile(
+    r"from partnerportal\.notifications\.events import (?:\(([^)]*)\)|([^\n]*))"
+)
+
+
+def _catalogue_names(text: str) -> set[str]:
+    names = {"Event"}
+    for imported in _CATALOGUE_IMPORT.findall(text):
+        names.update(re.findall(r"\bEvent as (\w+)", "".join(imported)))
+    return names
 
 
 @pytest.mark.parametrize("event", list(Event))
@@ -231,7 +258,9 @@ def test_every_event_is_sent_by_something(event):
         if "tests" in path.parts or path.name == "events.py" or "migrations" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        if name in text or f'"{event.value}"' in text:
+        if f'"{event.value}"' in text or any(
+            re.search(rf"\b{alias}\.{event.name}\b", text) for alias in _catalogue_names(text)
+        ):
             return
     pytest.fail(f"nothing sends {name}")
 

@@ -1,0 +1,18 @@
+"""How often one client may register (EVENTS_REGISTRATION_RATE), through the page and the API
+together: a form anyone may send is the first thing a script floods."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from partnerportal.core.throttling import AnonymousRate
+
+
+class RegistrationRate(AnonymousRate):
+    """Registrations per caller's address, logged in or not; one counter for page and API."""
+
+    scope = "events-registration"
+    setting = "EVENTS_REGISTRATION_RATE"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
