@@ -13,6 +13,19 @@ from partnerportal.advisory.tests.expert_factories import ExpertProfileFactory, 
 from partnerportal.registry.models import Theme
 
 from .test_phones import PHONE, too_wide
+
+
+def _themes_restore() -> None:
+    """A live-server test runs after others that flushed the database: the themes come from a
+    data migration, so put them back the way it made them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not Theme.objects.exists():
+        import_module("partnerportal.registry.migrations.0002_themes").create_themes(apps, None)
+
+
 from .test_site import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,6 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_need_match_propose_accept_deploy_on_a_phone(
     browser, live_server, browser_site, screenshot
 ):
+    _themes_restore()
     _german, partner, partnership = active_pair()
     partner.latitude, partner.longitude = -8.35, -74.6
     partner.save()
