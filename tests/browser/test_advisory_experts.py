@@ -13,6 +13,7 @@ from partnerportal.advisory.tests.expert_factories import ExpertProfileFactory, 
 from partnerportal.registry.models import Theme
 
 from .test_phones import PHONE, too_wide
+from .test_site import log_in
 
 
 def _themes_restore() -> None:
@@ -25,8 +26,6 @@ def _themes_restore() -> None:
     if not Theme.objects.exists():
         import_module("partnerportal.registry.migrations.0002_themes").create_themes(apps, None)
 
-
-from .test_site import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
