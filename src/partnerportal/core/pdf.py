@@ -4,33 +4,45 @@ print. Each app draws its own documents on the `FPDF` this returns."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_FAMILY = "DejaVu"
 
 
-class PartnerportalPDF(FPDF):
-    """A4 portrait, millimetres, the DejaVu family registered as regular and bold."""
+@cache
+def _document_class() -> type[FPDF]:
+    """fpdf2 is loaded when the first document is drawn, not when the apps load: a `migrate`
+    in an environment made before it was pinned still runs."""
+    from fpdf import FPDF
 
-    footer_text: str = ""
+    class PartnerportalPDF(FPDF):
+        """A4 portrait, millimetres, the DejaVu family registered as regular and bold."""
 
-    def footer(self) -> None:
-        if not self.footer_text:
-            return
-        self.set_y(-12)
-        self.set_font(FONT_FAMILY, size=8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 6, self.footer_text, align="L")
-        self.cell(0, 6, f"{self.page_no()}/{{nb}}", align="R")
-        self.set_text_color(0, 0, 0)
+        footer_text: str = ""
+
+        def footer(self) -> None:
+            if not self.footer_text:
+                return
+            self.set_y(-12)
+            self.set_font(FONT_FAMILY, size=8)
+            self.set_text_color(90, 90, 90)
+            self.cell(0, 6, self.footer_text, align="L")
+            self.cell(0, 6, f"{self.page_no()}/{{nb}}", align="R")
+            self.set_text_color(0, 0, 0)
+
+    return PartnerportalPDF
 
 
-def pdf_new(*, title: str, author: str = "Partnerportal", footer: str = "") -> PartnerportalPDF:
+def pdf_new(*, title: str, author: str = "Partnerportal", footer: str = "") -> FPDF:
     font_dir = Path(settings.PDF_FONT_DIR)
-    pdf = PartnerportalPDF(orientation="portrait", unit="mm", format="A4")
+    pdf = _document_class()(orientation="portrait", unit="mm", format="A4")
     pdf.add_font(FONT_FAMILY, "", str(font_dir / "DejaVuSans.ttf"))
     pdf.add_font(FONT_FAMILY, "B", str(font_dir / "DejaVuSans-Bold.ttf"))
     pdf.set_font(FONT_FAMILY, size=11)

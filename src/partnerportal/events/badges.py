@@ -9,18 +9,20 @@ at the door, not by the participants."""
 from __future__ import annotations
 
 import zoneinfo
+from typing import TYPE_CHECKING
 
-import segno
 from babel import dates as babel_dates
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from partnerportal.core.i18n import babel_locale
 from partnerportal.core.pdf import FONT_FAMILY, pdf_bytes, pdf_new
 
 from .models import Event, Registration
 from .organising import check_in_code_ensure
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 #: Organisers' documents are German or English.
 DOCUMENT_LANGUAGES = ("de", "en")
@@ -65,6 +67,8 @@ def municipality_label(registration: Registration) -> str:
 
 def qr_draw(pdf: FPDF, text: str, *, x: float, y: float, size: float) -> None:
     """A QR code of `text` as filled squares, a quiet zone of one module included in `size`."""
+    import segno  # loaded when a badge is drawn
+
     qr = segno.make(text, error="m", micro=False)
     matrix = [list(row) for row in qr.matrix]
     modules = len(matrix) + 2

@@ -7,16 +7,20 @@ request without storing anything more."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from fpdf import FPDF
 
 from partnerportal.core.pdf import FONT_FAMILY, pdf_bytes, pdf_new
 
 from .badges import event_dates, event_place, municipality_label
 from .models import Event, Registration
 from .organising import certificate_check
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 CERTIFICATE_LANGUAGES = ("de", "en", "fr", "es", "uk")
 CERTIFICATE_TITLE = gettext_noop("Certificate of attendance")

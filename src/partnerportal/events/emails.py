@@ -9,10 +9,8 @@ the right local time. Every e-mail carries the self-service link."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import icalendar
 from babel import dates as babel_dates
 from django.conf import settings
 from django.urls import reverse
@@ -22,6 +20,7 @@ from partnerportal.core.i18n import babel_locale
 from partnerportal.notifications.events import Event as Notification
 from partnerportal.notifications.services import email_to_address
 
+from .ical import event_ical
 from .models import Event, Registration
 from .tokens import access_token_for
 
@@ -48,43 +47,9 @@ def event_where(event: Event) -> str:
     return ", ".join(parts)
 
 
-def event_ical(event: Event) -> str:
-    """One VEVENT in the event's time zone, with its VTIMEZONE; the same for every participant,
-    so it is built once per version of the event in this process."""
-    key = (event.pk, event.version, event.updated_at)
-    cached = _ICAL_CACHE.get(key)
-    if cached is None:
-        cached = _event_ical_build(event)
-        if len(_ICAL_CACHE) > 256:
-            _ICAL_CACHE.clear()
-        _ICAL_CACHE[key] = cached
-    return cached
-
-
-_ICAL_CACHE: dict[tuple, str] = {}
-
-
-def _event_ical_build(event: Event) -> str:
-    zone = ZoneInfo(event.timezone)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Partnerportal//Events//DE")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    vevent = icalendar.Event()
-    vevent.add("uid", f"event-{event.pk}@partnerportal")
-    vevent.add("dtstamp", datetime.now(tz=ZoneInfo("UTC")))
-    vevent.add("dtstart", event.starts_at.astimezone(zone))
-    vevent.add("dtend", event.ends_at.astimezone(zone))
-    vevent.add("summary", event.title)
-    where = event_where(event)
-    if where:
-        vevent.add("location", where)
-    if event.summary:
-        vevent.add("description", event.summary)
-    vevent.add("url", _absolute(_event_path(event)))
-    calendar.add_component(vevent)
-    calendar.add_missing_timezones()
-    return calendar.to_ical().decode()
+def event_ical_attachment(event: Event) -> str:
+    """The event as an iCal file (events.ical, the same as the event page's link)."""
+    return event_ical(event, url=_absolute(_event_path(event))).decode()
 
 
 def _absolute(path: str) -> str:
@@ -92,9 +57,7 @@ def _absolute(path: str) -> str:
 
 
 def _event_path(event: Event) -> str:
-    return reverse("events:registration_create", kwargs={"slug": event.slug}).rsplit(
-        "anmelden/", 1
-    )[0]
+    return reverse("events:event_detail", kwargs={"slug": event.slug})
 
 
 def manage_url(registration: Registration) -> str:
@@ -154,7 +117,7 @@ def registration_email(
         }
     attachments = None
     if status in (Status.CONFIRMED, Status.OFFERED):
-        attachments = [[ICAL_FILENAME, event_ical(event), ICAL_MIMETYPE]]
+        attachments = [[ICAL_FILENAME, event_ical_attachment(event), ICAL_MIMETYPE]]
     email_to_address(
         event=kind,
         to_email=registration.email,

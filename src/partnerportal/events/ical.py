@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from icalendar import Calendar, Timezone
-from icalendar import Event as VEvent
 
 from .models import DatePrecision, Event
+
+if TYPE_CHECKING:
+    from icalendar import Event as VEvent
 
 PRODID = "-//Partnerportal//Veranstaltungen//DE"
 
@@ -34,6 +36,8 @@ def _location(event: Event) -> str:
 
 
 def _vevent(event: Event, *, url: str = "") -> VEvent:
+    from icalendar import Event as VEvent
+
     entry = VEvent()
     entry.add("uid", _uid(event))
     entry.add("dtstamp", event.updated_at or event.created_at)
@@ -63,7 +67,10 @@ def _vevent(event: Event, *, url: str = "") -> VEvent:
 
 def calendar_ical(events: Iterable[Event], *, name: str, url_for=None, method: str = "") -> bytes:
     """A VCALENDAR of `events` with one VTIMEZONE per zone used; `url_for(event)` gives each
-    event's page address."""
+    event's page address. The icalendar library is loaded here, when a calendar is asked for
+    (a `migrate` in an environment made before it was pinned still runs)."""
+    from icalendar import Calendar, Timezone
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
