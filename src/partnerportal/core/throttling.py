@@ -64,6 +64,15 @@ class UserRate(_SettingRate):
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
+class AddressRate(_SettingRate):
+    """Per client address, logged in or not: for forms anyone may send (registrations, contact
+    requests), which are the first thing a script floods. Subclasses name `scope` and the
+    `setting` that holds the rate."""
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class ThrottledOut(Schema):
     detail: str
     retry_after: int

@@ -3,16 +3,11 @@ together: a form anyone may send is the first thing a script floods."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
-from partnerportal.core.throttling import AnonymousRate
+from partnerportal.core.throttling import AddressRate
 
 
-class RegistrationRate(AnonymousRate):
+class RegistrationRate(AddressRate):
     """Registrations per caller's address, logged in or not; one counter for page and API."""
 
     scope = "events-registration"
     setting = "EVENTS_REGISTRATION_RATE"
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnerportal.core.concurrency import EditConflict
-from partnerportal.core.throttling import _SettingRate
+from partnerportal.core.throttling import AddressRate
 
 from .. import permissions, selectors
 from ..cases import (
@@ -62,15 +62,12 @@ CONFLICT_MESSAGE = gettext_lazy(
 )
 
 
-class ContactRate(_SettingRate):
+class ContactRate(AddressRate):
     """Contact requests per client address (ADVISORY_CONTACT_RATE), counted in the shared
     cache like the API's limits, for logged-in people and the public alike."""
 
     scope = "advisory-contact"
     setting = "ADVISORY_CONTACT_RATE"
-
-    def get_cache_key(self, request: HttpRequest) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _staff_only(view):
