@@ -268,11 +268,31 @@ class EventFilters(Schema):
     )
     to: dt.datetime | None = Field(None, description="Events that start at or before this moment.")
 
+    @field_validator("from_", "to")
+    @classmethod
+    def _moment(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """A moment without offset is German time, as on the calendar page."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        return _in_utc(value)
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """The moment in UTC: PostgreSQL refuses offsets past ±15:59 that ISO 8601 and Python allow."""
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("The moment lies outside the years 1 to 9999 in UTC.") from None
+
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
         raise ValueError("Give the time with its offset from UTC, e.g. 2027-03-12T09:00:00+01:00.")
-    return value
+    return _in_utc(value)
 
 
 class _EventWrite(Schema):

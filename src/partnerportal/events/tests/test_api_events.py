@@ -54,6 +54,30 @@ def test_list_and_detail_with_counts(client, site):
     assert client.get(f"/api/v1/events/{draft.pk}").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "moment,status",
+    [
+        ("0381-11-06T09:17:34-21:06", 200),  # ISO allows it, PostgreSQL's offsets stop at 15:59
+        ("2031-04-01T09:00:00+23:59", 200),
+        ("2031-04-01T09:00:00", 200),  # no offset: German time, as on the calendar page
+        ("0001-01-01T00:30:00+05:00", 422),  # before the year 1 in UTC
+        ("9999-12-31T23:30:00-05:00", 422),  # after the year 9999 in UTC
+    ],
+)
+def test_list_filters_take_every_offset(client, site, moment, status):
+    make_event(title="Runder Tisch", capacity=50, partner_countries=[])
+    for name in ("from", "to"):
+        response = client.get("/api/v1/events", {name: moment})
+        assert response.status_code == status, response.content
+
+
+def test_create_with_extreme_offset_is_stored_in_utc(client, site):
+    body = {**BODY, "starts_at": "2031-04-01T09:00:00+15:30", "ends_at": "2031-04-01T12:00:00-15:30"}
+    response = _post(client, body, _token(UserFactory(agency_staff=True)))
+    assert response.status_code == 201, response.content
+    assert response.json()["starts_at"].startswith("2031-03-31T17:30:00")
+
+
 def test_create_by_staff_token(client, site):
     editor = UserFactory(agency_staff=True)
     response = _post(
