@@ -72,7 +72,11 @@ def test_list_filters_take_every_offset(client, site, moment, status):
 
 
 def test_create_with_extreme_offset_is_stored_in_utc(client, site):
-    body = {**BODY, "starts_at": "2031-04-01T09:00:00+15:30", "ends_at": "2031-04-01T12:00:00-15:30"}
+    body = {
+        **BODY,
+        "starts_at": "2031-04-01T09:00:00+15:30",
+        "ends_at": "2031-04-01T12:00:00-15:30",
+    }
     response = _post(client, body, _token(UserFactory(agency_staff=True)))
     assert response.status_code == 201, response.content
     assert response.json()["starts_at"].startswith("2031-03-31T17:30:00")
