@@ -783,6 +783,15 @@ def application_submit(*, actor, application: Application, expected_version: int
     return application
 
 
+def staff_recipients():
+    """The agency staff who hear of submitted (and withdrawn) applications."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name__in=MANAGING_ROLES) | Q(is_superuser=True), is_active=True)
+        .distinct()
+    )
+
+
 def _submitted_notify(*, application: Application, actor) -> None:
     from django.conf import settings
 
@@ -800,14 +809,9 @@ def _submitted_notify(*, application: Application, actor) -> None:
         "title": application.title,
         "requested": str(cost_totals(application).requested_eur),
     }
-    staff = (
-        get_user_model()
-        .objects.filter(Q(groups__name__in=MANAGING_ROLES) | Q(is_superuser=True), is_active=True)
-        .distinct()
-    )
     notify(
         event=Event.FUNDING_APPLICATION_SUBMITTED,
-        recipients=staff,
+        recipients=staff_recipients(),
         actor=actor,
         target=application,
         context=context,

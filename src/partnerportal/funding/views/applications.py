@@ -37,7 +37,8 @@ from ..forms import (
     VersionForm,
 )
 from ..models import Application, ApplicationState, CostKind, CostLine, CostPlan, FundingInstrument
-from ..permissions import can_edit_application, can_view_application
+from ..permissions import can_act_for_applicant, can_edit_application, can_view_application
+from ..workflows import application_transition, available_actions
 
 #: The wizard's steps and their German addresses.
 STEP_SLUGS = {
@@ -212,8 +213,48 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         totals=services.cost_totals(application),
         documents=_documents(application),
         can_edit=can_edit_application(request.user, application),
+        can_withdraw=_can_withdraw(request.user, application),
     )
     return render(request, "funding/application_detail.html", context)
+
+
+def _can_withdraw(user, application: Application) -> bool:
+    return any(t.action == "withdraw" for t in available_actions(application, user))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant withdraws the application (a draft, or one under review until the
+    decision): a page that asks, then the step of the workflow (funding/workflows.py), which
+    tells the staff if it had been submitted. Whoever sees it but may not withdraw it: 403."""
+    application = _visible(request, pk)
+    if not can_act_for_applicant(request.user, application):
+        raise PermissionDenied
+    form = VersionForm(request.POST or None, initial={"version": application.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_transition(
+                obj=application,
+                action="withdraw",
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict:
+            messages.error(
+                request, _("Someone else changed this application meanwhile. Please check.")
+            )
+            return redirect("funding:application_detail", pk=application.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("funding:application_detail", pk=application.pk)
+        messages.success(request, _("The application has been withdrawn."))
+        return redirect("funding:application_detail", pk=application.pk)
+    return render(
+        request,
+        "funding/application_withdraw.html",
+        _context(application, "", form=form, can_withdraw=_can_withdraw(request.user, application)),
+    )
 
 
 # --- the simple steps ---------------------------------------------------------------------
