@@ -287,9 +287,9 @@ def figures_version() -> str:
     for model in _COUNTED:
         table = quote(model._meta.db_table)
         parts += [
-            f"(SELECT COUNT(*) FROM {table})",
-            f"(SELECT COALESCE(SUM({quote('version')}), 0) FROM {table})",
-            f"(SELECT COALESCE(MAX({quote('id')}), 0) FROM {table})",
+            f"(SELECT COUNT(*) FROM {table})",  # noqa: S608 - our table names, quoted
+            f"(SELECT COALESCE(SUM({quote('version')}), 0) FROM {table})",  # noqa: S608
+            f"(SELECT COALESCE(MAX({quote('id')}), 0) FROM {table})",  # noqa: S608
         ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))

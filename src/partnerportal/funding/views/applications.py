@@ -425,6 +425,71 @@ def application_costs(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/application_costs.html", context)
 
 
+def _per_diem_initial(line: CostLine, version: int) -> dict:
+    """The trip of a calculated line, for its form (times in German time, as entered)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    calculation = line.calculation
+    start, end = (
+        timezone.localtime(dt.datetime.fromisoformat(calculation[key])).replace(tzinfo=None)
+        for key in ("start", "end")
+    )
+    written = services.per_diem_description(calculation)
+    return {
+        "country": calculation.get("country"),
+        "city": calculation.get("city", ""),
+        "start": start,
+        "end": end,
+        "breakfasts": calculation.get("breakfasts", 0),
+        "lunches": calculation.get("lunches", 0),
+        "dinners": calculation.get("dinners", 0),
+        "travellers": calculation.get("travellers", 1),
+        # a description written from the trip is written anew from the changed trip
+        "description": "" if line.description == written else line.description,
+        "version": version,
+    }
+
+
+def _per_diem_line(request: HttpRequest, application: Application, line: CostLine):
+    """A calculated per-diem line changed in place: the trip's form, calculated anew."""
+    form = PerDiemForm(
+        request.POST if request.method == "POST" else None,
+        initial=_per_diem_initial(line, application.version),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.per_diem_line_update(
+                actor=request.user,
+                application=application,
+                line_id=line.pk,
+                expected_version=data["version"],
+                country=data["country"],
+                city=data["city"],
+                start=data["start"],
+                end=data["end"],
+                breakfasts=data["breakfasts"],
+                lunches=data["lunches"],
+                dinners=data["dinners"],
+                travellers=data["travellers"],
+                description=data["description"],
+            )
+        except EditConflict as conflict:
+            _conflict(request, form, conflict)
+        except ValidationError as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, _("The per diems have been calculated anew."))
+            return redirect(step_url(application, "costs") + "#cost-plan")
+    return render(
+        request,
+        "funding/application_cost_line.html",
+        _context(application, "costs", form=form, line=line, per_diem=True),
+    )
+
+
 def _line(application: Application, line_id: int) -> CostLine:
     return get_object_or_404(application.cost_lines, pk=line_id, plan=CostPlan.REQUESTED)
 
@@ -435,7 +500,7 @@ def application_cost_line(request: HttpRequest, pk: int, line: int) -> HttpRespo
     application = _editable(request, pk)
     cost_line = _line(application, line)
     if cost_line.kind == CostKind.PER_DIEM and cost_line.calculation:
-        raise Http404  # calculated: removed and added anew, not edited
+        return _per_diem_line(request, application, cost_line)
     initial = {
         "kind": cost_line.kind,
         "description": cost_line.description,
