@@ -111,14 +111,18 @@ def _figures_html() -> str:
     return render_to_string("funding/review/partials/dashboard_figures.html", {"blocks": blocks})
 
 
+def dashboard_cache_key() -> str:
+    return (
+        f"funding:dashboard:v{CACHE_SCHEMA}:{figures_version()}:{registry_version()!r}:"
+        f"{get_language() or 'de'}"
+    )
+
+
 def dashboard_figures_html() -> str:
     """The drawn figures from the shared cache while nothing they count has changed: the key
     holds the figures' fingerprint (funding.dashboards.figures_version), the registry's
     version (programme names) and the language, so a write anywhere shows at once."""
-    key = (
-        f"funding:dashboard:v{CACHE_SCHEMA}:{figures_version()}:{registry_version()!r}:"
-        f"{get_language() or 'de'}"
-    )
+    key = dashboard_cache_key()
     html = cache.get(key)
     if html is None:
         html = _figures_html()
