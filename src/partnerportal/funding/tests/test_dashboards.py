@@ -121,19 +121,24 @@ def test_dashboard_is_cached_until_a_counted_record_changes(client, data):
     from partnerportal.funding.dashboards import figures_version
     from partnerportal.funding.workflows import application_transition
 
+    def figures(response) -> str:
+        html = response.content.decode()
+        start = html.index('<div class="pp-funding-charts">')
+        return html[start : html.index("</section></div>", start)]
+
     client.force_login(staff())
     url = reverse("funding:dashboard")
     before = figures_version()
     with CaptureQueriesContext(connection) as first:
-        page = client.get(url).content.decode()
+        page = figures(client.get(url))
     with CaptureQueriesContext(connection) as second:
-        assert client.get(url).content.decode() == page
+        assert figures(client.get(url)) == page
     assert len(second) < len(first)
     extra = SubmittedApplicationFactory(instrument=data["deadline_instrument"])
     assert figures_version() != before
     states = dict(applications_by_state().rows)
     assert states[str(ApplicationState.SUBMITTED.label)] == 4
-    assert client.get(url).content.decode() != page
+    assert figures(client.get(url)) != page
     moved = figures_version()
     application_transition(obj=extra, action="withdraw", actor=applicant_editor(extra))
     assert figures_version() != moved
