@@ -1231,6 +1231,29 @@ CASES += [
         )
         for name, extra in _READ_VIEWS
     ],
+    # Withdrawal: the applicant's editors (a draft, or one under review); staff see the
+    # application but may not withdraw it; to anyone else it does not exist.
+    *[
+        Case(
+            "funding:application_withdraw",
+            access,
+            method=method,
+            kwargs=_app_kwargs(first_of, state),
+            data=_app_version,
+            label=label,
+        )
+        for access, first_of, state, label in (
+            (APP_DRAFT, "own_municipality", "draft", "own draft"),
+            (
+                {**APP_SUBMITTED_EDIT, "municipal_editor": "ok"},
+                "own_municipality",
+                "submitted",
+                "own, submitted",
+            ),
+            (HIDDEN, "other_municipality", "draft", "someone else's draft"),
+        )
+        for method in ("get", "post")
+    ],
     # The instruments in the back office (funding.wagtail_hooks)
     Case("funding_instruments:add", BACK_OFFICE),
     Case("funding_instruments:edit", BACK_OFFICE, kwargs=_instrument_pk),
@@ -1356,6 +1379,12 @@ CASES += [
          kwargs=lambda world, role: {"application_id": 1}),
     Case("api:funding_payment_action", dict.fromkeys(ROLES, "unauthorized"), method="post",
          kwargs=lambda world, role: {"payment_id": 1}),
+    Case("api:funding_change_requests", dict.fromkeys(ROLES, "unauthorized"),
+         kwargs=lambda world, role: {"application_id": 1}),
+    Case("api:funding_change_request_create", dict.fromkeys(ROLES, "unauthorized"),
+         method="post", kwargs=lambda world, role: {"application_id": 1}),
+    Case("api:funding_change_action", dict.fromkeys(ROLES, "unauthorized"), method="post",
+         kwargs=lambda world, role: {"change_id": 1}),
 ]  # fmt: skip
 
 

@@ -19,6 +19,9 @@ class PersonalDataProvider:
     #: erase(user, addresses) anonymises what the app keeps about the person (called inside the
     #: account's erasure transaction; `addresses` are all e-mail addresses the person used)
     erase: Callable[[Any, list[str]], None]
+    #: erasure_note() -> a sentence for the account's deletion page on what the app keeps (and
+    #: why), e.g. records under a legal retention duty; None: nothing to say
+    erasure_note: Callable[[], str] | None = None
 
 
 _PROVIDERS: dict[str, PersonalDataProvider] = {}
@@ -30,3 +33,8 @@ def personal_data_register(provider: PersonalDataProvider) -> None:
 
 def personal_data_providers() -> list[PersonalDataProvider]:
     return list(_PROVIDERS.values())
+
+
+def personal_data_erasure_notes() -> list[str]:
+    """What the apps say on the deletion page about what they keep after an erasure."""
+    return [p.erasure_note() for p in _PROVIDERS.values() if p.erasure_note is not None]

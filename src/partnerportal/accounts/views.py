@@ -231,7 +231,13 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             return redirect("/")
     else:
         form = AccountDeleteForm(user=request.user)
-    return render(request, "accounts/account_delete.html", {"form": form})
+    from .personal_data import personal_data_erasure_notes
+
+    return render(
+        request,
+        "accounts/account_delete.html",
+        {"form": form, "kept": personal_data_erasure_notes()},
+    )
 
 
 # --- API tokens ----------------------------------------------------------------------------

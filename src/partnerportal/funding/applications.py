@@ -535,12 +535,12 @@ def cost_line_update(
     currency: str = EUR,
     exchange_rate: Decimal | None = None,
 ) -> CostLine:
-    """Change a line (not a per-diem line: it is calculated; delete it and calculate anew)."""
+    """Change a line (not a calculated per-diem line: per_diem_line_update calculates it anew)."""
     _guard_edit(actor, application)
     line = _own_line(application, line_id)
     if line.kind == CostKind.PER_DIEM and line.calculation:
         raise ValidationError(
-            _("A calculated per diem cannot be edited; remove it and add it anew.")
+            _("A calculated per diem is changed through its trip (dates, meals, place).")
         )
     values = _line_values(
         kind=kind,
@@ -577,26 +577,19 @@ def cost_line_delete(
         line.delete()
 
 
-def per_diem_line_add(
+def _per_diem_calculated(
     *,
-    actor,
-    application: Application,
-    expected_version: int,
     country: str,
     city: str,
     start: dt.datetime,
     end: dt.datetime,
-    breakfasts: int = 0,
-    lunches: int = 0,
-    dinners: int = 0,
-    travellers: int = 1,
-    description: str = "",
-) -> CostLine:
-    """Per diems of a trip by the BMF rates (funding.per_diem), for `travellers` people. The
-    line keeps the inputs and the result (days, rates, tables) in `calculation`, so that the
-    figure can be retraced after a new rate table is imported. PerDiemError's problems become
-    a ValidationError naming the fields."""
-    _guard_edit(actor, application)
+    breakfasts: int,
+    lunches: int,
+    dinners: int,
+    travellers: int,
+) -> tuple[Decimal, dict]:
+    """(total EUR, the `calculation` a line keeps) of a trip by the BMF rates; PerDiemError's
+    problems become a ValidationError naming the fields."""
     if travellers < 1 or travellers > 100:
         raise ValidationError({"travellers": _("Between 1 and 100 travellers.")})
     try:
@@ -642,15 +635,49 @@ def per_diem_line_add(
             for day in result.days
         ],
     }
-    if not description.strip():
-        from partnerportal.geo.models import Country
+    return total, calculation
 
-        place = result.city or str(Country.objects.filter(iso2=result.country).first() or "")
-        description = _("Per diems %(place)s, %(days)s days, %(travellers)s person(s)") % {
-            "place": place,
-            "days": len(result.days),
-            "travellers": travellers,
-        }
+
+def per_diem_description(calculation: dict) -> str:
+    """The description written from a trip when the applicant gives none."""
+    from partnerportal.geo.models import Country
+
+    place = calculation.get("city") or str(
+        Country.objects.filter(iso2=calculation.get("country")).first() or ""
+    )
+    return _("Per diems %(place)s, %(days)s days, %(travellers)s person(s)") % {
+        "place": place,
+        "days": len(calculation.get("days") or []),
+        "travellers": calculation.get("travellers", 1),
+    }
+
+
+def per_diem_line_add(
+    *,
+    actor,
+    application: Application,
+    expected_version: int,
+    country: str,
+    city: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    breakfasts: int = 0,
+    lunches: int = 0,
+    dinners: int = 0,
+    travellers: int = 1,
+    description: str = "",
+) -> CostLine:
+    """Per diems of a trip by the BMF rates (funding.per_diem), for `travellers` people. The
+    line keeps the inputs and the result (days, rates, tables) in `calculation`, so that the
+    figure can be retraced after a new rate table is imported. PerDiemError's problems become
+    a ValidationError naming the fields."""
+    _guard_edit(actor, application)
+    total, calculation = _per_diem_calculated(
+        country=country, city=city, start=start, end=end, breakfasts=breakfasts,
+        lunches=lunches, dinners=dinners, travellers=travellers,
+    )  # fmt: skip
+    if not description.strip():
+        description = per_diem_description(calculation)
     with transaction.atomic():
         application.step = "costs"
         _touch(
@@ -672,6 +699,50 @@ def per_diem_line_add(
             calculation=calculation,
             order=order,
         )
+    return line
+
+
+def per_diem_line_update(
+    *,
+    actor,
+    application: Application,
+    line_id: int,
+    expected_version: int,
+    country: str,
+    city: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    breakfasts: int = 0,
+    lunches: int = 0,
+    dinners: int = 0,
+    travellers: int = 1,
+    description: str = "",
+) -> CostLine:
+    """Change a calculated per-diem line in place (dates, meals, country, city, travellers):
+    calculated anew by the rates of each day, its place in the plan kept. Refused (EditConflict)
+    when the application was saved since `expected_version`, like every step of the wizard."""
+    _guard_edit(actor, application)
+    line = _own_line(application, line_id)
+    if line.kind != CostKind.PER_DIEM or not line.calculation:
+        raise ValidationError(_("This line is not a calculated per diem."))
+    total, calculation = _per_diem_calculated(
+        country=country, city=city, start=start, end=end, breakfasts=breakfasts,
+        lunches=lunches, dinners=dinners, travellers=travellers,
+    )  # fmt: skip
+    if not description.strip():
+        description = per_diem_description(calculation)
+    with transaction.atomic():
+        _touch(
+            application,
+            actor=actor,
+            expected_version=expected_version,
+            action=FundingAction.APPLICATION_COST_LINE_CHANGED,
+        )
+        line.description = description.strip()[:300]
+        line.amount = line.amount_eur = total
+        line.currency, line.exchange_rate = EUR, Decimal(1)
+        line.calculation = calculation
+        line.save()
     return line
 
 
@@ -783,6 +854,15 @@ def application_submit(*, actor, application: Application, expected_version: int
     return application
 
 
+def staff_recipients():
+    """The agency staff who hear of submitted (and withdrawn) applications."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name__in=MANAGING_ROLES) | Q(is_superuser=True), is_active=True)
+        .distinct()
+    )
+
+
 def _submitted_notify(*, application: Application, actor) -> None:
     from django.conf import settings
 
@@ -800,14 +880,9 @@ def _submitted_notify(*, application: Application, actor) -> None:
         "title": application.title,
         "requested": str(cost_totals(application).requested_eur),
     }
-    staff = (
-        get_user_model()
-        .objects.filter(Q(groups__name__in=MANAGING_ROLES) | Q(is_superuser=True), is_active=True)
-        .distinct()
-    )
     notify(
         event=Event.FUNDING_APPLICATION_SUBMITTED,
-        recipients=staff,
+        recipients=staff_recipients(),
         actor=actor,
         target=application,
         context=context,
@@ -837,4 +912,5 @@ __all__ = [
     "document_delete",
     "document_upload",
     "per_diem_line_add",
+    "per_diem_line_update",
 ]

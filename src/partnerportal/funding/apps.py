@@ -41,3 +41,10 @@ class FundingConfig(AppConfig):
         travel_support_requested.connect(
             travel_support_requested_receiver, dispatch_uid="partnerportal.funding.travel_support"
         )
+
+        # The funding records in the account's export and erasure (funding/personal_data.py).
+        from partnerportal.accounts.personal_data import personal_data_register
+
+        from . import personal_data
+
+        personal_data_register(personal_data.PROVIDER)

@@ -94,28 +94,41 @@ OPEN_STATES = (
 )
 
 
-def _counts_by_instrument_and_state() -> list[tuple[int, str, int]]:
-    """(instrument id, state, count) of the submitted applications: one grouped scan of the
-    (state, instrument) index, no join; the figures fold it by what they need."""
-    return list(
-        Application.objects.exclude(state=ApplicationState.DRAFT)
-        .values_list("instrument_id", "state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+class Reads:
+    """The two reads the count figures share, each made once however many figures fold them:
+    (instrument id, state, count) of the submitted applications (one grouped scan of the
+    (state, instrument) index, no join) and the instruments with their programmes."""
+
+    def __init__(self) -> None:
+        self._counts: list[tuple[int, str, int]] | None = None
+        self._instruments: dict[int, FundingInstrument] | None = None
+
+    @property
+    def counts(self) -> list[tuple[int, str, int]]:
+        if self._counts is None:
+            self._counts = list(
+                Application.objects.exclude(state=ApplicationState.DRAFT)
+                .values_list("instrument_id", "state")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+        return self._counts
+
+    @property
+    def instruments(self) -> dict[int, FundingInstrument]:
+        if self._instruments is None:
+            self._instruments = (
+                FundingInstrument.objects.select_related("programme")
+                .only("id", "deadline", "programme__id", "programme__name")
+                .in_bulk()
+            )
+        return self._instruments
 
 
-def _instruments() -> dict[int, FundingInstrument]:
-    return (
-        FundingInstrument.objects.select_related("programme")
-        .only("id", "deadline", "programme__id", "programme__name")
-        .in_bulk()
-    )
-
-
-def applications_by_state() -> Figure:
+def applications_by_state(reads: Reads | None = None) -> Figure:
+    reads = reads or Reads()
     counts: dict[str, int] = {}
-    for _instrument, state, n in _counts_by_instrument_and_state():
+    for _instrument, state, n in reads.counts:
         counts[state] = counts.get(state, 0) + n
     rows = [
         [str(label), counts.get(value, 0)]
@@ -125,11 +138,11 @@ def applications_by_state() -> Figure:
     return Figure("state", _("Applications by state"), [_("State"), _("Applications")], rows)
 
 
-def _fold(key) -> list[tuple]:
+def _fold(reads: Reads, key) -> list[tuple]:
     """Counts (all, open) per key(instrument)."""
-    instruments = _instruments()
+    instruments = reads.instruments
     folded: dict = {}
-    for instrument_id, state, n in _counts_by_instrument_and_state():
+    for instrument_id, state, n in reads.counts:
         cell = folded.setdefault(key(instruments[instrument_id]), [0, 0])
         cell[0] += n
         if state in OPEN_STATES:
@@ -137,8 +150,11 @@ def _fold(key) -> list[tuple]:
     return list(folded.items())
 
 
-def applications_by_programme() -> Figure:
-    rows = sorted(_fold(lambda i: i.programme.name), key=lambda item: (-item[1][0], item[0]))
+def applications_by_programme(reads: Reads | None = None) -> Figure:
+    rows = sorted(
+        _fold(reads or Reads(), lambda i: i.programme.name),
+        key=lambda item: (-item[1][0], item[0]),
+    )
     return Figure(
         "programme",
         _("Applications by programme"),
@@ -147,9 +163,12 @@ def applications_by_programme() -> Figure:
     )
 
 
-def applications_by_deadline() -> Figure:
+def applications_by_deadline(reads: Reads | None = None) -> Figure:
     """Applications per call deadline (rolling calls together, last), open ones counted apart."""
-    rows = sorted(_fold(lambda i: i.deadline), key=lambda item: (item[0] is None, item[0] or 0))
+    rows = sorted(
+        _fold(reads or Reads(), lambda i: i.deadline),
+        key=lambda item: (item[0] is None, item[0] or 0),
+    )
     return Figure(
         "deadline",
         _("Applications by deadline"),
@@ -158,11 +177,11 @@ def applications_by_deadline() -> Figure:
     )
 
 
-def money_by_programme_year() -> Figure:
+def money_by_programme_year(reads: Reads | None = None) -> Figure:
     """Approved (by year of decision), paid (by year of release) and reported (accepted final
     reports, by year of acceptance), per programme and year, in EUR. The years are stored with
     each step (German time), so the sums group by plain columns."""
-    programme_of = {pk: i.programme.name for pk, i in _instruments().items()}
+    programme_of = {pk: i.programme.name for pk, i in (reads or Reads()).instruments.items()}
     table: dict[tuple[str, int], list[Decimal]] = {}
 
     def add(rows, index: int) -> None:
@@ -243,3 +262,36 @@ FIGURES = {
     "deadline": applications_by_deadline,
     "money": money_by_programme_year,
 }
+
+
+def dashboard_figures() -> dict[str, Figure]:
+    """Every figure of the dashboard from one set of reads (five queries)."""
+    reads = Reads()
+    return {key: selector(reads) for key, selector in FIGURES.items()}
+
+
+#: The records the figures are counted from (the programme names are the registry's version).
+_COUNTED = (Application, Decision, PaymentRequest, FinalReport, FundingInstrument)
+
+
+def figures_version() -> str:
+    """A fingerprint of everything the figures are counted from, read in one query: per table
+    the number of rows, the sum of their versions (every save moves a row's version on,
+    core.concurrency) and the highest id. Any save, creation or deletion changes it, bulk
+    writes included, on every app server, with no signal and nothing kept in memory; so the
+    dashboard may cache what it drew under it."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    parts = []
+    for model in _COUNTED:
+        table = quote(model._meta.db_table)
+        parts += [
+            f"(SELECT COUNT(*) FROM {table})",  # noqa: S608 - our table names, quoted
+            f"(SELECT COALESCE(SUM({quote('version')}), 0) FROM {table})",  # noqa: S608
+            f"(SELECT COALESCE(MAX({quote('id')}), 0) FROM {table})",  # noqa: S608
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return "-".join(str(int(value)) for value in row)

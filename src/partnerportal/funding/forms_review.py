@@ -169,3 +169,4 @@ class ReportReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

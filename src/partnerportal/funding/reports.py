@@ -3,7 +3,8 @@ against actual per approved line (CostLine plan=actual, each pointing at its app
 receipts (through core/uploads.py, the one way a file gets in). A line whose actual amount
 deviates from the approved one by more than FUNDING_REPORT_DEVIATION_PERCENT must be explained
 before the report can be submitted. Staff accept it (the application is then closed) or send
-it back with a note."""
+it back with a note, through the report's table in funding/workflows.py and its four-eyes
+guard."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerportal.audit.services import attribute_change
+from partnerportal.core import workflows as core_workflows
 from partnerportal.core.concurrency import version_claim
 from partnerportal.core.uploads import UploadPolicy, validate_upload
 
@@ -31,7 +33,8 @@ from .models import (
     ReportReceipt,
     ReportState,
 )
-from .permissions import can_act_for_applicant, can_review_applications
+from .permissions import can_act_for_applicant
+from .workflows import REPORT_TRANSITIONS, application_transition, transition_guarded
 
 RECEIPT_POLICY = UploadPolicy(kinds=("pdf", "png", "jpeg", "xlsx", "docx", "odt", "csv"))
 EDITABLE = (ReportState.DRAFT, ReportState.SENT_BACK)
@@ -207,26 +210,46 @@ def final_report_submit(*, report: FinalReport, actor) -> FinalReport:
     return report
 
 
-def final_report_review(*, report: FinalReport, actor, accept: bool, note: str = "") -> FinalReport:
-    """Staff accept the report (the application is closed) or send it back with a note."""
-    if not can_review_applications(actor):
-        raise PermissionDenied
-    if report.state != ReportState.SUBMITTED:
-        raise ValidationError(_("Only a submitted report can be reviewed."), code="wrong_state")
+REPORT_ACTION_CODES = {
+    "accept": FundingAction.REPORT_ACCEPTED,
+    "send_back": FundingAction.REPORT_SENT_BACK,
+}
+
+
+def final_report_transition(
+    *,
+    obj: FinalReport,
+    action: str,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+) -> FinalReport:
+    """Accept the report (and so close the application, through the application's table) or
+    send it back with a note: the report's table (workflows.REPORT_TRANSITIONS), then its
+    four-eyes guard (whoever prepared its figures never reviews it)."""
+    core_workflows.transition_permitted(REPORT_TRANSITIONS, action=action, obj=obj, actor=actor)
     note = note.strip()
-    if not accept and not note:
-        raise ValidationError({"note": _("Please say what must be changed.")})
     with transaction.atomic():
-        report.state = ReportState.ACCEPTED if accept else ReportState.SENT_BACK
+        application = Application.objects.select_for_update().get(pk=obj.application_id)
+        report = FinalReport.objects.select_for_update().get(pk=obj.pk)
+        transition = transition_guarded(report, action=action, actor=actor)
+        if action == "send_back" and not note:
+            raise ValidationError({"note": _("Please say what must be changed.")})
+        version_claim(report, expected_version=expected_version)
+        report.state = transition.target
         report.reviewed_by, report.reviewed_at = actor, timezone.now()
         report.reviewed_year = timezone.localdate(report.reviewed_at).year
         report.staff_note = note
-        action = FundingAction.REPORT_ACCEPTED if accept else FundingAction.REPORT_SENT_BACK
-        attribute_change(report, actor=actor, action=action)
+        attribute_change(report, actor=actor, action=REPORT_ACTION_CODES[action])
         report.save()
-        if accept:
-            application = Application.objects.select_for_update().get(pk=report.application_id)
-            application.state = ApplicationState.CLOSED
-            attribute_change(application, actor=actor, action=FundingAction.CLOSED)
-            application.save()
+        if action == "accept":
+            application_transition(obj=application, action="close", actor=actor)
+    obj.refresh_from_db()
     return report
+
+
+def final_report_review(*, report: FinalReport, actor, accept: bool, note: str = "") -> FinalReport:
+    """Staff accept the report (the application is closed) or send it back with a note."""
+    return final_report_transition(
+        obj=report, action="accept" if accept else "send_back", actor=actor, note=note
+    )

@@ -40,6 +40,11 @@ urlpatterns: list = [
         name="application_document_delete",
     ),
     path("antraege/<int:pk>/pruefen/", applications.application_check, name="application_check"),
+    path(
+        "antraege/<int:pk>/zurueckziehen/",
+        applications.application_withdraw,
+        name="application_withdraw",
+    ),
     path("antraege/<int:pk>/<slug:step>/", applications.application_step, name="application_step"),
 ]
 

@@ -10,7 +10,10 @@ drawn. The rules:
 - the person who assessed an application, changed it (its cost plan or the decision draft) or
   wrote it never approves or rejects it;
 - a payment (and a change of the approved plan) needs a first approval and a release by two
-  different people, neither of them the one who requested it."""
+  different people, neither of them the one who requested it;
+- whoever prepared the final report's figures (saved, uploaded receipts for or submitted the
+  report, or edits for the applicant municipality) never accepts or returns it; accepting it
+  closes the application through the application's own table ("close")."""
 
 from __future__ import annotations
 
@@ -34,9 +37,11 @@ from .models import (
     ChangeRequest,
     ChangeState,
     DecisionOutcome,
+    FinalReport,
     InvolvementKind,
     PaymentRequest,
     PaymentState,
+    ReportState,
 )
 from .permissions import can_act_for_applicant, can_review_applications, is_applicant_editor
 from .review import decision_barred_reason, involvement_add, review_ensure
@@ -46,6 +51,7 @@ TransitionRefused = core_workflows.TransitionRefused
 S = ApplicationState
 P = PaymentState
 C = ChangeState
+R = ReportState
 
 
 class FourEyesRefused(PermissionDenied):
@@ -66,6 +72,8 @@ def _applicant(user, obj) -> bool:
 
 
 OPEN_REVIEW = frozenset({S.SUBMITTED, S.FORMAL_CHECK, S.ASSESSMENT, S.DECISION})
+#: The applicant may withdraw until the decision: a draft, or while it is under review.
+WITHDRAWABLE = OPEN_REVIEW | {S.DRAFT}
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("start_formal_check", frozenset({S.SUBMITTED}), S.FORMAL_CHECK,
@@ -81,9 +89,16 @@ TRANSITIONS: tuple[Transition, ...] = (
                gettext_lazy("Reject"), _staff),
     Transition("send_back", frozenset({S.DECISION}), S.ASSESSMENT,
                gettext_lazy("Send back to assessment"), _staff),
-    Transition("withdraw", OPEN_REVIEW, S.WITHDRAWN, gettext_lazy("Withdraw the application"),
+    Transition("withdraw", WITHDRAWABLE, S.WITHDRAWN, gettext_lazy("Withdraw the application"),
                _applicant),
+    # Taken by accepting the final report (reports.final_report_transition), never on its own:
+    # application_transition refuses it while the report is not accepted.
+    Transition("close", frozenset({S.APPROVED}), S.CLOSED,
+               gettext_lazy("Close (final report accepted)"), _staff),
 )  # fmt: skip
+
+#: Steps of the application taken through another object's page (not drawn as its buttons).
+DRIVEN_ELSEWHERE = frozenset({"close"})
 
 PAYMENT_TRANSITIONS: tuple[Transition, ...] = (
     Transition("first_approve", frozenset({P.REQUESTED}), P.FIRST_APPROVAL,
@@ -101,6 +116,13 @@ CHANGE_TRANSITIONS: tuple[Transition, ...] = (
                gettext_lazy("Accept the change"), _staff),
     Transition("reject", frozenset({C.REQUESTED, C.FIRST_APPROVAL}), C.REJECTED,
                gettext_lazy("Reject the change"), _staff),
+)  # fmt: skip
+
+REPORT_TRANSITIONS: tuple[Transition, ...] = (
+    Transition("accept", frozenset({R.SUBMITTED}), R.ACCEPTED,
+               gettext_lazy("Accept the final report"), _staff),
+    Transition("send_back", frozenset({R.SUBMITTED}), R.SENT_BACK,
+               gettext_lazy("Send the final report back"), _staff),
 )  # fmt: skip
 
 
@@ -134,9 +156,56 @@ def _third_person_guard(user, obj: PaymentRequest | ChangeRequest) -> str:
     return ""
 
 
+def report_preparers(report: FinalReport) -> set[int]:
+    """The ids of everyone who prepared the report's figures: who saved it, uploaded a receipt
+    for it or submitted it (its audit trail and its own fields)."""
+    from .actions import FundingAction as A
+
+    preparers = set(
+        report.history.filter(
+            history_change_reason__in=[A.REPORT_SAVED, A.RECEIPT_UPLOADED, A.REPORT_SUBMITTED],
+            history_user__isnull=False,
+        ).values_list("history_user_id", flat=True)
+    )
+    preparers.update(
+        report.receipts.filter(uploaded_by__isnull=False).values_list("uploaded_by_id", flat=True)
+    )
+    if report.submitted_by_id:
+        preparers.add(report.submitted_by_id)
+    return preparers
+
+
+def report_barred_reason(report: FinalReport | None, user) -> str:
+    """Why `user` may not accept or return the final report ('' if they may): four eyes."""
+    if report is None:
+        return ""
+    if is_applicant_editor(user, report.application):
+        return _(
+            "You edit for the applicant municipality; someone outside it must review its final "
+            "report (four eyes)."
+        )
+    if user.pk in report_preparers(report):
+        return _(
+            "You prepared the figures of this final report; someone else must review it "
+            "(four eyes)."
+        )
+    return ""
+
+
+def _report_guard(user, report: FinalReport) -> str:
+    return report_barred_reason(report, user)
+
+
+def _close_guard(user, application: Application) -> str:
+    return report_barred_reason(FinalReport.objects.filter(application=application).first(), user)
+
+
 GUARDS: dict[tuple[type, str], Callable[[object, object], str]] = {
     (Application, "approve"): _decider_guard,
     (Application, "reject"): _decider_guard,
+    (Application, "close"): _close_guard,
+    (FinalReport, "accept"): _report_guard,
+    (FinalReport, "send_back"): _report_guard,
     (PaymentRequest, "first_approve"): _second_person_guard,
     (PaymentRequest, "release"): _third_person_guard,
     (ChangeRequest, "first_approve"): _second_person_guard,
@@ -149,6 +218,8 @@ def table_for(obj) -> tuple[Transition, ...]:
         return PAYMENT_TRANSITIONS
     if isinstance(obj, ChangeRequest):
         return CHANGE_TRANSITIONS
+    if isinstance(obj, FinalReport):
+        return REPORT_TRANSITIONS
     return TRANSITIONS
 
 
@@ -182,7 +253,8 @@ def available_actions(obj, user) -> list[Transition]:
         for transition in core_workflows.actions_available(
             table_for(obj), obj=obj, user=user, state=obj.state
         )
-        if not guard_reason(obj, transition.action, user)
+        if not (isinstance(obj, Application) and transition.action in DRIVEN_ELSEWHERE)
+        and not guard_reason(obj, transition.action, user)
     ]
 
 
@@ -195,6 +267,7 @@ ACTION_CODES = {
     "reject": FundingAction.REJECTED,
     "send_back": FundingAction.SENT_BACK_TO_ASSESSMENT,
     "withdraw": FundingAction.WITHDRAWN,
+    "close": FundingAction.CLOSED,
 }
 
 
@@ -244,12 +317,22 @@ def application_transition(
                 )
             outcome = DecisionOutcome.APPROVED if action == "approve" else DecisionOutcome.REJECTED
             decision_finalise(decision=decision, actor=actor, outcome=outcome)
+        elif action == "close":
+            report = FinalReport.objects.filter(application=application).first()
+            if report is None or report.state != ReportState.ACCEPTED:
+                raise ValidationError(
+                    _("An application is closed by accepting its final report."),
+                    code="report_not_accepted",
+                )
+        was_submitted = application.submitted_at is not None
         version_claim(application, expected_version=expected_version)
         application.state = transition.target
         attribute_change(application, actor=actor, action=ACTION_CODES[action])
         application.save()
         if action in ("approve", "reject", "return_to_applicant"):
             _applicant_told(application, actor=actor, action=action, note=note)
+        elif action == "withdraw" and was_submitted:
+            _staff_told_of_withdrawal(application, actor=actor)
     obj.refresh_from_db()
     return application
 
@@ -270,5 +353,30 @@ def _applicant_told(application: Application, *, actor, action: str, note: str) 
             "state": str(application.get_state_display()),
             "note": note,
             "url": application_url(application, "funding:decision"),
+        },
+    )
+
+
+def _staff_told_of_withdrawal(application: Application, *, actor) -> None:
+    """The staff who heard of the submission hear of the withdrawal (the same event, so the same
+    people and the same settings; its e-mail says what happened)."""
+    from partnerportal.notifications.events import Event
+    from partnerportal.notifications.services import notify
+
+    from .applications import staff_recipients
+    from .selectors import application_url
+
+    notify(
+        event=Event.FUNDING_APPLICATION_SUBMITTED,
+        recipients=staff_recipients(),
+        actor=actor,
+        target=application,
+        context={
+            "withdrawn": True,
+            "reference": application.reference or "",
+            "instrument": application.instrument.name,
+            "applicant": str(application.applicant),
+            "title": application.title,
+            "url": application_url(application, "funding:review_detail"),
         },
     )

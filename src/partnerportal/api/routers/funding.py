@@ -363,7 +363,10 @@ def funding_application(request: HttpRequest, application_id: int):
     summary="Take a step of a funding application's review",
     description=(
         "One step of the review workflow: start_formal_check, pass_formal_check, "
-        "return_to_applicant, submit_assessment, approve, reject, send_back. The four-eyes "
+        "return_to_applicant, submit_assessment, approve, reject, send_back; withdraw for a "
+        "token holder who edits for the applicant municipality (until the decision; staff are "
+        "told if it had been submitted). Closing follows the final report's acceptance. The "
+        "four-eyes "
         "rules apply: whoever assessed or changed the application (cost plan, decision draft) "
         "cannot approve or reject it (403, code four_eyes)."
     ),
@@ -406,6 +409,172 @@ def funding_payment_action(request: HttpRequest, payment_id: int, body: FundingA
     except (_ValidationError, _PermissionDenied, _EditConflict) as error:
         return _refusal(error)
     return Status(200, _payment_out(payment, request.auth))
+
+
+# --- Change requests of an approved application (funding/changes.py) ---------------------------
+# The same service as the pages: the applicant's editors ask (a token holder who also edits for
+# the applicant municipality), staff decide under four eyes (first approval and acceptance by
+# two different people, neither of them the requester). Who may not see the application gets
+# 404, as on the pages.
+
+from django.http import Http404 as _Http404  # noqa: E402
+
+from partnerportal.funding.changes import (  # noqa: E402
+    change_request_create as _change_request_create,
+)
+from partnerportal.funding.changes import change_transition as _change_transition  # noqa: E402
+from partnerportal.funding.models import ChangeRequest as _ChangeRequest  # noqa: E402
+from partnerportal.funding.permissions import can_view_application as _can_view  # noqa: E402
+
+
+class ChangeLineIn(Schema):
+    kind: Literal["flight", "accommodation", "per_diem", "interpretation", "other"]
+    description: str = Field(..., max_length=300)
+    amount_eur: str = Field(..., description="EUR, e.g. 1200.00.", examples=["1200.00"])
+
+
+class ChangeRequestIn(Schema):
+    reason: str = Field(..., description="Why the change is needed.")
+    starts_on: dt.date | None = Field(None, description="The new start of the measure.")
+    ends_on: dt.date | None = Field(None, description="The new end of the measure.")
+    lines: list[ChangeLineIn] = Field(
+        [], description="The proposed approved cost plan; empty: the plan stays as it is."
+    )
+
+
+class ChangeLineOut(Schema):
+    kind: str
+    description: str
+    amount_eur: str
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    application: int
+    state: Literal["requested", "first_approval", "accepted", "rejected"]
+    reason: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    lines: list[ChangeLineOut]
+    requested_at: dt.datetime
+    version: int
+    actions: list[str] = Field(..., description="The steps the token's holder may take now.")
+
+
+class ChangeActionIn(Schema):
+    action: Literal["first_approve", "accept", "reject"] = Field(
+        ..., description="first_approve, then accept (by someone else), or reject."
+    )
+    version: int | None = Field(
+        None, description="The version last read; the step is refused (409) if it has moved on."
+    )
+
+
+def _change_out(change, user) -> dict:
+    return {
+        "id": change.pk,
+        "application": change.application_id,
+        "state": change.state,
+        "reason": change.reason,
+        "starts_on": change.starts_on,
+        "ends_on": change.ends_on,
+        "lines": [
+            {
+                "kind": str(line.get("kind", "")),
+                "description": str(line.get("description", "")),
+                "amount_eur": f"{Decimal(str(line.get('amount_eur', '0'))):.2f}",
+            }
+            for line in change.lines or []
+        ],
+        "requested_at": change.requested_at,
+        "version": change.version,
+        "actions": [t.action for t in _available_actions(change, user)],
+    }
+
+
+def _visible_application(request: HttpRequest, application_id: int):
+    application = _get_object_or_404(_Application, pk=application_id)
+    if not _can_view(request.auth, application):
+        raise _Http404  # as on the pages: nobody learns that it exists
+    return application
+
+
+@router.get(
+    "/funding/applications/{application_id}/change-requests",
+    auth=ApiTokenAuth(),
+    response={200: list[ChangeRequestOut], **_FUNDING_RESPONSES},
+    summary="The change requests of a funding application",
+    description=(
+        "Newest first, each with the steps the token's holder may take now. For agency staff "
+        "and the applicant municipality's editors; to anyone else the application does not "
+        "exist (404)."
+    ),
+    openapi_extra=auth_extra(),
+)
+def funding_change_requests(request: HttpRequest, application_id: int):
+    """Staff and the applicant's editors (can_view_application); 404 for anyone else."""
+    application = _visible_application(request, application_id)
+    changes = _ChangeRequest.objects.filter(application=application)
+    return Status(200, [_change_out(change, request.auth) for change in changes])
+
+
+@router.post(
+    "/funding/applications/{application_id}/change-requests",
+    auth=ApiTokenAuth(),
+    response={201: ChangeRequestOut, **_FUNDING_RESPONSES},
+    summary="Ask for a change of an approved funding application",
+    description=(
+        "New dates and/or a new approved cost plan, with a reason. Only the applicant "
+        "municipality's editors (403 not_permitted for anyone else who sees it), only for an "
+        "approved application (422), the plan within the instrument's ceiling (422)."
+    ),
+    openapi_extra={
+        "responses": {
+            **{k: v for k, v in auth_extra()["responses"].items() if k != 200},
+            201: {"description": "Created: the change request as stored."},
+        }
+    },
+)
+def funding_change_request_create(request: HttpRequest, application_id: int, body: ChangeRequestIn):
+    """The applicant's editors (funding.changes.change_request_create decides)."""
+    application = _visible_application(request, application_id)
+    try:
+        change = _change_request_create(
+            application=application,
+            actor=request.auth,
+            reason=body.reason,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+            lines=[line.dict() for line in body.lines],
+        )
+    except (_ValidationError, _PermissionDenied) as error:
+        return _refusal(error)
+    return Status(201, _change_out(change, request.auth))
+
+
+@router.post(
+    "/funding/change-requests/{change_id}/actions",
+    auth=ApiTokenAuth(permission=can_review_applications),
+    response={200: ChangeRequestOut, **_FUNDING_RESPONSES},
+    summary="Approve, accept or reject a change request",
+    description=(
+        "first_approve, accept or reject. A change is accepted by two different members of "
+        "staff, neither of whom requested it or edits for the applicant (403, code four_eyes); "
+        "accepting replaces the approved plan and the dates. A step in the wrong state or "
+        "with an old version is a 409."
+    ),
+    openapi_extra=auth_extra(),
+)
+def funding_change_action(request: HttpRequest, change_id: int, body: ChangeActionIn):
+    """Agency staff (can_review_applications); the four-eyes rules are the service's."""
+    change = _get_object_or_404(_ChangeRequest, pk=change_id)
+    try:
+        change = _change_transition(
+            obj=change, action=body.action, actor=request.auth, expected_version=body.version
+        )
+    except (_ValidationError, _PermissionDenied, _EditConflict) as error:
+        return _refusal(error)
+    return Status(200, _change_out(change, request.auth))
 
 
 # --- The programmes' instruments (the funding finder's data) -----------------------------------

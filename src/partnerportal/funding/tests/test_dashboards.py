@@ -113,3 +113,32 @@ def test_not_for_applicants(client, data):
     client.force_login(applicant_editor(data["approved"]))
     assert client.get(reverse("funding:dashboard")).status_code == 403
     assert client.get(reverse("funding:review_list")).status_code == 403
+
+
+def test_dashboard_is_cached_until_a_counted_record_changes(client, data):
+    """The drawn figures are kept under a fingerprint of the counted records: a second visit
+    reads no figure, and any write (here a new application, then a withdrawal) shows at once."""
+    from partnerportal.funding.dashboards import figures_version
+    from partnerportal.funding.workflows import application_transition
+
+    def figures(response) -> str:
+        html = response.content.decode()
+        start = html.index('<div class="pp-funding-charts">')
+        return html[start : html.index("</section></div>", start)]
+
+    client.force_login(staff())
+    url = reverse("funding:dashboard")
+    before = figures_version()
+    with CaptureQueriesContext(connection) as first:
+        page = figures(client.get(url))
+    with CaptureQueriesContext(connection) as second:
+        assert figures(client.get(url)) == page
+    assert len(second) < len(first)
+    extra = SubmittedApplicationFactory(instrument=data["deadline_instrument"])
+    assert figures_version() != before
+    states = dict(applications_by_state().rows)
+    assert states[str(ApplicationState.SUBMITTED.label)] == 4
+    assert figures(client.get(url)) != page
+    moved = figures_version()
+    application_transition(obj=extra, action="withdraw", actor=applicant_editor(extra))
+    assert figures_version() != moved

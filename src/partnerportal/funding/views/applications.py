@@ -37,7 +37,8 @@ from ..forms import (
     VersionForm,
 )
 from ..models import Application, ApplicationState, CostKind, CostLine, CostPlan, FundingInstrument
-from ..permissions import can_edit_application, can_view_application
+from ..permissions import can_act_for_applicant, can_edit_application, can_view_application
+from ..workflows import application_transition, available_actions
 
 #: The wizard's steps and their German addresses.
 STEP_SLUGS = {
@@ -212,8 +213,48 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         totals=services.cost_totals(application),
         documents=_documents(application),
         can_edit=can_edit_application(request.user, application),
+        can_withdraw=_can_withdraw(request.user, application),
     )
     return render(request, "funding/application_detail.html", context)
+
+
+def _can_withdraw(user, application: Application) -> bool:
+    return any(t.action == "withdraw" for t in available_actions(application, user))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant withdraws the application (a draft, or one under review until the
+    decision): a page that asks, then the step of the workflow (funding/workflows.py), which
+    tells the staff if it had been submitted. Whoever sees it but may not withdraw it: 403."""
+    application = _visible(request, pk)
+    if not can_act_for_applicant(request.user, application):
+        raise PermissionDenied
+    form = VersionForm(request.POST or None, initial={"version": application.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_transition(
+                obj=application,
+                action="withdraw",
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict:
+            messages.error(
+                request, _("Someone else changed this application meanwhile. Please check.")
+            )
+            return redirect("funding:application_detail", pk=application.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("funding:application_detail", pk=application.pk)
+        messages.success(request, _("The application has been withdrawn."))
+        return redirect("funding:application_detail", pk=application.pk)
+    return render(
+        request,
+        "funding/application_withdraw.html",
+        _context(application, "", form=form, can_withdraw=_can_withdraw(request.user, application)),
+    )
 
 
 # --- the simple steps ---------------------------------------------------------------------
@@ -384,6 +425,71 @@ def application_costs(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/application_costs.html", context)
 
 
+def _per_diem_initial(line: CostLine, version: int) -> dict:
+    """The trip of a calculated line, for its form (times in German time, as entered)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    calculation = line.calculation
+    start, end = (
+        timezone.localtime(dt.datetime.fromisoformat(calculation[key])).replace(tzinfo=None)
+        for key in ("start", "end")
+    )
+    written = services.per_diem_description(calculation)
+    return {
+        "country": calculation.get("country"),
+        "city": calculation.get("city", ""),
+        "start": start,
+        "end": end,
+        "breakfasts": calculation.get("breakfasts", 0),
+        "lunches": calculation.get("lunches", 0),
+        "dinners": calculation.get("dinners", 0),
+        "travellers": calculation.get("travellers", 1),
+        # a description written from the trip is written anew from the changed trip
+        "description": "" if line.description == written else line.description,
+        "version": version,
+    }
+
+
+def _per_diem_line(request: HttpRequest, application: Application, line: CostLine):
+    """A calculated per-diem line changed in place: the trip's form, calculated anew."""
+    form = PerDiemForm(
+        request.POST if request.method == "POST" else None,
+        initial=_per_diem_initial(line, application.version),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.per_diem_line_update(
+                actor=request.user,
+                application=application,
+                line_id=line.pk,
+                expected_version=data["version"],
+                country=data["country"],
+                city=data["city"],
+                start=data["start"],
+                end=data["end"],
+                breakfasts=data["breakfasts"],
+                lunches=data["lunches"],
+                dinners=data["dinners"],
+                travellers=data["travellers"],
+                description=data["description"],
+            )
+        except EditConflict as conflict:
+            _conflict(request, form, conflict)
+        except ValidationError as error:
+            _refusal(form, error)
+        else:
+            messages.success(request, _("The per diems have been calculated anew."))
+            return redirect(step_url(application, "costs") + "#cost-plan")
+    return render(
+        request,
+        "funding/application_cost_line.html",
+        _context(application, "costs", form=form, line=line, per_diem=True),
+    )
+
+
 def _line(application: Application, line_id: int) -> CostLine:
     return get_object_or_404(application.cost_lines, pk=line_id, plan=CostPlan.REQUESTED)
 
@@ -394,7 +500,7 @@ def application_cost_line(request: HttpRequest, pk: int, line: int) -> HttpRespo
     application = _editable(request, pk)
     cost_line = _line(application, line)
     if cost_line.kind == CostKind.PER_DIEM and cost_line.calculation:
-        raise Http404  # calculated: removed and added anew, not edited
+        return _per_diem_line(request, application, cost_line)
     initial = {
         "kind": cost_line.kind,
         "description": cost_line.description,

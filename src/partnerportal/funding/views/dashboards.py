@@ -8,17 +8,29 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from partnerportal.atlas.charts import Bar, Line, bar_chart, line_chart
 from partnerportal.core import csv as safe_csv
 from partnerportal.core.templatetags.partnerportal import money, number
+from partnerportal.registry.changes import registry_version
 
-from ..dashboards import FIGURES, Figure, money_by_programme, money_by_year
+from ..dashboards import (
+    FIGURES,
+    Figure,
+    dashboard_figures,
+    figures_version,
+    money_by_programme,
+    money_by_year,
+)
 from ..permissions import can_view_funding_dashboard
 
 
@@ -51,21 +63,23 @@ def _formatted(figure: Figure) -> tuple[list[str], list[list[str]]]:
     ]
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    _dashboard_staff(request)
-    figures = {key: selector() for key, selector in FIGURES.items()}
-    labels, series = money_by_year(figures["money"])
-    money_chart = ""
+#: Bump when the drawn fragment changes shape, so that a release starts afresh.
+CACHE_SCHEMA = 2
+#: The fingerprint changes with every write; this only bounds what a cache keeps.
+CACHE_SECONDS = 60 * 60
+
+
+def _money_chart(money: Figure) -> str:
+    labels, series = money_by_year(money)
     if len(labels) == 1:  # one year: bars, a line needs two points
-        money_chart = bar_chart(
+        return bar_chart(
             [Bar(_("Approved"), series[0][0]), Bar(_("Paid"), series[1][0]),
              Bar(_("Reported"), series[2][0])],
             title=_("Money in %(year)s (EUR)") % {"year": labels[0]},
             id_prefix="funding-money",
         )  # fmt: skip
-    elif labels:
-        money_chart = line_chart(
+    if labels:
+        return line_chart(
             labels,
             [
                 Line(_("Approved"), series[0]),
@@ -75,15 +89,55 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             title=_("Money per year (EUR)"),
             id_prefix="funding-money",
         )
-    blocks = [
-        {
-            "figure": figures[key],
-            "svg": _count_chart(figures[key]) if key != "money" else money_chart,
-            "table": _formatted(figures[key]),
-        }
-        for key in ("state", "programme", "deadline", "money")
-    ]
-    return render(request, "funding/review/dashboard.html", {"blocks": blocks})
+    return ""
+
+
+def _figures_html() -> str:
+    """The charts and tables of every figure, drawn once from one set of reads."""
+    figures = dashboard_figures()
+    blocks = []
+    for key in ("state", "programme", "deadline", "money"):
+        figure = figures[key]
+        columns, rows = _formatted(figure)
+        blocks.append(
+            {
+                "figure": figure,
+                "svg": _count_chart(figure) if key != "money" else _money_chart(figure),
+                "columns": columns,
+                # each cell with its column's name, for the stacked table on narrow screens
+                "rows": [list(zip(columns, row, strict=False)) for row in rows],
+            }
+        )
+    return render_to_string("funding/review/partials/dashboard_figures.html", {"blocks": blocks})
+
+
+def dashboard_cache_key() -> str:
+    return (
+        f"funding:dashboard:v{CACHE_SCHEMA}:{figures_version()}:{registry_version()!r}:"
+        f"{get_language() or 'de'}"
+    )
+
+
+def dashboard_figures_html() -> str:
+    """The drawn figures from the shared cache while nothing they count has changed: the key
+    holds the figures' fingerprint (funding.dashboards.figures_version), the registry's
+    version (programme names) and the language, so a write anywhere shows at once."""
+    key = dashboard_cache_key()
+    html = cache.get(key)
+    if html is None:
+        html = _figures_html()
+        cache.set(key, html, CACHE_SECONDS)
+    return html
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _dashboard_staff(request)
+    return render(
+        request,
+        "funding/review/dashboard.html",
+        {"figures_html": mark_safe(dashboard_figures_html())},
+    )
 
 
 @login_required

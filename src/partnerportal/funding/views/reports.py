@@ -23,12 +23,13 @@ from ..reports import (
     EDITABLE,
     deviation_threshold,
     final_report_ensure,
-    final_report_review,
     final_report_save,
     final_report_submit,
+    final_report_transition,
     receipt_add,
     statement,
 )
+from ..workflows import FourEyesRefused, report_barred_reason
 from .review import application_get, refusal_message, staff_only
 
 
@@ -109,20 +110,27 @@ def receipt_download(request: HttpRequest, pk: int, receipt: int) -> HttpRespons
 
 @login_required
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept the report or send it back: the report's workflow (funding/workflows.py), whose
+    four-eyes guard keeps whoever prepared its figures from reviewing it."""
     staff_only(request)
     application = application_get(request, pk)
     report = get_object_or_404(FinalReport, application=application)
-    form = ReportReviewForm(request.POST or None)
+    barred = report_barred_reason(report, request.user)
+    form = ReportReviewForm(request.POST or None, initial={"version": report.version})
     if request.method == "POST" and form.is_valid():
         try:
-            final_report_review(
-                report=report,
+            final_report_transition(
+                obj=report,
+                action=form.cleaned_data["decision"],
                 actor=request.user,
-                accept=form.cleaned_data["decision"] == "accept",
                 note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except (FourEyesRefused, EditConflict) as error:
+            refusal_message(request, error)
+            return redirect("funding:report_review", pk=application.pk)
         else:
             messages.success(request, _("The final report has been reviewed."))
             return redirect("funding:review_detail", pk=application.pk)
@@ -133,7 +141,8 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "report": report,
             "rows": statement(application),
-            "form": form if report.state == ReportState.SUBMITTED else None,
+            "form": form if report.state == ReportState.SUBMITTED and not barred else None,
+            "barred": barred if report.state == ReportState.SUBMITTED else "",
             "threshold": deviation_threshold(),
         },
     )

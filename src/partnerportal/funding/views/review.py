@@ -16,7 +16,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -105,17 +108,96 @@ def review_list(request: HttpRequest) -> HttpResponse:
             deadline=data["deadline"] or "",
         )
     page = Paginator(application_list(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filters' options drawn here in one pass each (a template loop over every instrument
+    # and deadline with a filter per option was most of the page's time).
+    selects = [
+        {
+            "id": field.id_for_label,
+            "label": field.label,
+            "name": field.html_name,
+            "options": _options_html(field),
+        }
+        for field in form
+    ]
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(
         request,
         "funding/review/list.html",
         {
             "form": form,
+            "selects": selects,
             "page": page,
             "page_query": query,
-            # one reverse for the page, not one per row
-            "detail_base": reverse("funding:review_list"),
+            "rows_html": _rows_html(page.object_list),
         },
+    )
+
+
+def _rows_html(applications) -> str:
+    """The list's rows drawn in one pass: 50 rows of six cells through the template language
+    were half of the page's time. Every value is escaped by format_html; a date is formatted
+    once per distinct day (deadlines repeat)."""
+    from partnerportal.core.dates import display_date
+
+    detail_base = reverse("funding:review_list")  # one reverse for the page, not one per row
+    labels = [
+        _("Reference"), _("Applicant"), _("Instrument"), _("Deadline"), _("State"), _("Submitted"),
+    ]  # fmt: skip
+    rolling = _("Rolling call")
+    states = {value: str(label) for value, label in ApplicationState.choices}
+    dates: dict = {}
+
+    def short(value) -> str:
+        if value is None:
+            return ""
+        day = timezone.localdate(value) if hasattr(value, "tzinfo") and value.tzinfo else value
+        if day not in dates:
+            dates[day] = display_date(day, "short")
+        return dates[day]
+
+    return format_html_join(
+        "",
+        '<tr class="kern-table__row">'
+        '<td class="kern-table__cell" data-label="{}"><a class="kern-link" href="{}{}/">{}</a>'
+        '<br><span class="pp-muted">{}</span></td>'
+        '<td class="kern-table__cell" data-label="{}">{}</td>'
+        '<td class="kern-table__cell" data-label="{}">{}<br><span class="pp-muted">{}</span></td>'
+        '<td class="kern-table__cell" data-label="{}">{}</td>'
+        '<td class="kern-table__cell" data-label="{}">{}</td>'
+        '<td class="kern-table__cell" data-label="{}">{}</td></tr>',
+        (
+            (
+                labels[0],
+                detail_base,
+                a.pk,
+                a.reference or a.pk,
+                a.title,
+                labels[1],
+                a.applicant.name,
+                labels[2],
+                a.instrument.name,
+                a.instrument.programme.name,
+                labels[3],
+                short(a.instrument.deadline) if a.instrument.deadline else rolling,
+                labels[4],
+                states.get(a.state, a.state),
+                labels[5],
+                short(a.submitted_at),
+            )
+            for a in applications
+        ),
+    )
+
+
+def _options_html(field) -> str:
+    current = "" if field.value() is None else str(field.value())
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == current else "", label)
+            for value, label in field.field.choices
+        ),
     )
 
 
