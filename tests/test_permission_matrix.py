@@ -813,6 +813,18 @@ CASES += [
         method="post",
         kwargs=_scheduled_message,
     ),
+    # One registration with its history, new link, cancel, certificate (evt).
+    Case("events:organiser_registration", ADMINS_ONLY, kwargs=_checked_in_registration),
+    Case(
+        "events:organiser_registration",
+        ADMINS_ONLY,
+        method="post",
+        kwargs=_checked_in_registration,
+        data=lambda w, r: {"action": "renew_link"},
+    ),
+    Case(
+        "events:organiser_certificates_email", ADMINS_ONLY, method="post", kwargs=_organised_event
+    ),
 ]
 
 
@@ -845,6 +857,13 @@ def _series(world: World, role: str) -> dict:
     return {"slug": "regionalkonferenz-afrika"}
 
 
+def _series_history_event(world: World, role: str) -> dict:
+    from partnerportal.events.models import Event
+
+    event = Event.objects.filter(series__slug="regionalkonferenz-afrika").first()
+    return {"slug": "regionalkonferenz-afrika", "pk": event.pk}
+
+
 #: A hidden (draft) event exists only for those who manage events.
 EVENT_MANAGERS_ELSE_MISSING = {
     **dict.fromkeys(ROLES, "missing"),
@@ -864,6 +883,20 @@ CASES += [
     Case("events:event_ical", ALL_OK, kwargs=_public_event),
     Case("events:event_ical", EVENT_MANAGERS_ELSE_MISSING, kwargs=_draft_event, label="draft"),
     Case("events:event_create", ADMINS_ONLY),
+    # Series and their history (staff, evt).
+    Case("events:series_list", ADMINS_ONLY),
+    Case("events:series_create", ADMINS_ONLY),
+    Case("events:series_edit", ADMINS_ONLY, kwargs=_series),
+    Case("events:series_history_create", ADMINS_ONLY, kwargs=_series),
+    Case("events:series_history_edit", ADMINS_ONLY, kwargs=_series_history_event),
+    # Asking for a new self-service link: anyone; the same answer for every address.
+    Case("events:registration_link_request", ALL_OK),
+    Case(
+        "events:registration_link_request",
+        ALL_OK,
+        method="post",
+        data=lambda w, r: {"email": "niemand@example.org"},
+    ),
     Case("events:event_edit", ADMINS_ONLY, kwargs=_public_event),
     # Without a municipality the form is refused with a message and a redirect (ok).
     Case("events:event_invite", ADMINS_ONLY, method="post", kwargs=_public_event),

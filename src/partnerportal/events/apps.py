@@ -37,12 +37,21 @@ class EventsConfig(AppConfig):
         from partnerportal.accounts.personal_data import personal_data_register
         from partnerportal.core.schedule import job_register
 
-        from .actions import EventsOrganiserAction
+        from .actions import EventsOrganiserAction, EventsRegistrationAction
         from .organising import event_messages_send_due
         from .personal_data import PROVIDER
         from .retention import registrations_retention_run
 
         actions_register(EventsOrganiserAction)
+        actions_register(EventsRegistrationAction)
+        # A registration's state changes only through its services (seats, waiting list,
+        # e-mails): its history is shown, never reverted (ADR 0013).
+        from partnerportal.audit.restore import restorer_register
+
+        from .models import Registration
+        from .registration_history import registration_restore_refuse
+
+        restorer_register(Registration, registration_restore_refuse)
         job_register("event_messages_send_due", timedelta(minutes=5), event_messages_send_due)
         job_register(
             "event_registrations_retention", timedelta(days=1), registrations_retention_run

@@ -42,14 +42,19 @@ def zone_label(zone_name: str, at: dt.datetime) -> str:
     return f"{zone_name} (UTC{offset[:3]}:{offset[3:]})"
 
 
-def event_when(event: Event) -> str:
-    """The event's date as far as it is known, in its own zone."""
+def event_when(event: Event, *, times: bool = False) -> str:
+    """The event's date as far as it is known, in its own zone and the current language (babel):
+    "12. März 2027 – 14. März 2027" for lists and pages; with `times` (the e-mails) also the
+    hours and the zone, "12. März 2027, 09:00 – 14. März 2027, 17:00 (Europe/Berlin)". A date
+    known only to the month or year reads "September 2022" or "2013" either way."""
     locale = babel_locale()
     start = event.starts_at.astimezone(_zone(event.timezone))
     if event.date_precision == DatePrecision.YEAR:
         return str(start.year)
     if event.date_precision == DatePrecision.MONTH:
         return babel_dates.format_skeleton("yMMMM", start, locale=locale)
+    if times:
+        return f"{span_text(event.starts_at, event.ends_at, event.timezone)} ({event.timezone})"
     end = event.ends_at.astimezone(_zone(event.timezone))
     first = babel_dates.format_date(start.date(), format="long", locale=locale)
     if start.date() == end.date():

@@ -20,24 +20,13 @@ from partnerportal.core.i18n import babel_locale
 from partnerportal.notifications.events import Event as Notification
 from partnerportal.notifications.services import email_to_address
 
+from .display import event_when
 from .ical import event_ical
 from .models import Event, Registration
 from .tokens import access_token_for
 
 ICAL_FILENAME = "event.ics"
 ICAL_MIMETYPE = "text/calendar"
-
-
-def event_when(event: Event) -> str:
-    """ "12. März 2027, 09:00 – 14. März 2027, 17:00 (Europe/Berlin)", in the current language
-    and the event's own time zone."""
-    zone = ZoneInfo(event.timezone)
-    locale = babel_locale()
-    start = babel_dates.format_datetime(
-        event.starts_at, format="medium", tzinfo=zone, locale=locale
-    )
-    end = babel_dates.format_datetime(event.ends_at, format="medium", tzinfo=zone, locale=locale)
-    return f"{start} – {end} ({event.timezone})"
 
 
 def event_where(event: Event) -> str:
@@ -72,6 +61,7 @@ def registration_email(
     promoted: bool = False,
     reminder: bool = False,
     expired: bool = False,
+    link_renewed: bool = False,
 ) -> None:
     """Queue the e-mail that fits the registration's state (see the module docstring)."""
     from .waitlist import waitlist_position
@@ -96,7 +86,7 @@ def registration_email(
         context = {
             "name": registration.name,
             "event_title": event.title,
-            "event_when": event_when(event),
+            "event_when": event_when(event, times=True),
             "event_where": event_where(event),
             "event_url": _absolute(_event_path(event)),
             "manage_url": manage_url(registration),
@@ -113,6 +103,7 @@ def registration_email(
                 else ""
             ),
             "expired": expired,
+            "link_renewed": link_renewed,
             "visa_letter": registration.needs_visa_letter and status == Status.CONFIRMED,
         }
     attachments = None

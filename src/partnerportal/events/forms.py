@@ -22,7 +22,14 @@ from partnerportal.registry.selectors.picking import (
     municipality_pick_lookup,
 )
 
-from .models import Event, EventFormat, ParticipantGroup, RegistrationQuestion
+from .models import (
+    DatePrecision,
+    Event,
+    EventFormat,
+    EventSeries,
+    ParticipantGroup,
+    RegistrationQuestion,
+)
 from .selectors import CalendarFilters, series_choices
 
 ANY = [("", _("all"))]
@@ -326,3 +333,101 @@ class InviteForm(forms.Form):
                 gettext("Not found. Use the label of the municipality search or the AGS.")
             )
         return municipality
+
+
+# --- Staff: event series and their history (issue 12) ------------------------------------------
+
+
+class SeriesForm(forms.ModelForm):
+    """A series' own fields; the version it was read at travels with it (ADR 0005)."""
+
+    version = VersionField(required=False)  # required when editing (the view checks)
+
+    class Meta:
+        model = EventSeries
+        fields = [
+            "name",
+            "slug",
+            "format",
+            "world_region",
+            "country",
+            "rotation_years",
+            "oda_recipients_only",
+            "retention_days",
+            "description",
+        ]
+        labels = {"name": _("Title")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.order_by("name_de")
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class HistoryEntryForm(forms.Form):
+    """A past event of a series, as far as its date is known: the year, the month, or the
+    days. Nothing finer than what is known is asked for."""
+
+    version = VersionField(required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    precision = forms.ChoiceField(
+        label=_("Date known to the"), choices=DatePrecision.choices, initial=DatePrecision.YEAR
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100)
+    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12, required=False)
+    day = forms.IntegerField(label=_("First day"), min_value=1, max_value=31, required=False)
+    end_day = forms.IntegerField(
+        label=_("Last day"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_("Only for an event of several days in the same month."),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        precision = data.get("precision")
+        if precision in (DatePrecision.MONTH, DatePrecision.DAY) and not data.get("month"):
+            self.add_error("month", _("Please enter the month."))
+        if precision == DatePrecision.DAY and not data.get("day"):
+            self.add_error("day", _("Please enter the day."))
+        return data
+
+    @classmethod
+    def initial_for(cls, event: Event) -> dict:
+        start = event.starts_at.astimezone(zoneinfo.ZoneInfo(event.timezone))
+        end = event.ends_at.astimezone(zoneinfo.ZoneInfo(event.timezone))
+        precision = event.date_precision
+        return {
+            "version": event.version,
+            "title": event.title,
+            "precision": precision,
+            "year": start.year,
+            "month": start.month if precision != DatePrecision.YEAR else None,
+            "day": start.day if precision == DatePrecision.DAY else None,
+            "end_day": end.day if precision == DatePrecision.DAY and end.day != start.day else None,
+            "place": event.place,
+            "summary": event.summary,
+        }
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        precision = data["precision"]
+        return {
+            "title": data["title"],
+            "year": data["year"],
+            "month": data["month"] if precision != DatePrecision.YEAR else None,
+            "day": data["day"] if precision == DatePrecision.DAY else None,
+            "end_day": data["end_day"] if precision == DatePrecision.DAY else None,
+            "place": data["place"],
+            "summary": data["summary"],
+        }

@@ -56,20 +56,27 @@ class EventSpec:
         return "month" if self.month is not None else "year"
 
     def period(self) -> tuple[dt.datetime, dt.datetime]:
-        """The span the source allows: the whole year, the whole month, or the days (in
-        Berlin time; the history's events were all in Germany)."""
-        zone = zoneinfo.ZoneInfo(BERLIN)
-        if self.day is not None:
-            start = dt.datetime(self.year, self.month, self.day, 9, 0, tzinfo=zone)
-            end = dt.datetime(self.year, self.month, self.end_day or self.day, 17, 0, tzinfo=zone)
-        elif self.month is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
-            start = dt.datetime(self.year, self.month, 1, tzinfo=zone)
-            end = dt.datetime(self.year, self.month, last, 23, 59, tzinfo=zone)
-        else:
-            start = dt.datetime(self.year, 1, 1, tzinfo=zone)
-            end = dt.datetime(self.year, 12, 31, 23, 59, tzinfo=zone)
-        return start, end
+        return history_period(self.year, self.month, self.day, self.end_day)
+
+
+def history_period(
+    year: int, month: int | None = None, day: int | None = None, end_day: int | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """The span a source allows: the whole year, the whole month, or the days (in Berlin time;
+    the history's events were all in Germany). Raises ValueError for a date that does not
+    exist (31 April)."""
+    zone = zoneinfo.ZoneInfo(BERLIN)
+    if day is not None:
+        start = dt.datetime(year, month, day, 9, 0, tzinfo=zone)
+        end = dt.datetime(year, month, end_day or day, 17, 0, tzinfo=zone)
+    elif month is not None:
+        last = calendar.monthrange(year, month)[1]
+        start = dt.datetime(year, month, 1, tzinfo=zone)
+        end = dt.datetime(year, month, last, 23, 59, tzinfo=zone)
+    else:
+        start = dt.datetime(year, 1, 1, tzinfo=zone)
+        end = dt.datetime(year, 12, 31, 23, 59, tzinfo=zone)
+    return start, end
 
 
 ODA_NOTE = (

@@ -333,6 +333,33 @@ class Delegation(models.Model):
         return self.registrant_name
 
 
+#: Fields of a registration that name or describe the person (or link to them): never in its
+#: history (ADR 0013). Anything new that is personal belongs here.
+REGISTRATION_PERSONAL_FIELDS = [
+    "user",
+    "name",
+    "email",
+    "language",
+    "municipality",
+    "municipality_text",
+    "role",
+    "answers",
+    "dietary_needs",
+    "interpretation_needs",
+    "needs_visa_letter",
+    "nationality",
+    "passport_number",
+    "birth_date",
+    "travel_support_requested",
+    "travel_support_note",
+    "consent_at",
+    "access_token_hash",
+    "check_in_code",
+    "reminder_sent_at",
+    "updated_at",
+]
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
@@ -407,6 +434,8 @@ class Registration(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     #: SHA-256 of the secret in the self-service link (the secret itself is only in the e-mail).
     access_token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
+    #: Enters the link's HMAC (tokens.py): a new link moves it on, so every older link dies.
+    access_token_version = models.PositiveIntegerField(default=1, editable=False)
     #: Short code on the badge and in the e-mail, typed or scanned at check-in.
     check_in_code = models.CharField(_("check-in code"), max_length=12, blank=True, db_index=True)
     offered_until = models.DateTimeField(_("offer open until"), null=True, blank=True)
@@ -416,8 +445,14 @@ class Registration(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     #: The reminder before the event went out (once per registration; registrations.reminders_send).
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    #: The certificate of attendance went out by e-mail (once, unless sent again on purpose).
+    certificate_sent_at = models.DateTimeField(_("certificate sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    #: The registration's life for the organisers (ADR 0013): states, times and ids only. What
+    #: names or describes the person stays out of the history table, so retention and erasure
+    #: need not reach into it.
+    history = HistoricalRecords(excluded_fields=REGISTRATION_PERSONAL_FIELDS)
 
     class Meta:
         verbose_name = _("registration")

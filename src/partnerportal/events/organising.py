@@ -25,9 +25,10 @@ from partnerportal.audit.services import attribute_change
 from partnerportal.notifications.events import Event as Notice
 from partnerportal.notifications.services import email_to_address
 
-from .actions import EventsOrganiserAction
+from .actions import EventsOrganiserAction, EventsRegistrationAction
 from .models import Event, EventMessage, Registration
 from .permissions import can_manage_event
+from .registration_history import registration_record
 
 logger = logging.getLogger(__name__)
 
@@ -197,6 +198,13 @@ def registration_check_in(*, actor, event: Event, code: str) -> CheckInResult:
             ).update(checked_in_at=now, updated_at=now)
             if claimed:
                 registration.checked_in_at = now
+                registration.updated_at = now
+                registration_record(
+                    registration,
+                    actor=actor,
+                    action=EventsRegistrationAction.CHECKED_IN,
+                    fields=["checked_in_at", "updated_at"],
+                )
             else:
                 registration.refresh_from_db(fields=["checked_in_at"])
         if not claimed:
@@ -222,12 +230,30 @@ def registration_check_in_undo(*, actor, registration: Registration) -> Registra
     """For a mistake at the door: the person counts as not (yet) arrived."""
     _guard(actor, registration.event)
     with transaction.atomic():
-        Registration.objects.filter(pk=registration.pk).update(
-            checked_in_at=None, updated_at=timezone.now()
-        )
-    registration.checked_in_at = None
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.checked_in_at is None:
+            return registration
+        registration.checked_in_at = None
+        attribute_change(registration, actor=actor, action=EventsRegistrationAction.CHECK_IN_UNDONE)
+        registration.save(update_fields=["checked_in_at", "updated_at"])
     logger.info("Check-in of registration %s undone by user %s", registration.pk, actor.pk)
     return registration
+
+
+# --- Changes on the organisers' part ----------------------------------------------------------
+
+
+def registration_cancel_by_organiser(*, actor, registration: Registration) -> list[Registration]:
+    """The organisers cancel a registration (the person told them by phone, a duplicate): the
+    same cancellation as the participant's, recorded as the organisers'. Returns who moved up."""
+    from .registrations import registration_cancel
+
+    _guard(actor, registration.event)
+    return registration_cancel(
+        registration=registration,
+        actor=actor,
+        action=EventsRegistrationAction.CANCELLED_BY_ORGANISER,
+    )
 
 
 # --- Certificates ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ at events still to come, so that the waiting list moves up."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -109,20 +110,35 @@ def registrations_export(user) -> list[dict[str, Any]]:
 
 
 def registrations_erase(user, addresses: list[str]) -> None:
-    """Give up future seats, then anonymise (inside the account's erasure transaction)."""
+    """Give up future seats, then anonymise (inside the account's erasure transaction).
+
+    Each future seat or place on the waiting list is given up through `registration_cancel`,
+    the one service that frees seats: the waiting list moves up in its strict order (a waiting
+    delegation as one) and the people who move up are told. The person being erased gets no
+    cancellation e-mail."""
+    from .actions import EventsRegistrationAction
+    from .registrations import RegistrationStateError, registration_cancel
+
     now = timezone.now()
     with transaction.atomic():
         registrations = registrations_of(user, addresses)
-        # TODO(evreg merge): call registration_cancel for each, so that the waiting list moves
-        # up and the next person is told; until then the seat is only marked cancelled.
-        registrations.filter(
+        upcoming = registrations.filter(
             event__ends_at__gte=now,
             status__in=[
                 Registration.Status.CONFIRMED,
                 Registration.Status.WAITLISTED,
                 Registration.Status.OFFERED,
             ],
-        ).update(status=Registration.Status.CANCELLED, cancelled_at=now, updated_at=now)
+        ).order_by("event_id", "queued_at", "pk")
+        for registration in list(upcoming):
+            # Cancelled meanwhile (RegistrationStateError): nothing left to give up.
+            with contextlib.suppress(RegistrationStateError):
+                registration_cancel(
+                    registration=registration,
+                    actor=user,
+                    notify=False,
+                    action=EventsRegistrationAction.CANCELLED_ON_ERASURE,
+                )
         registrations_anonymise(registrations)
         delegations_registered_by(user, addresses).update(registrant_name="", registrant_email="")
 

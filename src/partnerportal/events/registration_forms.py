@@ -241,3 +241,13 @@ class AnswersForm(PersonForm):
             "interpretation_needs": data.get("interpretation_needs") or "",
             "answers": self.answers(),
         }
+
+
+class LinkRequestForm(forms.Form):
+    """A participant asks for a new self-service link, by the address they registered with."""
+
+    email = forms.EmailField(
+        label=_("E-mail address you registered with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

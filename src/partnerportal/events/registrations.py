@@ -28,12 +28,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerportal.audit.services import attribute_change
 from partnerportal.core.dates import display_datetime
 
+from .actions import EventsRegistrationAction as Action
 from .models import Delegation, Event, ParticipantGroup, Registration, RegistrationQuestion
 from .signals import travel_support_requested
 from .tokens import access_token_for, token_hash
@@ -339,6 +342,7 @@ def _rows_write(
         if row.group_id is None and pool != "open":
             row.group_id = pool
     for row in rows:
+        attribute_change(row, actor=actor, action=Action.REGISTERED)
         row.save()
         row.access_token_hash = token_hash(access_token_for(row))
         Registration.objects.filter(pk=row.pk).update(access_token_hash=row.access_token_hash)
@@ -359,6 +363,8 @@ def _seat(event: Event, seated: list[tuple[Registration, object]]) -> list[Regis
         else:
             registration.status = Registration.Status.CONFIRMED
             registration.confirmed_at = now
+        # Moved up by someone else's step (a cancellation, an expired offer): nobody's act.
+        attribute_change(registration, actor=None, action=Action.PROMOTED)
         registration.save(update_fields=["status", "group", "offered_until", "confirmed_at"])
         changed.append(registration)
     return changed
@@ -415,14 +421,28 @@ def registration_update(
     with transaction.atomic():
         for name, value in changes.items():
             setattr(registration, name, value.strip() if isinstance(value, str) else value)
-        registration.save(update_fields=[*changes, "updated_at"])
+        # Only what the person told about themselves changes, none of it in the history.
+        registration.skip_history_when_saving = True
+        try:
+            registration.save(update_fields=[*changes, "updated_at"])
+        finally:
+            del registration.skip_history_when_saving
     return registration
 
 
-def registration_cancel(*, registration: Registration, actor=None) -> list[Registration]:
+def registration_cancel(
+    *,
+    registration: Registration,
+    actor=None,
+    notify: bool = True,
+    action: str = Action.CANCELLED,
+) -> list[Registration]:
     """Cancel a registration (self-service or staff; the caller has proved the right). Leaving
     the waiting list is the same. A seat it held is given on at once, in strict order; returns
-    the registrations that moved up."""
+    the registrations that moved up. `notify=False` spares the person the cancellation e-mail
+    (the erasure of their data: they asked for it, and their address is about to go); the
+    people who move up are always told. `action` records on whose part (the participant, the
+    organisers, an erasure, a declined offer)."""
     with transaction.atomic():
         event = _event_locked(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -431,14 +451,71 @@ def registration_cancel(*, registration: Registration, actor=None) -> list[Regis
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.offered_until = None
+        attribute_change(registration, actor=actor, action=action)
         registration.save(update_fields=["status", "cancelled_at", "offered_until", "updated_at"])
         promoted = _seat(event, waitlist_advance(event, seats_count(event)))
         from . import emails
 
-        emails.registration_email(registration)
+        if notify:
+            emails.registration_email(registration)
         for other in promoted:
             emails.registration_email(other, promoted=True)
     return promoted
+
+
+# --- Self-service links ---------------------------------------------------------------------
+
+
+def _link_renew(registration: Registration, *, actor) -> Registration:
+    """Move the link's version on (every older link dies, tokens.py) and send the new link in
+    the e-mail of the registration's state, after the commit."""
+    from . import emails
+
+    with transaction.atomic():
+        locked = (
+            Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
+        )
+        if locked.anonymised_at is not None:
+            raise RegistrationStateError(_("This registration has been anonymised."))
+        locked.access_token_version += 1
+        locked.access_token_hash = token_hash(access_token_for(locked))
+        attribute_change(locked, actor=actor, action=Action.LINK_RENEWED)
+        locked.save(update_fields=["access_token_version", "access_token_hash", "updated_at"])
+        emails.registration_email(locked, link_renewed=True)
+    return locked
+
+
+def registration_link_renew(*, actor, registration: Registration) -> Registration:
+    """The organisers revoke a registration's link (it was forwarded, or the person lost it)
+    and send the person a new one."""
+    from .permissions import can_manage_event
+
+    if not can_manage_event(actor, registration.event):
+        raise PermissionDenied
+    return _link_renew(registration, actor=actor)
+
+
+def registration_links_request(*, email: str, at: datetime | None = None) -> int:
+    """A participant asks for a new link: every registration under `email` for an event still
+    to come (not cancelled, not anonymised) gets a new one, by e-mail to that address only.
+    The caller answers the same whatever this returns (no one learns who is registered);
+    the count is for the log and the tests."""
+    email = (email or "").strip()
+    if not email:
+        return 0
+    at = at or timezone.now()
+    rows = list(
+        Registration.objects.filter(
+            email__iexact=email,
+            anonymised_at__isnull=True,
+            event__ends_at__gte=at,
+        )
+        .exclude(status=Registration.Status.CANCELLED)
+        .order_by("pk")[:20]
+    )
+    for row in rows:
+        _link_renew(row, actor=None)
+    return len(rows)
 
 
 def registration_offer_accept(*, registration: Registration, actor=None) -> Registration:
@@ -453,6 +530,7 @@ def registration_offer_accept(*, registration: Registration, actor=None) -> Regi
         registration.status = Registration.Status.CONFIRMED
         registration.confirmed_at = timezone.now()
         registration.offered_until = None
+        attribute_change(registration, actor=actor, action=Action.OFFER_ACCEPTED)
         registration.save(update_fields=["status", "confirmed_at", "offered_until", "updated_at"])
         from . import emails
 
@@ -464,7 +542,7 @@ def registration_offer_decline(*, registration: Registration, actor=None) -> lis
     """Decline an offered seat: the registration is cancelled and the seat passed on."""
     if registration.status != Registration.Status.OFFERED:
         raise RegistrationStateError(_("There is no open offer for this registration."))
-    return registration_cancel(registration=registration, actor=actor)
+    return registration_cancel(registration=registration, actor=actor, action=Action.OFFER_DECLINED)
 
 
 def offers_expire(*, at: datetime | None = None) -> int:
@@ -490,6 +568,7 @@ def offers_expire(*, at: datetime | None = None) -> int:
             for row in rows:
                 row.status = Registration.Status.CANCELLED
                 row.cancelled_at = at
+                attribute_change(row, actor=None, action=Action.OFFER_EXPIRED)
                 row.save(update_fields=["status", "cancelled_at", "updated_at"])
                 emails.registration_email(row, expired=True)
             expired += len(rows)

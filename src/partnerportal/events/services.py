@@ -299,6 +299,63 @@ def series_update(
     return series
 
 
+def series_history_entry_save(
+    *,
+    actor,
+    series: EventSeries,
+    event: Event | None = None,
+    expected_version: int | None = None,
+    title: str,
+    year: int,
+    month: int | None = None,
+    day: int | None = None,
+    end_day: int | None = None,
+    place: str = "",
+    summary: str = "",
+) -> Event:
+    """Add or change a past event of a series' history, dated as far as it is known (a year,
+    a month, or days: `date_precision`). Only the past: an event to come has a registration
+    and belongs on the event form. A change claims the version read (ADR 0005)."""
+    from .history import BERLIN, history_period
+
+    _guard(actor)
+    if event is not None and event.series_id != series.pk:
+        raise PermissionDenied
+    if day is not None and end_day is not None and end_day < day:
+        raise ValidationError({"end_day": _("The last day lies before the first.")})
+    try:
+        starts_at, ends_at = history_period(year, month, day, end_day)
+    except ValueError as error:
+        raise ValidationError({"day": _("This date does not exist.")}) from error
+    if ends_at >= timezone.now():
+        raise ValidationError(
+            {"year": _("The history holds past events; create events to come as events.")}
+        )
+    precision = "day" if day is not None else "month" if month is not None else "year"
+    with transaction.atomic():
+        if event is None:
+            event = Event(
+                series=series,
+                slug=_unique_slug(title),
+                registration_open=False,
+                timezone=BERLIN,
+                created_by=actor,
+            )
+            action = EventsAction.EVENT_CREATED
+        else:
+            version_claim(event, expected_version=expected_version)
+            action = EventsAction.EVENT_CHANGED
+        event.title = title.strip()
+        event.format = series.format
+        event.starts_at, event.ends_at = starts_at, ends_at
+        event.date_precision = precision
+        event.place = place.strip()
+        event.summary = summary.strip()
+        attribute_change(event, actor=actor, action=action)
+        _validated_save(event)
+    return event
+
+
 def event_invite(*, actor, event: Event, municipality) -> EventInvitation:
     """Invite a municipality to an event. Refused (ValidationError with the reason) where the
     series admits partner municipalities only from DAC-list countries (events.rules), and when

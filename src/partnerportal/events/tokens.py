@@ -1,5 +1,7 @@
 """The secret of a registration's self-service link (see registrations.py): derived from the
-registration with the server's key, never stored; the database keeps its SHA-256 only."""
+registration with the server's key, never stored; the database keeps its SHA-256 only. The
+registration's `access_token_version` enters the HMAC, so a new link (the version moved on)
+makes every older one invalid."""
 
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ def access_token_for(registration: Registration) -> str:
     """The secret of the self-service link: derived from the registration with SECRET_KEY, so
     it is never stored and every e-mail can carry it again."""
     value = f"{registration.pk}:{registration.created_at.isoformat()}"
+    if registration.access_token_version > 1:
+        # A renewed link (registrations.registration_link_renew); version 1 keeps the form of
+        # the links already sent.
+        value += f":{registration.access_token_version}"
     return salted_hmac(TOKEN_SALT, value, algorithm="sha256").hexdigest()[:43]
 
 

@@ -5,7 +5,13 @@ from .views import calendar, manage, organiser, registration
 app_name = "events"
 
 urlpatterns: list = [
-    # Registration (evreg); before the event page's "<slug>/".
+    # Registration (evreg); before the event page's "<slug>/". The link request before the
+    # token's pattern, which would match its path too.
+    path(
+        "anmeldung/neuer-link/",
+        registration.registration_link_request,
+        name="registration_link_request",
+    ),
     path("anmeldung/<str:token>/", registration.registration_manage, name="registration_manage"),
     path(
         "anmeldung/<str:token>/visum.pdf",
@@ -26,6 +32,19 @@ urlpatterns += [
     path("reihen/<slug:slug>/", calendar.series_detail, name="series_detail"),
     path("reihen/<slug:slug>/kalender.ics", calendar.feed_series, name="feed_series"),
     path("verwaltung/neu/", manage.event_create, name="event_create"),
+    path("verwaltung/reihen/", manage.series_list, name="series_list"),
+    path("verwaltung/reihen/neu/", manage.series_create, name="series_create"),
+    path("verwaltung/reihen/<slug:slug>/", manage.series_edit, name="series_edit"),
+    path(
+        "verwaltung/reihen/<slug:slug>/vergangen/neu/",
+        manage.series_history_entry,
+        name="series_history_create",
+    ),
+    path(
+        "verwaltung/reihen/<slug:slug>/vergangen/<int:pk>/",
+        manage.series_history_entry,
+        name="series_history_edit",
+    ),
     path("<slug:slug>/bearbeiten/", manage.event_edit, name="event_edit"),
     path("<slug:slug>/einladen/", manage.event_invite, name="event_invite"),
     path("<slug:slug>/kalender.ics", calendar.event_ical_view, name="event_ical"),

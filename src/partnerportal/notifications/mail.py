@@ -1,6 +1,7 @@
 """Rendering and sending one e-mail. Both the services and the tasks use it; the tasks import
 this module, not the services, so that the services can enqueue the tasks without a cycle."""
 
+import base64
 import logging
 
 from django.conf import settings
@@ -10,6 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
+
+#: The fourth item of an attachment whose text is a binary file in base64 (`attachment_binary`).
+ATTACHMENT_BASE64 = "base64"
 
 QUEUED_BACKEND = "partnerportal.notifications.backends.QueuedEmailBackend"
 
@@ -21,6 +25,11 @@ def _connection():
     if settings.EMAIL_BACKEND == QUEUED_BACKEND:
         return get_connection(settings.PARTNERPORTAL_EMAIL_DELIVERY_BACKEND)
     return get_connection()
+
+
+def attachment_binary(filename: str, content: bytes, mimetype: str) -> list[str]:
+    """A binary attachment (a PDF) as plain values the e-mail task can carry: base64 text."""
+    return [filename, base64.b64encode(content).decode("ascii"), mimetype, ATTACHMENT_BASE64]
 
 
 def email_send(
@@ -47,7 +56,10 @@ def email_send(
         subject=subject, body=text, to=[to_email], connection=_connection()
     )
     message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments or []:
+    for filename, content, mimetype, *encoding in attachments or []:
+        # A binary file (a PDF) travels through the task queue's JSON as base64, marked so.
+        if encoding == [ATTACHMENT_BASE64]:
+            content = base64.b64decode(content)
         message.attach(filename, content, mimetype)
     message.send()
     # Only the template: addresses and names are personal data and stay out of the logs.

@@ -85,7 +85,8 @@ def email_to_address(
     account is being deleted, a participant of an event), queued after the commit. `context`
     must be plain JSON values: the task may run later on another machine; a value that is not
     is refused here, in the request that made it, not in the worker. `attachments` are
-    [filename, text, mimetype] triples of text (an iCal file), which travel as JSON too."""
+    [filename, text, mimetype] triples of text (an iCal file), which travel as JSON too; a binary
+    file (a PDF) as `mail.attachment_binary` makes it, base64 with a fourth item saying so."""
     event = Event(event)
     route = ROUTES[event]
     if Channel.EMAIL not in route.channels:

@@ -22,10 +22,13 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import badges, certificates, exports, organising
+from .. import badges, certificate_emails, certificates, exports, organising
 from ..models import Event, EventMessage, Registration
 from ..organiser_forms import CheckInForm, EventMessageForm, ParticipantFilterForm
 from ..permissions import can_manage_event
+from ..registration_history import registration_timeline
+from ..registrations import RegistrationStateError, registration_link_renew
+from ..waitlist import waitlist_position
 
 #: How many of the latest check-ins the door page lists (with their undo buttons).
 RECENT_CHECK_INS = 8
@@ -79,6 +82,80 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return _private(render(request, "events/organiser/participants.html", context))
+
+
+#: What the organisers may do on a registration's page (POST `action`).
+REGISTRATION_ACTIONS = ("renew_link", "cancel", "send_certificate")
+
+
+@login_required
+def registration_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One registration for the organisers: its details, its history as a timeline (states
+    only, ADR 0013) and what they may do with it: send a new self-service link (the old one
+    stops working), cancel it, send the certificate (again)."""
+    event = _event(request, slug)
+    registration = get_object_or_404(
+        Registration.objects.select_related("municipality", "group", "delegation"),
+        event=event,
+        pk=pk,
+        anonymised_at__isnull=True,
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in REGISTRATION_ACTIONS:
+            return _private(HttpResponse(status=400))
+        try:
+            if action == "renew_link":
+                registration_link_renew(actor=request.user, registration=registration)
+                messages.success(
+                    request, _("A new link has been sent; the earlier link no longer works.")
+                )
+            elif action == "cancel":
+                organising.registration_cancel_by_organiser(
+                    actor=request.user, registration=registration
+                )
+                messages.success(request, _("The registration has been cancelled."))
+            else:
+                certificate_emails.certificate_send(actor=request.user, registration=registration)
+                messages.success(request, _("The certificate is being sent."))
+        except (RegistrationStateError, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("events:organiser_registration", slug=event.slug, pk=registration.pk)
+    context = {
+        "event": event,
+        "registration": registration,
+        "position": waitlist_position(registration),
+        "timeline": registration_timeline(registration),
+        "can_cancel": registration.status != Registration.Status.CANCELLED,
+        "can_certificate": (
+            registration.status == Registration.Status.CONFIRMED
+            and registration.checked_in_at is not None
+            and bool(registration.email)
+        ),
+    }
+    return _private(render(request, "events/organiser/registration.html", context))
+
+
+@login_required
+@require_POST
+def certificates_email(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send every checked-in person their certificate; once, unless `resend` is ticked."""
+    event = _event(request, slug)
+    resend = request.POST.get("resend") == "1"
+    sent = certificate_emails.certificates_send(actor=request.user, event=event, resend=resend)
+    if sent:
+        messages.success(
+            request,
+            translation.ngettext(
+                "%(count)s certificate is being sent.",
+                "%(count)s certificates are being sent.",
+                sent,
+            )
+            % {"count": sent},
+        )
+    else:
+        messages.info(request, _("Nobody is waiting for a certificate: all have received theirs."))
+    return redirect("events:organiser_participants", slug=event.slug)
 
 
 @login_required
@@ -274,6 +351,16 @@ def message_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("<slug:slug>/organisation/", participants, name="organiser_participants"),
+    path(
+        "<slug:slug>/organisation/teilnehmende/<int:pk>/",
+        registration_detail,
+        name="organiser_registration",
+    ),
+    path(
+        "<slug:slug>/organisation/bescheinigungen/senden/",
+        certificates_email,
+        name="organiser_certificates_email",
+    ),
     path("<slug:slug>/organisation/teilnehmende.csv", export_csv, name="organiser_export_csv"),
     path("<slug:slug>/organisation/teilnehmende.xlsx", export_xlsx, name="organiser_export_xlsx"),
     path("<slug:slug>/organisation/namensschilder.pdf", badges_pdf, name="organiser_badges"),

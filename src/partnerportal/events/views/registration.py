@@ -5,7 +5,11 @@ Who may see and do what:
 - the form and the thank-you page: anyone for a published public event
   (`permissions.can_register_for_event`); other events are a 404 for everyone else.
 - the self-service page and the visa letter: whoever holds the link's secret (no login); a
-  wrong or unknown secret is a 404, the same as a page that does not exist.
+  wrong, unknown or renewed (older) secret is a 404 page that says the link is not valid (any
+  more) and how to ask for a new one: the same for a forged and an old link, so it tells
+  nobody whether a link ever existed.
+- asking for a new link: anyone, limited per client like registering; the answer is the same
+  whether or not the address is registered.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from ..registration_forms import (
     DELEGATION_MAX,
     AnswersForm,
     DelegationForm,
+    LinkRequestForm,
     PeopleCountForm,
     PersonForm,
 )
@@ -41,6 +46,7 @@ from ..registrations import (
     registration_by_token,
     registration_cancel,
     registration_closed_reason,
+    registration_links_request,
     registration_offer_accept,
     registration_offer_decline,
     registration_update,
@@ -222,11 +228,67 @@ def registration_done(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+class LinkInvalid(Exception):
+    """The link's secret opens no registration (forged, mistyped, renewed or anonymised)."""
+
+
 def _by_token(token: str) -> Registration:
     registration = registration_by_token(token)
     if registration is None:
-        raise Http404
+        raise LinkInvalid
     return registration
+
+
+def _link_invalid(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "events/registration_link_invalid.html", {"form": LinkRequestForm()}, status=404
+    )
+
+
+def _throttled(request: HttpRequest) -> HttpResponse | None:
+    throttle = RegistrationRate()
+    if throttle.allow_request(request):
+        return None
+    seconds = math.ceil(throttle.wait())
+    response = render(
+        request,
+        "429.html",
+        {
+            "message": _(
+                "You have sent many requests in a short time. Please wait %(seconds)s "
+                "seconds and try again."
+            )
+            % {"seconds": seconds}
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def registration_link_request(request: HttpRequest) -> HttpResponse:
+    """Anyone (limited per client): a new link to each registration under the address. The
+    answer is the same whether or not the address is registered (no enumeration)."""
+    form = LinkRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        refused = _throttled(request)
+        if refused is not None:
+            return refused
+        if form.is_valid():
+            registration_links_request(email=form.cleaned_data["email"])
+            messages.success(
+                request,
+                _(
+                    "If there is a registration for an event still to come under this address, "
+                    "we have sent a new link to it. Earlier links no longer work."
+                ),
+            )
+            return redirect("events:registration_link_request")
+        status = 422
+    return render(request, "events/registration_link_request.html", {"form": form}, status=status)
 
 
 MANAGE_ACTIONS = ("cancel", "accept", "decline", "answers")
@@ -237,7 +299,10 @@ MANAGE_ACTIONS = ("cancel", "accept", "decline", "answers")
 def registration_manage(request: HttpRequest, token: str) -> HttpResponse:
     """Whoever holds the link: see the status and place, change answers, cancel, accept or
     decline an offer, leave the waiting list."""
-    registration = _by_token(token)
+    try:
+        registration = _by_token(token)
+    except LinkInvalid:
+        return _link_invalid(request)
     event = registration.event
     answers_form = AnswersForm(
         event=event,
@@ -313,7 +378,10 @@ def _now():
 @require_GET
 def registration_visa_letter(request: HttpRequest, token: str) -> HttpResponse:
     """Whoever holds the link, if the person asked for a letter and has a seat."""
-    registration = _by_token(token)
+    try:
+        registration = _by_token(token)
+    except LinkInvalid:
+        return _link_invalid(request)
     if not visa_letter_allowed(registration):
         raise Http404
     response = HttpResponse(visa_letter_pdf(registration), content_type="application/pdf")
