@@ -67,19 +67,34 @@ def _template_make(connection, verbosity: int, fresh: bool = False) -> str:
     --create-db), else migrated and then kept (partnerportal/core/db_template_cache.py)."""
     from partnerportal.core import db_template_cache as kept
 
+    started = time.perf_counter()
     slot = kept.slot(connection, kept.template_key(connection)) if kept.enabled() else None
     if slot and not fresh and kept.exists(connection, slot):
         try:
-            return _template_copy(connection, slot, verbosity)
+            name = _template_copy(connection, slot, verbosity)
         except FileNotFoundError:  # removed meanwhile by another run's pruning: migrate
             pass
+        else:
+            _template_notes.append(f"a copy of {slot} ({time.perf_counter() - started:.1f} s)")
+            return name
     connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
     _sqlite_checkpoint(connection)  # the copy is of the database file alone
     connection.close()
     name = connection.settings_dict["NAME"]
     if slot:
         kept.store(connection, slot, name)
+    kept_as = f", kept as {slot}" if slot else ""
+    _template_notes.append(f"migrated ({time.perf_counter() - started:.1f} s){kept_as}")
     return name
+
+
+#: How this process got its test database (shown at the end of the run).
+_template_notes: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for note in _template_notes:
+        terminalreporter.write_line(f"Test database: {note}")
 
 
 def _template_copy(connection, slot: str, verbosity: int) -> str:

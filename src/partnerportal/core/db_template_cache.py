@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import sysconfig
 import tempfile
 import time
 from importlib import import_module, metadata
@@ -43,6 +44,22 @@ def cache_dir() -> Path:
     from django.conf import settings
 
     return Path(settings.VAR_DIR) / "test-db-cache"
+
+
+def _plain(value: object) -> object:
+    """A setting as plain data (lazy translations as their text)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value if value is None or isinstance(value, (str, int, bool)) else str(value)
+
+
+def _packages() -> list[str]:
+    """The installed distributions with their versions: those of the environment's
+    site-packages, whatever else a process has put on sys.path (pytest puts the checkout)."""
+    paths = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    return sorted(
+        {f"{d.metadata['Name']}=={d.version}".lower() for d in metadata.distributions(path=paths)}
+    )
 
 
 def _migration_files() -> list[tuple[str, Path, Path]]:
@@ -86,12 +103,9 @@ def template_key(connection) -> str:
         with connection._nodb_cursor() as cursor:
             cursor.execute("SELECT version()")
             add(cursor.fetchone()[0])
-    add(*(getattr(settings, name, None) for name in KEY_SETTINGS))
-    add(
-        *sorted(
-            f"{dist.metadata['Name']}=={dist.version}".lower() for dist in metadata.distributions()
-        )
-    )
+    # Codes and names only: a translated label's repr would carry its address in memory.
+    add(*(_plain(getattr(settings, name, None)) for name in KEY_SETTINGS))
+    add(*_packages())
     for label, folder, path in _migration_files():
         add(label, path.relative_to(folder).as_posix(), path.read_bytes())
     return digest.hexdigest()[:24]

@@ -59,7 +59,7 @@ def test_another_package_version_makes_another_key(monkeypatch):
 
     others = [d for d in installed if d.metadata["Name"].lower() != "wagtail"]
     assert len(others) == len(installed) - 1
-    monkeypatch.setattr(kept.metadata, "distributions", lambda: [*others, Older()])
+    monkeypatch.setattr(kept.metadata, "distributions", lambda path: [*others, Older()])
     assert kept.template_key(connection) != before
 
 
@@ -102,3 +102,18 @@ def test_only_the_templates_used_last_are_kept(tmp_path, settings):
     assert [kept.exists(connection, s) for s in slots] == [True, False, False, True, True]
     kept.clear()
     assert not any(kept.exists(connection, s) for s in slots)
+
+
+def test_another_process_computes_the_same_key():
+    import subprocess
+
+    script = (
+        "import django; django.setup(); from django.db import connection; "
+        "from partnerportal.core import db_template_cache as kept; "
+        "print(kept.template_key(connection))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "partnerportal.settings.test"}
+    done = subprocess.run(  # noqa: S603 (our own interpreter, a fixed script)
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == kept.template_key(connection)
