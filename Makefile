@@ -112,7 +112,12 @@ bench: install assets messages ## Run the benchmarks in bench/ and print their f
 worker: install ## Run the background task worker (production: django-tasks-db)
 	$(PP) db_worker
 
+clean-test-db: ## Forget the kept migrated test databases (var/test-db-cache/, PostgreSQL's at DATABASE_URL)
+	DJANGO_SETTINGS_MODULE=partnerportal.settings.test $(BIN)/python -c 'import django; django.setup(); \
+	from django.db import connection; from partnerportal.core import db_template_cache; \
+	db_template_cache.clear(connection)'
+
 clean: ## Remove the venv, node_modules and var/
 	rm -rf $(VENV) node_modules var
 
-.PHONY: help install assets messages migrate demo-data demo demo-full test test-fast test-browser test-pg lint format makemessages check-messages bench worker clean
+.PHONY: help install assets messages migrate demo-data demo demo-full test test-fast test-browser test-pg lint format makemessages check-messages bench worker clean-test-db clean

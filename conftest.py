@@ -61,15 +61,61 @@ def _sqlite_leftovers_remove(connection, name: str) -> None:
             Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
-def _template_make(connection, verbosity: int) -> str:
-    """Migrate a new test database and leave it ready to be copied; returns its name."""
+def _template_make(connection, verbosity: int, fresh: bool = False) -> str:
+    """A new migrated test database, ready to be copied; returns its name. A copy of the one
+    kept for the same migrations, packages and engine where there is one (and not `fresh`:
+    --create-db), else migrated and then kept (partnerportal/core/db_template_cache.py)."""
+    from partnerportal.core import db_template_cache as kept
+
+    started = time.perf_counter()
+    slot = kept.slot(connection, kept.template_key(connection)) if kept.enabled() else None
+    if slot and not fresh and kept.exists(connection, slot):
+        try:
+            name = _template_copy(connection, slot, verbosity)
+        except FileNotFoundError:  # removed meanwhile by another run's pruning: migrate
+            pass
+        else:
+            _template_notes.append(f"a copy of {slot} ({time.perf_counter() - started:.1f} s)")
+            return name
     connection.creation.create_test_db(verbosity=verbosity, autoclobber=True, serialize=False)
-    if connection.vendor == "sqlite":
-        # The copy is of the database file alone: nothing may wait in the WAL file.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _sqlite_checkpoint(connection)  # the copy is of the database file alone
     connection.close()
-    return connection.settings_dict["NAME"]
+    name = connection.settings_dict["NAME"]
+    if slot:
+        kept.store(connection, slot, name)
+    kept_as = f", kept as {slot}" if slot else ""
+    _template_notes.append(f"migrated ({time.perf_counter() - started:.1f} s){kept_as}")
+    return name
+
+
+#: How this process got its test database (shown at the end of the run).
+_template_notes: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for note in _template_notes:
+        terminalreporter.write_line(f"Test database: {note}")
+
+
+def _template_copy(connection, slot: str, verbosity: int) -> str:
+    """What `create_test_db` does, with a copy of the kept template instead of migrating; the
+    post_migrate handlers run on it, as after every flush, so that the countries, pages and
+    permissions they make follow the code of the moment."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from partnerportal.core import db_template_cache as kept
+
+    name = connection.creation._get_test_db_name()
+    kept.restore(connection, slot, name)
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+    emit_post_migrate_signal(max(verbosity - 1, 0), False, connection.alias)
+    call_command("createcachetable", database=connection.alias)
+    _sqlite_checkpoint(connection)
+    connection.close()
+    return name
 
 
 #: The controller's migration, running while the workers start.
@@ -97,7 +143,9 @@ def pytest_sessionstart(session):
 
         try:
             with config.stash[blocking_manager_key].unblock():
-                name = _template_make(connections["default"], verbosity=0)
+                name = _template_make(
+                    connections["default"], verbosity=0, fresh=config.getvalue("create_db")
+                )
             _run_state(testrunuid).write_text(json.dumps({"default": name}))
         except Exception:
             traceback.print_exc()  # the first worker migrates instead
@@ -205,6 +253,20 @@ def django_db_setup(
         aliases.add("default")  # a test database to copy (pytest-django knows only `db`)
     if not django_db_use_migrations:
         _disable_migrations()
+    if worker is None and django_db_use_migrations and not (django_db_keepdb or serialized_aliases):
+        # One process: its test database is a copy of the kept template, or migrated and kept.
+        restore = {}
+        with django_db_blocker.unblock():
+            for alias in sorted(aliases):
+                restore[alias] = connections[alias].settings_dict["NAME"]
+                _template_make(connections[alias], verbosity, fresh=django_db_createdb)
+        yield
+        with django_db_blocker.unblock():
+            for alias, old_name in restore.items():
+                name = connections[alias].settings_dict["NAME"]
+                connections[alias].creation.destroy_test_db(old_name, verbosity=verbosity)
+                _sqlite_leftovers_remove(connections[alias], name)
+        return
     if worker is None or django_db_keepdb or serialized_aliases:
         # Without workers (or with --reuse-db): pytest-django's own way, with its xdist suffix.
         if worker is not None:
@@ -239,7 +301,7 @@ def django_db_setup(
                 connection.settings_dict["NAME"] = state[alias]
             else:
                 restore[alias] = connection.settings_dict["NAME"]
-                state[alias] = _template_make(connection, verbosity)
+                state[alias] = _template_make(connection, verbosity, fresh=django_db_createdb)
                 state_path.write_text(json.dumps(state))
             connection.close()
             creation.clone_test_db(suffix=worker, verbosity=verbosity, autoclobber=True)
