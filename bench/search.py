@@ -17,12 +17,14 @@ hours. `Page.find_problems()` must find nothing afterwards. Their text is genera
 topic words in their inflected forms, the names of real municipalities, sentences built from a
 few hundred phrases, so that the frequencies of words are uneven as in real text.
 
-A search is `core.search.selectors.search_run`: the page of 20 hits with their snippets, the
-total, and the counts of the type, theme and country facets, i.e. all that the search page
-and the API show. The queries are a fixed mix: names of municipalities (some typed as
-"Koeln"/"Koln"), topic words (inflected), two words, prefixes as typed, and rare and common
-words; each is run `--rounds` times after one warm-up. A few search pages are also timed over
-HTTP (Django's test Client, in this process). Exits 1 when a figure is over budget.
+A search is `core.search.selectors.search_run`, as the search page and the API call it: the
+page of 20 hits with their snippets, the total, and the counts of the type, theme and country
+facets. Timed twice: computed (`search_compute`, the same without the cache of answers; the
+budget applies to it) and served again from the cache of answers. The queries are a fixed
+mix: names of municipalities (some typed as "Koeln"/"Koln"), topic words (inflected), two
+words, prefixes as typed, and rare and common words; each is run `--rounds` times after one
+warm-up. A few search pages are also timed over HTTP (Django's test Client, in this process,
+the view with the cache). Exits 1 when a figure is over budget.
 """
 
 from __future__ import annotations
@@ -339,28 +341,41 @@ def queries(rng: random.Random) -> list[str]:
 
 
 def time_searches(mix: list[str], rounds: int) -> dict:
-    from partnerportal.core.search.selectors import search_run
+    """Each query of the mix through the search service as the page and the API call it
+    (`search_run`, with the cache of answers): first computed (`search_compute`, the cache
+    bypassed: what a query costs the first time after any change of the index), then served
+    again (`search_run` after the same query ran once: the answer from the shared cache)."""
+    from partnerportal.core.search.selectors import search_compute, search_run
 
     timings: list[float] = []
+    cached: list[float] = []
     per_query: dict[str, float] = {}
     totals: dict[str, int] = {}
     for query in mix:  # warm-up
-        results = search_run(query=query, language="de")
+        results = search_compute(query=query, language="de")
         totals[query] = f"{results.total:,}{'' if results.total_exact else '+'}"
     load_before = os.getloadavg()[0]
     for _ in range(rounds):
         for query in mix:
             started = time.perf_counter()
-            search_run(query=query, language="de")
+            search_compute(query=query, language="de")
             elapsed = (time.perf_counter() - started) * 1000
             timings.append(elapsed)
             per_query[query] = max(per_query.get(query, 0), elapsed)
+    for query in mix:
+        search_run(query=query, language="de")  # computed once, then from the cache
+        for _ in range(rounds):
+            started = time.perf_counter()
+            search_run(query=query, language="de")
+            cached.append((time.perf_counter() - started) * 1000)
     slowest = sorted(per_query.items(), key=lambda kv: -kv[1])[:8]
     return {
         "median": statistics.median(timings),
         "p95": percentile(timings, 0.95),
         "max": max(timings),
         "count": len(timings),
+        "cached_median": statistics.median(cached),
+        "cached_p95": percentile(cached, 0.95),
         "slowest": [(q, ms, totals[q]) for q, ms in slowest],
         "hits": statistics.median(int(t.strip("+").replace(",", "")) for t in totals.values()),
         "load": (load_before, os.getloadavg()[0]),
@@ -489,9 +504,14 @@ def main() -> int:
             f"pages {pages:,} in {page_seconds:.1f} s ({pages / page_seconds:,.0f} documents/s)"
         )
     print(
-        f"Search (selector, {figures['count']} searches, median {figures['hits']:,.0f} hits): "
+        f"Search computed (search_compute: the service without its cache of answers, "
+        f"{figures['count']} searches, median {figures['hits']:,.0f} hits): "
         f"median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} ms, "
         f"max {figures['max']:.1f} ms (budget {BUDGET_MEDIAN_MS:.0f} / {BUDGET_P95_MS:.0f} ms)"
+    )
+    print(
+        f"Search served again (search_run as the page and the API call it, the answer from "
+        f"the cache): median {figures['cached_median']:.2f} ms, p95 {figures['cached_p95']:.2f} ms"
     )
     base = statistics.median([row["median"] for row in baseline])
     print(
@@ -503,9 +523,10 @@ def main() -> int:
     print("Slowest queries (max ms, hits):")
     for query, ms, hits in figures["slowest"]:
         print(f"  {ms:7.1f} ms  {hits:>7}  {query}")
-    print("Search page over HTTP (median / p95 ms, queries):")
+    print("Search page over HTTP (the view, cache included; median / p95 ms, queries):")
     for row in pages_http:
         print(f"  {row['median']:6.1f} / {row['p95']:6.1f}  {row['queries']:.0f}  {row['label']}")
+    # The budget holds for computed answers: a cache only helps with what was asked before.
     ok = figures["median"] <= BUDGET_MEDIAN_MS and figures["p95"] <= BUDGET_P95_MS
     ok = ok and not any(generated["problems"])
     print("OK" if ok else "OVER BUDGET (or tree problems)")

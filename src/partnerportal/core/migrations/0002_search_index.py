@@ -56,10 +56,8 @@ def _run(statements: dict):
 
 
 def _reindex(apps, schema_editor):
-    """Documents written before this migration get their index rows."""
-    from partnerportal.core.search.services import search_documents_reindex
-
-    search_documents_reindex(apps.get_model("core", "SearchDocument"))
+    """Documents written before this migration get their index rows: done by 0003, which
+    makes the rest of the index (the code that writes the rows writes that too)."""
 
 
 class Migration(migrations.Migration):

@@ -29,6 +29,10 @@ from django.db import connection
 from . import analysis
 
 TABLE = "core_searchindex"
+#: SQLite: the analysed title and the key tokens of every row, by key, in a narrow table (see
+#: `matches`).
+KEYS_TABLE = "core_searchkey"
+VERSION_TABLE = "core_searchversion"
 KEY_DAYS = 1 << 32
 
 
@@ -80,6 +84,10 @@ def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
                 f"INSERT INTO {TABLE} (rowid, title, body, keys) VALUES (%s, %s, %s, %s)",  # noqa: S608
                 [row[1:] for row in rows],
             )
+            cursor.executemany(
+                f"INSERT INTO {KEYS_TABLE} (key, title, keys) VALUES (%s, %s, %s)",  # noqa: S608
+                [(key, title, keys) for _source, key, title, _body, keys in rows],
+            )
         else:
             cursor.executemany(
                 f"INSERT INTO {TABLE} (source, key, title, keys, vector) "  # noqa: S608
@@ -93,6 +101,30 @@ def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
                 ],
             )
         _vocabulary_add(cursor, rows)
+        _version_bump(cursor)
+
+
+def index_clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM {KEYS_TABLE}")  # noqa: S608
+        _version_bump(cursor)
+
+
+def _version_bump(cursor) -> None:
+    cursor.execute(f"UPDATE {VERSION_TABLE} SET version = version + 1 WHERE id = 1")  # noqa: S608
+
+
+def index_version() -> int | None:
+    """The index's version (see migration core 0003): it moves on with every write, in the
+    same transaction, so that an answer is cached under the version of the rows it read."""
+    if not is_supported():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {VERSION_TABLE} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def analysed(document, field_name: str) -> str:
@@ -203,20 +235,19 @@ def _sqlite_expression(query: Query, key_groups: list[list[str]], title_only: bo
 
 
 def _postgresql_queries(query: Query, key_groups: list[list[str]], title_only: bool) -> list:
+    """The tsqueries of the terms and keys, and of the title (some term in it, or "")."""
     items = [f"'{term}'" for term in query.terms]
-    titled = [f"'{term}':A" for term in query.terms]
     if query.prefix_last:
         if query.completions:
             items[-1] = "(" + " | ".join(f"'{word}'" for word in query.completions) + ")"
-            titled[-1] = " | ".join(f"'{word}':A" for word in query.completions)
         else:
             items[-1] += ":*"
-            titled[-1] += "*A"
     terms = " & ".join(items)
-    if title_only:
-        terms = f"({terms}) & ({' | '.join(titled)})"
     keys = " & ".join("(" + " | ".join(f"'{t}'" for t in group) + ")" for group in key_groups)
-    return [terms, keys or "''"]
+    # Some term in the title: matched against the title's own terms (a GIN index of its own),
+    # not with weights in the vector, which the engine would recheck by reading every vector.
+    titled = " | ".join(items) if title_only else ""
+    return [terms, keys or "''", titled]
 
 
 def matches(
@@ -231,23 +262,30 @@ def matches(
     parts, params = [], []
     for number, (source, groups) in enumerate(searches.items()):
         if connection.vendor == "sqlite":
+            # Only the rowids from FTS5 (its content rows hold the long body, read in whole
+            # for any other column), the title and keys from the narrow table.
             parts.append(
-                f"SELECT * FROM (SELECT {number}, rowid, title, keys FROM {TABLE} "  # noqa: S608
-                f"WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)"
+                f"SELECT {number}, k.key, k.title, k.keys FROM (SELECT rowid FROM {TABLE} "  # noqa: S608
+                f"WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s) AS f "
+                f"JOIN {KEYS_TABLE} AS k ON k.key = f.rowid"
             )
             params += [_sqlite_expression(query, groups, title_only), limit]
         else:
+            terms, keys, titled = _postgresql_queries(query, groups, title_only)
+            title_condition = "AND to_tsvector('simple', title) @@ to_tsquery('simple', %s) "
             parts.append(
                 f"(SELECT {number}, key, title, keys FROM {TABLE} "  # noqa: S608
                 "WHERE source = %s AND vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
-                "ORDER BY key DESC LIMIT %s)"
+                f"{title_condition if titled else ''}ORDER BY key DESC LIMIT %s)"
             )
-            params += [source, *_postgresql_queries(query, groups, title_only), limit]
+            params += [source, terms, keys, *([titled] if titled else []), limit]
     names = list(searches)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         for number, key, title, keys in cursor.fetchall():
             found[names[number]].append(Match(key, title, keys))
+    for rows in found.values():
+        rows.sort(key=lambda row: -row.key)  # a join need not keep the order
     return found
 
 

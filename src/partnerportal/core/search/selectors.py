@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 from modelsearch.backends import get_search_backend
 
 from . import analysis, fulltext
+from . import cache as answers
 from .models import SearchDocument, SearchFacet
 from .sources import facet_kinds, search_sources
 
@@ -156,8 +157,37 @@ def search_run(
     """The hits of one page for what someone typed, best first; newer first among equals.
 
     Unknown types and facet values find nothing rather than everything; page numbers outside
-    1..MAX_PAGE are clamped.
+    1..MAX_PAGE are clamped. The answer comes from the shared cache while no document changed
+    (`cache`): the search page and the API ask the same things many times.
     """
+    arguments = {
+        "query": query,
+        "language": language,
+        "type_": type_,
+        "theme": theme,
+        "country": country,
+        "page": page,
+        "per_page": per_page,
+    }
+    key = answers.answer_key(**arguments)
+    results = answers.get(key)
+    if results is None:
+        results = search_compute(**arguments)
+        answers.put(key, results)
+    return results
+
+
+def search_compute(
+    *,
+    query: str,
+    language: str,
+    type_: str = "",
+    theme: str = "",
+    country: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchResults:
+    """`search_run` without the cache (what a search costs the first time)."""
     sources = search_sources()
     page = min(max(page, 1), MAX_PAGE)
     found, prefix_last = analysis.query_terms(query)
@@ -213,7 +243,7 @@ def search_run(
     selected = {"theme": theme, "country": country}
     for kind, facet_kind in facet_kinds().items():
         values = counts.get(kind, {})
-        names = facet_kind.names(values.keys()) if values else {}
+        names = answers.names(kind, values.keys(), facet_kind.names) if values else {}
         facets[kind] = sorted(
             (
                 FacetValue(value, names.get(value, value), n, value == selected.get(kind))

@@ -86,10 +86,8 @@ def search_documents_reindex(
     models given to run with a migration's historical ones)."""
     if not fulltext.is_supported():
         return 0
-    from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {fulltext.TABLE}")  # noqa: S608
+    fulltext.index_clear()
     written = 0
     last = 0
     while True:
