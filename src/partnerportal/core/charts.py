@@ -323,6 +323,27 @@ class Line:
     values: Sequence[float]
 
 
+def _describe_lines(kind: str, labels: Sequence[str], lines: Sequence[Line], note: str) -> str:
+    """The kind of chart and each series from its first to its last value, and the note."""
+    parts = [kind]
+    if labels:
+        for line in lines:
+            if line.values:
+                parts.append(
+                    gettext("%(name)s: %(first)s in %(start)s, %(last)s in %(end)s.")
+                    % {
+                        "name": line.name,
+                        "first": _fmt(line.values[0]),
+                        "start": labels[0],
+                        "last": _fmt(line.values[-1]),
+                        "end": labels[-1],
+                    }
+                )
+    if note:
+        parts.append(note)
+    return " ".join(parts)
+
+
 def line_chart(
     labels: Sequence[str],
     lines: Sequence[Line],
@@ -412,26 +433,10 @@ def line_chart(
                 f'<text x="{x + 34}" y="{y + 5}" font-size="{SMALL_FONT_SIZE}">'
                 f"{escape(line.name)}</text>"
             )
-    parts = [gettext("Line chart.")]
-    if labels and lines:
-        for line in lines:
-            if line.values:
-                parts.append(
-                    gettext("%(name)s: %(first)s in %(start)s, %(last)s in %(end)s.")
-                    % {
-                        "name": line.name,
-                        "first": _fmt(line.values[0]),
-                        "start": labels[0],
-                        "last": _fmt(line.values[-1]),
-                        "end": labels[-1],
-                    }
-                )
-    if note:
-        parts.append(note)
     return _svg(
         id_prefix=id_prefix,
         title=title,
-        description=" ".join(parts),
+        description=_describe_lines(gettext("Line chart."), labels, lines, note),
         width=width,
         height=height,
         body=body,
@@ -507,26 +512,11 @@ def grouped_column_chart(
             f'<text x="{left + 20}" y="{y + 12}" font-size="{SMALL_FONT_SIZE}">'
             f"{escape(line.name)}</text>"
         )
-    parts = [gettext("Column chart with %(count)s groups of columns.") % {"count": len(labels)}]
-    if labels:
-        for line in series:
-            if line.values:
-                parts.append(
-                    gettext("%(name)s: %(first)s in %(start)s, %(last)s in %(end)s.")
-                    % {
-                        "name": line.name,
-                        "first": _fmt(line.values[0]),
-                        "start": labels[0],
-                        "last": _fmt(line.values[-1]),
-                        "end": labels[-1],
-                    }
-                )
-    if note:
-        parts.append(note)
+    kind = gettext("Column chart with %(count)s groups of columns.") % {"count": len(labels)}
     return _svg(
         id_prefix=id_prefix,
         title=title,
-        description=" ".join(parts),
+        description=_describe_lines(kind, labels, series, note),
         width=width,
         height=height,
         body=body,
