@@ -6,7 +6,8 @@ Run: .venv/bin/python bench/advisory.py [--requests 50] [--warmup 5] [--database
 Creates a temporary SQLite database (or fills the given one, e.g. a scratch PostgreSQL database
 `postgres://postgres@127.0.0.1:5432/pp_advcases`), generates SYNTHETIC data in bulk: 300
 municipalities in 25 countries, 8 programmes, 12 advisors, 20,000 cases spread over four years
-in every state and 50,000 internal log entries, then times GETs with Django's test Client in
+in every state, 50,000 internal log entries, 200 experts and 2,000 deployments (each in an
+active partnership with a German municipality), then times GETs with Django's test Client in
 this process (no network, no browser), DEBUG off. Target: median under 100 ms for the
 dashboard and the case list, with a bounded number of queries (the same for every request).
 """
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from common import django_with_fresh_database, measure  # noqa: E402
 
-CASES, NOTES = 20_000, 50_000
+CASES, NOTES, DEPLOYMENTS = 20_000, 50_000, 2_000
 TARGET_MS = 100.0
 MAX_QUERIES = 25
 COUNTRIES = [
@@ -103,14 +104,60 @@ def generate(seed: int = 14) -> dict:
         ],
         batch_size=5000,
     )
-    # ------------------------------------------------------------------------------------------
-    # HOOK (advexperts, issue 14): generate the 2,000 SYNTHETIC deployments here, in bulk, from
-    # `municipalities`, `programmes` and `advisors`, so that the dashboard and the list are
-    # measured with them in the database. The lead wires it when the branches are merged, e.g.
-    #     from deployments_bench import generate_deployments
-    #     generate_deployments(rng, municipalities=municipalities, count=2_000)
-    # ------------------------------------------------------------------------------------------
+    generate_deployments(rng, municipalities=municipalities, programmes=programmes, now=now)
     return {"staff": advisors[0], "advisor": advisors[1], "programme": programmes[0]}
+
+
+def generate_deployments(rng, *, municipalities, programmes, now, count: int = DEPLOYMENTS) -> None:
+    """SYNTHETIC deployments in every state: each foreign municipality gets an active
+    partnership with one of the German ones (the expert fund's rule), 200 experts share them."""
+    from partnerportal.advisory.models import Deployment, DeploymentState, ExpertKind, ExpertProfile
+    from partnerportal.registry.models import Municipality, Partnership
+
+    german = list(Municipality.objects.filter(kind="gemeinde").values_list("pk", flat=True))
+    foreign = [pk for pk, _country in municipalities if pk not in set(german)]
+    pairs = {pk: german[i % len(german)] for i, pk in enumerate(foreign)}
+    Partnership.objects.bulk_create(
+        [
+            Partnership(municipality_a_id=min(a, b), municipality_b_id=max(a, b), start_year=2000)
+            for a, b in pairs.items()
+        ],
+        batch_size=2000,
+    )
+    partnerships = {
+        (a, b): pk for pk, a, b in Partnership.objects.values_list("pk", "municipality_a_id",
+                                                                   "municipality_b_id")
+    }  # fmt: skip
+    kinds = list(ExpertKind.values)
+    ExpertProfile.objects.bulk_create(
+        [
+            ExpertProfile(name=f"Synthetische Fachkraft {i}", kind=kinds[i % len(kinds)])
+            for i in range(200)
+        ]
+    )
+    experts = list(ExpertProfile.objects.values_list("pk", flat=True))
+    states = list(DeploymentState.values)
+    rows = []
+    for _i in range(count):
+        partner = rng.choice(foreign)
+        german_pk = pairs[partner]
+        starts = (now - dt.timedelta(days=rng.randint(-180, 4 * 365))).date()
+        rows.append(
+            Deployment(
+                expert_id=rng.choice(experts) if rng.random() < 0.8 else None,
+                kind=rng.choice(kinds),
+                partner_municipality_id=partner,
+                german_municipality_id=german_pk,
+                partnership_id=partnerships[(min(partner, german_pk), max(partner, german_pk))],
+                host_institution="SYNTHETIC",
+                starts_on=starts,
+                ends_on=starts + dt.timedelta(days=rng.randint(180, 3 * 365)),
+                goals="SYNTHETIC",
+                programme=rng.choice(programmes),
+                state=rng.choice(states),
+            )
+        )
+    Deployment.objects.bulk_create(rows, batch_size=2000)
 
 
 def main() -> int:
@@ -125,7 +172,7 @@ def main() -> int:
     from django.test.utils import setup_test_environment
 
     from partnerportal.accounts.tests.clients import Client
-    from partnerportal.advisory.models import Case, CaseNote
+    from partnerportal.advisory.models import Case, CaseNote, Deployment
 
     if Case.objects.exists():  # a --database-url filled by an earlier run: measure it again
         from django.contrib.auth import get_user_model
@@ -161,7 +208,7 @@ def main() -> int:
     print()
     print(
         f"Data: SYNTHETIC, {Case.objects.count():,} cases, {CaseNote.objects.count():,} log "
-        f"entries ({connection.vendor}); deployments: see the HOOK in generate()"
+        f"entries, {Deployment.objects.count():,} deployments ({connection.vendor})"
     )
     print(f"GET with Django's test Client as agency staff, {args.requests} requests after "
           f"{args.warmup} warm-up, DEBUG=false")  # fmt: skip

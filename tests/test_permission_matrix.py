@@ -1527,6 +1527,23 @@ def _advisory_case_other(world: World, role: str) -> dict:
     return {"pk": _advisory_case(world, world.other_municipality).pk}
 
 
+def _advisory_plan(world: World, municipality) -> dict:
+    """A case whose action plan has been started (showing a plan never starts one)."""
+    from partnerportal.advisory.models import ActionPlan
+
+    case = _advisory_case(world, municipality)
+    ActionPlan.objects.create(case=case)
+    return {"pk": case.pk}
+
+
+def _advisory_plan_own(world: World, role: str) -> dict:
+    return _advisory_plan(world, world.own_municipality)
+
+
+def _advisory_plan_other(world: World, role: str) -> dict:
+    return _advisory_plan(world, world.other_municipality)
+
+
 def _advisory_measure_own(world: World, role: str) -> dict:
     from partnerportal.advisory.tests.case_factories import MeasureFactory
 
@@ -1579,9 +1596,13 @@ CASES += [
     Case("advisory:plan_detail", PLAN_OTHER, kwargs=_advisory_case_other, label="other"),
     Case("advisory:plan_edit", PLAN_OWN, method="post", kwargs=_advisory_case_own,
          data=lambda world, role: {"version": 1, "goal": "Ziel"}),
-    Case("advisory:plan_comment", PLAN_OWN, method="post", kwargs=_advisory_case_own,
+    Case("advisory:plan_detail", PLAN_OWN, kwargs=_advisory_plan_own, label="own, started"),
+    Case("advisory:plan_create", PLAN_OWN, method="post", kwargs=_advisory_case_own),
+    Case("advisory:plan_create", PLAN_OTHER, method="post", kwargs=_advisory_case_other,
+         label="other"),
+    Case("advisory:plan_comment", PLAN_OWN, method="post", kwargs=_advisory_plan_own,
          data=lambda world, role: {"text": "Kommentar"}),
-    Case("advisory:plan_comment", PLAN_OTHER, method="post", kwargs=_advisory_case_other,
+    Case("advisory:plan_comment", PLAN_OTHER, method="post", kwargs=_advisory_plan_other,
          data=lambda world, role: {"text": "Kommentar"}, label="other"),
     Case("advisory:measure_create", PLAN_OWN, kwargs=_advisory_case_own),
     Case("advisory:measure_edit", PLAN_OWN, kwargs=_advisory_measure_own),

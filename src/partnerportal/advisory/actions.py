@@ -21,6 +21,7 @@ class AdvisoryAction(models.TextChoices):
     CASE_ANONYMISED = "advisory.case_anonymised", _("requester's data anonymised")
     CASE_NOTE_ADDED = "advisory.case_note_added", _("log entry added")
     CASE_DOCUMENT_ADDED = "advisory.case_document_added", _("case document added")
+    PLAN_CREATED = "advisory.plan_created", _("action plan started")
     PLAN_CHANGED = "advisory.plan_changed", _("action plan changed")
     MEASURE_CREATED = "advisory.measure_created", _("measure added to the action plan")
     MEASURE_UPDATED = "advisory.measure_updated", _("measure changed")

@@ -25,6 +25,9 @@ class AdvisoryConfig(AppConfig):
 
         personal_data_register(personal_data.PROVIDER)
         section_provider_register(sections.advisory_summaries_section)
+        from .dashboard import connect_signals
+
+        connect_signals()  # the dashboard's cached figures follow every change of a case
         job_register(
             "advisory_cases_remind_due", timedelta(days=1), tasks.advisory_cases_remind_due
         )

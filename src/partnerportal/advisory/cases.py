@@ -303,10 +303,26 @@ MEASURE_FIELDS = (
 
 
 def plan_ensure(case: Case) -> ActionPlan:
-    """The case's plan, made empty on first use (reading it needs no write permission)."""
+    """The case's plan, made empty on the first write that needs one (the goal, a measure, a
+    comment: each checks its own permission first). Never call it from a read: a page that
+    shows the plan asks `selectors.case_plan` and offers `plan_create` when there is none."""
     plan = ActionPlan.objects.filter(case=case).first()
     if plan is None:
-        plan, _created = ActionPlan.objects.get_or_create(case=case)
+        with transaction.atomic():
+            plan, _created = ActionPlan.objects.get_or_create(case=case)
+    return plan
+
+
+def plan_create(*, case: Case, actor) -> ActionPlan:
+    """Start the case's (empty) action plan, by staff or an editor of the plan's municipalities;
+    a second call returns the plan there is."""
+    _guard(permissions.can_edit_plan(actor, case))
+    with transaction.atomic():
+        plan = ActionPlan.objects.select_for_update().filter(case=case).first()
+        if plan is None:
+            plan = ActionPlan(case=case)
+            attribute_change(plan, actor=actor, action=AdvisoryAction.PLAN_CREATED)
+            plan.save()
     return plan
 
 

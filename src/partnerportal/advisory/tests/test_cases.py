@@ -214,30 +214,79 @@ def test_case_list_filters_and_pages(client, case_world, django_assert_max_num_q
     CaseFactory.create_batch(3, state="advising", due_on=dt.date(2020, 1, 1))
     client.force_login(case_world.other_staff)
     url = reverse("advisory:case_list")
-    with django_assert_max_num_queries(20):
+    client.get(url)  # the first request of a session reads a few things once
+    with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get(url, {"overdue": "on"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 3
     response = client.get(url, {"country": "tn"})
-    assert [c.pk for c in response.context["page"].object_list] == [case_world.case.pk]
+    assert [c["pk"] for c in response.context["page"].object_list] == [case_world.case.pk]
+    assert case_world.case.reference in response.content.decode()
     response = client.get(url, {"advisor": case_world.advisor.pk})
     assert response.context["page"].paginator.count == 1
+
+
+#: The list's budget: session, user, roles, the filter form's choices, count and one page.
+LIST_QUERIES = 10
+#: The dashboard's budget when its figures are cached (two cache reads) and when not (one
+#: grouped query per figure, a few names).
+DASHBOARD_CACHED_QUERIES = 6
+DASHBOARD_QUERIES = 20
+
+
+def test_case_list_queries_do_not_grow_with_the_rows(client, case_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(case_world.other_staff)
+    url = reverse("advisory:case_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    CaseFactory.create_batch(60, advisor=case_world.advisor, programme=case_world.case.programme)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, {"page": 1})
+    assert len(response.context["rows"]) == 50
+    assert len(many) == len(few) <= LIST_QUERIES
+    assert client.get(url, {"page": 2}).context["page"].number == 2
 
 
 def test_dashboard_figures(client, case_world, django_assert_max_num_queries):
     CaseFactory(state="advising", due_on=dt.date(2020, 1, 1))
     CaseFactory(closed=True)
     client.force_login(case_world.other_staff)
-    with django_assert_max_num_queries(25):
+    client.get(reverse("advisory:case_list"))  # the session's first request, not the figures
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
         response = client.get(reverse("advisory:dashboard"))
     assert response.status_code == 200
     ctx = response.context
     assert ctx["overdue_count"] == 1
-    states = {row["key"]: row["count"] for row in ctx["by_state"]}
-    assert states["received"] == 1 and states["advising"] == 1 and states["closed"] == 1
-    assert sum(r["opened"] for r in ctx["quarters"]) == 3
-    assert sum(r["closed"] for r in ctx["quarters"]) == 1
-    assert "<svg" in response.content.decode()
+    figures = {figure["id"]: figure for figure in ctx["figures"]}
+    states = {row["url"].rsplit("=", 1)[1]: row["count"] for row in figures["by-state"]["rows"]}
+    assert states["received"] == "1" and states["advising"] == "1" and states["closed"] == "1"
+    assert sum(int(r["opened"]) for r in ctx["quarters"]) == 3
+    assert sum(int(r["closed"]) for r in ctx["quarters"]) == 1
+    body = response.content.decode()
+    assert "<svg" in body and "Vertrauliche" not in body
+
+
+def test_dashboard_is_cached_until_a_case_changes(
+    client, case_world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    client.force_login(case_world.other_staff)
+    url = reverse("advisory:dashboard")
+    assert client.get(url).context["overdue_count"] == 0
+    with django_assert_max_num_queries(DASHBOARD_CACHED_QUERIES):
+        response = client.get(url)
+    assert response.context["overdue_count"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        late = CaseFactory(state="advising", due_on=dt.date(2020, 1, 1))
+    response = client.get(url)
+    assert response.context["overdue_count"] == 1
+    assert late.reference in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(case=late, action="close", actor=case_world.advisor, expected_version=None)
+    assert client.get(url).context["overdue_count"] == 0
 
 
 def test_case_page_shows_log_to_staff_with_buttons(client, case_world):

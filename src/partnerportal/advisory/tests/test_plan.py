@@ -16,8 +16,9 @@ from partnerportal.advisory.cases import (
     measure_delete,
     measure_update,
     plan_comment_add,
+    plan_create,
 )
-from partnerportal.advisory.models import Measure, PlanComment
+from partnerportal.advisory.models import ActionPlan, Measure, PlanComment
 from partnerportal.advisory.plan_exports import plan_pdf, plan_xlsx
 from partnerportal.core.concurrency import EditConflict
 from partnerportal.notifications.models import Activity
@@ -188,3 +189,48 @@ def test_pdf_and_xlsx(client, case_world):
         client.get(reverse("advisory:plan_pdf", kwargs={"pk": case_world.case.pk})).status_code
         == 404
     )
+
+
+def test_showing_a_plan_writes_nothing_and_starting_one_is_a_post(client, case_world):
+    """The first GET used to create an empty plan; now it says "no plan yet" and offers a
+    POST, which only staff and the editors of the plan's municipalities may send."""
+    url = reverse("advisory:plan_detail", kwargs={"pk": case_world.case.pk})
+    start = reverse("advisory:plan_create", kwargs={"pk": case_world.case.pk})
+    for who in (case_world.advisor, case_world.partner_editor):
+        client.force_login(who)
+        body = client.get(url).content.decode()
+        assert "No action plan yet" in body or "Noch kein Aktionsplan" in body
+        assert start in body
+    assert not ActionPlan.objects.filter(case=case_world.case).exists()
+
+    client.force_login(case_world.third_editor)
+    assert client.post(start).status_code == 404
+    assert client.post(
+        reverse("advisory:plan_comment", kwargs={"pk": case_world.case.pk}), {"text": "x"}
+    ).status_code in (403, 404)
+    client.force_login(case_world.partner_editor)
+    assert (
+        client.post(
+            reverse("advisory:plan_comment", kwargs={"pk": case_world.case.pk}), {"text": "x"}
+        ).status_code
+        == 404
+    )  # nothing to comment on yet
+    assert not ActionPlan.objects.filter(case=case_world.case).exists()
+    assert not PlanComment.objects.exists()
+
+    assert client.post(start).status_code == 302
+    assert client.post(start).status_code == 302  # a second start keeps the one plan
+    plan = ActionPlan.objects.get(case=case_world.case)
+    record = plan.history.get()
+    assert record.history_change_reason == "advisory.plan_created"
+    assert record.history_user == case_world.partner_editor
+    body = client.get(url).content.decode()
+    assert reverse("advisory:plan_edit", kwargs={"pk": case_world.case.pk}) in body
+
+
+def test_a_plan_of_a_closed_case_is_not_started(case_world):
+    case_world.case.state = "closed"
+    case_world.case.save()
+    with pytest.raises(PermissionDenied):
+        plan_create(case=case_world.case, actor=case_world.advisor)
+    assert not ActionPlan.objects.exists()

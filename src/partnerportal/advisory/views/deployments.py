@@ -31,6 +31,7 @@ from partnerportal.core.concurrency import EditConflict
 from partnerportal.registry.models import Partnership
 
 from .. import permissions
+from ..charts import count_chart
 from ..deployment_reports import report_submit, reports_missing
 from ..deployment_workflow import available_actions, deployment_transition
 from ..deployments import (
@@ -438,25 +439,6 @@ def deployments_geojson(request: HttpRequest) -> JsonResponse:
     return response
 
 
-BAR_HEIGHT = 22
-CHART_WIDTH = 320
-
-
-def _bars(rows: list[tuple[str, int]]) -> list[dict]:
-    """Rows of a horizontal bar chart drawn on the server (SVG in the template), as the atlas
-    draws its charts: the longest bar fills the width, the numbers stand in a table beside."""
-    most = max((count for _label, count in rows), default=0) or 1
-    return [
-        {
-            "label": label,
-            "count": count,
-            "width": round(CHART_WIDTH * count / most),
-            "y": index * BAR_HEIGHT,
-        }
-        for index, (label, count) in enumerate(rows)
-    ]
-
-
 def deployment_statistics(request: HttpRequest) -> HttpResponse:
     """Public: deployments per partner country and per field, as tables and bar charts."""
     deployments = list(deployments_public())
@@ -479,9 +461,8 @@ def deployment_statistics(request: HttpRequest) -> HttpResponse:
                 "id": f"chart-{key}",
                 "title": title,
                 "dimension": dimension,
-                "bars": _bars(rows),
-                "height": max(1, len(rows)) * BAR_HEIGHT,
-                "width": CHART_WIDTH,
+                "rows": rows,
+                "svg": count_chart(rows, title=title, id_prefix=f"chart-{key}") if rows else "",
             }
         )
     context = {"total": len(deployments), "charts": charts}
