@@ -3,6 +3,7 @@ registrations, against /healthz as the baseline (issue 12).
 
 Run: .venv/bin/python bench/events.py [--events 5000] [--registrations 100000]
      [--requests 200] [--warmup 20] [--database-url postgres://postgres@127.0.0.1:5432/pp_bench_events]
+     [--throughput-database-url URL] [--throughput-people 2000] [--throughput-seats 500]
 
 Without --database-url a temporary SQLite database is made (migrate plus the site structure);
 with it, that (empty) database is used. Events and registrations are written in bulk (a third of
@@ -11,14 +12,15 @@ about one in ten on the waiting list). Pages are timed with Django's test Client
 process (no network): the calendar's first page, a filtered calendar (a world region), its
 tenth page, and the event page of the event with the most registrations.
 
-Registration throughput (POST /api/v1/events/{id}/registrations under a production-style
-server) is evreg's bench/events_throughput.py: `throughput()` below is the slot the lead wires
-it into.
+Then the registration throughput (POST /api/v1/events/{id}/registrations under gunicorn on
+PostgreSQL, 0 overbooked verified) from bench/events_throughput.py, run as its own process on
+--throughput-database-url (dropped and created anew; '' skips it), with the ratio to pretix.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 from datetime import UTC, datetime, timedelta
@@ -31,6 +33,8 @@ from common import django_with_fresh_database, measure  # noqa: E402
 
 BUDGET_MEDIAN_MS = 50.0
 BUDGET_P95_MS = 150.0
+#: The middle of pretix's documented ceiling of 300–400 orders per minute per event.
+PRETIX_PER_MINUTE = 350
 
 
 def generate(events: int, registrations: int) -> tuple[str, int]:
@@ -107,11 +111,46 @@ def generate(events: int, registrations: int) -> tuple[str, int]:
     return Event.objects.get(pk=busiest).slug, len(upcoming)
 
 
-def throughput() -> None:
-    """SLOT for evreg's bench/events_throughput.py (registrations per minute per event on
-    PostgreSQL with a production-style server, 0 overbooked). The lead wires it in; until then
-    this prints that it is not measured here."""
-    print("Registration throughput: see bench/events_throughput.py (not measured here).")
+def throughput(*, database_url: str, people: int, seats: int) -> bool:
+    """Registrations per minute for one event: bench/events_throughput.py (gunicorn with sync
+    workers on PostgreSQL, the database task queue, clients in several processes), run as its
+    own process because it sets Django up on its own database (which it drops and creates).
+    Prints its lines and the ratio to pretix's documented ~350 orders per minute per event;
+    False when a registration was overbooked or unanswered."""
+    import re
+    import subprocess
+
+    print(f"\nRegistration throughput ({people} registrations, {seats} seats, PostgreSQL) ...")
+    if not database_url.startswith("postgres"):
+        print("  skipped: the throughput needs PostgreSQL (--throughput-database-url).")
+        return True
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "events_throughput.py"),
+            f"--people={people}",
+            f"--seats={seats}",
+        ],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in done.stdout.splitlines():
+        if not line.startswith("Migrating"):
+            print(f"  {line}")
+    if done.returncode != 0:
+        print(done.stderr[-2000:])
+    found = re.search(r"throughput: (\d+) registrations per minute", done.stdout)
+    overbooked = re.search(r"overbooked (\d+)", done.stdout)
+    if found:
+        per_minute = int(found.group(1))
+        print(
+            f"  => {per_minute:,} registrations/min per event, {per_minute / PRETIX_PER_MINUTE:.1f}"
+            f" × pretix's {PRETIX_PER_MINUTE}/min (goal: 10 ×), overbooked: "
+            f"{overbooked.group(1) if overbooked else '?'}"
+        )
+    return done.returncode == 0 and overbooked is not None and overbooked.group(1) == "0"
 
 
 def main() -> int:
@@ -121,6 +160,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--throughput-database-url",
+        default="postgres://postgres@127.0.0.1:5432/pp_bench_events_throughput",
+        help="PostgreSQL database for the throughput (dropped and created anew); '' skips it",
+    )
+    parser.add_argument("--throughput-people", type=int, default=2000)
+    parser.add_argument("--throughput-seats", type=int, default=500)
     args = parser.parse_args()
 
     tmp = django_with_fresh_database("pp-bench-events-", args.database_url)
@@ -166,9 +212,13 @@ def main() -> int:
             over = True
     print("-" * len(header))
     print(f"budget: median {BUDGET_MEDIAN_MS:.0f} ms, p95 {BUDGET_P95_MS:.0f} ms per page")
-    throughput()
     tmp.cleanup()
-    return 1 if over else 0
+    booked = throughput(
+        database_url=args.throughput_database_url,
+        people=args.throughput_people,
+        seats=args.throughput_seats,
+    )
+    return 1 if over or not booked else 0
 
 
 if __name__ == "__main__":

@@ -71,3 +71,8 @@ class EventsConfig(AppConfig):
             history_after_migrate, sender=self, dispatch_uid="partnerportal.events.history"
         )
         section_provider_register(events_section)
+
+        # Speed (evspeed): what the calendar and event pages cache lasts until events change.
+        from .changes import change_receivers_connect
+
+        change_receivers_connect()

@@ -62,8 +62,10 @@ def registration_email(
     reminder: bool = False,
     expired: bool = False,
     link_renewed: bool = False,
+    position: int | None = None,
 ) -> None:
-    """Queue the e-mail that fits the registration's state (see the module docstring)."""
+    """Queue the e-mail that fits the registration's state (see the module docstring).
+    `position`: the place on the waiting list if the caller has just counted it."""
     from .waitlist import waitlist_position
 
     status = registration.status
@@ -91,7 +93,10 @@ def registration_email(
             "event_url": _absolute(_event_path(event)),
             "manage_url": manage_url(registration),
             "check_in_code": registration.check_in_code,
-            "position": waitlist_position(registration) or "",
+            "position": (
+                (position or waitlist_position(registration)) if status == Status.WAITLISTED else ""
+            )
+            or "",
             "offered_until": (
                 babel_dates.format_datetime(
                     registration.offered_until,

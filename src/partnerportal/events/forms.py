@@ -50,12 +50,16 @@ class CalendarFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
     series = forms.ChoiceField(label=_("Series"), required=False, widget=Select)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: tuple[list, list] | None = None, **kwargs):
+        """`choices`: (countries, series) as the calendar keeps them cached; read when not
+        given."""
         super().__init__(*args, **kwargs)
-        from partnerportal.registry.selectors.public import country_choices
+        if choices is None:
+            from partnerportal.registry.selectors.public import country_choices
 
-        self.fields["country"].choices = ANY + country_choices()
-        self.fields["series"].choices = ANY + series_choices()
+            choices = (country_choices(), series_choices())
+        self.fields["country"].choices = ANY + list(choices[0])
+        self.fields["series"].choices = ANY + list(choices[1])
 
     def filters(self) -> CalendarFilters:
         """The filters; values that are not offered are ignored (a stale bookmark still shows

@@ -40,7 +40,7 @@ from .actions import EventsRegistrationAction as Action
 from .models import Delegation, Event, ParticipantGroup, Registration, RegistrationQuestion
 from .signals import travel_support_requested
 from .tokens import access_token_for, token_hash
-from .waitlist import SEATED, Seats, seats_count, unit_place, waitlist_advance, waitlist_position
+from .waitlist import Seats, seats_count, unit_place, waitlist_advance, waitlist_position
 
 logger = logging.getLogger(__name__)
 
@@ -261,10 +261,12 @@ def registration_create(
         seats = seats_count(locked)
         promoted = _seat(locked, waitlist_advance(locked, seats))
         rows = _rows_write(locked, people, delegation_info, actor, seats)
-        result = [Registered(row, waitlist_position(row)) for row in rows]
-    # After the commit, not under the lock: rendering the e-mails' context and calendar file
-    # would otherwise make every other registration for the event wait for it.
-    _after_commit(promoted, [r.registration for r in result])
+    # After the commit, not under the lock: the places on the waiting list (later
+    # registrations queue behind these rows, so the place can only have improved) and the
+    # e-mails' context and calendar file would otherwise make every other registration for
+    # the event wait for them.
+    result = [Registered(row, waitlist_position(row)) for row in rows]
+    _after_commit(promoted, rows, positions={r.registration.pk: r.position for r in result})
     return result
 
 
@@ -370,14 +372,21 @@ def _seat(event: Event, seated: list[tuple[Registration, object]]) -> list[Regis
     return changed
 
 
-def _after_commit(promoted: list[Registration], created: list[Registration]) -> None:
-    """E-mails and the travel support signal, once the rows are committed."""
+def _after_commit(
+    promoted: list[Registration],
+    created: list[Registration],
+    *,
+    positions: dict[int, int | None] | None = None,
+) -> None:
+    """E-mails and the travel support signal, once the rows are committed. `positions`: the
+    places on the waiting list already counted for the answer (not counted twice)."""
     from . import emails
 
+    positions = positions or {}
     for registration in promoted:
         emails.registration_email(registration, promoted=True)
     for registration in created:
-        emails.registration_email(registration)
+        emails.registration_email(registration, position=positions.get(registration.pk))
     for registration in created:
         if registration.travel_support_requested:
             transaction.on_commit(lambda r=registration: _travel_support_signal(r), robust=True)
@@ -609,15 +618,11 @@ def event_seat_summary(event: Event) -> dict[str, int | None]:
     """For the registration box and the API: capacity, seats taken and free, people waiting."""
     from .waitlist import waitlist_units_count
 
-    seats = seats_count(event)
-    taken = Registration.objects.filter(event=event, status__in=SEATED).count()
-    waiting = Registration.objects.filter(
-        event=event, status=Registration.Status.WAITLISTED
-    ).count()
+    seats = seats_count(event)  # one grouped query (and the groups unless prefetched)
     return {
         "capacity": event.capacity,
-        "taken": taken,
+        "taken": seats.taken,
         "free": seats.total_free(),
-        "waitlisted": waiting,
-        "waitlist_units": waitlist_units_count(event),
+        "waitlisted": seats.waiting,
+        "waitlist_units": waitlist_units_count(event) if seats.waiting else 0,
     }

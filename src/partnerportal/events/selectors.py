@@ -152,6 +152,64 @@ def calendar_page_events(events: QuerySet) -> QuerySet:
     return events.select_related("series", "country")
 
 
+@dataclass(frozen=True)
+class CalendarListing:
+    """One page of the calendar as plain values (cached: core.versions + events.changes):
+    every text a row shows is worked out here once, not per request in the template. Seats are
+    not in it: they change with every registration and are counted live."""
+
+    count: int
+    number: int
+    rows: list[dict]
+    #: The listing holds until this moment (the next public event ends, moving from upcoming
+    #: to past), or until the events change; None: no public event is ahead.
+    valid_until: dt.datetime | None
+
+
+def calendar_listing(
+    filters: CalendarFilters, page: int, *, at: dt.datetime | None = None
+) -> CalendarListing:
+    """Page `page` (out of range: the last) of the calendar; three queries."""
+    from django.core.paginator import Paginator
+    from django.urls import reverse
+
+    from partnerportal.core.templatetags.partnerportal import iso_datetime
+
+    from .display import event_when
+
+    at = at or timezone.now()
+    events = calendar_page_events(calendar_events(filters, at=at))
+    current = Paginator(events, CALENDAR_PAGE_SIZE).get_page(page)
+    base = reverse("events:calendar")
+    formats = {value: str(label) for value, label in EventFormat.choices}
+    rows = [
+        {
+            "pk": e.pk,
+            "title": e.title,
+            "url": f"{base}{e.slug}/",
+            "when": event_when(e),
+            "starts_iso": iso_datetime(e.starts_at),
+            "place": e.place,
+            "online": bool(e.online_url),
+            "format": formats.get(e.format or (e.series.format if e.series_id else ""), ""),
+            "series_name": e.series.name if e.series_id else "",
+            "series_url": f"{base}reihen/{e.series.slug}/" if e.series_id else "",
+            "capacity": e.capacity,
+        }
+        for e in current.object_list
+    ]
+    next_end = (
+        Event.objects.public()
+        .filter(ends_at__gte=at)
+        .order_by("ends_at")
+        .values_list("ends_at", flat=True)
+        .first()
+    )
+    return CalendarListing(
+        count=current.paginator.count, number=current.number, rows=rows, valid_until=next_end
+    )
+
+
 def series_choices() -> list[tuple[str, str]]:
     return list(EventSeries.objects.order_by("name").values_list("slug", "name"))
 

@@ -10,5 +10,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def registration_state(event) -> dict:
-    return {"closed": registration_closed_reason(event), "seats": event_seat_summary(event)}
+def registration_state(event, summary=None) -> dict:
+    """`summary`: the event's seat summary if the page counted it already (the event page)."""
+    return {
+        "closed": registration_closed_reason(event),
+        "seats": summary or event_seat_summary(event),
+    }

@@ -8,23 +8,29 @@ events (404 to everyone else, so that it does not tell that it exists)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from .. import selectors
+from ..changes import events_version
 from ..display import event_times, event_when
 from ..forms import CalendarFilterForm
 from ..ical import calendar_ical, event_ical
-from ..models import Event, EventFormat, EventSeries
+from ..models import Event, EventSeries
 from ..permissions import can_manage_event, can_view_event
+from ..registrations import event_seat_summary
 
 #: The calendar feed holds the events of the last year and everything ahead.
 FEED_PAST_DAYS = 365
@@ -34,41 +40,86 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return urlencode([(k, v) for k, v in request.GET.items() if k not in names and v])
 
 
+#: How long the calendar's pieces stay cached at most; a change of the events (events.changes)
+#: or the registry, or an event ending, replaces them sooner.
+CALENDAR_CACHE_SECONDS = 60 * 60 * 6
+
+
+def _cache_prefix() -> str:
+    """The versions and language every cached piece of the calendar and event pages is
+    keyed by (two cache reads)."""
+    from partnerportal.registry.changes import registry_version
+
+    return f"{events_version()!r}:{registry_version()!r}:{get_language()}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
-    """Public: published public events, upcoming by default, filtered by GET parameters."""
-    form = CalendarFilterForm(request.GET or None)
+    """Public: published public events, upcoming by default, filtered by GET parameters.
+
+    Anonymous or not, the page is the same but for the staff link: its listing (rows as plain
+    texts), the filter form's HTML and the form's choices are cached under the events' and the
+    registry's versions (one cache read for all three), and only the seats are counted live
+    (one query), so registrations never make the cache stale."""
+    from django.core.paginator import Page
+
+    prefix = _cache_prefix()
+    query = _query_without(request, "page")
+    keys = {
+        "choices": f"events:calendar-choices:{prefix}",
+        "form": f"events:calendar-form:{prefix}:{_digest(query)}",
+    }
+    found = cache.get_many(list(keys.values()))
+    choices = found.get(keys["choices"])
+    if choices is None:
+        from partnerportal.registry.selectors.public import country_choices
+
+        choices = (country_choices(), selectors.series_choices())
+        cache.set(keys["choices"], choices, CALENDAR_CACHE_SECONDS)
+    form = CalendarFilterForm(request.GET or None, choices=choices)
     filters = form.filters()
-    events = selectors.calendar_events(filters)
-    paginator = Paginator(selectors.calendar_page_events(events), selectors.CALENDAR_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    rows = selectors.calendar_rows(list(page.object_list))
-    feed_url = reverse("events:feed_all")
-    # One reverse() and one label lookup per page, not per row (20 rows cost more than the
-    # queries otherwise): the detail URLs are <calendar URL><slug>/.
-    base = reverse("events:calendar")
-    formats = {value: str(label) for value, label in EventFormat.choices}
+    now = timezone.now()
+    number = _page_number(request.GET.get("page"))
+    listing_key = f"events:calendar:{prefix}:{_digest(repr(filters))}:{number}"
+    listing = cache.get(listing_key)
+    if listing is None or (listing.valid_until is not None and listing.valid_until < now):
+        listing = selectors.calendar_listing(filters, number, at=now)
+        cache.set(listing_key, listing, CALENDAR_CACHE_SECONDS)
+    fields = found.get(keys["form"])
+    if fields is None:
+        fields = "".join(str(field.as_field_group()) for field in form)
+        cache.set(keys["form"], fields, CALENDAR_CACHE_SECONDS)
+    paginator = Paginator([], selectors.CALENDAR_PAGE_SIZE)
+    paginator.count = listing.count  # a cached_property: the listing counted already
+    page = Page(listing.rows, listing.number, paginator)
+    seats = selectors.event_seat_counts([row["pk"] for row in listing.rows])
+    rows = [
+        {**row, "seats": seats.get(row["pk"], selectors.SeatCounts(capacity=row["capacity"]))}
+        for row in listing.rows
+    ]
     return render(
         request,
         "events/calendar.html",
         {
             "form": form,
+            "filter_fields": mark_safe(fields),
             "filters": filters,
             "page": page,
-            "rows": [
-                {
-                    "event": e,
-                    "seats": s,
-                    "when": event_when(e),
-                    "url": f"{base}{e.slug}/",
-                    "series_url": f"{base}reihen/{e.series.slug}/" if e.series_id else "",
-                    "format": formats.get(e.format or (e.series.format if e.series_id else ""), ""),
-                }
-                for e, s in rows
-            ],
-            "page_query": _query_without(request, "page"),
+            "rows": rows,
+            "page_query": query,
             "active_filters": form.active_filter_count() if form.is_bound else 0,
-            "feed_url": feed_url,
+            "feed_url": reverse("events:feed_all"),
             "can_manage": can_manage_event(request.user),
         },
     )
@@ -76,11 +127,22 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Public for published public events; staff also see drafts and hidden ones."""
-    event = selectors.event_page_get(slug)
+    """Public for published public events; staff also see drafts and hidden ones.
+
+    What does not change with registrations (the facts, agenda, documents, results) is cached
+    as two template fragments under the events' and the registry's versions; the related rows
+    they show are read lazily, so a cached page reads none of them. The seats are counted live
+    in one grouped query that the registration box shares."""
+    event = (
+        Event.objects.select_related("series", "country", "programme")
+        .prefetch_related("groups")
+        .filter(slug=slug)
+        .first()
+    )
     if event is None or not can_view_event(request.user, event):
         raise Http404
-    seats = selectors.event_seats(event)
+    summary = event_seat_summary(event)
+    seats = selectors.SeatCounts(capacity=event.capacity, confirmed=summary["taken"])
     after = event.ends_at < timezone.now()
     registry_municipality = reverse("registry:municipality_search")
     countries_url = reverse("registry:country_detail", args=["XX"])[: -len("XX/")]
@@ -89,15 +151,25 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "events/event_detail.html",
         {
             "event": event,
+            "page_version": _cache_prefix(),
+            "cache_seconds": CALENDAR_CACHE_SECONDS,
             "seats": seats,
-            "when": event_when(event),
-            "times": event_times(event),
+            "seat_summary": summary,
+            # Lazy: read only when a cached fragment is rendered anew.
+            "when": SimpleLazyObject(lambda: event_when(event)),
+            "times": SimpleLazyObject(lambda: event_times(event)),
             "is_past": after,
-            "hosts": list(event.host_municipalities.all()),
-            "co_hosts": list(event.co_host_municipalities.all()),
-            "partner_countries": list(event.partner_countries.all()),
+            "hosts": _lazy_list(
+                lambda: list(event.host_municipalities.select_related("country").order_by("name"))
+            ),
+            "co_hosts": _lazy_list(
+                lambda: list(
+                    event.co_host_municipalities.select_related("country").order_by("name")
+                )
+            ),
+            "partner_countries": _lazy_list(lambda: list(event.partner_countries.all())),
             "groups": list(event.groups.all()),
-            "documents": list(event.documents.all()),
+            "documents": _lazy_list(lambda: list(event.documents.all())),
             "municipalities_url": registry_municipality,
             "countries_url": countries_url,
             "ical_url": reverse("events:event_ical", args=[event.slug]),
@@ -105,6 +177,10 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "registration_open": _registration_open(event),
         },
     )
+
+
+def _lazy_list(read) -> SimpleLazyObject:
+    return SimpleLazyObject(read)
 
 
 def _registration_open(event: Event) -> bool:
