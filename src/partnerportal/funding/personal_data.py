@@ -182,26 +182,31 @@ def erase(user, addresses: list[str]) -> None:
     application_ids = list(_roles_of(user))
     replacement = _("deleted user")
     for model, fields in _TEXTS:
-        if model is Application:
-            rows = model.objects.filter(pk__in=application_ids)
-        elif model is ReportReceipt:
-            rows = model.objects.filter(report__application_id__in=application_ids)
-        else:
-            rows = model.objects.filter(application_id__in=application_ids)
         query = Q()
         for field in fields:
             for word in words:
                 query |= Q(**{f"{field}__icontains": word})
-        for obj in rows.filter(query).only("pk", *fields):
-            changed = {
-                field: _scrub(getattr(obj, field), words, replacement)
-                for field in fields
-                if getattr(obj, field)
-            }
-            changed = {k: v for k, v in changed.items() if v != getattr(obj, k)}
-            if changed:
-                # update(): a record of the agency's, not a change anyone made (no new version)
-                model.objects.filter(pk=obj.pk).update(**changed)
+        # The record and, where it keeps one, every earlier version of it in its history table:
+        # a name left in a version would survive the erasure.
+        tables = [model] + ([model.history.model] if hasattr(model, "history") else [])
+        for table in tables:
+            if model is Application:
+                rows = table.objects.filter(id__in=application_ids)
+            elif model is ReportReceipt:
+                rows = table.objects.filter(report__application_id__in=application_ids)
+            else:
+                rows = table.objects.filter(application_id__in=application_ids)
+            key = table._meta.pk.name
+            for obj in rows.filter(query).only(key, *fields):
+                changed = {
+                    field: _scrub(getattr(obj, field), words, replacement)
+                    for field in fields
+                    if getattr(obj, field)
+                }
+                changed = {k: v for k, v in changed.items() if v != getattr(obj, k)}
+                if changed:
+                    # update(): a record of the agency's, not a change anyone made (no version)
+                    table.objects.filter(**{key: getattr(obj, key)}).update(**changed)
 
 
 PROVIDER = PersonalDataProvider(key=KEY, export=export, erase=erase, erasure_note=retention_note)

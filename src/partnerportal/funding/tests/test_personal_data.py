@@ -63,6 +63,13 @@ def test_erasure_removes_the_name_and_keeps_the_money():
     assert CostLine.objects.filter(application=application).count() == lines_before
     other.refresh_from_db()
     assert other.measure == "Max Mustermann besucht uns"
+    # nor is the name left in an earlier version of the records (their history tables)
+    versions = application.history.all()
+    assert versions.count() >= 2
+    assert not versions.filter(measure__icontains="Mustermann").exists()
+    assert not decision.history.filter(conditions__icontains="Mustermann").exists()
+    assert not payment.history.filter(note__icontains="Mustermann").exists()
+    assert other.history.filter(measure__icontains="Mustermann").exists()  # not theirs
 
 
 def test_account_deletion_anonymises_funding_records(client):
