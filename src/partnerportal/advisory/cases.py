@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,12 +317,17 @@ def plan_create(*, case: Case, actor) -> ActionPlan:
     """Start the case's (empty) action plan, by staff or an editor of the plan's municipalities;
     a second call returns the plan there is."""
     _guard(permissions.can_edit_plan(actor, case))
-    with transaction.atomic():
-        plan = ActionPlan.objects.select_for_update().filter(case=case).first()
-        if plan is None:
-            plan = ActionPlan(case=case)
-            attribute_change(plan, actor=actor, action=AdvisoryAction.PLAN_CREATED)
-            plan.save()
+    try:
+        with transaction.atomic():
+            # The case's row is what two clicks at once both lock: the plan's row is not there.
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            plan = ActionPlan.objects.filter(case=case).first()
+            if plan is None:
+                plan = ActionPlan(case=case)
+                attribute_change(plan, actor=actor, action=AdvisoryAction.PLAN_CREATED)
+                plan.save()
+    except IntegrityError:  # the other click made it first (SQLite locks no rows)
+        plan = ActionPlan.objects.get(case=case)
     return plan
 
 

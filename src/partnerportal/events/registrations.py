@@ -505,12 +505,23 @@ def registration_link_renew(*, actor, registration: Registration) -> Registratio
 
 
 def registration_links_request(*, email: str, at: datetime | None = None) -> int:
-    """A participant asks for a new link: every registration under `email` for an event still
-    to come (not cancelled, not anonymised) gets a new one, by e-mail to that address only.
-    The caller answers the same whatever this returns (no one learns who is registered);
-    the count is for the log and the tests."""
+    """A participant lost their link: each registration under `email` for an event still to
+    come (not cancelled, not anonymised) has its current link sent again, by e-mail to that
+    address only. It revokes nothing (only organisers do, `registration_link_renew`): whoever
+    knows an address could otherwise kill that person's links. At most one sending per address
+    in LINK_RESEND_SECONDS, whoever asks. The caller answers the same whatever this returns
+    (no one learns who is registered); the count is for the log and the tests."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from . import emails
+
     email = (email or "").strip()
     if not email:
+        return 0
+    digest = hashlib.sha256(email.casefold().encode()).hexdigest()[:32]
+    if not cache.add(f"events:link-resend:{digest}", 1, LINK_RESEND_SECONDS):
         return 0
     at = at or timezone.now()
     rows = list(
@@ -520,11 +531,16 @@ def registration_links_request(*, email: str, at: datetime | None = None) -> int
             event__ends_at__gte=at,
         )
         .exclude(status=Registration.Status.CANCELLED)
+        .select_related("event")
         .order_by("pk")[:20]
     )
     for row in rows:
-        _link_renew(row, actor=None)
+        emails.registration_email(row)  # the e-mail of its state, with its current link
     return len(rows)
+
+
+#: One sending of the links per address in this many seconds (registration_links_request).
+LINK_RESEND_SECONDS = 600
 
 
 def registration_offer_accept(*, registration: Registration, actor=None) -> Registration:

@@ -321,6 +321,10 @@ def series_history_entry_save(
     _guard(actor)
     if event is not None and event.series_id != series.pk:
         raise PermissionDenied
+    if event is not None and (event.ends_at >= timezone.now() or event.registrations.exists()):
+        # An event to come, or one people registered for, is changed on its own page (the
+        # registrants are told); the history form would move it without a word.
+        raise PermissionDenied
     if day is not None and end_day is not None and end_day < day:
         raise ValidationError({"end_day": _("The last day lies before the first.")})
     try:

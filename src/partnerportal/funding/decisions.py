@@ -142,6 +142,8 @@ def plan_lines_clean(lines: list[dict]) -> list[PlanLine]:
         description = " ".join(str(line.get("description", "")).split())
         try:
             amount = Decimal(str(line.get("amount_eur", ""))).quantize(Decimal("0.01"))
+            if not amount.is_finite():  # NaN passes quantize and breaks every comparison
+                raise ValueError(amount)
         except (InvalidOperation, ValueError):
             problems.append(_("Line %(number)s: the amount is not a number.") % {"number": number})
             continue

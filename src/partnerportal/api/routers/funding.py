@@ -363,12 +363,12 @@ def funding_application(request: HttpRequest, application_id: int):
     summary="Take a step of a funding application's review",
     description=(
         "One step of the review workflow: start_formal_check, pass_formal_check, "
-        "return_to_applicant, submit_assessment, approve, reject, send_back; withdraw for a "
-        "token holder who edits for the applicant municipality (until the decision; staff are "
-        "told if it had been submitted). Closing follows the final report's acceptance. The "
-        "four-eyes "
-        "rules apply: whoever assessed or changed the application (cost plan, decision draft) "
-        "cannot approve or reject it (403, code four_eyes)."
+        "return_to_applicant, submit_assessment, approve, reject, send_back; withdraw only for "
+        "a token holder who is agency staff and also edits for the applicant municipality "
+        "(until the decision; applicants withdraw on their application's page). Closing "
+        "follows the final report's acceptance. The four-eyes rules apply: whoever assessed "
+        "or changed the application (cost plan, decision draft) cannot approve or reject it "
+        "(403, code four_eyes)."
     ),
     openapi_extra=auth_extra(),
 )

@@ -173,7 +173,8 @@ def search_run(
     results = answers.get(key)
     if results is None:
         results = search_compute(**arguments)
-        answers.put(key, results)
+        if results.total:  # made-up words find nothing: they would only fill the cache
+            answers.put(key, results)
     return results
 
 

@@ -129,6 +129,15 @@ def test_a_repeated_search_is_served_from_the_cache_until_the_index_changes(
     assert _titles("Wasserversorgung") == []
 
 
+def test_a_search_that_finds_nothing_is_not_kept(site, django_assert_max_num_queries):
+    from django.test.utils import CaptureQueriesContext
+
+    assert _titles("Xylophonwerkstatt") == []
+    with CaptureQueriesContext(connection) as again:
+        assert _titles("Xylophonwerkstatt") == []
+    assert len(again.captured_queries) > 1  # computed again, not taken from the cache
+
+
 def test_publishing_a_page_indexes_it_once(site, django_capture_on_commit_callbacks):
     from django.test.utils import CaptureQueriesContext
 

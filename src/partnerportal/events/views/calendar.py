@@ -43,6 +43,8 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 #: How long the calendar's pieces stay cached at most; a change of the events (events.changes)
 #: or the registry, or an event ending, replaces them sooner.
 CALENDAR_CACHE_SECONDS = 60 * 60 * 6
+#: The calendar's pages kept in the cache per filter; later pages are read each time.
+CALENDAR_CACHED_PAGES = 5
 
 
 def _cache_prefix() -> str:
@@ -91,15 +93,25 @@ def calendar(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     now = timezone.now()
     number = _page_number(request.GET.get("page"))
+    # Only what people ask for is kept: the first pages, and the form of a query made of its own
+    # fields alone (made-up parameters or page numbers would each fill the cache, which is the
+    # database on a small installation).
+    cacheable_listing = number <= CALENDAR_CACHED_PAGES
     listing_key = f"events:calendar:{prefix}:{_digest(repr(filters))}:{number}"
-    listing = cache.get(listing_key)
+    listing = cache.get(listing_key) if cacheable_listing else None
     if listing is None or (listing.valid_until is not None and listing.valid_until < now):
         listing = selectors.calendar_listing(filters, number, at=now)
-        cache.set(listing_key, listing, CALENDAR_CACHE_SECONDS)
-    fields = found.get(keys["form"])
+        if cacheable_listing and listing.number == number:
+            cache.set(listing_key, listing, CALENDAR_CACHE_SECONDS)
+    cacheable_form = (not form.is_bound or form.is_valid()) and set(request.GET) <= {
+        "page",
+        *form.fields,
+    }
+    fields = found.get(keys["form"]) if cacheable_form else None
     if fields is None:
         fields = "".join(str(field.as_field_group()) for field in form)
-        cache.set(keys["form"], fields, CALENDAR_CACHE_SECONDS)
+        if cacheable_form:
+            cache.set(keys["form"], fields, CALENDAR_CACHE_SECONDS)
     paginator = Paginator([], selectors.CALENDAR_PAGE_SIZE)
     paginator.count = listing.count  # a cached_property: the listing counted already
     page = Page(listing.rows, listing.number, paginator)

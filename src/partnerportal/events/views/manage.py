@@ -249,7 +249,13 @@ def series_history_entry(request: HttpRequest, slug: str, pk: int | None = None)
     """Add (no `pk`) or change a past event of the series' history."""
     _guard(request)
     series = get_object_or_404(EventSeries, slug=slug)
-    event = get_object_or_404(Event, series=series, pk=pk) if pk is not None else None
+    event = (
+        get_object_or_404(
+            Event, series=series, pk=pk, ends_at__lt=timezone.now(), registrations__isnull=True
+        )
+        if pk is not None
+        else None
+    )
     initial = HistoryEntryForm.initial_for(event) if event else None
     form = HistoryEntryForm(request.POST or None, prefix="entry", initial=initial)
     status = 200

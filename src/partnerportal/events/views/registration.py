@@ -283,7 +283,7 @@ def registration_link_request(request: HttpRequest) -> HttpResponse:
                 request,
                 _(
                     "If there is a registration for an event still to come under this address, "
-                    "we have sent a new link to it. Earlier links no longer work."
+                    "we have sent its link to it again."
                 ),
             )
             return redirect("events:registration_link_request")

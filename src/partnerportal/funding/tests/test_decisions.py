@@ -182,3 +182,12 @@ def test_letter_templates_in_the_back_office_for_editors_only(client, site):
     assert LetterTemplate.objects.filter(kind="approval", language="de").exists()
     client.force_login(staff())  # a reviewer: no back office
     assert client.get("/admin/snippets/funding/lettertemplate/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize("amount", ["NaN", "sNaN", "Infinity", "-inf"])
+def test_a_plan_line_of_no_finite_amount_is_refused_with_its_line(amount):
+    from partnerportal.funding.decisions import plan_lines_clean
+
+    with pytest.raises(ValidationError) as refused:
+        plan_lines_clean([{"kind": "flight", "description": "Flüge", "amount_eur": amount}])
+    assert len(refused.value.messages) == 1 and "1" in refused.value.messages[0]
