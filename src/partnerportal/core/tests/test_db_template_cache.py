@@ -14,6 +14,9 @@ from django.db import connection
 
 from partnerportal.core import db_template_cache as kept
 
+# The key asks a PostgreSQL server for its version (the engine's own, not a stored row).
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def geo_migrations_copy(tmp_path, settings, monkeypatch):
