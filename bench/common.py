@@ -21,20 +21,27 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def measure(client, path: str, *, requests: int, warmup: int, label: str = "", **headers) -> dict:
-    """Median, p95 and mean milliseconds, mean queries and size of `requests` GETs of `path`
-    after `warmup` unmeasured ones; every answer must be 200."""
+def measure(
+    client, path: str, *, requests: int, warmup: int, label: str = "", before=None, **headers
+) -> dict:
+    """Median, p95 and mean milliseconds, the median CPU milliseconds of this process (the
+    server's own work, what a shared, busy machine distorts least), mean queries and size of
+    `requests` GETs of `path` after `warmup` unmeasured ones; every answer must be 200.
+    `before` is called before each measured request (e.g. to mark the data changed)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(warmup):
         response = client.get(path, headers=headers)
         assert response.status_code == 200, (path, response.status_code)
-    timings, queries = [], []
+    timings, cpu, queries = [], [], []
     for _ in range(requests):
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(path, headers=headers)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (path, response.status_code)
         queries.append(len(captured))
@@ -44,6 +51,7 @@ def measure(client, path: str, *, requests: int, warmup: int, label: str = "", *
         "median": statistics.median(timings),
         "p95": percentile(timings, 0.95),
         "mean": statistics.fmean(timings),
+        "cpu": statistics.median(cpu),
         "queries": statistics.fmean(queries),
         "bytes": len(response.content),
     }

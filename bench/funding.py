@@ -27,41 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import django_with_fresh_database, percentile  # noqa: E402
+from common import django_with_fresh_database, measure  # noqa: E402
 
 TARGET_MS = 100.0
 BATCH = 2000
-
-
-def measure(client, path: str, *, requests: int, warmup: int, before=None) -> dict:
-    """Wall-clock and CPU milliseconds (this process: the server's own work, what a shared,
-    busy machine distorts least), and queries, of `requests` GETs after `warmup`."""
-    import statistics
-    import time
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        assert client.get(path).status_code == 200, path
-    wall, cpu, queries = [], [], []
-    for _ in range(requests):
-        if before is not None:
-            before()
-        with CaptureQueriesContext(connection) as captured:
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(path)
-            cpu.append((time.process_time() - started_cpu) * 1000)
-            wall.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, path
-        queries.append(len(captured))
-    return {
-        "median": statistics.median(wall),
-        "p95": percentile(wall, 0.95),
-        "cpu": statistics.median(cpu),
-        "queries": statistics.fmean(queries),
-        "bytes": len(response.content),
-    }
 
 
 def fill(applications: int) -> None:
