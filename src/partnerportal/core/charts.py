@@ -242,6 +242,33 @@ def _y_axis(
         )
 
 
+def _baseline(body: list[str], *, left: float, right: float, bottom: float) -> None:
+    body.append(
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
+        f'stroke-width="1"/>'
+    )
+
+
+def _label_every(labels: Sequence[str], slot: float, *, narrowest: float = 0) -> int:
+    """Every how many columns a label is written: each label fits its room (on two lines at
+    most), and a room is at least `narrowest` wide."""
+    every, count = 1, max(len(labels), 1)
+    while every < count and (
+        slot * every < narrowest
+        or not all(_fits(label, AXIS_FONT_SIZE, slot * every - 1) for label in labels)
+    ):
+        every += 1
+    return every
+
+
+def _column_label(body: list[str], label: str, *, centre: float, bottom: float, room: float):
+    for line, text in enumerate(_wrap(label, AXIS_FONT_SIZE, room)):
+        body.append(
+            f'<text x="{centre:.1f}" y="{bottom + 18 + line * 17}" text-anchor="middle" '
+            f'font-size="{AXIS_FONT_SIZE}">{escape(text)}</text>'
+        )
+
+
 def column_chart(
     bars: Sequence[Bar],
     *,
@@ -269,12 +296,7 @@ def column_chart(
     _y_axis(ticks, left=left, right=right, y_of=y_of, body=body, size=SMALL_FONT_SIZE)
     widest = max((_text_width(_fmt(bar.value), SMALL_FONT_SIZE) for bar in bars), default=0)
     show_values = widest <= slot - 2
-    every = 1
-    while every < count and (
-        slot * every < 36
-        or not all(_fits(bar.label, AXIS_FONT_SIZE, slot * every - 1) for bar in bars)
-    ):
-        every += 1
+    every = _label_every([bar.label for bar in bars], slot, narrowest=36)
     for index, bar in enumerate(bars):
         x = left + index * slot + (slot - column) / 2
         y = y_of(bar.value)
@@ -290,15 +312,8 @@ def column_chart(
                 f'font-size="{SMALL_FONT_SIZE}" font-weight="600">{escape(_fmt(bar.value))}</text>'
             )
         if index % every == 0:
-            for line, text in enumerate(_wrap(bar.label, AXIS_FONT_SIZE, slot * every - 1)):
-                body.append(
-                    f'<text x="{centre:.1f}" y="{bottom + 18 + line * 17}" text-anchor="middle" '
-                    f'font-size="{AXIS_FONT_SIZE}">{escape(text)}</text>'
-                )
-    body.append(
-        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
-        f'stroke-width="1"/>'
-    )
+            _column_label(body, bar.label, centre=centre, bottom=bottom, room=slot * every - 1)
+    _baseline(body, left=left, right=right, bottom=bottom)
     description = _describe(
         gettext("Column chart with %(count)s columns.") % {"count": len(bars)}, bars, note
     )
@@ -377,10 +392,7 @@ def line_chart(
 
     body: list[str] = []
     _y_axis(ticks, left=left, right=right, y_of=y_of, body=body, size=SMALL_FONT_SIZE)
-    body.append(
-        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
-        f'stroke-width="1"/>'
-    )
+    _baseline(body, left=left, right=right, bottom=bottom)
     # Axis labels: about six, at round positions when the labels are years.
     widest = max((_text_width(label, SMALL_FONT_SIZE) for label in labels), default=0)
     every = 1
@@ -476,11 +488,7 @@ def grouped_column_chart(
 
     body: list[str] = []
     _y_axis(ticks, left=left, right=right, y_of=y_of, body=body, size=SMALL_FONT_SIZE)
-    every = 1
-    while every < count and not all(
-        _fits(label, AXIS_FONT_SIZE, slot * every - 1) for label in labels
-    ):
-        every += 1
+    every = _label_every(labels, slot)
     for index, label in enumerate(labels):
         x = left + index * slot + slot * 0.1
         for number_, line in enumerate(series):
@@ -493,15 +501,8 @@ def grouped_column_chart(
             )
         if index % every == 0:
             centre = left + index * slot + slot / 2
-            for row, text in enumerate(_wrap(label, AXIS_FONT_SIZE, slot * every - 1)):
-                body.append(
-                    f'<text x="{centre:.1f}" y="{bottom + 18 + row * 17}" text-anchor="middle" '
-                    f'font-size="{AXIS_FONT_SIZE}">{escape(text)}</text>'
-                )
-    body.append(
-        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" '
-        f'stroke-width="1"/>'
-    )
+            _column_label(body, label, centre=centre, bottom=bottom, room=slot * every - 1)
+    _baseline(body, left=left, right=right, bottom=bottom)
     for number_, line in enumerate(series):
         y = 6 + number_ * 18
         body.append(

@@ -389,15 +389,7 @@ def application_costs(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user,
                         application=application,
                         expected_version=data["version"],
-                        country=data["country"],
-                        city=data["city"],
-                        start=data["start"],
-                        end=data["end"],
-                        breakfasts=data["breakfasts"],
-                        lunches=data["lunches"],
-                        dinners=data["dinners"],
-                        travellers=data["travellers"],
-                        description=data["description"],
+                        **_trip(data),
                     )
             except EditConflict as conflict:
                 _conflict(request, form, conflict)
@@ -423,6 +415,17 @@ def application_costs(request: HttpRequest, pk: int) -> HttpResponse:
         problems=problems,
     )
     return render(request, "funding/application_costs.html", context)
+
+
+#: What the per-diem form says of a trip, as the services take it.
+TRIP_FIELDS = (
+    "country", "city", "start", "end", "breakfasts", "lunches", "dinners", "travellers",
+    "description",
+)  # fmt: skip
+
+
+def _trip(data: dict) -> dict:
+    return {name: data[name] for name in TRIP_FIELDS}
 
 
 def _per_diem_initial(line: CostLine, version: int) -> dict:
@@ -466,15 +469,7 @@ def _per_diem_line(request: HttpRequest, application: Application, line: CostLin
                 application=application,
                 line_id=line.pk,
                 expected_version=data["version"],
-                country=data["country"],
-                city=data["city"],
-                start=data["start"],
-                end=data["end"],
-                breakfasts=data["breakfasts"],
-                lunches=data["lunches"],
-                dinners=data["dinners"],
-                travellers=data["travellers"],
-                description=data["description"],
+                **_trip(data),
             )
         except EditConflict as conflict:
             _conflict(request, form, conflict)
