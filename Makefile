@@ -108,6 +108,9 @@ bench: install assets messages ## Run the benchmarks in bench/ and print their f
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/atlas.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/events.py --throughput-database-url ''
+	$(BIN)/python bench/funding.py
+	$(BIN)/python bench/advisory.py
 
 worker: install ## Run the background task worker (production: django-tasks-db)
 	$(PP) db_worker
