@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -232,8 +233,9 @@ def _vocabulary_add(cursor, rows) -> None:
 PREFIX_MAX_WORDS = 50
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A candidate row: a tuple, built thousands of times per search of a frequent word."""
+
     key: int
     #: The analysed title (for the ranking) and the key tokens (for the facets).
     title: str
