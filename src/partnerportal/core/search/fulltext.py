@@ -4,17 +4,21 @@ One table, `core_searchindex`, made by migration core 0002 for the engine at han
 an FTS5 table (analysed title, analysed body, keys), on PostgreSQL a table with a tsvector
 (title weighted A, body D, keys B) under a GIN index. Every row is keyed by
 
-    key = date ordinal * 2**32 + document id      (no date: ordinal 0)
+    key = bucket * 2**52 + date ordinal * 2**32 + document id      (no date: ordinal 0)
 
-so that the key order is the order "newer first, then the newer document" that ranking uses
-for equal scores. Both engines can then hand out the newest matches first and stop after a
-page's worth (FTS5 walks its doclists by rowid, PostgreSQL walks the primary key backwards and
-checks each row's vector), instead of scoring, sorting and counting every match of a frequent
-word. The keys are tokens for what a search filters and counts by (type, language, theme,
-country), so that filtering needs no join: `s_` + hex of the type, `l_` + hex of the language
-("l_" alone: every language), `<kind>_` + hex of a facet value.
+where the bucket is a small number for the document's (type, language), assigned once in
+`core_searchbucket` (migration core 0003). Within a bucket the key order is the order "newer
+first, then the newer document" that ranking uses for equal scores, so both engines can hand
+out the newest matches first and stop after a page's worth (FTS5 walks its doclists by rowid,
+PostgreSQL walks the primary key backwards and checks each row's vector), instead of scoring,
+sorting and counting every match of a frequent word. A type in a language is a key range
+(FTS5 honours a rowid range in the same walk, PostgreSQL's primary key is a range scan), so
+type and language are not in the MATCH or the tsquery: their tokens were in nearly every row,
+and reading their posting lists cost more than the rest of the search. The keys column holds
+tokens only for the facets a search filters and counts by (theme, country): `<kind>_` + hex
+of the value.
 
-Deleting a document deletes its row through a trigger (made by the same migration), so that
+Deleting a document deletes its row through a trigger (made by migration core 0003), so that
 `QuerySet.delete()` anywhere keeps the index right.
 """
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -33,12 +38,21 @@ TABLE = "core_searchindex"
 #: `matches`).
 KEYS_TABLE = "core_searchkey"
 VERSION_TABLE = "core_searchversion"
+BUCKET_TABLE = "core_searchbucket"
 KEY_DAYS = 1 << 32
+#: A bucket starts at bit 52: date ordinals are kept below 2**20 (later dates than the year
+#: 2870 count as that year; the delete triggers clamp alike).
+KEY_BUCKETS = 1 << 52
+KEY_ORDINAL_MAX = KEY_BUCKETS // KEY_DAYS - 1
+#: Buckets 1..BUCKET_MAX keep every key a positive signed 64-bit integer.
+BUCKET_MAX = (1 << 63) // KEY_BUCKETS - 1
 
 
-def document_key(pk: int, day: datetime.date | None) -> int:
-    """The index key of a document: its date (newest first) before its id."""
-    return (day.toordinal() if day else 0) * KEY_DAYS + pk
+def document_key(pk: int, day: datetime.date | None, bucket: int = 0) -> int:
+    """The index key of a document: its bucket (type and language), then its date (newest
+    first), then its id."""
+    ordinal = min(day.toordinal(), KEY_ORDINAL_MAX) if day else 0
+    return bucket * KEY_BUCKETS + ordinal * KEY_DAYS + pk
 
 
 def key_document(key: int) -> int:
@@ -46,8 +60,67 @@ def key_document(key: int) -> int:
 
 
 def key_date(key: int) -> datetime.date | None:
-    ordinal = key // KEY_DAYS
+    ordinal = key % KEY_BUCKETS // KEY_DAYS
     return datetime.date.fromordinal(ordinal) if ordinal else None
+
+
+def key_newness(key: int) -> int:
+    """The key without its bucket: the order "newer first" across buckets."""
+    return key % KEY_BUCKETS
+
+
+def bucket_range(bucket: int) -> tuple[int, int]:
+    """The first and last key of a bucket."""
+    return bucket * KEY_BUCKETS, (bucket + 1) * KEY_BUCKETS - 1
+
+
+def buckets_assign(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The bucket numbers of these (type, language) pairs, new pairs numbered on first use.
+
+    The numbers live in the database, not in a process: every process and deploy keys a
+    document alike, and the delete triggers look them up. A concurrent writer may take the
+    next number first: then the pair's insert is ignored or numbered again."""
+    wanted = set(pairs)
+    found = _buckets(wanted)
+    ignore = "OR IGNORE" if connection.vendor == "sqlite" else ""
+    conflict = "" if connection.vendor == "sqlite" else "ON CONFLICT DO NOTHING"
+    for _attempt in range(5):
+        missing = sorted(wanted - found.keys())
+        if not missing:
+            return found
+        with connection.cursor() as cursor:
+            for source, language in missing:
+                cursor.execute(
+                    f"INSERT {ignore} INTO {BUCKET_TABLE} (source, language, number) "  # noqa: S608
+                    f"SELECT %s, %s, COALESCE(MAX(number), 0) + 1 FROM {BUCKET_TABLE} {conflict}",
+                    [source, language],
+                )
+        found = _buckets(wanted)
+        if any(number > BUCKET_MAX for number in found.values()):
+            raise RuntimeError("More (type, language) buckets than the index key can hold.")
+    raise RuntimeError("Could not number the search buckets.")
+
+
+def _buckets(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    if not pairs:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT source, language, number FROM {BUCKET_TABLE}")  # noqa: S608
+        return {
+            (source, language): number
+            for source, language, number in cursor.fetchall()
+            if (source, language) in pairs
+        }
+
+
+def buckets_for(sources: Iterable[str], language: str) -> dict[str, list[int]]:
+    """The buckets a search in this language reads per type: the records' (type, "") and the
+    pages' (type, language); types without documents have none."""
+    wanted = {(source, lang) for source in sources for lang in ("", language)}
+    found: dict[str, list[int]] = {}
+    for (source, _language), number in sorted(_buckets(wanted).items()):
+        found.setdefault(source, []).append(number)
+    return found
 
 
 def token(kind: str, value: str) -> str:
@@ -65,11 +138,13 @@ def is_supported() -> bool:
 
 
 def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
-    """Write the index rows of new documents, with their key tokens by document id."""
+    """Write the index rows of new documents, with their facet tokens by document id."""
+    documents = list(documents)
+    buckets = buckets_assign((d.source, d.language) for d in documents)
     rows = [
         (
             d.source,
-            document_key(d.pk, d.date),
+            document_key(d.pk, d.date, buckets[d.source, d.language]),
             analysed(d, "title"),
             analysed(d, "body"),
             " ".join(keys.get(d.pk, [])),
@@ -158,8 +233,9 @@ def _vocabulary_add(cursor, rows) -> None:
 PREFIX_MAX_WORDS = 50
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A candidate row: a tuple, built thousands of times per search of a frequent word."""
+
     key: int
     #: The analysed title (for the ranking) and the key tokens (for the facets).
     title: str
@@ -235,7 +311,8 @@ def _sqlite_expression(query: Query, key_groups: list[list[str]], title_only: bo
 
 
 def _postgresql_queries(query: Query, key_groups: list[list[str]], title_only: bool) -> list:
-    """The tsqueries of the terms and keys, and of the title (some term in it, or "")."""
+    """The tsqueries of the terms, of the facet keys ("" for none) and of the title (some term
+    in it, or "")."""
     items = [f"'{term}'" for term in query.terms]
     if query.prefix_last:
         if query.completions:
@@ -247,45 +324,72 @@ def _postgresql_queries(query: Query, key_groups: list[list[str]], title_only: b
     # Some term in the title: matched against the title's own terms (a GIN index of its own),
     # not with weights in the vector, which the engine would recheck by reading every vector.
     titled = " | ".join(items) if title_only else ""
-    return [terms, keys or "''", titled]
+    return [terms, keys, titled]
 
 
 def matches(
-    query: Query, searches: dict[str, list[list[str]]], *, limit: int, title_only: bool = False
+    query: Query,
+    sources: Iterable[str],
+    *,
+    language: str,
+    key_groups: list[list[str]],
+    limit: int,
+    title_only: bool = False,
 ) -> dict[str, list[Match]]:
-    """For each type (and its key groups, which name the type too), the newest `limit`
-    documents that match every term and one token of every key group (and, with
-    `title_only`, some term in the title), newest first. One statement for all of them."""
-    found: dict[str, list[Match]] = {name: [] for name in searches}
-    if query.finds_nothing() or not searches:
+    """For each type, the newest `limit` documents in the language (or in every language)
+    that match every term and one token of every key group (and, with `title_only`, some term
+    in the title), newest first. One statement for all of them: per type and bucket a walk of
+    its key range."""
+    found: dict[str, list[Match]] = {name: [] for name in sources}
+    if query.finds_nothing() or not found:
         return found
+    names = list(found)
     parts, params = [], []
-    for number, (source, groups) in enumerate(searches.items()):
-        if connection.vendor == "sqlite":
-            # Only the rowids from FTS5 (its content rows hold the long body, read in whole
-            # for any other column), the title and keys from the narrow table.
-            parts.append(
-                f"SELECT {number}, k.key, k.title, k.keys FROM (SELECT rowid FROM {TABLE} "  # noqa: S608
-                f"WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s) AS f "
-                f"JOIN {KEYS_TABLE} AS k ON k.key = f.rowid"
-            )
-            params += [_sqlite_expression(query, groups, title_only), limit]
-        else:
-            terms, keys, titled = _postgresql_queries(query, groups, title_only)
-            title_condition = "AND to_tsvector('simple', title) @@ to_tsquery('simple', %s) "
-            parts.append(
-                f"(SELECT {number}, key, title, keys FROM {TABLE} "  # noqa: S608
-                "WHERE source = %s AND vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
-                f"{title_condition if titled else ''}ORDER BY key DESC LIMIT %s)"
-            )
-            params += [source, terms, keys, *([titled] if titled else []), limit]
-    names = list(searches)
+    if connection.vendor == "sqlite":
+        expression = _sqlite_expression(query, key_groups, title_only)
+    else:
+        terms, keys, titled = _postgresql_queries(query, key_groups, title_only)
+    for source, buckets in buckets_for(names, language).items():
+        number = names.index(source)
+        for bucket in buckets:
+            low, high = bucket_range(bucket)
+            if connection.vendor == "sqlite":
+                # Only the rowids from FTS5 (its content rows hold the long body, read in
+                # whole for any other column), the title and keys from the narrow table.
+                parts.append(
+                    f"SELECT {number}, k.key, k.title, k.keys FROM (SELECT rowid FROM {TABLE} "  # noqa: S608
+                    f"WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s "
+                    f"ORDER BY rowid DESC LIMIT %s) AS f JOIN {KEYS_TABLE} AS k ON k.key = f.rowid"
+                )
+                params += [expression, low, high, limit]
+            else:
+                parts.append(
+                    f"(SELECT {number}, key, title, keys FROM {TABLE} "  # noqa: S608
+                    "WHERE source = %s AND key BETWEEN %s AND %s AND vector @@ "
+                    + (
+                        "(to_tsquery('simple', %s) && %s::tsquery) "
+                        if keys
+                        else "to_tsquery('simple', %s) "
+                    )
+                    + (
+                        "AND to_tsvector('simple', title) @@ to_tsquery('simple', %s) "
+                        if titled
+                        else ""
+                    )
+                    + "ORDER BY key DESC LIMIT %s)"
+                )
+                params += [source, low, high, terms, *([keys] if keys else [])]
+                params += [*([titled] if titled else []), limit]
+    if not parts:
+        return found
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         for number, key, title, keys in cursor.fetchall():
             found[names[number]].append(Match(key, title, keys))
-    for rows in found.values():
-        rows.sort(key=lambda row: -row.key)  # a join need not keep the order
+    for source, rows in found.items():
+        # A join need not keep the order, and a type's buckets are merged by date.
+        rows.sort(key=lambda row: -key_newness(row.key))
+        found[source] = rows[:limit]
     return found
 
 

@@ -75,9 +75,8 @@ def _facet_counts(rows, counts: dict[str, dict[str, int]]) -> None:
     tokens = Counter(text for row in rows for text in row.keys.split())
     for text, number in tokens.items():  # each distinct token decoded once
         kind, value = fulltext.token_parse(text)
-        if kind not in ("s", "l"):
-            kind_counts = counts.setdefault(kind, {})
-            kind_counts[value] = kind_counts.get(value, 0) + number
+        kind_counts = counts.setdefault(kind, {})
+        kind_counts[value] = kind_counts.get(value, 0) + number
 
 
 def _search_database(
@@ -90,10 +89,11 @@ def _search_database(
     newest CANDIDATES, and the ranking sees those plus the newest CANDIDATES matches with a
     word in the title (so that title matches still come first)."""
     query = fulltext.Query.prepare(found, prefix_last)
-    groups = [[fulltext.token("l", ""), fulltext.token("l", language)]]
-    groups += [[fulltext.token(kind, value)] for kind, value in filters.items()]
-    searches = {source: [*groups, [fulltext.token("s", source)]] for source in search_sources()}
-    pools = fulltext.matches(query, searches, limit=CANDIDATES + 1)
+    # Type and language are key ranges (`fulltext`), only the facet filters are tokens.
+    groups = [[fulltext.token(kind, value)] for kind, value in filters.items()]
+    pools = fulltext.matches(
+        query, search_sources(), language=language, key_groups=groups, limit=CANDIDATES + 1
+    )
     counts: dict[str, dict[str, int]] = {
         "type": {source: min(len(rows), CANDIDATES) for source, rows in pools.items() if rows}
     }
@@ -113,13 +113,19 @@ def _search_database(
     if crowded:
         # More than the candidates: the newest matches with a word in the title join them.
         titled = fulltext.matches(
-            query, {s: searches[s] for s in crowded}, limit=CANDIDATES, title_only=True
+            query,
+            crowded,
+            language=language,
+            key_groups=groups,
+            limit=CANDIDATES,
+            title_only=True,
         )
         for rows in titled.values():
             for row in rows:
                 candidates.setdefault(row.key, row)
     scored = sorted(
-        candidates.values(), key=lambda row: (-fulltext.title_score(row.title, query), -row.key)
+        candidates.values(),
+        key=lambda row: (-fulltext.title_score(row.title, query), -fulltext.key_newness(row.key)),
     )
     ids = [fulltext.key_document(row.key) for row in scored[offset : offset + limit]]
     return ids, total, counts, bool(crowded)

@@ -60,7 +60,7 @@ def _documents_create(source: SearchSource, data: Sequence[DocumentData]) -> int
     ]
     SearchFacet.objects.bulk_create(facets, batch_size=INDEX_BATCH * 5)
     if fulltext.is_supported():
-        keys = {d.pk: _keys(d, []) for d in documents}
+        keys: dict[int, list[str]] = {d.pk: [] for d in documents}
         for facet in facets:
             keys[facet.document_id].append(fulltext.token(facet.kind, facet.value))
         fulltext.documents_index(documents, keys)
@@ -68,14 +68,6 @@ def _documents_create(source: SearchSource, data: Sequence[DocumentData]) -> int
         for start in range(0, len(documents), INDEX_BATCH):
             backend.add_bulk(SearchDocument, documents[start : start + INDEX_BATCH])
     return len(documents)
-
-
-def _keys(document: SearchDocument, facet_tokens: list[str]) -> list[str]:
-    return [
-        fulltext.token("s", document.source),
-        fulltext.token("l", document.language),
-        *facet_tokens,
-    ]
 
 
 def search_documents_reindex(
@@ -94,7 +86,7 @@ def search_documents_reindex(
         batch = list(document_model.objects.filter(pk__gt=last).order_by("pk")[:INDEX_BATCH])
         if not batch:
             return written
-        keys = {d.pk: _keys(d, []) for d in batch}
+        keys: dict[int, list[str]] = {d.pk: [] for d in batch}
         for document_id, kind, value in facet_model.objects.filter(
             document_id__in=[d.pk for d in batch]
         ).values_list("document_id", "kind", "value"):

@@ -41,6 +41,57 @@ def test_keys_order_newer_first_and_give_back_the_document():
     assert fulltext.token("l", "") == "l_"
 
 
+def test_buckets_put_type_and_language_in_the_high_bits_of_a_positive_64_bit_key():
+    last = fulltext.document_key(2**32 - 1, date(9999, 12, 31), fulltext.BUCKET_MAX)
+    assert 0 < last < 2**63  # later dates than the key holds count as its last day
+    key = fulltext.document_key(3, date(2024, 5, 1), 5)
+    low, high = fulltext.bucket_range(5)
+    assert low <= key <= high < fulltext.bucket_range(6)[0]
+    assert fulltext.key_document(key) == 3 and fulltext.key_date(key) == date(2024, 5, 1)
+    assert fulltext.key_newness(key) == fulltext.document_key(3, date(2024, 5, 1))
+
+
+def test_bucket_numbers_are_kept_in_the_database():
+    first = fulltext.buckets_assign([("page", "de"), ("municipality", "")])
+    assert len(set(first.values())) == 2
+    again = fulltext.buckets_assign([("page", "en"), ("page", "de")])
+    assert again[("page", "de")] == first[("page", "de")]
+    assert again[("page", "en")] not in first.values()
+    assert fulltext.buckets_for(["page", "municipality", "programme"], "de") == {
+        "page": [first[("page", "de")]],
+        "municipality": [first[("municipality", "")]],
+    }
+
+
+def test_a_search_reads_its_language_and_the_records_of_every_language(
+    site, django_capture_on_commit_callbacks
+):
+    from partnerportal.core.search.services import _documents_create
+    from partnerportal.core.search.sources import DocumentData, search_sources
+
+    sources = search_sources()
+    with django_capture_on_commit_callbacks(execute=True):
+        _documents_create(
+            sources["page"],
+            [
+                DocumentData("1", "Wasserversorgung deutsch", "/a/", language="de"),
+                DocumentData("1", "Wasserversorgung english", "/b/", language="en"),
+            ],
+        )
+        _documents_create(
+            sources["municipality"], [DocumentData("2", "Wasserversorgung Moshi", "/c/")]
+        )
+    assert set(_titles("Wasserversorgung")) == {
+        "Wasserversorgung deutsch",
+        "Wasserversorgung Moshi",
+    }
+    found = search_run(query="Wasserversorgung", language="en", type_="page")
+    assert [hit.title for hit in found.hits] == ["Wasserversorgung english"]
+    SearchDocument.objects.filter(language="en").delete()
+    assert _index_rows() == 2
+    assert selectors.search_compute(query="Wasserversorgung", language="en").total == 1
+
+
 def test_deleting_documents_deletes_their_index_rows(site, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _page(site, "Wasserversorgung in Moshi")
