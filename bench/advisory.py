@@ -27,7 +27,9 @@ from common import django_with_fresh_database, measure  # noqa: E402
 
 CASES, NOTES, DEPLOYMENTS = 20_000, 50_000, 2_000
 TARGET_MS = 100.0
-MAX_QUERIES = 30  # the dashboard counted anew takes 27: one per figure, not per case
+MAX_QUERIES = 25
+#: The dashboard counted anew: one query per figure and its names (27), not per case.
+MAX_QUERIES_COUNTED = 30
 COUNTRIES = [
     "DE", "TN", "MA", "EG", "DZ", "PE", "SN", "UA", "ID", "LB", "GH", "KE", "RW", "BR", "MX",
     "NI", "BO", "VN", "IN", "JO", "PS", "MZ", "TZ", "BF", "CM",
@@ -225,7 +227,8 @@ def main() -> int:
     for row in results:
         verdict = ""
         if row["label"] != "baseline":
-            ok = row["median"] < TARGET_MS and row["queries"] <= MAX_QUERIES
+            bound = MAX_QUERIES_COUNTED if row["label"].endswith("after a write") else MAX_QUERIES
+            ok = row["median"] < TARGET_MS and row["queries"] <= bound
             failed |= not ok
             verdict = f"{'ok' if ok else 'SLOW'} <{TARGET_MS:.0f}"
         print(f"{row['path']:<48}{row['label']:<26}{row['median']:>10.2f}{row['p95']:>8.2f}"

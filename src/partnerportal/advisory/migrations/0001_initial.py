@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '__first__'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('events', '0001_initial'),
         ('funding', '0002_applications_review_payments_reports'),
         ('geo', '0003_country_names_partner_languages'),

@@ -40,8 +40,8 @@ KEYS_TABLE = "core_searchkey"
 VERSION_TABLE = "core_searchversion"
 BUCKET_TABLE = "core_searchbucket"
 KEY_DAYS = 1 << 32
-#: A bucket starts at bit 52: date ordinals are kept below 2**20 (later dates than the year
-#: 2870 count as that year; the delete triggers clamp alike).
+#: A bucket starts at bit 52: date ordinals are kept below 2**20 (dates after 25 November 2871
+#: count as that day; the delete triggers clamp alike).
 KEY_BUCKETS = 1 << 52
 KEY_ORDINAL_MAX = KEY_BUCKETS // KEY_DAYS - 1
 #: Buckets 1..BUCKET_MAX keep every key a positive signed 64-bit integer.
@@ -51,6 +51,8 @@ BUCKET_MAX = (1 << 63) // KEY_BUCKETS - 1
 def document_key(pk: int, day: datetime.date | None, bucket: int = 0) -> int:
     """The index key of a document: its bucket (type and language), then its date (newest
     first), then its id."""
+    if not 0 < pk < KEY_DAYS:
+        raise ValueError(f"A search document's id must lie below 2**32 to be keyed ({pk}).")
     ordinal = min(day.toordinal(), KEY_ORDINAL_MAX) if day else 0
     return bucket * KEY_BUCKETS + ordinal * KEY_DAYS + pk
 
@@ -138,8 +140,15 @@ def is_supported() -> bool:
 
 
 def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
-    """Write the index rows of new documents, with their facet tokens by document id."""
+    """Write the index rows of new documents, with their facet tokens by document id.
+
+    On PostgreSQL the index's version row is locked first: every writer ends by moving it on,
+    and one that numbered a new bucket or word before waiting for that row could deadlock
+    with one that holds the row and waits for the same bucket number or word."""
     documents = list(documents)
+    if not documents:
+        return
+    _version_lock()
     buckets = buckets_assign((d.source, d.language) for d in documents)
     rows = [
         (
@@ -185,6 +194,14 @@ def index_clear() -> None:
         if connection.vendor == "sqlite":
             cursor.execute(f"DELETE FROM {KEYS_TABLE}")  # noqa: S608
         _version_bump(cursor)
+
+
+def _version_lock() -> None:
+    """Take the version row's lock (PostgreSQL) before anything else of an index write, so
+    that all writers lock in the same order; SQLite has one writer at a time anyway."""
+    if connection.vendor == "postgresql" and not connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT version FROM {VERSION_TABLE} WHERE id = 1 FOR UPDATE")  # noqa: S608
 
 
 def _version_bump(cursor) -> None:

@@ -202,3 +202,51 @@ def test_publishing_a_page_indexes_it_once(site, django_capture_on_commit_callba
     ]
     assert len(writes) == 1
     assert SearchDocument.objects.filter(title="Klimapartnerschaft Beta").count() == 1
+
+
+def test_a_document_id_beyond_the_key_is_refused():
+    with pytest.raises(ValueError):
+        fulltext.document_key(2**32, date(2024, 5, 1), 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one writer at a time on SQLite")
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_numbering_new_buckets_do_not_deadlock():
+    """A writer holding the version row (a rebuild in its later batches) numbers a new bucket
+    while another, indexing a new (type, language), waits for that row: the second waits
+    before numbering anything, so both finish (before, they waited for each other)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    outcome = {}
+
+    def second_writer():
+        try:
+            with transaction.atomic():
+                document = SearchDocument.objects.create(
+                    source="page", object_key="deadlock-test", language="fr", title="Titre"
+                )
+                fulltext.documents_index([document], {})
+            outcome["second"] = "done"
+        except Exception as error:  # the deadlock, if it comes, is raised here or below
+            outcome["second"] = repr(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # the first writer holds the version row
+            cursor.execute(f"UPDATE {fulltext.VERSION_TABLE} SET version = version + 1")  # noqa: S608
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        time.sleep(1)  # the second writer is now waiting (for the row, or after numbering)
+        fulltext.buckets_assign([("municipality", "xx")])
+    thread.join(timeout=30)
+    assert outcome == {"second": "done"}
+    numbers = fulltext.buckets_assign([("page", "fr"), ("municipality", "xx")])  # both kept
+    assert len(set(numbers.values())) == 2
+    # A flush truncates the documents without the delete trigger: remove the row ourselves.
+    rows = _index_rows()
+    SearchDocument.objects.filter(object_key="deadlock-test").delete()
+    assert _index_rows() == rows - 1

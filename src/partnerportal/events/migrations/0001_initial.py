@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '__first__'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('geo', '0003_country_names_partner_languages'),
         ('registry', '0011_merge_confirmation_and_coordinates'),
         ('wagtaildocs', '0014_alter_document_file_size'),

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '__first__'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('funding', '0001_initial'),
         ('registry', '0011_merge_confirmation_and_coordinates'),
     ]
