@@ -346,18 +346,17 @@ def _postgresql_queries(query: Query, key_groups: list[list[str]], title_only: b
 
 def matches(
     query: Query,
-    sources: Iterable[str],
+    buckets: dict[str, list[int]],
     *,
-    language: str,
     key_groups: list[list[str]],
     limit: int,
     title_only: bool = False,
 ) -> dict[str, list[Match]]:
-    """For each type, the newest `limit` documents in the language (or in every language)
-    that match every term and one token of every key group (and, with `title_only`, some term
-    in the title), newest first. One statement for all of them: per type and bucket a walk of
-    its key range."""
-    found: dict[str, list[Match]] = {name: [] for name in sources}
+    """For each type that has buckets (`buckets_for`: the language's and every language's),
+    the newest `limit` documents in them that match every term and one token of every key group
+    (and, with `title_only`, some term in the title), newest first. One statement for all of
+    them: per type and bucket a walk of its key range."""
+    found: dict[str, list[Match]] = {name: [] for name in buckets}
     if query.finds_nothing() or not found:
         return found
     names = list(found)
@@ -366,9 +365,8 @@ def matches(
         expression = _sqlite_expression(query, key_groups, title_only)
     else:
         terms, keys, titled = _postgresql_queries(query, key_groups, title_only)
-    for source, buckets in buckets_for(names, language).items():
-        number = names.index(source)
-        for bucket in buckets:
+    for number, source in enumerate(names):
+        for bucket in buckets[source]:
             low, high = bucket_range(bucket)
             if connection.vendor == "sqlite":
                 # Only the rowids from FTS5 (its content rows hold the long body, read in

@@ -91,9 +91,8 @@ def _search_database(
     query = fulltext.Query.prepare(found, prefix_last)
     # Type and language are key ranges (`fulltext`), only the facet filters are tokens.
     groups = [[fulltext.token(kind, value)] for kind, value in filters.items()]
-    pools = fulltext.matches(
-        query, search_sources(), language=language, key_groups=groups, limit=CANDIDATES + 1
-    )
+    buckets = fulltext.buckets_for(search_sources(), language)  # read once for both walks
+    pools = fulltext.matches(query, buckets, key_groups=groups, limit=CANDIDATES + 1)
     counts: dict[str, dict[str, int]] = {
         "type": {source: min(len(rows), CANDIDATES) for source, rows in pools.items() if rows}
     }
@@ -114,8 +113,7 @@ def _search_database(
         # More than the candidates: the newest matches with a word in the title join them.
         titled = fulltext.matches(
             query,
-            crowded,
-            language=language,
+            {source: buckets[source] for source in crowded},
             key_groups=groups,
             limit=CANDIDATES,
             title_only=True,

@@ -60,14 +60,20 @@ def _documents_create(source: SearchSource, data: Sequence[DocumentData]) -> int
     ]
     SearchFacet.objects.bulk_create(facets, batch_size=INDEX_BATCH * 5)
     if fulltext.is_supported():
-        keys: dict[int, list[str]] = {d.pk: [] for d in documents}
-        for facet in facets:
-            keys[facet.document_id].append(fulltext.token(facet.kind, facet.value))
-        fulltext.documents_index(documents, keys)
+        facet_rows = ((facet.document_id, facet.kind, facet.value) for facet in facets)
+        fulltext.documents_index(documents, _facet_tokens(documents, facet_rows))
     for backend in get_search_backends(with_auto_update=True):
         for start in range(0, len(documents), INDEX_BATCH):
             backend.add_bulk(SearchDocument, documents[start : start + INDEX_BATCH])
     return len(documents)
+
+
+def _facet_tokens(documents, facet_rows) -> dict[int, list[str]]:
+    """The index's key tokens of each document from its (document id, kind, value) facets."""
+    tokens: dict[int, list[str]] = {d.pk: [] for d in documents}
+    for document_id, kind, value in facet_rows:
+        tokens[document_id].append(fulltext.token(kind, value))
+    return tokens
 
 
 def search_documents_reindex(
@@ -86,11 +92,12 @@ def search_documents_reindex(
         batch = list(document_model.objects.filter(pk__gt=last).order_by("pk")[:INDEX_BATCH])
         if not batch:
             return written
-        keys: dict[int, list[str]] = {d.pk: [] for d in batch}
-        for document_id, kind, value in facet_model.objects.filter(
-            document_id__in=[d.pk for d in batch]
-        ).values_list("document_id", "kind", "value"):
-            keys[document_id].append(fulltext.token(kind, value))
+        keys = _facet_tokens(
+            batch,
+            facet_model.objects.filter(document_id__in=[d.pk for d in batch]).values_list(
+                "document_id", "kind", "value"
+            ),
+        )
         fulltext.documents_index(batch, keys)
         written += len(batch)
         last = batch[-1].pk
