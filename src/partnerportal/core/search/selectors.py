@@ -110,13 +110,18 @@ def _search_database(
         for row in rows:
             candidates[row.key] = row
     if crowded:
-        # More than the candidates: the newest matches with a word in the title join them.
+        # More than the candidates: the newest older matches with a word in the title join
+        # them (every match newer than a type's oldest candidate is a candidate already).
         titled = fulltext.matches(
             query,
             {source: buckets[source] for source in crowded},
             key_groups=groups,
             limit=CANDIDATES,
             title_only=True,
+            older_than={
+                source: fulltext.key_newness(pools[source][CANDIDATES - 1].key)
+                for source in crowded
+            },
         )
         for rows in titled.values():
             for row in rows:

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from partnerportal.content.models import StandardPage
-from partnerportal.core.search import fulltext, selectors
+from partnerportal.core.search import analysis, fulltext, selectors
 from partnerportal.core.search.models import SearchDocument
 from partnerportal.core.search.selectors import search_run
 
@@ -250,3 +250,122 @@ def test_two_writers_numbering_new_buckets_do_not_deadlock():
     rows = _index_rows()
     SearchDocument.objects.filter(object_key="deadlock-test").delete()
     assert _index_rows() == rows - 1
+
+
+def test_the_newest_matches_are_found_however_dense_the_word_is(
+    site, django_capture_on_commit_callbacks, monkeypatch
+):
+    """On PostgreSQL a search walks a bucket's newest rows, then reads a window of older rows
+    (walked for a dense word, through the GIN index for a sparse one) and then the rest
+    (`fulltext._postgresql_rows`): with a walk of three rows, every way through gives the
+    newest matches, newest first, as a plain query does; on SQLite the same calls hold."""
+    from datetime import timedelta
+
+    from django.test.utils import CaptureQueriesContext
+
+    from partnerportal.core.search.services import _documents_create
+    from partnerportal.core.search.sources import DocumentData, search_sources
+
+    in_body = {
+        "haeufig": lambda n: n % 5 != 0,  # in most documents
+        "mittel": lambda n: n % 3 == 0,  # in a third, spread over the years
+        "selten": lambda n: n in (3, 31),  # in two old ones
+        "neu": lambda n: n >= 36,  # only in the newest
+    }
+
+    def title(n: int) -> str:
+        return f"Bericht {n}" + (" Mittel" if n % 8 == 0 else "")
+
+    documents = [
+        DocumentData(
+            str(n),
+            title(n),
+            f"/b/{n}/",
+            body=" ".join(word for word, has in in_body.items() if has(n)) or "leer",
+            language="de",
+            date=date(2020, 1, 1) + timedelta(days=10 * n),
+        )
+        for n in range(40)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        _documents_create(search_sources()["page"], documents)
+    buckets = fulltext.buckets_for(["page"], "de")
+    monkeypatch.setattr(fulltext, "WALK_ROWS", 3)
+
+    def newest(text: str, limit: int, **kwargs) -> list[str]:
+        query = fulltext.Query.prepare(analysis.query_terms(text)[0], prefix_last=False)
+        with CaptureQueriesContext(connection) as statements:
+            found = fulltext.matches(query, buckets, key_groups=[], limit=limit, **kwargs)
+        ways.append(
+            [
+                way
+                for q in statements.captured_queries
+                for way, setting in (("walk", "enable_bitmapscan"), ("bitmap", "enable_indexscan"))
+                if f"set_config('{setting}', 'off'" in q["sql"]
+            ]
+        )
+        return [
+            SearchDocument.objects.get(pk=fulltext.key_document(m.key)).title for m in found["page"]
+        ]
+
+    def expected(word: str, limit: int, titled=False, before=40) -> list[str]:
+        def has(n: int) -> bool:
+            in_title = word == "mittel" and n % 8 == 0
+            return in_title if titled else in_body[word](n) or in_title
+
+        return [title(n) for n in reversed(range(before)) if has(n)][:limit]
+
+    ways: list[list[str]] = []
+    assert newest("haeufig", 3) == expected("haeufig", 3)  # in the walk
+    assert newest("haeufig", 5) == expected("haeufig", 5)  # the walk, then a walked window
+    assert newest("mittel", 6) == expected("mittel", 6)  # the walk, then a window by GIN
+    assert newest("mittel", 50) == expected("mittel", 50)  # ... and then the rest
+    assert newest("selten", 5) == expected("selten", 5)  # the walk found none: the rest
+    assert newest("neu", 10) == expected("neu", 10)  # none older than the walked window
+    assert newest("mittel", 3, title_only=True) == expected("mittel", 3, titled=True)
+    twentieth = SearchDocument.objects.get(title="Bericht 20")
+    newness = fulltext.key_newness(fulltext.document_key(twentieth.pk, twentieth.date))
+    assert newest("mittel", 10, older_than={"page": newness}) == expected("mittel", 10, before=20)
+    if connection.vendor == "postgresql":
+        assert ways[:6] == [
+            [],
+            ["walk"],
+            ["bitmap"],
+            ["bitmap", "bitmap"],
+            ["bitmap"],
+            ["walk", "bitmap"],
+        ]
+        with connection.cursor() as cursor:  # the planner's settings are back
+            cursor.execute(
+                "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
+                "current_setting('enable_bitmapscan')"
+            )
+            assert cursor.fetchone() == ("on", "on", "on")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
+def test_a_bulk_write_leaves_no_pending_entries_in_the_gin_indexes(
+    site, django_capture_on_commit_callbacks
+):
+    from partnerportal.core.search.services import _documents_create
+    from partnerportal.core.search.sources import DocumentData, search_sources
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _documents_create(
+            search_sources()["page"],
+            [
+                DocumentData(str(n), f"Bericht {n}", f"/b/{n}/", "Wasser", language="de")
+                for n in range(50)
+            ],
+        )
+    fulltext.statistics_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+            "JOIN pg_inherits h ON h.inhrelid = i.indrelid "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+            "WHERE h.inhparent = %s::regclass AND a.amname = 'gin'",
+            [fulltext.TABLE],
+        )
+        cleaned = [row[0] for row in cursor.fetchall()]
+    assert len(cleaned) == 4 and set(cleaned) == {0}
