@@ -8,11 +8,11 @@ stemmer (Partnerschaften -> partnerschaft, Klimawandels -> klimawandel). The eng
 match these terms as they are (FTS5 unicode61, PostgreSQL `simple`).
 """
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _SPECIAL = str.maketrans(
@@ -95,49 +95,47 @@ def _word_term(word: str) -> str:
     return term[0] if term else ""
 
 
-def _matches(word: str, wanted: set[str], prefix: str | None) -> bool:
-    term = _word_term(word)
-    return bool(term) and (term in wanted or (prefix is not None and term.startswith(prefix)))
-
-
 def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
     """A passage of the original text around the first match, matches in <mark>, HTML-escaped.
 
     Matching is done on analysed terms, so "Partnerschaften" is marked for the query
-    "Partnerschaft"; the words shown are the original ones.
+    "Partnerschaft"; the words shown are the original ones. (A page of hits makes 20 of these,
+    and the first match may lie hundreds of words in: the loop stays lean.)
     """
     found, prefix_last = query_terms(query)
     wanted = set(found)
     prefix = found[-1] if prefix_last else None
+
+    def matches(word: str) -> bool:
+        term = _word_term(word)
+        return bool(term) and (term in wanted or (prefix is not None and term.startswith(prefix)))
+
     text = text or ""
     # The words up to the first match and the passage after it (plus one, to know whether
     # more follows): a long text is not split further than the passage shown.
     spans: list[tuple[int, int]] = []
     hit: int | None = None
     for m in _WORD.finditer(text):
-        spans.append((m.start(), m.end()))
-        if hit is None and _matches(m.group(), wanted, prefix):
-            hit = len(spans) - 1
-        if hit is not None and len(spans) > max(0, hit - words // 3) + words:
+        spans.append(m.span())
+        if hit is None:
+            if matches(m.group()):
+                hit = len(spans) - 1
+        elif len(spans) > max(0, hit - words // 3) + words:
             break
     if not spans:
         return mark_safe("")
     first_hit = hit or 0
     first = max(0, first_hit - words // 3)
     last = min(len(spans), first + words)
-    hit_set = {
-        i for i in range(first, last) if _matches(text[spans[i][0] : spans[i][1]], wanted, prefix)
-    }
     parts: list[str] = ["… " if first > 0 else ""]
     position = spans[first][0] if first > 0 else 0
-    for i in range(first, last):
-        a, b = spans[i]
-        parts.append(escape(text[position:a]))
-        word = escape(text[a:b])
-        parts.append(f"<mark>{word}</mark>" if i in hit_set else word)
+    for a, b in spans[first:last]:
+        parts.append(html.escape(text[position:a]))
+        word = html.escape(text[a:b])
+        parts.append(f"<mark>{word}</mark>" if matches(text[a:b]) else word)
         position = b
     if last < len(spans):
         parts.append(" …")
     else:
-        parts.append(escape(text[position:]))
-    return mark_safe("".join(parts).strip())
+        parts.append(html.escape(text[position:]))
+    return mark_safe("".join(parts).strip())  # every piece escaped above
