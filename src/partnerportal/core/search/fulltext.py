@@ -491,11 +491,14 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
                 window_low = max(low, start - int(rows_wanted * per_row))
                 way = "walk" if density >= WALK_DENSITY else "bitmap"
             windows[way].append((index, source, low, window_low, start - 1))
-        rest = []
-        for way, planned in windows.items():
-            if not planned:
-                continue
-            with _planned_as(cursor, way):
+        if not (windows["walk"] or windows["bitmap"]):
+            return [row for _index, row in found]
+        with _planner(cursor) as allow:
+            rest = []
+            for way, planned in windows.items():
+                if not planned:
+                    continue
+                allow(way)
                 found += select.rows(
                     cursor,
                     [
@@ -503,14 +506,14 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
                         for index, source, _low, window_low, upper in planned
                     ],
                 )
-            counts = Counter(index for index, _row in found)
-            rest += [
-                (index, source, low, window_low - 1, limit - counts[index])
-                for index, source, low, window_low, _upper in planned
-                if counts[index] < limit and window_low > low
-            ]
-        if rest:
-            with _planned_as(cursor, "bitmap"):
+                counts = Counter(index for index, _row in found)
+                rest += [
+                    (index, source, low, window_low - 1, limit - counts[index])
+                    for index, source, low, window_low, _upper in planned
+                    if counts[index] < limit and window_low > low
+                ]
+            if rest:
+                allow("bitmap")
                 found += select.rows(cursor, rest)
     return [row for _index, row in found]
 
@@ -539,33 +542,45 @@ class _PostgresqlSelect:
         return [(index, (self.numbers[index], *row)) for index, *row in cursor.fetchall()]
 
 
-#: The planner settings that leave only a walk of the primary key, or only bitmap scans.
-_PLANNER_OFF = {
-    "walk": ("enable_bitmapscan", "enable_seqscan"),
-    "bitmap": ("enable_indexscan", "enable_seqscan"),
+#: The planner's settings, and those a way of reading the index turns off (see `_planner`).
+_SCANS = ("enable_indexscan", "enable_bitmapscan", "enable_seqscan")
+_SCANS_OFF = {
+    "walk": {"enable_bitmapscan", "enable_seqscan"},  # the primary key, in key order
+    "bitmap": {"enable_indexscan", "enable_seqscan"},  # the GIN index, with the key's range
 }
 
 
 @contextmanager
-def _planned_as(cursor, way: str):
-    """The statements inside planned with only one way of reading the index ("walk" or
-    "bitmap"), in a transaction or savepoint of their own; the settings are put back."""
-    names = _PLANNER_OFF[way]
+def _planner(cursor):
+    """Gives `allow(way)`: the statements after it are planned with only that way of reading
+    the index. In a transaction or savepoint of its own; the settings are local to the
+    transaction, so an outermost one ends them at its commit, and inside another they are put
+    back at the end."""
+    nested = connection.in_atomic_block
+    previous: list[str] = []
+
+    def allow(way: str) -> None:
+        read = [] if previous else [f"current_setting('{name}')" for name in _SCANS]
+        parts, params = [], []
+        for i, name in enumerate(_SCANS):
+            if name in _SCANS_OFF[way]:
+                parts.append(f"set_config('{name}', 'off', true)")
+            elif previous:
+                parts.append(f"set_config('{name}', %s, true)")
+                params.append(previous[i])
+        cursor.execute("SELECT " + ", ".join(read + parts), params)
+        if not previous:
+            previous.extend(cursor.fetchone()[: len(_SCANS)])
+
     with transaction.atomic(using=connection.alias):
-        cursor.execute(
-            "SELECT "
-            + ", ".join(f"current_setting('{name}')" for name in names)
-            + ", "
-            + ", ".join(f"set_config('{name}', 'off', true)" for name in names)
-        )
-        previous = cursor.fetchone()[: len(names)]
         try:
-            yield
+            yield allow
         finally:
-            cursor.execute(
-                "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in names),
-                list(previous),
-            )
+            if nested and previous:
+                cursor.execute(
+                    "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in _SCANS),
+                    previous,
+                )
 
 
 def statistics_refresh() -> None:
