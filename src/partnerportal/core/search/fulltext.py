@@ -409,8 +409,8 @@ def _sqlite_rows(query: Query, ranges, key_groups, limit: int, title_only: bool)
 #: PostgreSQL: how many of a bucket's newest rows a search checks one by one, in key order,
 #: to learn how often its words occur there (see `_postgresql_rows`).
 WALK_ROWS = 500
-#: ... and from which share of matches among them it goes on walking rather than asking the
-#: GIN index (whose cost grows with the number of documents that hold the word).
+#: ... and from which share of matches among them it reads the next rows as the planner likes
+#: rather than through the GIN index (whose cost grows with the documents that hold the word).
 WALK_DENSITY = 0.4
 
 
@@ -429,13 +429,14 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
     1. where each bucket's newest row and its WALK_ROWS-th newest row are (keys only);
     2. the walk over those rows, which gives the words' density among the newest;
     3. for a bucket where that found fewer than `limit`, the older rows that should hold the
-       rest at that density, and a half: walked where the words are dense, through the GIN
-       index (together with the primary key's range) where they are not; none found: all
-       older rows through the GIN index;
+       rest at that density, and a half: where the words are dense, a window of at most a few
+       thousand rows that the planner may read as it likes; where they are sparse, through
+       the GIN index (together with the primary key's range); none found: all older rows
+       through the GIN index;
     4. if a window still held too few, everything older than it through the GIN index.
 
-    Each statement of steps 3 and 4 is planned with only the chosen way allowed (planner
-    settings for that statement, in a savepoint, put back afterwards).
+    The statements that must use the GIN index are planned with bitmap scans only (planner
+    settings local to a transaction or savepoint, see `_bitmaps_only`).
     """
     terms, keys, titled = _postgresql_queries(query, key_groups, title_only)
     condition = "vector @@ " + (
@@ -491,29 +492,34 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
                 window_low = max(low, start - int(rows_wanted * per_row))
                 way = "walk" if density >= WALK_DENSITY else "bitmap"
             windows[way].append((index, source, low, window_low, start - 1))
-        if not (windows["walk"] or windows["bitmap"]):
+
+        def window(planned) -> list:
+            return [
+                (index, source, window_low, upper, limit - counts[index])
+                for index, source, _low, window_low, upper in planned
+            ]
+
+        def older(planned) -> list:
+            return [
+                (index, source, low, window_low - 1, limit - counts[index])
+                for index, source, low, window_low, _upper in planned
+                if counts[index] < limit and window_low > low
+            ]
+
+        rest = []
+        if windows["walk"]:
+            # A window of at most a few thousand rows: whichever way the planner reads it, the
+            # window bounds the cost.
+            found += select.rows(cursor, window(windows["walk"]))
+            counts = Counter(index for index, _row in found)
+            rest = older(windows["walk"])
+        if not (windows["bitmap"] or rest):
             return [row for _index, row in found]
-        with _planner(cursor) as allow:
-            rest = []
-            for way, planned in windows.items():
-                if not planned:
-                    continue
-                allow(way)
-                found += select.rows(
-                    cursor,
-                    [
-                        (index, source, window_low, upper, limit - counts[index])
-                        for index, source, _low, window_low, upper in planned
-                    ],
-                )
-                counts = Counter(index for index, _row in found)
-                rest += [
-                    (index, source, low, window_low - 1, limit - counts[index])
-                    for index, source, low, window_low, _upper in planned
-                    if counts[index] < limit and window_low > low
-                ]
+        with _bitmaps_only(cursor):
+            found += select.rows(cursor, window(windows["bitmap"]) + rest)
+            counts = Counter(index for index, _row in found)
+            rest = older(windows["bitmap"])
             if rest:
-                allow("bitmap")
                 found += select.rows(cursor, rest)
     return [row for _index, row in found]
 
@@ -542,43 +548,30 @@ class _PostgresqlSelect:
         return [(index, (self.numbers[index], *row)) for index, *row in cursor.fetchall()]
 
 
-#: The planner's settings, and those a way of reading the index turns off (see `_planner`).
-_SCANS = ("enable_indexscan", "enable_bitmapscan", "enable_seqscan")
-_SCANS_OFF = {
-    "walk": {"enable_bitmapscan", "enable_seqscan"},  # the primary key, in key order
-    "bitmap": {"enable_indexscan", "enable_seqscan"},  # the GIN index, with the key's range
-}
+#: What `_bitmaps_only` turns off: walks of the primary key and sequential scans.
+_WALKS = ("enable_indexscan", "enable_seqscan")
 
 
 @contextmanager
-def _planner(cursor):
-    """Gives `allow(way)`: the statements after it are planned with only that way of reading
-    the index. In a transaction or savepoint of its own; the settings are local to the
-    transaction, so an outermost one ends them at its commit, and inside another they are put
-    back at the end."""
+def _bitmaps_only(cursor):
+    """The statements inside planned with bitmap scans only (the GIN index, with the primary
+    key's range), in a transaction or savepoint of their own. The settings are local to the
+    transaction: an outermost one ends them at its commit, inside another they are put back."""
     nested = connection.in_atomic_block
-    previous: list[str] = []
-
-    def allow(way: str) -> None:
-        read = [] if previous else [f"current_setting('{name}')" for name in _SCANS]
-        parts, params = [], []
-        for i, name in enumerate(_SCANS):
-            if name in _SCANS_OFF[way]:
-                parts.append(f"set_config('{name}', 'off', true)")
-            elif previous:
-                parts.append(f"set_config('{name}', %s, true)")
-                params.append(previous[i])
-        cursor.execute("SELECT " + ", ".join(read + parts), params)
-        if not previous:
-            previous.extend(cursor.fetchone()[: len(_SCANS)])
-
     with transaction.atomic(using=connection.alias):
+        cursor.execute(
+            "SELECT "
+            + ", ".join(f"current_setting('{name}')" for name in _WALKS)
+            + ", "
+            + ", ".join(f"set_config('{name}', 'off', true)" for name in _WALKS)
+        )
+        previous = list(cursor.fetchone()[: len(_WALKS)])
         try:
-            yield allow
+            yield
         finally:
-            if nested and previous:
+            if nested:
                 cursor.execute(
-                    "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in _SCANS),
+                    "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in _WALKS),
                     previous,
                 )
 
