@@ -454,10 +454,10 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
 
     with connection.cursor() as cursor:
         bounds = " UNION ALL ".join(
-            f"SELECT (SELECT key FROM {TABLE} WHERE source = %s AND key BETWEEN %s AND %s "  # noqa: S608
-            f"ORDER BY key DESC LIMIT 1), (SELECT key FROM {TABLE} WHERE source = %s "
-            "AND key BETWEEN %s AND %s ORDER BY key DESC OFFSET %s LIMIT 1)"
-            for _range in ranges
+            f"SELECT {index}, (SELECT key FROM {TABLE} WHERE source = %s "  # noqa: S608
+            f"AND key BETWEEN %s AND %s ORDER BY key DESC LIMIT 1), (SELECT key FROM {TABLE} "
+            "WHERE source = %s AND key BETWEEN %s AND %s ORDER BY key DESC OFFSET %s LIMIT 1)"
+            for index in range(len(ranges))
         )
         cursor.execute(
             bounds,
@@ -467,7 +467,8 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
                 for value in (source, low, high, source, low, high, WALK_ROWS - 1)
             ],
         )
-        newest_and_start = cursor.fetchall()
+        by_index = {index: (newest, start) for index, newest, start in cursor.fetchall()}
+        newest_and_start = [by_index[index] for index in range(len(ranges))]
         found = select.rows(
             cursor,
             [
