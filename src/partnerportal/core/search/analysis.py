@@ -31,6 +31,8 @@ _SPECIAL = str.maketrans(
     }
 )
 _WORD = re.compile(r"\w+")
+#: A text split into the gaps between words and the words (`snippet`).
+_PIECES = re.compile(r"(\w+)")
 
 
 @lru_cache(maxsize=1)
@@ -100,42 +102,32 @@ def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
 
     Matching is done on analysed terms, so "Partnerschaften" is marked for the query
     "Partnerschaft"; the words shown are the original ones. (A page of hits makes 20 of these,
-    and the first match may lie hundreds of words in: the loop stays lean.)
+    and the first match may lie hundreds of words in: the text is split in one go, its words'
+    terms come from a cache, and only the passage shown is put together.)
     """
     found, prefix_last = query_terms(query)
     wanted = set(found)
     prefix = found[-1] if prefix_last else None
 
-    def matches(word: str) -> bool:
-        term = _word_term(word)
-        return bool(term) and (term in wanted or (prefix is not None and term.startswith(prefix)))
+    def matches(term: str) -> bool:
+        return term in wanted or (prefix is not None and term.startswith(prefix))
 
-    text = text or ""
-    # The words up to the first match and the passage after it (plus one, to know whether
-    # more follows): a long text is not split further than the passage shown.
-    spans: list[tuple[int, int]] = []
-    hit: int | None = None
-    for m in _WORD.finditer(text):
-        spans.append(m.span())
-        if hit is None:
-            if matches(m.group()):
-                hit = len(spans) - 1
-        elif len(spans) > max(0, hit - words // 3) + words:
-            break
-    if not spans:
+    pieces = _PIECES.split(text or "")  # gap, word, gap, word, ..., gap
+    count = len(pieces) // 2
+    if not count:
         return mark_safe("")
-    first_hit = hit or 0
-    first = max(0, first_hit - words // 3)
-    last = min(len(spans), first + words)
-    parts: list[str] = ["… " if first > 0 else ""]
-    position = spans[first][0] if first > 0 else 0
-    for a, b in spans[first:last]:
-        parts.append(html.escape(text[position:a]))
-        word = html.escape(text[a:b])
-        parts.append(f"<mark>{word}</mark>" if matches(text[a:b]) else word)
-        position = b
-    if last < len(spans):
-        parts.append(" …")
-    else:
-        parts.append(html.escape(text[position:]))
+    hit = next(
+        (i for i, term in enumerate(map(_word_term, pieces[1::2])) if term and matches(term)), 0
+    )
+    first = max(0, hit - words // 3)
+    last = min(count, first + words)
+    parts: list[str] = ["… " if first > 0 else html.escape(pieces[0])]
+    for i in range(first, last):
+        word = pieces[2 * i + 1]
+        term = _word_term(word)
+        shown = html.escape(word)
+        parts.append(f"<mark>{shown}</mark>" if term and matches(term) else shown)
+        if i < last - 1:
+            parts.append(html.escape(pieces[2 * i + 2]))
+    parts.append(" …" if last < count else html.escape(pieces[2 * count]))
     return mark_safe("".join(parts).strip())  # every piece escaped above

@@ -42,17 +42,26 @@ def put(key: str | None, value) -> None:
         cache.set(key, value, timeout=ANSWER_SECONDS)
 
 
-def names(kind: str, values, lookup) -> dict[str, str]:
-    """The display names of facet values, from the cache when every one of them is there."""
+def names(wanted: dict[str, tuple]) -> dict[str, dict[str, str]]:
+    """The display names of facet values: for each kind, (its values, a lookup of names for
+    values) -> value -> name. One cache entry per kind and language holds the names met so far,
+    all kinds read in one go (a search shows up to a few hundred values); values not there yet
+    are looked up and added. Two processes adding at once may drop each other's additions: the
+    next search looks them up again."""
     language = get_language() or ""
-    keys = {value: f"search:name:{kind}:{language}:{value}" for value in values}
+    keys = {kind: f"search:names:{kind}:{language}" for kind in wanted}
     found = cache.get_many(list(keys.values()))
-    result = {value: found[key] for value, key in keys.items() if key in found}
-    missing = [value for value in keys if value not in result]
-    if missing:
-        looked_up = lookup(missing)
-        # Unknown values are remembered as themselves (the page shows the value).
-        fresh = {value: looked_up.get(value, value) for value in missing}
-        cache.set_many({keys[v]: name for v, name in fresh.items()}, timeout=NAMES_SECONDS)
-        result.update(fresh)
+    result: dict[str, dict[str, str]] = {}
+    changed = {}
+    for kind, (values, lookup) in wanted.items():
+        known = dict(found.get(keys[kind]) or {})
+        missing = [value for value in values if value not in known]
+        if missing:
+            looked_up = lookup(missing)
+            # Unknown values are remembered as themselves (the page shows the value).
+            known.update({value: looked_up.get(value, value) for value in missing})
+            changed[keys[kind]] = known
+        result[kind] = {value: known[value] for value in values}
+    if changed:
+        cache.set_many(changed, timeout=NAMES_SECONDS)
     return result

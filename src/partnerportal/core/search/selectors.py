@@ -251,12 +251,16 @@ def search_compute(
         ]
     }
     selected = {"theme": theme, "country": country}
-    for kind, facet_kind in facet_kinds().items():
+    kinds = facet_kinds()
+    names = answers.names(
+        {kind: (list(counts[kind]), kinds[kind].names) for kind in kinds if counts.get(kind)}
+    )
+    for kind in kinds:
         values = counts.get(kind, {})
-        names = answers.names(kind, values.keys(), facet_kind.names) if values else {}
+        named = names.get(kind, {})
         facets[kind] = sorted(
             (
-                FacetValue(value, names.get(value, value), n, value == selected.get(kind))
+                FacetValue(value, named.get(value, value), n, value == selected.get(kind))
                 for value, n in values.items()
             ),
             key=lambda f: (-f.count, f.label),
