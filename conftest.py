@@ -221,6 +221,12 @@ def pytest_configure(config):
     # The controller picks the run's id itself, so that it finds the templates afterwards.
     if _worker_id(config) is None and getattr(config.option, "testrunuid", "x") is None:
         config.option.testrunuid = uuid.uuid4().hex
+    # xdist hands each worker its tests in chunks of consecutive ones (a quarter of a worker's
+    # share at first): the slow tests, which come first among their kind, all went into one
+    # worker's chunk, and the other one finished half a minute earlier. One test at a time
+    # (each worker still holds the next) lets the order above decide, unless asked otherwise.
+    if getattr(config.option, "maxschedchunk", 0) is None:
+        config.option.maxschedchunk = 1
 
 
 @pytest.fixture(scope="session")
