@@ -190,7 +190,7 @@ def _database_use(item) -> int:
     """0: no database; 1: a transaction rolled back after the test; 2: a transactional test,
     whose flush empties the tables (the data migrations' rows with them), so it comes last."""
     fixtures = getattr(item, "fixturenames", ())
-    if {"gemeindeverzeichnis_db", "real_registry_db"} & set(fixtures):  # no django_db mark
+    if REAL_DATA_FIXTURES & set(fixtures):  # no django_db mark
         return 1
     marks = list(item.iter_markers("django_db"))
     if {"transactional_db", "live_server"} & set(fixtures) or any(
@@ -260,10 +260,7 @@ def django_db_setup(
         {alias: connections[alias].settings_dict["NAME"] for alias in connections}
     )
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
-    if any(
-        {"gemeindeverzeichnis_db", "real_registry_db"} & set(getattr(i, "fixturenames", ()))
-        for i in request.session.items
-    ):
+    if any(REAL_DATA_FIXTURES & set(getattr(i, "fixturenames", ())) for i in request.session.items):
         aliases.add("default")  # a test database to copy (pytest-django knows only `db`)
     if not django_db_use_migrations:
         _disable_migrations()
@@ -369,6 +366,12 @@ BUILT_KEYS = (GEMEINDEVERZEICHNIS_KEY, REAL_REGISTRY_KEY)
 #: Their kinds among the kept databases (core/db_template_cache.py: short, a PostgreSQL name's).
 GEMEINDEVERZEICHNIS_KIND = "gv"
 REAL_REGISTRY_KIND = "twins"
+TWIN_CITIES_SAMPLE_KIND = "sample"
+#: Lines of twin_cities.csv in the sample that the real round trip starts from (the whole file
+#: takes about a minute).
+TWIN_CITIES_SAMPLE_ROWS = 3000
+#: The fixtures that give a database on real data instead of `db`.
+REAL_DATA_FIXTURES = {"gemeindeverzeichnis_db", "real_registry_db", "twin_cities_sample_db"}
 
 
 def _sqlite_checkpoint(connection) -> None:
@@ -621,6 +624,67 @@ def _real_registry_database(request, django_db_setup, django_db_blocker):
     yield {**built, "name": own}
     with django_db_blocker.unblock():
         _drop(connection, own)
+
+
+@pytest.fixture(scope="session")
+def _twin_cities_sample_database(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """This process's database with the real Gemeindeverzeichnis and the first lines of the
+    real twin towns list imported (the start of the real round trip, which only one test
+    makes): kept between runs like the others, else imported into a copy of this process's
+    database with the Gemeindeverzeichnis."""
+    if not (GEMEINDEVERZEICHNIS.is_file() and TWIN_CITIES.is_file()):
+        pytest.skip("../shared/data is not there")
+    from django.db import connections
+
+    from partnerportal.registry.importers.twinnings import import_twinnings
+
+    connection = _test_database(connections["default"])
+    sample = tmp_path_factory.mktemp("twin-cities-sample") / "twins.csv"
+    with TWIN_CITIES.open(encoding="utf-8-sig") as source:
+        rows = [line for _, line in zip(range(TWIN_CITIES_SAMPLE_ROWS + 1), source, strict=False)]
+    sample.write_text("".join(rows), encoding="utf-8")
+
+    def build() -> dict:
+        gemeindeverzeichnis = request.getfixturevalue("_gemeindeverzeichnis_database")["name"]
+        name = _clone(connection, gemeindeverzeichnis, TWIN_CITIES_SAMPLE_KIND)
+        try:
+            with _database_named(connection, name):
+                import_twinnings(sample)
+                _sqlite_checkpoint(connection)
+        except BaseException:
+            _drop(connection, name)
+            raise
+        return {"name": name}
+
+    with django_db_blocker.unblock():
+        built = _kept_or_built(
+            request,
+            connection,
+            TWIN_CITIES_SAMPLE_KIND,
+            [GEMEINDEVERZEICHNIS, sample],  # the sample's lines, not only how many
+            TWIN_CITIES_SAMPLE_KIND,
+            build,
+        )
+    yield {**built, "rows": TWIN_CITIES_SAMPLE_ROWS}
+    with django_db_blocker.unblock():
+        _drop(connection, built["name"])
+
+
+@pytest.fixture
+def twin_cities_sample_db(_twin_cities_sample_database, django_db_blocker):
+    """Database access, instead of `db`, on the real Gemeindeverzeichnis with the first
+    `rows` lines of ../shared/data/twin_cities.csv imported (skipped where they are not there),
+    in a transaction rolled back after the test."""
+    from django.db import connections, transaction
+
+    connection = connections["default"]
+    with (
+        django_db_blocker.unblock(),
+        _database_named(connection, _twin_cities_sample_database["name"]),
+        transaction.atomic(),
+    ):
+        yield _twin_cities_sample_database
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
