@@ -11,7 +11,10 @@ states of 200-odd migrations. Should the controller fail, the first worker migra
 The real Destatis Gemeindeverzeichnis (../shared/data) is imported once per run in the same way:
 the first test that asks for `gemeindeverzeichnis_db` imports it into a copy of its database,
 and every test that asks for it works on a copy of that, in a transaction rolled back after the
-test (the import takes some 10 s of CPU, and three tests start from it)."""
+test (the import takes some 10 s of CPU, and three tests start from it). The same for the real
+registry (`real_registry_db`: the twin towns imported too, half a minute and more). Both, and
+the real round trip's start (`twin_cities_sample_db`), are kept between runs like the migrated
+template, and copied while the data files and our code are unchanged (ADR 0015)."""
 
 import fcntl
 import json
@@ -414,7 +417,8 @@ def _kept_or_built(request, connection, kind: str, files, suffix: str, build) ->
     started = time.perf_counter()
     slot = None
     if kept.enabled():
-        key = kept.data_key(kept.template_key(connection), kind, files)
+        # This file too: it says how the import is called.
+        key = kept.data_key(kept.template_key(connection), kind, [*files, Path(__file__)])
         slot = kept.slot(connection, key, kind, database=_settings_names.get(connection.alias))
     fresh = request.config.getvalue("create_db")
     facts = kept.facts(connection, slot) if slot and not fresh else None
