@@ -115,7 +115,7 @@ bench: install assets messages ## Run the benchmarks in bench/ and print their f
 worker: install ## Run the background task worker (production: django-tasks-db)
 	$(PP) db_worker
 
-clean-test-db: ## Forget the kept migrated test databases (var/test-db-cache/, PostgreSQL's at DATABASE_URL)
+clean-test-db: ## Forget the kept test databases, migrated and on real data (var/test-db-cache/, PostgreSQL's at DATABASE_URL)
 	DJANGO_SETTINGS_MODULE=partnerportal.settings.test $(BIN)/python -c 'import django; django.setup(); \
 	from django.db import connection; from partnerportal.core import db_template_cache; \
 	db_template_cache.clear(connection)'

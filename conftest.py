@@ -11,9 +11,13 @@ states of 200-odd migrations. Should the controller fail, the first worker migra
 The real Destatis Gemeindeverzeichnis (../shared/data) is imported once per run in the same way:
 the first test that asks for `gemeindeverzeichnis_db` imports it into a copy of its database,
 and every test that asks for it works on a copy of that, in a transaction rolled back after the
-test (the import takes some 10 s of CPU, and three tests start from it)."""
+test (the import takes some 10 s of CPU, and three tests start from it). The same for the real
+registry (`real_registry_db`: the twin towns imported too, half a minute and more). Both, and
+the real round trip's start (`twin_cities_sample_db`), are kept between runs like the migrated
+template, and copied while the data files and our code are unchanged (ADR 0015)."""
 
 import fcntl
+import gc
 import json
 import tempfile
 import threading
@@ -190,7 +194,7 @@ def _database_use(item) -> int:
     """0: no database; 1: a transaction rolled back after the test; 2: a transactional test,
     whose flush empties the tables (the data migrations' rows with them), so it comes last."""
     fixtures = getattr(item, "fixturenames", ())
-    if {"gemeindeverzeichnis_db", "real_registry_db"} & set(fixtures):  # no django_db mark
+    if REAL_DATA_FIXTURES & set(fixtures):  # no django_db mark
         return 1
     marks = list(item.iter_markers("django_db"))
     if {"transactional_db", "live_server"} & set(fixtures) or any(
@@ -217,15 +221,34 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)  # stable: the rest keeps its order
 
 
+def pytest_collection_finish(session):
+    """What is there once the tests are collected (Django, Wagtail, every module and test) lives
+    as long as the process: the garbage collector leaves it out from now on (gc.freeze). A full
+    collection then walks only what the tests made, and the tests that collect on purpose (the
+    image factories, after each rendition) took a quarter of a second each for it."""
+    gc.freeze()
+
+
 def pytest_configure(config):
     # The controller picks the run's id itself, so that it finds the templates afterwards.
     if _worker_id(config) is None and getattr(config.option, "testrunuid", "x") is None:
         config.option.testrunuid = uuid.uuid4().hex
+    # xdist hands each worker its tests in chunks of consecutive ones (a quarter of a worker's
+    # share at first): the slow tests, which come first among their kind, all went into one
+    # worker's chunk, and the other one finished half a minute earlier. One test at a time
+    # (each worker still holds the next) lets the order above decide, unless asked otherwise.
+    if getattr(config.option, "maxschedchunk", 0) is None:
+        config.option.maxschedchunk = 1
 
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings_xdist_suffix():
     """The workers' databases are named by `clone_test_db` (test_NAME_gw0, ...) below."""
+
+
+#: The databases' names as the settings give them, before the test set-up renames them: the
+#: kept PostgreSQL databases are named after them (core/db_template_cache.py).
+_settings_names: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -245,11 +268,11 @@ def django_db_setup(
 
     verbosity = request.config.option.verbose
     worker = _worker_id(request.config)
+    _settings_names.update(
+        {alias: connections[alias].settings_dict["NAME"] for alias in connections}
+    )
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
-    if any(
-        {"gemeindeverzeichnis_db", "real_registry_db"} & set(getattr(i, "fixturenames", ()))
-        for i in request.session.items
-    ):
+    if any(REAL_DATA_FIXTURES & set(getattr(i, "fixturenames", ())) for i in request.session.items):
         aliases.add("default")  # a test database to copy (pytest-django knows only `db`)
     if not django_db_use_migrations:
         _disable_migrations()
@@ -352,6 +375,15 @@ GEMEINDEVERZEICHNIS_KEY = "gemeindeverzeichnis"
 REAL_REGISTRY_KEY = "real_registry"
 #: The databases built for a run besides the migrated template (the controller drops them).
 BUILT_KEYS = (GEMEINDEVERZEICHNIS_KEY, REAL_REGISTRY_KEY)
+#: Their kinds among the kept databases (core/db_template_cache.py: short, a PostgreSQL name's).
+GEMEINDEVERZEICHNIS_KIND = "gv"
+REAL_REGISTRY_KIND = "twins"
+TWIN_CITIES_SAMPLE_KIND = "sample"
+#: Lines of twin_cities.csv in the sample that the real round trip starts from (the whole file
+#: takes about a minute).
+TWIN_CITIES_SAMPLE_ROWS = 3000
+#: The fixtures that give a database on real data instead of `db`.
+REAL_DATA_FIXTURES = {"gemeindeverzeichnis_db", "real_registry_db", "twin_cities_sample_db"}
 
 
 def _sqlite_checkpoint(connection) -> None:
@@ -383,27 +415,68 @@ def _clone(connection, source: str, suffix: str) -> str:
         return connection.creation.get_test_db_clone_settings(suffix)["NAME"]
 
 
-def _gemeindeverzeichnis_import(connection, suffix: str = "gv") -> dict:
+def _kept_or_built(request, connection, kind: str, files, suffix: str, build) -> dict:
+    """A database that the tests on real data start from: a copy (named for `suffix`, like a
+    clone of this process's test database) of the one kept for the same template, data files
+    and code where there is one (and not --create-db), else the one `build()` makes (a copy it
+    imports into: its `name` and the facts, output, counts, duration), then kept with its facts
+    (core/db_template_cache.py, ADR 0015). Returns the facts with the database's `name`."""
+    from partnerportal.core import db_template_cache as kept
+
+    started = time.perf_counter()
+    slot = None
+    if kept.enabled():
+        # This file too: it says how the import is called.
+        key = kept.data_key(kept.template_key(connection), kind, [*files, Path(__file__)])
+        slot = kept.slot(connection, key, kind, database=_settings_names.get(connection.alias))
+    fresh = request.config.getvalue("create_db")
+    facts = kept.facts(connection, slot) if slot and not fresh else None
+    if facts is not None:
+        name = connection.creation.get_test_db_clone_settings(suffix)["NAME"]
+        try:
+            kept.restore(connection, slot, name)
+        except FileNotFoundError:  # removed meanwhile by another run's pruning: import
+            pass
+        else:
+            _template_notes.append(
+                f"{kind}: a copy of {slot} ({time.perf_counter() - started:.1f} s)"
+            )
+            return {**facts, "name": name}
+    built = build()
+    name = built.pop("name")
+    if slot:
+        kept.store(connection, slot, name, built)
+    kept_as = f", kept as {slot}" if slot else ""
+    _template_notes.append(f"{kind}: imported ({time.perf_counter() - started:.1f} s){kept_as}")
+    return {**built, "name": name}
+
+
+def _gemeindeverzeichnis_import(request, connection, suffix: str = "gv") -> dict:
     """A copy of this process's (still empty) test database with the real Gemeindeverzeichnis
-    imported, committed; its name, the import's output and how long the import took."""
+    imported, committed (or the copy kept of it); its name, the import's output and how long
+    the import took."""
     from django.core.management import call_command
     from django.utils import translation
 
-    name = _clone(connection, connection.settings_dict["NAME"], suffix)
-    try:
-        with _database_named(connection, name), translation.override("en"):
-            out = StringIO()
-            started = time.perf_counter()
-            call_command(
-                "import_municipalities", str(GEMEINDEVERZEICHNIS), stdout=out, stderr=StringIO()
-            )
-            seconds = time.perf_counter() - started
-            _sqlite_checkpoint(connection)
-    except BaseException:
-        connection.creation._destroy_test_db(name, verbosity=0)
-        _sqlite_leftovers_remove(connection, name)
-        raise
-    return {"name": name, "output": out.getvalue(), "seconds": seconds}
+    def build() -> dict:
+        name = _clone(connection, connection.settings_dict["NAME"], suffix)
+        try:
+            with _database_named(connection, name), translation.override("en"):
+                out = StringIO()
+                started = time.perf_counter()
+                call_command(
+                    "import_municipalities", str(GEMEINDEVERZEICHNIS), stdout=out, stderr=StringIO()
+                )
+                seconds = time.perf_counter() - started
+                _sqlite_checkpoint(connection)
+        except BaseException:
+            _drop(connection, name)
+            raise
+        return {"name": name, "output": out.getvalue(), "seconds": seconds}
+
+    return _kept_or_built(
+        request, connection, GEMEINDEVERZEICHNIS_KIND, [GEMEINDEVERZEICHNIS], suffix, build
+    )
 
 
 def _run_built(request, connection, key: str, build) -> dict:
@@ -453,7 +526,7 @@ def _run_gemeindeverzeichnis(request, connection) -> dict:
         request,
         connection,
         GEMEINDEVERZEICHNIS_KEY,
-        lambda: _gemeindeverzeichnis_import(connection),
+        lambda: _gemeindeverzeichnis_import(request, connection),
     )
 
 
@@ -469,7 +542,7 @@ def _gemeindeverzeichnis_database(request, django_db_setup, django_db_blocker):
     connection = _test_database(connections["default"])
     with django_db_blocker.unblock():
         if not _under_xdist(request):
-            imported = _gemeindeverzeichnis_import(connection)  # one process: used as it is
+            imported = _gemeindeverzeichnis_import(request, connection)  # one process: as it is
             own = imported["name"]
         else:
             imported = _run_gemeindeverzeichnis(request, connection)
@@ -496,47 +569,55 @@ def gemeindeverzeichnis_db(_gemeindeverzeichnis_database, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def _twin_cities_import(connection, name: str) -> dict:
-    """The real twin towns list imported into the database `name` (a copy of the one with the
-    Gemeindeverzeichnis), committed; the import's counts and how long it took."""
-    import dataclasses
+def _twin_cities_import(request, connection, make_copy) -> dict:
+    """The real twin towns list imported into a copy of the database with the
+    Gemeindeverzeichnis (`make_copy()` makes it and returns its name), committed, or the copy
+    kept of it; its name, the import's counts and how long it took."""
 
-    from django.utils import translation
+    def build() -> dict:
+        import dataclasses
 
-    from partnerportal.registry.importers.twinnings import import_twinnings
+        from django.utils import translation
 
-    with _database_named(connection, name), translation.override("en"):
-        started = time.perf_counter()
-        outcome = import_twinnings(TWIN_CITIES)
-        seconds = time.perf_counter() - started
-        _sqlite_checkpoint(connection)
-    counts = {f.name: getattr(outcome, f.name) for f in dataclasses.fields(outcome)}
-    counts["run"] = outcome.run.pk
-    return {"name": name, "outcome": counts, "seconds": seconds}
+        from partnerportal.registry.importers.twinnings import import_twinnings
+
+        name = make_copy()
+        try:
+            with _database_named(connection, name), translation.override("en"):
+                started = time.perf_counter()
+                outcome = import_twinnings(TWIN_CITIES)
+                seconds = time.perf_counter() - started
+                _sqlite_checkpoint(connection)
+        except BaseException:
+            _drop(connection, name)
+            raise
+        counts = {f.name: getattr(outcome, f.name) for f in dataclasses.fields(outcome)}
+        counts["run"] = outcome.run.pk
+        return {"name": name, "outcome": counts, "seconds": seconds}
+
+    files = [GEMEINDEVERZEICHNIS, TWIN_CITIES]
+    return _kept_or_built(request, connection, REAL_REGISTRY_KIND, files, "twins", build)
 
 
 @pytest.fixture(scope="session")
 def _real_registry_database(request, django_db_setup, django_db_blocker):
     """This process's copy of the real registry: the Gemeindeverzeichnis and the whole twin
     towns list imported once per run (by the first worker that asks; the twin towns alone take
-    half a minute and more), instead of once in each test on real data."""
+    half a minute and more), instead of once in each test on real data; or the copy kept of it
+    (ADR 0015)."""
     if not (GEMEINDEVERZEICHNIS.is_file() and TWIN_CITIES.is_file()):
         pytest.skip("../shared/data is not there")
     from django.db import connections
 
     connection = _test_database(connections["default"])
 
-    def build(make_copy) -> dict:
-        name = make_copy()
-        try:
-            return _twin_cities_import(connection, name)
-        except BaseException:
-            _drop(connection, name)
-            raise
-
     with django_db_blocker.unblock():
         if not _under_xdist(request):  # one process: imported here and used as it is
-            built = build(lambda: _gemeindeverzeichnis_import(connection, "twins")["name"])
+            built = _twin_cities_import(
+                request,
+                connection,
+                lambda: _gemeindeverzeichnis_import(request, connection, "twins")["name"],
+            )
             own = built["name"]
         else:
             testrunuid = request.config.workerinput["testrunuid"]
@@ -546,11 +627,77 @@ def _real_registry_database(request, django_db_setup, django_db_blocker):
                 with _run_lock(testrunuid):
                     return _clone(connection, source, "twins")
 
-            built = _run_built(request, connection, REAL_REGISTRY_KEY, lambda: build(copy))
+            built = _run_built(
+                request,
+                connection,
+                REAL_REGISTRY_KEY,
+                lambda: _twin_cities_import(request, connection, copy),
+            )
             own = _own_copy(request, connection, built["name"])
     yield {**built, "name": own}
     with django_db_blocker.unblock():
         _drop(connection, own)
+
+
+@pytest.fixture(scope="session")
+def _twin_cities_sample_database(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """This process's database with the real Gemeindeverzeichnis and the first lines of the
+    real twin towns list imported (the start of the real round trip, which only one test
+    makes): kept between runs like the others, else imported into a copy of this process's
+    database with the Gemeindeverzeichnis."""
+    if not (GEMEINDEVERZEICHNIS.is_file() and TWIN_CITIES.is_file()):
+        pytest.skip("../shared/data is not there")
+    from django.db import connections
+
+    from partnerportal.registry.importers.twinnings import import_twinnings
+
+    connection = _test_database(connections["default"])
+    sample = tmp_path_factory.mktemp("twin-cities-sample") / "twins.csv"
+    with TWIN_CITIES.open(encoding="utf-8-sig") as source:
+        rows = [line for _, line in zip(range(TWIN_CITIES_SAMPLE_ROWS + 1), source, strict=False)]
+    sample.write_text("".join(rows), encoding="utf-8")
+
+    def build() -> dict:
+        gemeindeverzeichnis = request.getfixturevalue("_gemeindeverzeichnis_database")["name"]
+        name = _clone(connection, gemeindeverzeichnis, TWIN_CITIES_SAMPLE_KIND)
+        try:
+            with _database_named(connection, name):
+                import_twinnings(sample)
+                _sqlite_checkpoint(connection)
+        except BaseException:
+            _drop(connection, name)
+            raise
+        return {"name": name}
+
+    with django_db_blocker.unblock():
+        built = _kept_or_built(
+            request,
+            connection,
+            TWIN_CITIES_SAMPLE_KIND,
+            [GEMEINDEVERZEICHNIS, sample],  # the sample's lines, not only how many
+            TWIN_CITIES_SAMPLE_KIND,
+            build,
+        )
+    yield {**built, "rows": TWIN_CITIES_SAMPLE_ROWS}
+    with django_db_blocker.unblock():
+        _drop(connection, built["name"])
+
+
+@pytest.fixture
+def twin_cities_sample_db(_twin_cities_sample_database, django_db_blocker):
+    """Database access, instead of `db`, on the real Gemeindeverzeichnis with the first
+    `rows` lines of ../shared/data/twin_cities.csv imported (skipped where they are not there),
+    in a transaction rolled back after the test."""
+    from django.db import connections, transaction
+
+    connection = connections["default"]
+    with (
+        django_db_blocker.unblock(),
+        _database_named(connection, _twin_cities_sample_database["name"]),
+        transaction.atomic(),
+    ):
+        yield _twin_cities_sample_database
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -256,26 +256,14 @@ def test_every_country_name_maps_back_to_its_code(db):
 
 # --- The real files ---------------------------------------------------------------------------
 
-#: Rows of twin_cities.csv the real round trip uses (the whole file takes about a minute).
-REAL_ROWS = 3000
 
-
-@pytest.fixture
-def twin_cities():
-    if not (DATA / "twin_cities.csv").exists():
-        pytest.skip("../shared/data is not there")
-    return DATA / "twin_cities.csv"
-
-
-def test_real_data_round_trip(twin_cities, gemeindeverzeichnis_db, tmp_path):
-    """On the run's import of the real Gemeindeverzeichnis (conftest.py)."""
-    sample = tmp_path / "twins.csv"
-    with twin_cities.open(encoding="utf-8-sig") as source:
-        lines = [line for _, line in zip(range(REAL_ROWS + 1), source, strict=False)]
-    sample.write_text("".join(lines), encoding="utf-8")
-    import_twinnings(sample)
+def test_real_data_round_trip(twin_cities_sample_db, tmp_path):
+    """On the real Gemeindeverzeichnis with the first 3,000 lines of the real twin towns list
+    imported (conftest.py: twin_cities_sample_db, kept between runs like the run's import of the
+    Gemeindeverzeichnis)."""
+    real_rows = twin_cities_sample_db["rows"]
     before = snapshot()
-    assert len(before) > REAL_ROWS * 0.8
+    assert len(before) > real_rows * 0.8
 
     started = time.perf_counter()
     path = export_csv(tmp_path / "export.csv")
