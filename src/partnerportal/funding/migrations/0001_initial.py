@@ -12,6 +12,26 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        # Every third-party app's migrations before ours: a fresh migrate then re-renders far
+        # fewer related models per operation (43 s instead of 70 s on SQLite).
+        ("account", "0009_emailaddress_unique_primary_email"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
+        ("mfa", "0003_authenticator_type_uniq"),
+        ("sessions", "0001_initial"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("wagtail_localize", "0016_rename_page_revision_translationlog_revision"),
+        ("wagtailadmin", "0006_formstate"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("wagtailembeds", "0009_embed_cache_until"),
+        ("wagtailforms", "0005_alter_formsubmission_form_data"),
+        ("wagtailimages", "0027_image_description"),
+        ("wagtailredirects", "0008_add_verbose_name_plural"),
+        ("wagtailsearch", "0010_add_text_fields"),
+        ("wagtailusers", "0015_userprofile_keyboard_shortcuts"),
+
         ('geo', '0002_country_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
