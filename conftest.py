@@ -552,21 +552,28 @@ def _gemeindeverzeichnis_database(request, django_db_setup, django_db_blocker):
         _drop(connection, own)
 
 
+@contextmanager
+def _rolled_back_on(name: str, django_db_blocker):
+    """Database access on the run's database `name`, in a transaction rolled back afterwards (as
+    with `db`): what the fixtures on real data give a test."""
+    from django.db import connections, transaction
+
+    with (
+        django_db_blocker.unblock(),
+        _database_named(connections["default"], name),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def gemeindeverzeichnis_db(_gemeindeverzeichnis_database, django_db_blocker):
     """Database access on a database holding the real Destatis Gemeindeverzeichnis (skipped
     where ../shared/data is not there), instead of `db`: the test runs in a transaction that is
     rolled back afterwards, as with `db`. Gives the first import's output and duration."""
-    from django.db import connections, transaction
-
-    connection = connections["default"]
-    with (
-        django_db_blocker.unblock(),
-        _database_named(connection, _gemeindeverzeichnis_database["name"]),
-        transaction.atomic(),
-    ):
+    with _rolled_back_on(_gemeindeverzeichnis_database["name"], django_db_blocker):
         yield _gemeindeverzeichnis_database
-        transaction.set_rollback(True)
 
 
 def _twin_cities_import(request, connection, make_copy) -> dict:
@@ -688,16 +695,8 @@ def twin_cities_sample_db(_twin_cities_sample_database, django_db_blocker):
     """Database access, instead of `db`, on the real Gemeindeverzeichnis with the first
     `rows` lines of ../shared/data/twin_cities.csv imported (skipped where they are not there),
     in a transaction rolled back after the test."""
-    from django.db import connections, transaction
-
-    connection = connections["default"]
-    with (
-        django_db_blocker.unblock(),
-        _database_named(connection, _twin_cities_sample_database["name"]),
-        transaction.atomic(),
-    ):
+    with _rolled_back_on(_twin_cities_sample_database["name"], django_db_blocker):
         yield _twin_cities_sample_database
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -706,21 +705,13 @@ def real_registry_db(_real_registry_database, django_db_blocker):
     and ../shared/data/twin_cities.csv imported (skipped where they are not there), in a
     transaction rolled back after the test. Gives the twin towns import's outcome
     (`outcome`, a TwinningsOutcome) and its duration (`seconds`)."""
-    from django.db import connections, transaction
-
     from partnerportal.registry.importers.twinnings.report import TwinningsOutcome
     from partnerportal.registry.models import ImportRun
 
-    connection = connections["default"]
-    with (
-        django_db_blocker.unblock(),
-        _database_named(connection, _real_registry_database["name"]),
-        transaction.atomic(),
-    ):
+    with _rolled_back_on(_real_registry_database["name"], django_db_blocker):
         counts = dict(_real_registry_database["outcome"])
         counts["run"] = ImportRun.objects.get(pk=counts["run"])
         yield {**_real_registry_database, "outcome": TwinningsOutcome(**counts)}
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
