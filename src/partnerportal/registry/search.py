@@ -1,7 +1,7 @@
 """What the registry makes searchable (core.search): municipalities, published partnerships
 and programmes, with their countries and themes as facets. Registered in `apps.ready`."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -13,6 +13,7 @@ from partnerportal.core.i18n import localized_name
 from partnerportal.core.search.services import (
     search_object_changed,
     search_object_deleted,
+    search_rows_sync,
     search_source_rebuild,
 )
 from partnerportal.core.search.sources import (
@@ -34,6 +35,16 @@ def _path(name: str, *args) -> str:
         return reverse(name, args=args).removeprefix("/de")
 
 
+#: A primary key no row has, to reverse an address once and put each row's key into it.
+_SOME_PK = 987654321
+
+
+def _paths(name: str) -> Callable[[int], str]:
+    """`_path(name, pk)` for many rows with one `reverse` (a rebuild asks for 60,000)."""
+    head, tail = _path(name, _SOME_PK).split(str(_SOME_PK))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _country_words(country: Country | None) -> str:
     return f"{country.name_de} {country.name_en}" if country else ""
 
@@ -43,6 +54,7 @@ def _municipalities() -> QuerySet[Municipality]:
 
 
 def _municipality_documents(rows: Iterable[Municipality]) -> Iterable[DocumentData]:
+    path = _paths("registry:municipality_detail")
     for m in rows:
         names = " ".join(str(n) for n in (m.alternate_names or []) if isinstance(n, str))
         body = ", ".join(
@@ -60,7 +72,7 @@ def _municipality_documents(rows: Iterable[Municipality]) -> Iterable[DocumentDa
         yield DocumentData(
             key=str(m.pk),
             title=m.name,
-            url=_path("registry:municipality_detail", m.pk),
+            url=path(m.pk),
             body=body,
             countries=[m.country_id],
         )
@@ -75,6 +87,7 @@ def _partnerships() -> QuerySet[Partnership]:
 
 
 def _partnership_documents(rows: Iterable[Partnership]) -> Iterable[DocumentData]:
+    path = _paths("registry:partnership_detail")
     for p in rows:
         a, b = p.municipality_a, p.municipality_b
         themes = list(p.themes.all())
@@ -103,7 +116,7 @@ def _partnership_documents(rows: Iterable[Partnership]) -> Iterable[DocumentData
         yield DocumentData(
             key=str(p.pk),
             title=f"{a.name} – {b.name}",
-            url=_path("registry:partnership_detail", p.pk),
+            url=path(p.pk),
             body=body,
             themes=[t.code for t in themes],
             countries=[a.country_id, b.country_id],
@@ -199,8 +212,18 @@ def search_register() -> None:
 
 
 def search_registry_rebuild() -> dict[str, int]:
-    """After an import (bulk writes send no signals): municipalities and partnerships anew."""
+    """After an import that changed places throughout (bulk writes send no signals):
+    municipalities and partnerships anew."""
     return {
         type_: search_source_rebuild(source=search_source(type_))
         for type_ in ("municipality", "partnership")
+    }
+
+
+def search_registry_add(*, municipalities: Iterable[int], partnerships: Iterable[int]) -> dict:
+    """After an import that only added rows (bulk writes send no signals): their documents,
+    the rest of the index as it was (a municipality's document does not name its partners)."""
+    return {
+        "municipality": search_rows_sync(source=search_source("municipality"), pks=municipalities),
+        "partnership": search_rows_sync(source=search_source("partnership"), pks=partnerships),
     }

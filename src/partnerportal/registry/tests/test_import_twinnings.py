@@ -348,3 +348,32 @@ def test_a_name_that_fits_keeps_its_search_name_within_the_field(germany, tmp_pa
     run(path)
     place = Municipality.objects.get(name="ß" * 150)
     assert place.search_name == "s" * 200
+
+
+def test_the_search_index_gains_what_the_import_added_and_keeps_the_rest(germany, tmp_path):
+    """The import indexes the places and partnerships it created, not the registry anew: the
+    documents of places it did not touch stay the rows they were."""
+    from partnerportal.core.search.models import SearchDocument
+    from partnerportal.registry.search import search_registry_rebuild
+
+    search_registry_rebuild()
+    untouched = SearchDocument.objects.get(source="municipality", object_key=germany["Berlin"].pk)
+    path = write(
+        tmp_path,
+        [
+            ["Köln", "Germany", 50.94, 6.96, "Lille", "France", 50.63, 3.06],
+            ["Leipzig", "Germany", 51.34, 12.37, "Kyiv", "Ukraine", 50.45, 30.52],
+        ],
+    )
+    run(path)
+    lille = Municipality.objects.get(geonames_id=100)
+    created = {
+        str(pair(germany["Köln"], lille).pk),
+        str(pair(germany["Leipzig"], Municipality.objects.get(geonames_id=101)).pk),
+    }
+    documents = SearchDocument.objects.filter(source="partnership")
+    assert set(documents.values_list("object_key", flat=True)) == created
+    assert SearchDocument.objects.filter(source="municipality", object_key=lille.pk).exists()
+    assert documents.filter(title="Köln – Lille").exists()
+    # The same row, not a new one with the same content: Berlin was not indexed again.
+    assert SearchDocument.objects.filter(pk=untouched.pk, object_key=germany["Berlin"].pk).exists()

@@ -20,7 +20,7 @@ from partnerportal.core import csv as safe_csv
 from partnerportal.core.db import table_statistics_refresh
 from partnerportal.geo.gazetteer import Gazetteer, country_code, default_gazetteer
 from partnerportal.geo.services import country_ensure
-from partnerportal.registry.search import search_registry_rebuild
+from partnerportal.registry.search import search_registry_add
 
 from ...changes import registry_changed
 from ...models import ImportRun, Municipality, Partnership, ReviewItem, Theme
@@ -321,5 +321,10 @@ def import_twinnings(
             pending.seek(0)
             write_report(Path(report), pending, result)
     table_statistics_refresh(Municipality, Partnership)
-    search_registry_rebuild()  # bulk writes send no signals: the search index follows here
+    # Bulk writes send no signals: the search index follows here. The import only adds places
+    # and partnerships (a pair already stored is left as it is), so only those are indexed.
+    search_registry_add(
+        municipalities=work.created_places,
+        partnerships=Partnership.objects.filter(import_run=run).values_list("pk", flat=True),
+    )
     return result
