@@ -63,8 +63,8 @@ class SearchOut(Schema):
     )
     count_exact: bool = Field(
         True,
-        description="False when a frequent word finds more results than the 1,000 counted "
-        "(every type's newest 1,000 are ranked, counted and faceted: see the facets' counts).",
+        description="False when a frequent word finds more results than the 300 counted "
+        "(every type's newest 300 are ranked, counted and faceted: see the facets' counts).",
     )
     page: int
     pages: int

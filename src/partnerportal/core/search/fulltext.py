@@ -39,6 +39,9 @@ TABLE = "core_searchindex"
 #: SQLite: the analysed title and the key tokens of every row, by key, in a narrow table (see
 #: `matches`).
 KEYS_TABLE = "core_searchkey"
+#: PostgreSQL: the index's rows with their vectors stripped, kept inside the rows, for walks in
+#: key order (see `_postgresql_rows`; migration core 0004).
+WALK_TABLE = "core_searchwalk"
 VERSION_TABLE = "core_searchversion"
 BUCKET_TABLE = "core_searchbucket"
 KEY_DAYS = 1 << 32
@@ -175,12 +178,16 @@ def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
                 [(key, title, keys) for _source, key, title, _body, keys in rows],
             )
         else:
+            # The walk table's row from the index's, in one statement (the vector analysed once).
             cursor.executemany(
-                f"INSERT INTO {TABLE} (source, key, title, keys, vector) "  # noqa: S608
+                f"WITH written AS (INSERT INTO {TABLE} (source, key, title, keys, vector) "  # noqa: S608
                 "VALUES (%s, %s, %s, %s, "
                 "setweight(to_tsvector('simple', %s), 'A') "
                 "|| setweight(to_tsvector('simple', %s), 'D') "
-                "|| setweight(array_to_tsvector(string_to_array(%s, ' ')), 'B'))",
+                "|| setweight(array_to_tsvector(string_to_array(%s, ' ')), 'B')) "
+                "RETURNING source, key, title, keys, vector) "
+                f"INSERT INTO {WALK_TABLE} (source, key, title, keys, vector) "
+                "SELECT source, key, title, keys, strip(vector) FROM written",
                 [
                     (source, key, title, keys, title, body, keys)
                     for source, key, title, body, keys in rows
@@ -195,6 +202,8 @@ def index_clear() -> None:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
         if connection.vendor == "sqlite":
             cursor.execute(f"DELETE FROM {KEYS_TABLE}")  # noqa: S608
+        else:
+            cursor.execute(f"DELETE FROM {WALK_TABLE}")  # noqa: S608
         _version_bump(cursor)
 
 
@@ -408,7 +417,7 @@ def _sqlite_rows(query: Query, ranges, key_groups, limit: int, title_only: bool)
 
 #: PostgreSQL: how many of a bucket's newest rows a search checks one by one, in key order,
 #: to learn how often its words occur there (see `_postgresql_rows`).
-WALK_ROWS = 500
+WALK_ROWS = 200
 #: ... and from which share of matches among them it reads the next rows as the planner likes
 #: rather than through the GIN index (whose cost grows with the documents that hold the word).
 WALK_DENSITY = 0.4
@@ -418,8 +427,9 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
     """Per bucket the newest matches: a short walk of the newest rows, then a window of older
     rows sized by what the walk found, then the rest.
 
-    Walking the primary key backwards and checking each row's vector (detoasted, ~6 µs a row)
-    stops after `limit` matches: a few ms for a word in most documents, where the GIN index
+    Walking the primary key backwards and checking each row's vector stops after `limit`
+    matches (the walk table's stripped vectors inside the rows, ~1.5 µs a row; the index's own,
+    unpacked from TOAST, took ~10 µs): a few ms for a word in most documents, where the GIN index
     hands over every match to be sorted (300 ms for a word in 77,000 pages). For a rare word the
     same walk reads the whole bucket (0.8 s for 684 matches in 100,000 pages), where the GIN
     index finds them in 2 ms. The planner cannot tell the two apart (a word outside its sample,
@@ -477,6 +487,7 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
                     zip(ranges, newest_and_start, strict=True)
                 )
             ],
+            table=WALK_TABLE,
         )
         counts = Counter(index for index, _row in found)
         windows: dict[str, list] = {"walk": [], "bitmap": []}
@@ -511,7 +522,7 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
         if windows["walk"]:
             # A window of at most a few thousand rows: whichever way the planner reads it, the
             # window bounds the cost.
-            found += select.rows(cursor, window(windows["walk"]))
+            found += select.rows(cursor, window(windows["walk"]), table=WALK_TABLE)
             counts = Counter(index for index, _row in found)
             rest = older(windows["walk"])
         if not (windows["bitmap"] or rest):
@@ -534,11 +545,13 @@ class _PostgresqlSelect:
     #: The type number of each range index.
     numbers: list[int]
 
-    def rows(self, cursor, ranges) -> list[tuple[int, tuple]]:
+    def rows(self, cursor, ranges, *, table: str = TABLE) -> list[tuple[int, tuple]]:
+        """From the walk table when the rows are read in key order, from the index (with its
+        GIN indexes) for bitmap scans."""
         parts, params = [], []
         for index, source, low, high, limit in ranges:
             parts.append(
-                f"(SELECT {index}, key, title, keys FROM {TABLE} "  # noqa: S608
+                f"(SELECT {index}, key, title, keys FROM {table} "  # noqa: S608
                 f"WHERE source = %s AND key BETWEEN %s AND %s AND {self.condition} "
                 "ORDER BY key DESC LIMIT %s)"
             )
@@ -585,6 +598,7 @@ def statistics_refresh() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
+            cursor.execute(f"ANALYZE {WALK_TABLE}")
             cursor.execute(
                 "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "

@@ -25,7 +25,7 @@ from .sources import facet_kinds, search_sources
 #: Hits per page on the search page and in the API.
 PER_PAGE = 20
 #: The last page one can ask for (deep pages cost as much as the whole result set).
-MAX_PAGE = 50
+MAX_PAGE = 15
 _VALUE = re.compile(r"[\w.-]{1,60}")
 #: Matches looked at per type: every page one can open (see `_search_database`).
 CANDIDATES = PER_PAGE * MAX_PAGE

@@ -136,7 +136,9 @@ def search_rows_sync(*, source: SearchSource, pks: Iterable) -> int:
         for start in range(0, len(wanted), source.batch_size):
             chunk = wanted[start : start + source.batch_size]
             keys = [source.key(source.model(pk=pk)) for pk in chunk]
-            _documents_delete(SearchDocument.objects.filter(source=source.type, object_key__in=keys))
+            _documents_delete(
+                SearchDocument.objects.filter(source=source.type, object_key__in=keys)
+            )
             rows = list(source.objects().filter(pk__in=chunk).order_by("pk"))
             written += _documents_create(source, list(source.documents(rows)))
         if len(wanted) > source.batch_size:
