@@ -11,9 +11,7 @@ match these terms as they are (FTS5 unicode61, PostgreSQL `simple`).
 import html
 import re
 import unicodedata
-from bisect import bisect_left
 from functools import lru_cache
-from itertools import accumulate
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -118,7 +116,9 @@ def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
     count = len(pieces) // 2
     if not count:
         return mark_safe("")
-    hit = _first_hit(text, pieces, tuple(found), matches)
+    hit = next(
+        (i for i, term in enumerate(map(_word_term, pieces[1::2])) if term and matches(term)), 0
+    )
     first = max(0, hit - words // 3)
     last = min(count, first + words)
     parts: list[str] = ["… " if first > 0 else html.escape(pieces[0])]
@@ -131,69 +131,3 @@ def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
             parts.append(html.escape(pieces[2 * i + 2]))
     parts.append(" …" if last < count else html.escape(pieces[2 * count]))
     return mark_safe("".join(parts).strip())  # every piece escaped above
-
-
-#: Where the letters with accents are that `fold` takes to a plain one, for `_word_start`:
-#: Latin-1, Latin Extended-A and -B, Greek, Cyrillic (ї, й), Latin Extended Additional.
-_ACCENTED = [*range(0xC0, 0x250), *range(0x370, 0x530), *range(0x1E00, 0x1F00)]
-
-
-@lru_cache(maxsize=1)
-def _letter_classes() -> dict[str, str]:
-    """Per plain letter, a character class of it and the letters that fold to it."""
-    variants: dict[str, set[str]] = {}
-    for code in _ACCENTED:
-        letter = chr(code)
-        folded = fold(letter)
-        if len(folded) == 1 and folded.isalpha() and folded != letter:
-            variants.setdefault(folded, set()).add(letter)
-    return {
-        plain: "[" + re.escape(plain + "".join(sorted(others))) + "]"
-        for plain, others in variants.items()
-    }
-
-
-@lru_cache(maxsize=1000)
-def _word_start(terms: tuple[str, ...]) -> re.Pattern | None:
-    """Where, in the original text, a word may begin whose term is one of `terms`: a stem is the
-    beginning of the folded word (the stemmer only cuts endings), and each of its letters may
-    be written with an accent or an umlaut, an umlaut also as ae/oe/ue, ss also as ß. Only a
-    sieve: `snippet` checks each word it finds with the analyser itself."""
-    classes = _letter_classes()
-    alternatives = []
-    for term in terms:
-        parts, i = [], 0
-        while i < len(term):
-            letter = term[i]
-            if term.startswith("ss", i):
-                parts.append("(?:ss|[ßẞ])")
-                i += 2
-                continue
-            plain = classes.get(letter, re.escape(letter))
-            parts.append(f"(?:{letter}e|{plain})" if letter in "aou" else plain)
-            i += 1
-        alternatives.append("".join(parts))
-    if not alternatives:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
-
-
-def _first_hit(text: str, pieces: list[str], terms: tuple[str, ...], matches) -> int:
-    """The index of the first word whose term matches, 0 if none: the words that may match are
-    found with one regular expression (`_word_start`) and only those are analysed; the text is
-    read word by word only when that finds none (most of a page of hits has its first match a
-    hundred words or more in)."""
-    words = pieces[1::2]
-    pattern = _word_start(terms)
-    if pattern is not None:
-        starts = None
-        for found in pattern.finditer(text):
-            if starts is None:
-                ends = list(accumulate(map(len, pieces)))
-                starts = ends[0::2][: len(words)]  # where word i begins: after piece 2i
-            index = bisect_left(starts, found.start())
-            if index < len(words) and starts[index] == found.start():
-                term = _word_term(words[index])
-                if term and matches(term):
-                    return index
-    return next((i for i, term in enumerate(map(_word_term, words)) if term and matches(term)), 0)
