@@ -12,6 +12,7 @@ from pathlib import Path
 import pycountry
 from babel import Locale
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from partnerportal.accounts.roles import MANAGING_ROLES
 from partnerportal.audit.services import attribute_change
@@ -177,14 +178,12 @@ def countries_sync(*, actor=None, overwrite: bool = False) -> CountrySyncResult:
         edited = {} if overwrite else _staff_edited_fields()
         codes = [record.alpha_2 for record in pycountry.countries]
         codes += [iso2 for iso2 in EXTRA_COUNTRIES if iso2 in existing]
+        new: list[Country] = []
         for iso2 in codes:
             wanted = country_defaults(iso2)
             country = existing.get(iso2)
             if country is None:
-                country = Country(iso2=iso2, **wanted)
-                attribute_change(country, actor=actor, action=SYNC_ACTION)
-                country.save()
-                result.created += 1
+                new.append(Country(iso2=iso2, **wanted))
                 continue
             changed = False
             for name, value in wanted.items():
@@ -201,6 +200,16 @@ def countries_sync(*, actor=None, overwrite: bool = False) -> CountrySyncResult:
                 result.updated += 1
             else:
                 result.unchanged += 1
+        # Written together (a fresh database gets all 249 at its first migrate, and again after
+        # every flush of the tests): one statement for the rows, one for their history.
+        bulk_create_with_history(
+            new,
+            Country,
+            batch_size=500,
+            default_user=actor if (actor is not None and actor.is_authenticated) else None,
+            default_change_reason=SYNC_ACTION,
+        )
+        result.created = len(new)
     return result
 
 

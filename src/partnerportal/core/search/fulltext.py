@@ -186,8 +186,9 @@ def documents_index(documents: Iterable, keys: dict[int, list[str]]) -> None:
                 "|| setweight(to_tsvector('simple', %s), 'D') "
                 "|| setweight(array_to_tsvector(string_to_array(%s, ' ')), 'B')) "
                 "RETURNING source, key, title, keys, vector) "
-                f"INSERT INTO {WALK_TABLE} (source, key, title, keys, vector) "
-                "SELECT source, key, title, keys, strip(vector) FROM written",
+                f"INSERT INTO {WALK_TABLE} (source, key, title, keys, vector, title_vector) "
+                "SELECT source, key, title, keys, strip(vector), "
+                "strip(to_tsvector('simple', title)) FROM written",
                 [
                     (source, key, title, keys, title, body, keys)
                     for source, key, title, body, keys in rows
@@ -458,7 +459,7 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
             # One term: in the title means in the vector too; only the keys are left to check.
             condition = "vector @@ %s::tsquery" if keys else "TRUE"
             condition_params = [keys] if keys else []
-        condition += " AND to_tsvector('simple', title) @@ to_tsquery('simple', %s)"
+        condition += f" AND {_TITLE_TERMS} @@ to_tsquery('simple', %s)"
         condition_params = [*condition_params, titled]
     select = _PostgresqlSelect(condition, condition_params, [r[0] for r in ranges])
 
@@ -536,6 +537,12 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
     return [row for _index, row in found]
 
 
+#: In a condition: the title's terms, which each table reads its own way (`_PostgresqlSelect`).
+_TITLE_TERMS = "<title terms>"
+#: The index has a GIN index on the expression; the walk table keeps the terms in a column.
+_TITLE_TERMS_BY_TABLE = {TABLE: "to_tsvector('simple', title)", WALK_TABLE: "title_vector"}
+
+
 @dataclass
 class _PostgresqlSelect:
     """One statement: per (range index, source, low, high, limit) the newest matches."""
@@ -549,10 +556,11 @@ class _PostgresqlSelect:
         """From the walk table when the rows are read in key order, from the index (with its
         GIN indexes) for bitmap scans."""
         parts, params = [], []
+        condition = self.condition.replace(_TITLE_TERMS, _TITLE_TERMS_BY_TABLE[table])
         for index, source, low, high, limit in ranges:
             parts.append(
                 f"(SELECT {index}, key, title, keys FROM {table} "  # noqa: S608
-                f"WHERE source = %s AND key BETWEEN %s AND %s AND {self.condition} "
+                f"WHERE source = %s AND key BETWEEN %s AND %s AND {condition} "
                 "ORDER BY key DESC LIMIT %s)"
             )
             params += [source, low, high, *self.condition_params, limit]
