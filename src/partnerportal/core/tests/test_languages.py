@@ -294,3 +294,27 @@ def test_every_catalogue_exists_with_the_right_plural_rule(checks, language):
         catalog = read_po(handle, locale=language)
     assert checks.plural_problem(dict(catalog.mime_headers).get("Plural-Forms"), language) is None
     assert str(catalog.locale) == language
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["record", "no page"])
+def test_the_switcher_links_what_djangos_translate_url_gives(client, site, kind):
+    """The switcher resolves the address once (the handler's match) and reverses it per
+    language; Django's `translate_url`, which resolves it again for each, gives the same."""
+    from django.urls import translate_url
+    from django.utils.translation import override
+
+    if kind == "record":
+        with override("de"):
+            path = reverse("registry:municipality_detail", args=[MunicipalityFactory().pk])
+    else:
+        path = "/de/gibt-es-nicht/"
+    html = client.get(f"{path}?seite=2").content.decode()
+    switcher = html[html.index('class="pp-language"') : html.index("</nav>")]
+    for code in OWN_NAMES:
+        if code == "de":
+            continue
+        with override("de"):
+            expected = translate_url(f"{path}?seite=2", code)
+        assert expected.startswith(f"/{code}/")
+        assert f'href="{expected}"' in switcher, code
