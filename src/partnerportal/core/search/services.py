@@ -125,6 +125,12 @@ def search_documents_remove(*, source: SearchSource, keys: Iterable[str]) -> int
         )
 
 
+def _statistics_refresh() -> None:
+    """After a bulk write: PostgreSQL plans the search's joins from row counts, count them."""
+    table_statistics_refresh(SearchDocument, SearchFacet, get_app_config().get_model("IndexEntry"))
+    fulltext.statistics_refresh()
+
+
 def search_rows_sync(*, source: SearchSource, pks: Iterable) -> int:
     """The documents of these rows anew, a batch at a time: after a bulk write (which sends no
     signals) that touched only them, far cheaper than the whole source (a twin towns import
@@ -142,10 +148,7 @@ def search_rows_sync(*, source: SearchSource, pks: Iterable) -> int:
             rows = list(source.objects().filter(pk__in=chunk).order_by("pk"))
             written += _documents_create(source, list(source.documents(rows)))
         if len(wanted) > source.batch_size:
-            table_statistics_refresh(
-                SearchDocument, SearchFacet, get_app_config().get_model("IndexEntry")
-            )
-            fulltext.statistics_refresh()
+            _statistics_refresh()
     return written
 
 
@@ -163,11 +166,7 @@ def search_source_rebuild(*, source: SearchSource) -> int:
                 batch = []
         if batch:
             written += _documents_create(source, list(source.documents(batch)))
-        # PostgreSQL plans the search's joins from row counts: count them after a bulk write.
-        table_statistics_refresh(
-            SearchDocument, SearchFacet, get_app_config().get_model("IndexEntry")
-        )
-        fulltext.statistics_refresh()
+        _statistics_refresh()
     return written
 
 

@@ -34,7 +34,8 @@ def language_links(context: template.Context) -> list[dict]:
     translated = {}
     if page is not None and hasattr(page, "translation_key") and request is not None:
         translated = page_translation_urls(request, page)
-    addresses = _addresses_by_language(request) if request is not None else {}
+    missing = len(translated) < len(settings.LANGUAGES)  # a page in every language needs none
+    addresses = _addresses_by_language(request) if request is not None and missing else {}
     links = []
     for code, _name in settings.LANGUAGES:
         url = translated.get(code) or addresses.get(code)
