@@ -43,6 +43,12 @@ SEARCH_NAME_LENGTH = 200
 
 
 class Municipality(VersionedModel):
+    #: Wagtail's reference index would record each saved place's country and parent (a task per
+    #: save) for the back office's "usage" of a country: places imported in bulk never reach it,
+    #: so it named a handful of Germany's 11,000 municipalities. Pages name places through
+    #: many-to-many fields, which the index does not follow either way.
+    wagtail_reference_index_ignore = True
+
     class Kind(models.TextChoices):
         GEMEINDE = "gemeinde", _("municipality")
         STADT = "stadt", _("town")

@@ -40,3 +40,21 @@ def test_others_may_not_create_municipalities(client, site, role):
     client.force_login(UserFactory(role=role, mfa=role == "reviewer"))
     response = client.get(reverse("wagtailsnippets_registry_municipality:add"))
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_saving_a_place_leaves_no_row_in_wagtails_reference_index():
+    """Municipalities are outside Wagtail's reference index: a save enqueues no task and writes
+    no row (imported places never reached it, so a country's usage counted only some)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from partnerportal.registry.tests.factories import MunicipalityFactory
+
+    place = MunicipalityFactory()
+    place.name = "Neuer Name"
+    place.save()
+
+    municipality = ContentType.objects.get_for_model(Municipality)
+    assert not ReferenceIndex.objects.filter(base_content_type=municipality).exists()
+    assert not ReferenceIndex.is_indexed(Municipality)
