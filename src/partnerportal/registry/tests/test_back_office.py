@@ -58,3 +58,48 @@ def test_saving_a_place_leaves_no_row_in_wagtails_reference_index():
     municipality = ContentType.objects.get_for_model(Municipality)
     assert not ReferenceIndex.objects.filter(base_content_type=municipality).exists()
     assert not ReferenceIndex.is_indexed(Municipality)
+
+
+@pytest.mark.django_db
+def test_migration_0012_drops_the_rows_places_wrote_and_keeps_the_pages(site):
+    """What a municipality's save wrote before goes; a page's references stay."""
+    import uuid
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, ReferenceIndex
+
+    from partnerportal.geo.models import Country
+    from partnerportal.registry.tests.factories import MunicipalityFactory
+
+    migration = import_module(
+        "partnerportal.registry.migrations.0012_municipality_reference_index_drop"
+    )
+    place = MunicipalityFactory()
+    municipality = ContentType.objects.get_for_model(Municipality)
+    page = ContentType.objects.get_for_model(Page)
+    common = {"model_path": "country", "content_path": "country"}
+    ReferenceIndex.objects.create(
+        content_type=municipality,
+        base_content_type=municipality,
+        object_id=str(place.pk),
+        to_content_type=ContentType.objects.get_for_model(Country),
+        to_object_id=str(place.country_id),
+        content_path_hash=uuid.uuid4(),
+        **common,
+    )
+    kept = ReferenceIndex.objects.create(
+        content_type=page,
+        base_content_type=page,
+        object_id=str(site.pk),
+        to_content_type=municipality,
+        to_object_id=str(place.pk),
+        content_path_hash=uuid.uuid4(),
+        **common,
+    )
+
+    migration.references_of_municipalities_drop(apps, None)
+
+    assert not ReferenceIndex.objects.filter(base_content_type=municipality).exists()
+    assert ReferenceIndex.objects.filter(pk=kept.pk).exists()
