@@ -439,8 +439,9 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
     or a prefix that is an OR of 14 words, is estimated at thousands of rows), so the choice is
     made here, for all buckets together in each statement:
 
-    1. where each bucket's newest row and its WALK_ROWS-th newest row are (keys only);
-    2. the walk over those rows, which gives the words' density among the newest;
+    1. where each bucket's newest row and its WALK_ROWS-th newest row are (keys only), and
+    2. the walk over those rows, which gives the words' density among the newest (one
+       statement);
     3. for a bucket where that found fewer than `limit`, the older rows that should hold the
        rest at that density, and a half: where the words are dense, a window of at most a few
        thousand rows that the planner may read as it likes; where they are sparse, through
@@ -467,30 +468,8 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
     select = _PostgresqlSelect(matching, in_title, [r[0] for r in ranges])
 
     with connection.cursor() as cursor:
-        bounds = " UNION ALL ".join(
-            f"SELECT {index}, (SELECT key FROM {TABLE} WHERE source = %s "  # noqa: S608
-            f"AND key BETWEEN %s AND %s ORDER BY key DESC LIMIT 1), (SELECT key FROM {TABLE} "
-            "WHERE source = %s AND key BETWEEN %s AND %s ORDER BY key DESC OFFSET %s LIMIT 1)"
-            for index in range(len(ranges))
-        )
-        cursor.execute(
-            bounds,
-            [
-                value
-                for _number, source, low, high in ranges
-                for value in (source, low, high, source, low, high, WALK_ROWS - 1)
-            ],
-        )
-        by_index = {index: (newest, start) for index, newest, start in cursor.fetchall()}
-        newest_and_start = [by_index[index] for index in range(len(ranges))]
-        found = select.walked(
-            cursor,
-            [
-                (index, source, start if start is not None else low, high, limit)
-                for index, ((_n, source, low, high), (_newest, start)) in enumerate(
-                    zip(ranges, newest_and_start, strict=True)
-                )
-            ],
+        newest_and_start, found = select.walked_from_newest(
+            cursor, [(source, low, high) for _number, source, low, high in ranges], limit
         )
         counts = Counter(index for index, _row in found)
         windows: dict[str, list] = {"walk": [], "bitmap": []}
@@ -574,8 +553,7 @@ class _PostgresqlSelect:
     #: The type number of each range index.
     numbers: list[int]
 
-    def walked(self, cursor, ranges) -> list[tuple[int, tuple]]:
-        """From the walk table, read in key order (its stripped vectors and title terms)."""
+    def _walk_condition(self) -> tuple[str, list]:
         conditions, condition_params = [], []
         if self.matching:
             conditions.append(f"vector @@ ({self.matching[0]})")
@@ -583,7 +561,47 @@ class _PostgresqlSelect:
         if self.in_title:
             conditions.append(f"title_vector @@ {self.in_title[0]}")
             condition_params += self.in_title[1]
-        condition = " AND ".join(conditions) or "TRUE"
+        return " AND ".join(conditions) or "TRUE", condition_params
+
+    def walked_from_newest(self, cursor, ranges, limit: int) -> tuple[list, list]:
+        """The first walk, in one statement with what it starts from: per range (source, low,
+        high) its newest key and the key WALK_ROWS rows below it (None: fewer rows there), and
+        the matches among the rows between them (up to `limit`)."""
+        bounds, bounds_params = [], []
+        for index, (source, low, high) in enumerate(ranges):
+            bounds.append(
+                f"SELECT {index}, (SELECT key FROM {TABLE} WHERE source = %s "  # noqa: S608
+                f"AND key BETWEEN %s AND %s ORDER BY key DESC LIMIT 1), (SELECT key FROM {TABLE} "
+                "WHERE source = %s AND key BETWEEN %s AND %s ORDER BY key DESC OFFSET %s LIMIT 1)"
+            )
+            bounds_params += [source, low, high, source, low, high, WALK_ROWS - 1]
+        condition, condition_params = self._walk_condition()
+        parts, params = [], []
+        for index, (source, low, high) in enumerate(ranges):
+            parts.append(
+                f"(SELECT {index}, key, title, keys FROM {WALK_TABLE} "  # noqa: S608
+                f"WHERE source = %s AND key BETWEEN COALESCE((SELECT start FROM bounds "
+                f"WHERE i = {index}), %s) AND %s AND {condition} ORDER BY key DESC LIMIT %s)"
+            )
+            params += [source, low, high, *condition_params, limit]
+        cursor.execute(
+            f"WITH bounds (i, newest, start) AS MATERIALIZED ({' UNION ALL '.join(bounds)}) "  # noqa: S608
+            "SELECT -1 - i, newest, start::text, NULL FROM bounds UNION ALL "
+            + " UNION ALL ".join(parts),
+            bounds_params + params,
+        )
+        newest_and_start: list = [(None, None)] * len(ranges)
+        found = []
+        for index, key, title, keys in cursor.fetchall():
+            if index < 0:  # a range's bounds: its newest key, and where the walk started
+                newest_and_start[-1 - index] = (key, None if title is None else int(title))
+            else:
+                found.append((index, (self.numbers[index], key, title, keys)))
+        return newest_and_start, found
+
+    def walked(self, cursor, ranges) -> list[tuple[int, tuple]]:
+        """From the walk table, read in key order (its stripped vectors and title terms)."""
+        condition, condition_params = self._walk_condition()
         parts, params = [], []
         for index, source, low, high, limit in ranges:
             parts.append(
