@@ -97,6 +97,10 @@ def _word_term(word: str) -> str:
     return term[0] if term else ""
 
 
+#: Where a mark opens and closes in a passage before it is escaped (`snippet`).
+_OPEN, _CLOSE = "\x01", "\x02"
+
+
 def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
     """A passage of the original text around the first match, matches in <mark>, HTML-escaped.
 
@@ -108,26 +112,35 @@ def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
     found, prefix_last = query_terms(query)
     wanted = set(found)
     prefix = found[-1] if prefix_last else None
-
-    def matches(term: str) -> bool:
-        return term in wanted or (prefix is not None and term.startswith(prefix))
-
-    pieces = _PIECES.split(text or "")  # gap, word, gap, word, ..., gap
-    count = len(pieces) // 2
+    # The marks' stand-ins below are not words; the text's own are dropped.
+    pieces = _PIECES.split((text or "").replace(_OPEN, "").replace(_CLOSE, ""))
+    count = len(pieces) // 2  # pieces: gap, word, gap, word, ..., gap
     if not count:
         return mark_safe("")
-    hit = next(
-        (i for i, term in enumerate(map(_word_term, pieces[1::2])) if term and matches(term)), 0
-    )
+    originals = pieces[1::2]
+    # Each distinct word analysed once (a text repeats most of its words); often none matches
+    # (a hit found by its title).
+    distinct = list(set(originals))
+    if prefix is None:
+        marked = {
+            w for w, term in zip(distinct, map(_word_term, distinct), strict=True) if term in wanted
+        }
+    else:
+        marked = {
+            w
+            for w, term in zip(distinct, map(_word_term, distinct), strict=True)
+            if term and (term in wanted or term.startswith(prefix))
+        }
+    hit = next((i for i, word in enumerate(originals) if word in marked), 0) if marked else 0
     first = max(0, hit - words // 3)
     last = min(count, first + words)
-    parts: list[str] = ["… " if first > 0 else html.escape(pieces[0])]
+    # The passage escaped in one go, the marks put in after (escaping leaves \x01, \x02 alone).
+    parts: list[str] = ["… " if first > 0 else pieces[0]]
     for i in range(first, last):
-        word = pieces[2 * i + 1]
-        term = _word_term(word)
-        shown = html.escape(word)
-        parts.append(f"<mark>{shown}</mark>" if term and matches(term) else shown)
+        word = originals[i]
+        parts.append(f"{_OPEN}{word}{_CLOSE}" if word in marked else word)
         if i < last - 1:
-            parts.append(html.escape(pieces[2 * i + 2]))
-    parts.append(" …" if last < count else html.escape(pieces[2 * count]))
-    return mark_safe("".join(parts).strip())  # every piece escaped above
+            parts.append(pieces[2 * i + 2])
+    parts.append(" …" if last < count else pieces[2 * count])
+    shown = html.escape("".join(parts)).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return mark_safe(shown.strip())  # escaped above

@@ -42,6 +42,27 @@ def test_snippet_marks_matches_in_the_original_text_and_escapes_html():
     assert "&amp; Lyon" in html
 
 
+def test_snippet_passage_around_the_first_match_with_its_own_control_characters_dropped():
+    words = [f"Wort{n}" for n in range(100)]
+    words[60] = "Klimapartnerschaften"
+    text = " ".join(words[:59]) + " <b>\x01" + " ".join(words[59:]) + "\x02 x"
+    html = str(analysis.snippet(text, "Klimapartnerschaft"))
+    # Ten words before the first match (the "b" of "<b>" is one), thirty in all, elided at both
+    # ends.
+    assert html.startswith("… Wort51 ")
+    assert html.endswith("Wort79 …")
+    assert "&lt;b&gt;Wort59 <mark>Klimapartnerschaften</mark> Wort61" in html
+    assert "\x01" not in html and "\x02" not in html
+    assert html.count("<mark>") == 1
+    # No word of the text matches (a hit by its title): its first thirty words, none marked.
+    html = str(analysis.snippet(text, "Stadtentwicklung"))
+    assert html.startswith("Wort0 Wort1 ") and html.endswith("Wort29 …")
+    assert "<mark>" not in html
+    # A prefix as one types marks every word it begins.
+    html = str(analysis.snippet("Klimaschutz und Klimawandel, nicht Klasse", "Klima"))
+    assert html == "<mark>Klimaschutz</mark> und <mark>Klimawandel</mark>, nicht Klasse"
+
+
 def _page(home, title, body):
     page = home.add_child(instance=StandardPage(title=title, body=f"<p>{body}</p>"))
     page.save_revision().publish()
