@@ -283,20 +283,51 @@ class Query:
     def prepare(cls, terms: list[str], prefix_last: bool) -> Query:
         query = cls(list(terms), prefix_last)
         if prefix_last:
-            prefix = terms[-1]
-            after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT term FROM core_searchterm WHERE term >= %s AND term < %s LIMIT %s",
-                    [prefix, after, PREFIX_MAX_WORDS + 1],
-                )
-                words = [row[0] for row in cursor.fetchall()]
-            if len(words) <= PREFIX_MAX_WORDS:
-                query.completions = words
+                cursor.execute(*_words_begun(terms[-1]))
+                query.complete([row[0] for row in cursor.fetchall()])
         return query
+
+    def complete(self, words: list[str]) -> None:
+        """The indexed words the prefix begins (`_words_begun`), unless there are too many."""
+        if len(words) <= PREFIX_MAX_WORDS:
+            self.completions = words
 
     def finds_nothing(self) -> bool:
         return not self.terms or self.completions == []
+
+
+def _words_begun(prefix: str) -> tuple[str, list]:
+    """The statement that reads the indexed words a prefix begins (one more than allowed)."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (
+        "SELECT term FROM core_searchterm WHERE term >= %s AND term < %s LIMIT %s",
+        [prefix, after, PREFIX_MAX_WORDS + 1],
+    )
+
+
+def search_start(
+    terms: list[str], prefix_last: bool, sources: Iterable[str], language: str
+) -> tuple[Query, dict[str, list[int]]]:
+    """`Query.prepare` and `buckets_for` in one statement: a round trip fewer a search."""
+    wanted = {(source, lang) for source in sources for lang in ("", language)}
+    sql, params = f"SELECT 0, source, language, number FROM {BUCKET_TABLE}", []  # noqa: S608
+    if prefix_last:
+        words_sql, params = _words_begun(terms[-1])
+        sql += f" UNION ALL SELECT 1, term, '', 0 FROM ({words_sql}) AS words"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    query = Query(list(terms), prefix_last)
+    if prefix_last:
+        query.complete([word for kind, word, _language, _number in rows if kind == 1])
+    found: dict[str, list[int]] = {}
+    for source_language, number in sorted(
+        ((source, lang), number) for kind, source, lang, number in rows if kind == 0
+    ):
+        if source_language in wanted:
+            found.setdefault(source_language[0], []).append(number)
+    return query, found
 
 
 def title_score(title: str, query: Query) -> float:

@@ -88,10 +88,10 @@ def _search_database(
     page one can open); beyond, the total is "more than CANDIDATES" and the facets count the
     newest CANDIDATES, and the ranking sees those plus the newest CANDIDATES matches with a
     word in the title (so that title matches still come first)."""
-    query = fulltext.Query.prepare(found, prefix_last)
+    # The buckets are read once for both walks.
+    query, buckets = fulltext.search_start(found, prefix_last, search_sources(), language)
     # Type and language are key ranges (`fulltext`), only the facet filters are tokens.
     groups = [[fulltext.token(kind, value)] for kind, value in filters.items()]
-    buckets = fulltext.buckets_for(search_sources(), language)  # read once for both walks
     pools = fulltext.matches(query, buckets, key_groups=groups, limit=CANDIDATES + 1)
     counts: dict[str, dict[str, int]] = {
         "type": {source: min(len(rows), CANDIDATES) for source, rows in pools.items() if rows}
