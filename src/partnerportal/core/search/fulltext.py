@@ -514,7 +514,7 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
             if counts[index]:
                 density = counts[index] / WALK_ROWS
                 rows_wanted = (limit - counts[index]) / density * 1.5
-                per_row = (newest - start) / max(WALK_ROWS - 1, 1)  # keys between rows
+                per_row = max((newest - start) / max(WALK_ROWS - 1, 1), 1)  # keys between rows
                 keys_per_row[index] = per_row
                 window_low = max(low, start - int(rows_wanted * per_row))
                 way = "walk" if density >= WALK_DENSITY else "bitmap"
