@@ -479,7 +479,8 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
        the GIN index (together with the primary key's range); none found: all older rows
        through the GIN index;
     4. if a window still held too few: where the density found in it puts the rest within
-       NEAR_ROWS rows, those rows are walked; everything older than that through the GIN index.
+       NEAR_ROWS rows, those rows (counted as rows) are walked; everything older than what was
+       walked through the GIN index.
 
     The statements that must use the GIN index are planned with bitmap scans only (a function
     with planner settings of its own, see `_PostgresqlSelect.bitmapped`).
@@ -546,9 +547,10 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
         found += select.bitmapped(cursor, window(windows["bitmap"]) + rest)
         counts = Counter(index for index, _row in found)
         # A window that held too few: at the density found in it, are the rest near? Then the
-        # older rows just below it are walked; where they are not, the GIN index reads all
-        # older matches to sort them (10 ms for a word in 22,000 pages, for the last 11).
-        near, far = [], []
+        # rows just below it are walked, at most NEAR_ROWS of them (counted as rows: many rows
+        # may share a day); where they are not, or the walk held too few, the GIN index reads
+        # all older matches to sort them (10 ms for a word in 22,000 pages, for the last 11).
+        near, rest = [], []
         for planned in windows["bitmap"]:
             index, source, low, window_low, upper = planned
             if counts[index] >= limit or window_low <= low:
@@ -557,14 +559,23 @@ def _postgresql_rows(query: Query, ranges, key_groups, limit: int, title_only: b
             rows_here = (upper - window_low) / keys_per_row[index] + 1
             rows_wanted = (limit - counts[index]) * rows_here / max(found_here, 1) * 2
             if found_here and rows_wanted <= NEAR_ROWS:
-                near_low = max(low, window_low - int(rows_wanted * keys_per_row[index]) - 1)
-                near.append((index, source, low, near_low, window_low - 1))
+                near.append((index, source, low, window_low - 1, int(rows_wanted) + 1))
             else:
-                far.append(planned)
+                rest += older([planned])
         if near:
-            found += select.walked(cursor, window(near))
+            scanned, rows = select.walked_rows(
+                cursor,
+                [
+                    (index, source, low, upper, limit - counts[index], most)
+                    for index, source, low, upper, most in near
+                ],
+            )
+            found += rows
             counts = Counter(index for index, _row in found)
-        rest = older(far) + older(near)
+            for index, source, low, _upper, most in near:
+                read, oldest = scanned[index]
+                if counts[index] < limit and read >= most and oldest > low:
+                    rest.append((index, source, low, oldest - 1, limit - counts[index]))
         if rest:
             found += select.bitmapped(cursor, rest)
     return [row for _index, row in found]
@@ -629,6 +640,37 @@ class _PostgresqlSelect:
             else:
                 found.append((index, (self.numbers[index], key, title, keys)))
         return newest_and_start, found
+
+    def walked_rows(self, cursor, ranges) -> tuple[dict[int, tuple[int, int]], list]:
+        """Per (range index, source, low, high, limit, rows) the newest `rows` rows of the walk
+        table in the range, and the newest `limit` matches among them; with how many rows were
+        read and the oldest key read (to go on below it)."""
+        condition, condition_params = self._walk_condition()
+        scans, parts, params = [], [], []
+        for index, source, low, high, _limit, rows in ranges:
+            scans.append(
+                f"read_{index} AS MATERIALIZED (SELECT key, title, keys, vector, title_vector "  # noqa: S608
+                f"FROM {WALK_TABLE} WHERE source = %s AND key BETWEEN %s AND %s "
+                "ORDER BY key DESC LIMIT %s)"
+            )
+            params += [source, low, high, rows]
+        for index, _source, _low, _high, limit, _rows in ranges:
+            # Integers and the condition's SQL only: the values are parameters.
+            parts.append(f"SELECT {-1 - index}, MIN(key), COUNT(*)::text, NULL FROM read_{index}")  # noqa: S608
+            parts.append(
+                f"(SELECT {index}, key, title, keys FROM read_{index} WHERE {condition} "  # noqa: S608
+                "ORDER BY key DESC LIMIT %s)"
+            )
+            params += [*condition_params, limit]
+        cursor.execute(f"WITH {', '.join(scans)} " + " UNION ALL ".join(parts), params)
+        read: dict[int, tuple[int, int]] = {}
+        found = []
+        for index, key, title, keys in cursor.fetchall():
+            if index < 0:
+                read[-1 - index] = (int(title), key)
+            else:
+                found.append((index, (self.numbers[index], key, title, keys)))
+        return read, found
 
     def walked(self, cursor, ranges) -> list[tuple[int, tuple]]:
         """From the walk table, read in key order (its stripped vectors and title terms)."""

@@ -335,14 +335,70 @@ def test_the_newest_matches_are_found_however_dense_the_word_is(
     assert newest("mittel", 10, older_than={"page": newness}) == expected("mittel", 10, before=20)
     if connection.vendor == "postgresql":
         # ("mittel", 50): the walk, a window by GIN, the rows just below it walked (at the
-        # density the window found), then the rest by GIN.
-        assert ways[:6] == [(1, 0), (2, 0), (1, 1), (2, 2), (1, 1), (2, 1)]
+        # density the window found) down to the oldest.
+        assert ways[:6] == [(1, 0), (2, 0), (1, 1), (2, 1), (1, 1), (2, 1)]
         with connection.cursor() as cursor:  # the planner's settings are back
             cursor.execute(
                 "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan'), "
                 "current_setting('enable_bitmapscan')"
             )
             assert cursor.fetchone() == ("on", "on", "on")
+
+
+def test_rows_walked_below_a_window_are_counted_as_rows_not_days(
+    site, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Many rows on one day (a bulk import) below a window: the walk below it stops after the
+    rows it planned for, and the GIN index finds the rest further down."""
+    from datetime import timedelta
+
+    from django.test.utils import CaptureQueriesContext
+
+    from partnerportal.core.search.services import _documents_create
+    from partnerportal.core.search.sources import DocumentData, search_sources
+
+    newest = [(date(2022, 1, 1) + timedelta(days=n), n % 3 == 0) for n in range(30)]
+    # Just below the window the walk of 3 rows plans (2021-11-26 to 2022-01-27).
+    cluster = [(date(2021, 11, 20), False)] * 200
+    oldest = [(date(2015, 1, 1) + timedelta(days=n), True) for n in range(5)]
+    documents = [
+        DocumentData(
+            str(n),
+            f"Bericht {n}",
+            f"/b/{n}/",
+            body="ziel" if has else "leer",
+            language="de",
+            date=day,
+        )
+        for n, (day, has) in enumerate(oldest + cluster + newest)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        _documents_create(search_sources()["page"], documents)
+    monkeypatch.setattr(fulltext, "WALK_ROWS", 3)
+    query = fulltext.Query.prepare(["ziel"], prefix_last=False)
+    buckets = fulltext.buckets_for(["page"], "de")
+
+    near_walks = []
+    if connection.vendor == "postgresql":
+        walked_rows = fulltext._PostgresqlSelect.walked_rows
+
+        def recorded(select, cursor, ranges):
+            read, rows = walked_rows(select, cursor, ranges)
+            near_walks.append(sorted(count for count, _oldest in read.values()))
+            return read, rows
+
+        monkeypatch.setattr(fulltext._PostgresqlSelect, "walked_rows", recorded)
+    with CaptureQueriesContext(connection) as statements:
+        found = fulltext.matches(query, buckets, key_groups=[], limit=15)["page"]
+    days = [fulltext.key_date(match.key) for match in found]
+    assert days == sorted((day for day, has in oldest + newest if has), reverse=True)
+    if connection.vendor == "postgresql":
+        sql = [q["sql"] for q in statements.captured_queries]
+        # The walk of 3 rows, a window by GIN, some rows of the cluster walked (twice the rows
+        # the window's density asks for, ~70), the rest by GIN: not all 200 of that day.
+        assert sum(f"FROM {fulltext.WALK_TABLE}" in q for q in sql) == 2
+        assert sum("core_search_newest(" in q for q in sql) == 2
+        assert len(near_walks) == 1 and near_walks[0][0] < len(cluster)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
