@@ -107,38 +107,31 @@ def snippet(text: str, query: str, *, words: int = 30) -> SafeString:
     Matching is done on analysed terms, so "Partnerschaften" is marked for the query
     "Partnerschaft"; the words shown are the original ones. (A page of hits makes 20 of these,
     and the first match may lie hundreds of words in: the text is split in one go, its words'
-    terms come from a cache, and only the passage shown is put together.)
+    terms come from a cache, and only the passage shown is put together and escaped, at once.)
     """
     found, prefix_last = query_terms(query)
     wanted = set(found)
     prefix = found[-1] if prefix_last else None
-    # The marks' stand-ins below are not words; the text's own are dropped.
-    pieces = _PIECES.split((text or "").replace(_OPEN, "").replace(_CLOSE, ""))
+    # The marks' stand-ins below are not words; the text's own become spaces.
+    pieces = _PIECES.split((text or "").replace(_OPEN, " ").replace(_CLOSE, " "))
     count = len(pieces) // 2  # pieces: gap, word, gap, word, ..., gap
     if not count:
         return mark_safe("")
     originals = pieces[1::2]
-    # Each distinct word analysed once (a text repeats most of its words); often none matches
-    # (a hit found by its title).
-    distinct = list(set(originals))
-    if prefix is None:
-        marked = {
-            w for w, term in zip(distinct, map(_word_term, distinct), strict=True) if term in wanted
-        }
-    else:
-        marked = {
-            w
-            for w, term in zip(distinct, map(_word_term, distinct), strict=True)
-            if term and (term in wanted or term.startswith(prefix))
-        }
-    hit = next((i for i, word in enumerate(originals) if word in marked), 0) if marked else 0
+
+    def matches(word: str) -> bool:
+        term = _word_term(word)
+        return bool(term) and (term in wanted or (prefix is not None and term.startswith(prefix)))
+
+    # Words are analysed up to the first match only (a long text may match early).
+    hit = next((i for i, word in enumerate(originals) if matches(word)), 0)
     first = max(0, hit - words // 3)
     last = min(count, first + words)
     # The passage escaped in one go, the marks put in after (escaping leaves \x01, \x02 alone).
     parts: list[str] = ["… " if first > 0 else pieces[0]]
     for i in range(first, last):
         word = originals[i]
-        parts.append(f"{_OPEN}{word}{_CLOSE}" if word in marked else word)
+        parts.append(f"{_OPEN}{word}{_CLOSE}" if matches(word) else word)
         if i < last - 1:
             parts.append(pieces[2 * i + 2])
     parts.append(" …" if last < count else pieces[2 * count])

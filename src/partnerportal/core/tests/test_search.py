@@ -42,7 +42,7 @@ def test_snippet_marks_matches_in_the_original_text_and_escapes_html():
     assert "&amp; Lyon" in html
 
 
-def test_snippet_passage_around_the_first_match_with_its_own_control_characters_dropped():
+def test_snippet_passage_around_the_first_match_with_its_own_control_characters_as_spaces():
     words = [f"Wort{n}" for n in range(100)]
     words[60] = "Klimapartnerschaften"
     text = " ".join(words[:59]) + " <b>\x01" + " ".join(words[59:]) + "\x02 x"
@@ -51,7 +51,7 @@ def test_snippet_passage_around_the_first_match_with_its_own_control_characters_
     # ends.
     assert html.startswith("… Wort51 ")
     assert html.endswith("Wort79 …")
-    assert "&lt;b&gt;Wort59 <mark>Klimapartnerschaften</mark> Wort61" in html
+    assert "&lt;b&gt; Wort59 <mark>Klimapartnerschaften</mark> Wort61" in html
     assert "\x01" not in html and "\x02" not in html
     assert html.count("<mark>") == 1
     # No word of the text matches (a hit by its title): its first thirty words, none marked.
