@@ -122,10 +122,21 @@ def _buckets(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
 def buckets_for(sources: Iterable[str], language: str) -> dict[str, list[int]]:
     """The buckets a search in this language reads per type: the records' (type, "") and the
     pages' (type, language); types without documents have none."""
-    wanted = {(source, lang) for source in sources for lang in ("", language)}
+    wanted = _buckets_wanted(sources, language)
+    return _buckets_by_type(_buckets(wanted), wanted)
+
+
+def _buckets_wanted(sources: Iterable[str], language: str) -> set[tuple[str, str]]:
+    return {(source, lang) for source in sources for lang in ("", language)}
+
+
+def _buckets_by_type(
+    numbers: dict[tuple[str, str], int], wanted: set[tuple[str, str]]
+) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
-    for (source, _language), number in sorted(_buckets(wanted).items()):
-        found.setdefault(source, []).append(number)
+    for (source, language), number in sorted(numbers.items()):
+        if (source, language) in wanted:
+            found.setdefault(source, []).append(number)
     return found
 
 
@@ -310,7 +321,6 @@ def search_start(
     terms: list[str], prefix_last: bool, sources: Iterable[str], language: str
 ) -> tuple[Query, dict[str, list[int]]]:
     """`Query.prepare` and `buckets_for` in one statement: a round trip fewer a search."""
-    wanted = {(source, lang) for source in sources for lang in ("", language)}
     sql, params = f"SELECT 0, source, language, number FROM {BUCKET_TABLE}", []  # noqa: S608
     if prefix_last:
         words_sql, params = _words_begun(terms[-1])
@@ -321,13 +331,8 @@ def search_start(
     query = Query(list(terms), prefix_last)
     if prefix_last:
         query.complete([word for kind, word, _language, _number in rows if kind == 1])
-    found: dict[str, list[int]] = {}
-    for source_language, number in sorted(
-        ((source, lang), number) for kind, source, lang, number in rows if kind == 0
-    ):
-        if source_language in wanted:
-            found.setdefault(source_language[0], []).append(number)
-    return query, found
+    numbers = {(source, lang): number for kind, source, lang, number in rows if kind == 0}
+    return query, _buckets_by_type(numbers, _buckets_wanted(sources, language))
 
 
 def title_score(title: str, query: Query) -> float:
@@ -632,13 +637,11 @@ class _PostgresqlSelect:
             + " UNION ALL ".join(parts),
             bounds_params + params,
         )
-        newest_and_start: list = [(None, None)] * len(ranges)
-        found = []
-        for index, key, title, keys in cursor.fetchall():
-            if index < 0:  # a range's bounds: its newest key, and where the walk started
-                newest_and_start[-1 - index] = (key, None if title is None else int(title))
-            else:
-                found.append((index, (self.numbers[index], key, title, keys)))
+        bounds_by_index, found = self._rows_and_facts(cursor)
+        newest_and_start = [
+            (newest, None if start is None else int(start))
+            for newest, start in (bounds_by_index[index] for index in range(len(ranges)))
+        ]
         return newest_and_start, found
 
     def walked_rows(self, cursor, ranges) -> tuple[dict[int, tuple[int, int]], list]:
@@ -663,14 +666,20 @@ class _PostgresqlSelect:
             )
             params += [*condition_params, limit]
         cursor.execute(f"WITH {', '.join(scans)} " + " UNION ALL ".join(parts), params)
-        read: dict[int, tuple[int, int]] = {}
+        facts, found = self._rows_and_facts(cursor)
+        return {index: (int(count), oldest) for index, (oldest, count) in facts.items()}, found
+
+    def _rows_and_facts(self, cursor) -> tuple[dict[int, tuple], list[tuple[int, tuple]]]:
+        """A statement's matches, and the facts about each range it sent along in rows of
+        their own, under the range index -1 - i: (a key, a number as text)."""
+        facts: dict[int, tuple] = {}
         found = []
         for index, key, title, keys in cursor.fetchall():
             if index < 0:
-                read[-1 - index] = (int(title), key)
+                facts[-1 - index] = (key, title)
             else:
                 found.append((index, (self.numbers[index], key, title, keys)))
-        return read, found
+        return facts, found
 
     def walked(self, cursor, ranges) -> list[tuple[int, tuple]]:
         """From the walk table, read in key order (its stripped vectors and title terms)."""
